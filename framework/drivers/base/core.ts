@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Device lifetime (drivers/base/core.c): device_initialize, device_add,
+ * device_del, get_device / put_device with kref semantics and the
+ * diagnostics of a debug kernel, device_lock, dev_printk.
+ */
+import { EEXIST, EINVAL } from '../../include/errno.js';
+import {
+  BUS_NOTIFY_ADD_DEVICE,
+  BUS_NOTIFY_DEL_DEVICE,
+  BUS_NOTIFY_REMOVED_DEVICE,
+  device,
+  device_private,
+  dev_name,
+  type kobject_action,
+} from '../../include/linux/device.js';
+import { vsprintf } from '../../lib/vsprintf.js';
+import { KERN_DEBUG, KERN_ERR, KERN_INFO, KERN_WARNING, KERN_CRIT, KERN_NOTICE } from '../../kernel/printk.js';
+import type { DriverBase } from './driver_base.js';
+
+const REFCOUNT_SITE = { file: 'lib/refcount.c', line: 28, func: 'refcount_warn_saturate' };
+const KOBJ_GET_SITE = { file: 'lib/kobject.c', line: 643, func: 'kobject_get' };
+const KOBJ_PUT_SITE = { file: 'lib/kobject.c', line: 735, func: 'kobject_put' };
+const DEVICE_RELEASE_SITE = { file: 'drivers/base/core.c', line: 2566, func: 'device_release' };
+
+export class DeviceCore {
+  /** Every device ever initialised, for leak accounting and the sysfs view. */
+  readonly allDevices: device[] = [];
+  /** The root of devices without a parent on a bus (/sys/devices). */
+  readonly rootChildren: device[] = [];
+
+  constructor(private readonly base: DriverBase) {}
+
+  device_initialize(dev: device): void {
+    if (dev.kobj_initialized) {
+      this.base.panic.dump_stack(`kobject (${dev_name(dev) || '(null)'}): tried to init an initialized object, something is seriously wrong.`, 'kobject_init');
+    }
+    dev.kobj_initialized = true;
+    dev.kref = 1;
+    dev.released = false;
+    dev.p = dev.p ?? new device_private();
+    this.allDevices.push(dev);
+  }
+
+  dev_set_name(dev: device, fmt: string, ...args: unknown[]): number {
+    dev.name = args.length ? vsprintf(fmt, args) : fmt;
+    return 0;
+  }
+
+  get_device(dev: device | null, holder: string | null = null): device | null {
+    if (dev === null) return null;
+    if (!dev.kobj_initialized) {
+      this.base.panic.warn(KOBJ_GET_SITE, `kobject: '${dev_name(dev) || '(null)'}': is not initialized, yet kobject_get() is being called.`);
+      return dev;
+    }
+    if (dev.kref === 0) {
+      this.base.panic.warn(REFCOUNT_SITE, 'refcount_t: addition on 0; use-after-free.');
+      return dev;
+    }
+    dev.kref++;
+    if (holder !== null) dev.moduleRefs.set(holder, (dev.moduleRefs.get(holder) ?? 0) + 1);
+    return dev;
+  }
+
+  put_device(dev: device | null, holder: string | null = null): void {
+    if (dev === null) return;
+    if (!dev.kobj_initialized) {
+      this.base.panic.warn(KOBJ_PUT_SITE, `kobject: '${dev_name(dev) || '(null)'}': is not initialized, yet kobject_put() is being called.`);
+      return;
+    }
+    if (dev.kref <= 0) {
+      this.base.panic.warn(REFCOUNT_SITE, 'refcount_t: underflow; use-after-free.');
+      return;
+    }
+    if (holder !== null) {
+      const n = dev.moduleRefs.get(holder) ?? 0;
+      if (n > 1) dev.moduleRefs.set(holder, n - 1);
+      else dev.moduleRefs.delete(holder);
+    }
+    if (--dev.kref === 0) this.kobject_cleanup(dev);
+  }
+
+  /** The last reference is gone: devres leftovers, then the release callback. */
+  private kobject_cleanup(dev: device): void {
+    const name = dev_name(dev);
+    if (dev.devres_head.length > 0) this.base.devres.devres_release_all_atomic(dev);
+    const release = dev.release ?? dev.type?.release ?? null;
+    if (release !== null) release(dev);
+    else this.base.panic.warn(DEVICE_RELEASE_SITE, `Device '${name}' does not have a release() function, it is broken and must be fixed. See Documentation/core-api/kobject.rst.`);
+    dev.released = true;
+  }
+
+  async device_add(dev: device): Promise<number> {
+    const b = this.base;
+    if (this.get_device(dev) === null) return -EINVAL;
+    if (dev.p === null) dev.p = new device_private();
+    if (dev.init_name !== null) {
+      dev.name = dev.init_name;
+      dev.init_name = null;
+    }
+    if (dev.name === null || dev.name === '') {
+      this.put_device(dev);
+      return -EINVAL;
+    }
+    b.log.printk(KERN_DEBUG, "device: '%s': %s", dev_name(dev), 'device_add');
+    const parent = this.get_device(dev.parent);
+    const siblings = parent ? parent.p!.children : this.rootChildren;
+    if (siblings.some((d) => d !== dev && dev_name(d) === dev_name(dev) && d.state_in_sysfs)) {
+      const path = this.sysfsPath(dev);
+      b.panic.dump_stack(`sysfs: cannot create duplicate filename '/devices/${path}'`, 'sysfs_warn_dup');
+      b.log.emit(KERN_ERR, `kobject: kobject_add_internal failed for ${dev_name(dev)} with -EEXIST, don't try to register things with the same name in the same directory.`);
+      this.put_device(parent);
+      this.put_device(dev);
+      return -EEXIST;
+    }
+    siblings.push(dev);
+    dev.state_in_sysfs = true;
+    if (b.sched.recording) b.sched.touch(`dev:${dev_name(dev)}`);
+    const err = b.bus.bus_add_device(dev);
+    if (err) {
+      siblings.splice(siblings.indexOf(dev), 1);
+      dev.state_in_sysfs = false;
+      this.put_device(parent);
+      this.put_device(dev);
+      return err;
+    }
+    await b.bus.bus_notify(dev, BUS_NOTIFY_ADD_DEVICE);
+    this.kobject_uevent(dev, 'add');
+    await b.bus.bus_probe_device(dev);
+    this.put_device(dev);
+    return 0;
+  }
+
+  async device_register(dev: device): Promise<number> {
+    this.device_initialize(dev);
+    return await this.device_add(dev);
+  }
+
+  async device_del(dev: device): Promise<void> {
+    const b = this.base;
+    if (b.sched.recording) b.sched.touch(`dev:${dev_name(dev)}`);
+    await b.locking.mutex_lock(dev.mutex);
+    dev.p!.dead = true;
+    b.locking.mutex_unlock(dev.mutex);
+    await b.bus.bus_notify(dev, BUS_NOTIFY_DEL_DEVICE);
+    await b.bus.bus_remove_device(dev);
+    b.dd.driver_deferred_probe_del(dev);
+    if (dev.devres_head.length > 0) await b.devres.devres_release_all(dev);
+    await b.bus.bus_notify(dev, BUS_NOTIFY_REMOVED_DEVICE);
+    this.kobject_uevent(dev, 'remove');
+    const parent = dev.parent;
+    const siblings = parent ? parent.p!.children : this.rootChildren;
+    const i = siblings.indexOf(dev);
+    if (i >= 0) siblings.splice(i, 1);
+    dev.state_in_sysfs = false;
+    this.put_device(parent);
+  }
+
+  async device_unregister(dev: device): Promise<void> {
+    await this.device_del(dev);
+    this.put_device(dev);
+  }
+
+  device_is_registered(dev: device): boolean {
+    return dev.state_in_sysfs;
+  }
+
+  /** Emit a uevent; the bus adds its variables (MODALIAS), listeners (udev) get them. */
+  kobject_uevent(dev: device, action: kobject_action): void {
+    const env = new Map<string, string>();
+    env.set('ACTION', action);
+    env.set('DEVPATH', `/devices/${this.sysfsPath(dev)}`);
+    if (dev.bus) env.set('SUBSYSTEM', dev.bus.name);
+    if (dev.driver) env.set('DRIVER', dev.driver.name);
+    if (dev.bus?.uevent) dev.bus.uevent(dev, env);
+    if (this.base.sched.recording) this.base.sched.touch('uevent');
+    for (const l of this.base.ueventListeners) l(action, dev, env);
+  }
+
+  /** "platform/hmem_platform.0/hmem.0": the device's path below /sys/devices. */
+  sysfsPath(dev: device): string {
+    const parts: string[] = [];
+    for (let d: device | null = dev; d !== null; d = d.parent) parts.unshift(dev_name(d));
+    return parts.join('/');
+  }
+
+  // ---- dev_printk -------------------------------------------------------
+
+  dev_driver_string(dev: device): string {
+    const drv = dev.driver;
+    return drv ? drv.name : dev.bus ? dev.bus.name : '';
+  }
+
+  dev_printk(level: number, dev: device, fmt: string, args: readonly unknown[]): void {
+    const msg = args.length ? vsprintf(fmt, args) : fmt;
+    this.base.log.emit(level, `${this.dev_driver_string(dev)} ${dev_name(dev)}: ${msg}`);
+  }
+
+  /** Levels for the dev_* helpers. */
+  static readonly LEVELS = { dev_crit: KERN_CRIT, dev_err: KERN_ERR, dev_warn: KERN_WARNING, dev_notice: KERN_NOTICE, dev_info: KERN_INFO, dev_dbg: KERN_DEBUG } as const;
+}

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * The composition root: one fresh DI container, hence one fresh simulated
+ * kernel, per boot and per test. `Kernel` is what tests and the CLI hold;
+ * `KernelApi` is what ported code sees: kernel-named functions only.
+ */
+import 'reflect-metadata';
+import { Container, ContainerModule, inject, injectable } from 'inversify';
+import { DriverBase, driverCoreModule, type DriverCoreApi } from './drivers/base/driver_base.js';
+import { PlatformBus, platformModule, type PlatformApi } from './drivers/base/platform.js';
+import { Async, asyncModule, type AsyncApi } from './kernel/async.js';
+import { FaultInjection, faultInjectionModule } from './kernel/fail_function.js';
+import { Locking, lockingModule, type LockingApi } from './kernel/locking.js';
+import { Panic, panicModule, type PanicApi } from './kernel/panic.js';
+import { Printk, printkModule, type PrintkApi } from './kernel/printk.js';
+import { Workqueue, workqueueModule, type WorkqueueApi } from './kernel/workqueue.js';
+import { Scheduler, schedulerModule, type RunOutcome, type SchedulerOptions } from './sim/scheduler.js';
+import type { Task, TaskKind } from './sim/task.js';
+
+export type KernelApi = PrintkApi & PanicApi & LockingApi & WorkqueueApi & AsyncApi & DriverCoreApi & PlatformApi;
+
+export interface Leak {
+  readonly kind: 'device-ref' | 'work' | 'module-ref';
+  readonly what: string;
+}
+
+@injectable()
+export class Kernel {
+  /** The API of built-in code. */
+  readonly api: KernelApi;
+  private readonly moduleApis = new Map<string, KernelApi>();
+
+  constructor(
+    @inject(Scheduler) readonly sched: Scheduler,
+    @inject(Printk) readonly log: Printk,
+    @inject(Panic) readonly panic: Panic,
+    @inject(Locking) readonly locking: Locking,
+    @inject(Workqueue) readonly wq: Workqueue,
+    @inject(Async) readonly async: Async,
+    @inject(FaultInjection) readonly faults: FaultInjection,
+    @inject(DriverBase) readonly base: DriverBase,
+    @inject(PlatformBus) readonly platform: PlatformBus,
+  ) {
+    platform.platform_bus_init();
+    this.api = this.buildApi(null);
+  }
+
+  /** The API as seen by code of `module` (THIS_MODULE is recorded on drivers and references). */
+  apiFor(module: string | null): KernelApi {
+    if (module === null) return this.api;
+    let a = this.moduleApis.get(module);
+    if (a === undefined) this.moduleApis.set(module, (a = this.buildApi(module)));
+    return a;
+  }
+
+  private buildApi(module: string | null): KernelApi {
+    return Object.assign(
+      {},
+      this.log.api(),
+      this.panic.api(),
+      this.locking.api(),
+      this.wq.api(),
+      this.async.api(),
+      this.base.api(module),
+      this.platform.api(module),
+    ) as KernelApi;
+  }
+
+  /** Start a task; it runs when the scheduler picks it. */
+  spawn(comm: string, kind: TaskKind, body: () => Promise<void>): Task {
+    return this.sched.spawn(comm, kind, body);
+  }
+
+  /** Run `body` as a task (if given), then everything until the system is idle. */
+  async run(body?: () => Promise<void>, comm = 'kshim-test', kind: TaskKind = 'user'): Promise<RunOutcome> {
+    if (body) this.sched.spawn(comm, kind, body);
+    return await this.sched.run();
+  }
+
+  dmesg(): string[] {
+    return this.log.lines();
+  }
+
+  /** What a teardown finds: deleted devices still referenced, work left queued. */
+  leaks(): Leak[] {
+    const out: Leak[] = [];
+    for (const dev of this.base.core.allDevices) {
+      if (!dev.state_in_sysfs && dev.kref > 0 && dev.name !== null) {
+        out.push({ kind: 'device-ref', what: `${dev.name}: ${dev.kref} reference${dev.kref === 1 ? '' : 's'} left after device_del()` });
+      }
+    }
+    for (const w of this.wq.pendingWork()) out.push({ kind: 'work', what: `${w.func} still queued on ${w.wq}` });
+    return out;
+  }
+}
+
+export const kernelModule = new ContainerModule(({ bind }) => {
+  bind(Kernel).toSelf().inSingletonScope();
+});
+
+export interface KernelOptions {
+  readonly scheduler?: SchedulerOptions;
+  /** More subsystems, or overrides loaded after the defaults (a mock is a module too). */
+  readonly modules?: readonly ContainerModule[];
+}
+
+/** A fresh kernel in a fresh container. */
+export function createKernel(opts: KernelOptions = {}): Kernel {
+  const c = new Container({ defaultScope: 'Singleton' });
+  c.load(
+    schedulerModule(opts.scheduler),
+    printkModule,
+    panicModule,
+    lockingModule,
+    faultInjectionModule,
+    workqueueModule,
+    asyncModule,
+    driverCoreModule,
+    platformModule,
+    kernelModule,
+    ...(opts.modules ?? []),
+  );
+  return c.get(Kernel);
+}

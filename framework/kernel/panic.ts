@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * WARN splats, oopses and use-after-free reports (kernel/panic.c,
+ * lib/bug.c, mm/kasan). Each is printed in kernel format and also kept as
+ * a structured record, so tests and the explorer can ask "which functions
+ * warned".
+ */
+import { ContainerModule, inject, injectable } from 'inversify';
+import { vsprintf } from '../lib/vsprintf.js';
+import { Scheduler } from '../sim/scheduler.js';
+import type { Task } from '../sim/task.js';
+import { formatSeconds, KERN_ALERT, KERN_ERR, KERN_WARNING, Printk } from './printk.js';
+import { callTrace, captureFrames, type ModuleOfFile } from './stacktrace.js';
+
+/** Where a WARN fires: the C file, line and function it models. */
+export interface WarnSite {
+  readonly file: string;
+  readonly line: number;
+  readonly func: string;
+}
+
+export type WarningKind = 'warn' | 'oops' | 'kasan' | 'bug';
+
+export interface Warning {
+  readonly kind: WarningKind;
+  /** The function that warned (__flush_work). */
+  readonly function: string;
+  /** The headline as the kernel prints it: "WARNING: CPU: 0 PID: 57 at kernel/workqueue.c:4289 __flush_work". */
+  readonly message: string;
+  /** Text printed by the WARN itself (WARN(cond, fmt)), if any. */
+  readonly text: string | null;
+  /** Virtual time as "12.345678". */
+  readonly time: string;
+  readonly pid: number;
+  readonly comm: string;
+  readonly callTrace: readonly string[];
+}
+
+/** Thrown to end the current task the way an oops ends a kernel thread. */
+export class KernelOops extends Error {
+  constructor(readonly headline: string) {
+    super(headline);
+  }
+}
+
+export interface PanicApi {
+  WARN_ON(condition: unknown, site?: WarnSite): boolean;
+  WARN(condition: unknown, fmt: string, ...args: unknown[]): boolean;
+  WARN_ON_ONCE(condition: unknown, site?: WarnSite): boolean;
+  WARN_ONCE(condition: unknown, fmt: string, ...args: unknown[]): boolean;
+  BUG(): never;
+  BUG_ON(condition: unknown): void;
+}
+
+@injectable()
+export class Panic {
+  readonly warnings: Warning[] = [];
+  /** Resolves a source file to its module name, set by the module loader. */
+  moduleOf: ModuleOfFile = () => null;
+  /** Names of loaded modules for the "Modules linked in:" line, set by the module loader. */
+  modulesLinkedIn: () => string[] = () => [];
+  private readonly onceSites = new Set<string>();
+  private taint = false;
+
+  constructor(
+    @inject(Scheduler) private readonly sched: Scheduler,
+    @inject(Printk) private readonly log: Printk,
+  ) {
+    sched.oopsHandler = (task, err) => this.handleTaskError(task, err);
+  }
+
+  /**
+   * Print a WARNING splat and record it. `site` names the kernel location;
+   * without it the caller's function is used (ports rarely know C lines).
+   */
+  warn(site: WarnSite | null, text: string | null, skipFrames = 1): Warning {
+    const task = this.sched.current;
+    const frames = captureFrames(skipFrames + 1, this.moduleOf);
+    const func = site ? site.func : (frames[0]?.func ?? 'unknown');
+    const where = site ? `${site.file}:${site.line}` : (frames[0]?.module ? `[${frames[0].module}]` : 'unknown');
+    const pid = task ? task.pid : 0;
+    const comm = task ? task.comm : 'swapper/0';
+    const headline = `WARNING: CPU: 0 PID: ${pid} at ${where} ${func}`;
+    const trace = callTrace(task, site ? frames.filter((f, i) => !(i === 0 && f.func === func)) : frames.slice(1));
+    this.log.emit(KERN_WARNING, '------------[ cut here ]------------');
+    if (text !== null) this.log.emit(KERN_WARNING, text);
+    this.printSplat(KERN_WARNING, headline, task, trace);
+    this.log.emit(KERN_WARNING, '---[ end trace 0000000000000000 ]---');
+    this.taint = true;
+    const w: Warning = { kind: 'warn', function: func, message: headline, text, time: formatSeconds(this.sched.now), pid, comm, callTrace: trace };
+    this.warnings.push(w);
+    return w;
+  }
+
+  /** WARN_ON(cond): warns when cond is truthy; returns !!cond. */
+  WARN_ON(condition: unknown, site?: WarnSite): boolean {
+    if (condition) this.warn(site ?? null, null, 2);
+    return !!condition;
+  }
+
+  WARN_ON_ONCE(condition: unknown, site?: WarnSite): boolean {
+    if (condition) {
+      const key = site ? `${site.file}:${site.line}` : captureFrames(1, this.moduleOf)[0]?.func ?? '?';
+      if (!this.onceSites.has(key)) {
+        this.onceSites.add(key);
+        this.warn(site ?? null, null, 2);
+      }
+    }
+    return !!condition;
+  }
+
+  /** A record for a KASAN-style report ("BUG: KASAN: slab-use-after-free in queue_work"). */
+  kasan(func: string, what: string): Warning {
+    const task = this.sched.current;
+    const frames = captureFrames(1, this.moduleOf);
+    const headline = `BUG: KASAN: slab-use-after-free in ${func}`;
+    this.log.emit(KERN_ERR, '==================================================================');
+    this.log.emit(KERN_ERR, headline);
+    this.log.emit(KERN_ERR, what);
+    this.printSplat(KERN_ERR, null, task, callTrace(task, frames));
+    this.log.emit(KERN_ERR, '==================================================================');
+    const w: Warning = {
+      kind: 'kasan', function: func, message: headline, text: what, time: formatSeconds(this.sched.now),
+      pid: task ? task.pid : 0, comm: task ? task.comm : 'swapper/0', callTrace: callTrace(task, frames),
+    };
+    this.warnings.push(w);
+    return w;
+  }
+
+  /** pr_err(headline) followed by a stack dump; recorded as a 'bug' (tried to init an initialized object, duplicate sysfs name). */
+  dump_stack(headline: string, func: string): Warning {
+    const task = this.sched.current;
+    const trace = callTrace(task, captureFrames(1, this.moduleOf));
+    this.log.emit(KERN_ERR, headline);
+    this.printSplat(KERN_ERR, null, task, trace);
+    const w: Warning = {
+      kind: 'bug', function: func, message: headline, text: null, time: formatSeconds(this.sched.now),
+      pid: task ? task.pid : 0, comm: task ? task.comm : 'swapper/0', callTrace: trace,
+    };
+    this.warnings.push(w);
+    return w;
+  }
+
+  /** Raise an oops in the current task: printed and recorded, then the task dies (its locks stay held). */
+  oops(headline: string, func: string): never {
+    const task = this.sched.current;
+    const frames = captureFrames(1, this.moduleOf);
+    this.log.emit(KERN_ALERT, headline);
+    this.log.emit(KERN_ALERT, 'Oops: 0000 [#1] PREEMPT SMP NOPTI');
+    this.printSplat(KERN_ALERT, null, task, callTrace(task, frames));
+    this.log.emit(KERN_ALERT, '---[ end trace 0000000000000000 ]---');
+    this.warnings.push({
+      kind: 'oops', function: func, message: headline, text: null, time: formatSeconds(this.sched.now),
+      pid: task ? task.pid : 0, comm: task ? task.comm : 'swapper/0', callTrace: callTrace(task, frames),
+    });
+    throw new KernelOops(headline);
+  }
+
+  private printSplat(level: number, headline: string | null, task: Task | null, trace: readonly string[]): void {
+    if (headline !== null) this.log.emit(level, headline);
+    const mods = this.modulesLinkedIn();
+    this.log.emit(level, `Modules linked in:${mods.length ? ' ' + mods.join(' ') : ''}`);
+    const comm = task ? task.comm : 'swapper/0';
+    this.log.emit(level, `CPU: 0 UID: 0 PID: ${task ? task.pid : 0} Comm: ${comm} ${this.taint ? 'Tainted: G        W' : 'Not tainted'} 7.0.0-kshim #1`);
+    if (task?.workqueueLine) this.log.emit(level, `Workqueue: ${task.workqueueLine}`);
+    this.log.emit(level, 'Call Trace:');
+    this.log.emit(level, ' <TASK>');
+    for (const f of trace) this.log.emit(level, ` ${f}`);
+    this.log.emit(level, ' </TASK>');
+  }
+
+  private handleTaskError(task: Task, err: unknown): boolean {
+    return err instanceof KernelOops && task.state !== 'done';
+  }
+
+  api(): PanicApi {
+    return {
+      WARN_ON: (c, site) => (c ? (this.warn(site ?? null, null, 2), true) : false),
+      WARN: (c, fmt, ...args) => {
+        if (c) this.warn(null, args.length ? fmtArgs(fmt, args) : fmt, 2);
+        return !!c;
+      },
+      WARN_ON_ONCE: (c, site) => this.WARN_ON_ONCE(c, site),
+      WARN_ONCE: (c, fmt, ...args) => {
+        if (c) {
+          const key = `once:${fmt}`;
+          if (!this.onceSites.has(key)) {
+            this.onceSites.add(key);
+            this.warn(null, args.length ? fmtArgs(fmt, args) : fmt, 2);
+          }
+        }
+        return !!c;
+      },
+      BUG: () => this.oops('kernel BUG', 'BUG'),
+      BUG_ON: (c) => {
+        if (c) this.oops('kernel BUG', 'BUG_ON');
+      },
+    };
+  }
+}
+
+function fmtArgs(fmt: string, args: unknown[]): string {
+  return vsprintf(fmt, args);
+}
+
+/** The DI module of WARN, oops and KASAN-style reports. */
+export const panicModule = new ContainerModule(({ bind }) => {
+  bind(Panic).toSelf().inSingletonScope();
+});

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Simulated call chains for WARN splats. The ports and the shim use kernel
+ * function names, so the JavaScript stack (with V8's async frames) already
+ * reads like a kernel call trace; this file keeps the kernel-named frames,
+ * tags frames of modular code with their module ("[dax_hmem]") and appends
+ * the task's bottom frames (process_one_work, worker_thread, ...).
+ */
+import type { Task } from '../sim/task.js';
+
+export interface Frame {
+  readonly func: string;
+  /** Module name for code built as a module, null for built-in code. */
+  readonly module: string | null;
+}
+
+/** Maps a source file URL of a port or mock to the module it is built into, or null if built in. */
+export type ModuleOfFile = (fileUrl: string) => string | null;
+
+const FRAME = /^\s*at (?:async )?(?:new )?(\S+?)(?: \[as ([^\]]+)\])? \((.*?):\d+:\d+\)$/;
+const KERNEL_NAME = /^[a-z_][a-z0-9_]*$/;
+/** Simulation plumbing that never appears in a kernel trace. */
+const HIDDEN_DIRS = ['/framework/sim/', '/node_modules/', 'node:'];
+
+export function captureFrames(skip: number, moduleOf: ModuleOfFile): Frame[] {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 80;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  const frames: Frame[] = [];
+  const lines = stack.split('\n').slice(1 + skip);
+  for (const line of lines) {
+    const m = FRAME.exec(line);
+    if (m === null) continue;
+    const file = m[3]!;
+    if (HIDDEN_DIRS.some((d) => file.includes(d))) continue;
+    const raw = m[2] ?? m[1]!;
+    const func = raw.slice(raw.lastIndexOf('.') + 1);
+    if (!KERNEL_NAME.test(func) || func === 'api' || func.startsWith('__sim')) continue;
+    const prev = frames[frames.length - 1];
+    if (prev !== undefined && prev.func === func) continue;
+    frames.push({ func, module: moduleOf(file) });
+  }
+  return frames;
+}
+
+export function formatFrame(f: Frame): string {
+  return f.module === null ? f.func : `${f.func} [${f.module}]`;
+}
+
+/** The whole chain for a task: captured frames (innermost first) then the task's bottom frames. */
+export function callTrace(task: Task | null, frames: readonly Frame[]): string[] {
+  const out = frames.map(formatFrame);
+  if (task !== null) for (const f of task.baseFrames) if (out[out.length - 1] !== f) out.push(f);
+  return out;
+}

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * The deterministic scheduler and virtual clock.
+ *
+ * One task runs at a time. A task gives up the CPU only by awaiting one of
+ * the primitives below (sleep for a modelled duration, block on a Waitable,
+ * or pass a preemption point). Each time the CPU is free the scheduler builds
+ * the list of candidates in default order (earliest virtual time, then FIFO);
+ * if there are two or more, that is a choice point and the strategy answers.
+ * Every answer is recorded, so (scenario, seed, answers) replays the run.
+ *
+ * Switching is done with one microtask per step: the task that yields calls
+ * dispatch() synchronously, which resolves the promise the next task is
+ * suspended on. No timers, no wall clock.
+ */
+import { ContainerModule } from 'inversify';
+import { DefaultStrategy, type ChoicePoint, type SchedulingStrategy } from './strategy.js';
+import { Task, type TaskKind, type Waitable } from './task.js';
+
+export type TimeMode = 'timed' | 'untimed';
+
+export interface SchedulerOptions {
+  strategy?: SchedulingStrategy;
+  /** timed: durations are honoured; untimed: any sleeper may run next (for any timing). */
+  timeMode?: TimeMode;
+  /** Runaway guard: the most steps a run may take before it is stopped. */
+  maxSteps?: number;
+  /** Record per-step footprints (for partial-order reduction). */
+  recordSteps?: boolean;
+}
+
+export interface StepRecord {
+  readonly pid: number;
+  readonly comm: string;
+  /** Index of the choice point that started this step, or -1 if there was no choice. */
+  readonly choice: number;
+  /** Shared objects the step touched (device, lock, work item, ...), as stable keys. */
+  readonly footprint: string[];
+}
+
+export interface WaitEdge {
+  readonly task: string;
+  readonly waitsFor: string;
+  readonly heldBy: string[];
+}
+
+export interface DeadlockReport {
+  /** The wait-for chain, starting at the first blocked task, ending where it closes or stops. */
+  readonly chain: WaitEdge[];
+  /** Every blocked task. */
+  readonly blocked: WaitEdge[];
+  readonly message: string;
+}
+
+export interface Runaway {
+  readonly task: string;
+  readonly steps: number;
+  readonly message: string;
+}
+
+export type RunStatus = 'idle' | 'deadlock' | 'runaway';
+
+export interface RunOutcome {
+  readonly status: RunStatus;
+  readonly deadlock?: DeadlockReport;
+  readonly runaway?: Runaway;
+}
+
+/** Thrown by a yielding primitive called outside any task. */
+export class NotInTaskError extends Error {}
+
+/** A task body threw something the kernel code did not expect (a bug in the simulation or a port). */
+export class TaskCrash extends Error {
+  constructor(
+    readonly task: Task,
+    override readonly cause: unknown,
+  ) {
+    super(`task ${task} crashed: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+const DEFAULT_MAX_STEPS = 500_000;
+
+export class Scheduler {
+  /** Virtual time in microseconds. */
+  now = 0;
+  current: Task | null = null;
+  readonly choices: number[] = [];
+  readonly steps: StepRecord[] = [];
+  readonly recording: boolean;
+  strategy: SchedulingStrategy;
+  readonly timeMode: TimeMode;
+  stepCount = 0;
+
+  private readonly tasks: Task[] = [];
+  private ready: Task[] = [];
+  private sleepers: Task[] = [];
+  private nextPid = 1;
+  private seq = 0;
+  private maxSteps: number;
+  private idleWaiters: Array<(o: RunOutcome) => void> = [];
+  private running = false;
+  private crash: unknown = null;
+  private stepFootprint: string[] | null = null;
+  /** Called when a task's body throws; returns true if the error was a simulated oops it handled. */
+  oopsHandler: ((task: Task, err: unknown) => boolean) | null = null;
+
+  constructor(opts: SchedulerOptions = {}) {
+    this.strategy = opts.strategy ?? new DefaultStrategy();
+    this.timeMode = opts.timeMode ?? 'timed';
+    this.maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+    this.recording = opts.recordSteps ?? false;
+  }
+
+  /** Every task ever spawned, in pid order. */
+  allTasks(): readonly Task[] {
+    return this.tasks;
+  }
+
+  /** Reserve the next pid (PID 1 is the first task spawned). */
+  allocPid(): number {
+    return this.nextPid++;
+  }
+
+  /**
+   * Create a task, ready at the current time (or `at`). It first runs when
+   * the scheduler picks it.
+   */
+  spawn(comm: string, kind: TaskKind, body: () => Promise<void>, opts: { at?: number; pid?: number } = {}): Task {
+    const t = new Task(opts.pid ?? this.allocPid(), comm, kind, body);
+    this.tasks.push(t);
+    t.resume = () => queueMicrotask(() => this.start(t));
+    if (opts.at !== undefined && opts.at > this.now) {
+      t.state = 'sleeping';
+      t.readyAt = opts.at;
+      t.readySeq = ++this.seq;
+      this.insertSleeper(t);
+    } else {
+      this.makeReady(t);
+    }
+    return t;
+  }
+
+  /** The running task; throws outside a task. */
+  self(what: string): Task {
+    const t = this.current;
+    if (t === null) throw new NotInTaskError(`${what} may sleep and must be called from a task`);
+    return t;
+  }
+
+  /** Modelled duration: the current task sleeps for `us` microseconds of virtual time. */
+  sleep(us: number): Promise<void> {
+    const t = this.self('sleep');
+    t.state = 'sleeping';
+    t.readyAt = this.now + Math.max(0, Math.round(us));
+    t.readySeq = ++this.seq;
+    this.insertSleeper(t);
+    return this.suspend(t);
+  }
+
+  /** Block the current task until wake(task). */
+  block(on: Waitable): Promise<void> {
+    const t = this.self('block');
+    t.state = 'blocked';
+    t.waitingOn = on;
+    return this.suspend(t);
+  }
+
+  /** Park a worker: like block, but never counted as a deadlock. */
+  park(on: Waitable): Promise<void> {
+    const t = this.self('park');
+    t.state = 'idle';
+    t.waitingOn = on;
+    return this.suspend(t);
+  }
+
+  /**
+   * A preemption point: the current task stays runnable, but another task
+   * may be picked first. No-op (no step) when nobody else could run.
+   */
+  preempt(): Promise<void> | void {
+    const t = this.current;
+    if (t === null) return;
+    const s = this.sleepers;
+    const others = this.ready.length > 0 || (s.length > 0 && (this.timeMode === 'untimed' || s[0]!.readyAt <= this.now));
+    if (!others) return;
+    t.state = 'ready';
+    t.readyAt = this.now;
+    t.readySeq = ++this.seq;
+    this.ready.push(t);
+    return this.suspend(t, t);
+  }
+
+  /** Make a blocked or idle task ready (no effect on other states). */
+  wake(t: Task): void {
+    if (t.state !== 'blocked' && t.state !== 'idle') return;
+    t.waitingOn = null;
+    this.makeReady(t);
+  }
+
+  /** Record that the current step touched a shared object (only when recording). */
+  touch(key: string): void {
+    if (this.stepFootprint !== null) this.stepFootprint.push(key);
+  }
+
+  /**
+   * Run until no task can run. Resolves with the outcome: idle, deadlock
+   * (tasks blocked, none runnable) or runaway (the step budget ran out).
+   * Rejects with TaskCrash if a task body threw a non-kernel error.
+   */
+  run(): Promise<RunOutcome> {
+    return new Promise<RunOutcome>((resolve, reject) => {
+      this.idleWaiters.push((o) => {
+        if (this.crash !== null) {
+          const c = this.crash;
+          this.crash = null;
+          reject(c);
+        } else resolve(o);
+      });
+      if (!this.running && this.current === null) this.dispatch(null);
+    });
+  }
+
+  /** Extend the step budget (after a runaway was reported and handled). */
+  setMaxSteps(n: number): void {
+    this.maxSteps = n;
+  }
+
+  // ---- internals ---------------------------------------------------------
+
+  private makeReady(t: Task): void {
+    t.state = 'ready';
+    t.readyAt = this.now;
+    t.readySeq = ++this.seq;
+    this.ready.push(t);
+  }
+
+  private insertSleeper(t: Task): void {
+    const s = this.sleepers;
+    let i = s.length;
+    while (i > 0 && (s[i - 1]!.readyAt > t.readyAt || (s[i - 1]!.readyAt === t.readyAt && s[i - 1]!.readySeq > t.readySeq))) i--;
+    s.splice(i, 0, t);
+  }
+
+  private suspend(t: Task, preempting: Task | null = null): Promise<void> {
+    const p = new Promise<void>((res) => {
+      t.resume = res;
+    });
+    this.dispatch(preempting);
+    return p;
+  }
+
+  private start(t: Task): void {
+    let p: Promise<void>;
+    try {
+      p = t.body();
+    } catch (e) {
+      this.onTaskError(t, e);
+      return;
+    }
+    p.then(
+      () => {
+        t.state = 'done';
+        t.waitingOn = null;
+        this.current = null;
+        this.dispatch(null);
+      },
+      (e) => this.onTaskError(t, e),
+    );
+  }
+
+  private onTaskError(t: Task, e: unknown): void {
+    if (this.oopsHandler !== null && this.oopsHandler(t, e)) {
+      t.state = 'dead';
+    } else {
+      t.state = 'dead';
+      if (this.crash === null) this.crash = new TaskCrash(t, e);
+    }
+    this.current = null;
+    this.dispatch(null);
+  }
+
+  /** Pick the next task and hand it the CPU, or finish the run. */
+  private dispatch(preempting: Task | null): void {
+    this.running = true;
+    this.current = null;
+    if (this.crash !== null) return this.finish({ status: 'idle' });
+    if (this.stepCount >= this.maxSteps) return this.finish({ status: 'runaway', runaway: this.describeRunaway() });
+
+    // Sleepers whose time has come join the ready list (in wake order).
+    const s = this.sleepers;
+    while (s.length > 0 && s[0]!.readyAt <= this.now) this.moveSleeperToReady(s.shift()!);
+
+    let candidates: Task[];
+    if (this.timeMode === 'untimed') {
+      candidates = this.ready.length + s.length > 0 ? this.orderedCandidates().concat(s) : [];
+    } else {
+      if (this.ready.length === 0 && s.length > 0) {
+        this.now = s[0]!.readyAt;
+        while (s.length > 0 && s[0]!.readyAt <= this.now) this.moveSleeperToReady(s.shift()!);
+      }
+      candidates = this.orderedCandidates();
+    }
+    if (candidates.length === 0) return this.finish(this.idleOutcome());
+
+    let idx = 0;
+    let choice = -1;
+    if (candidates.length > 1) {
+      const point: ChoicePoint = { index: this.choices.length, now: this.now, candidates, preempting };
+      idx = this.strategy.choose(point);
+      if (!(idx >= 0 && idx < candidates.length)) idx = 0;
+      choice = this.choices.length;
+      this.choices.push(idx);
+    }
+    const next = candidates[idx]!;
+    if (next.state === 'sleeping') {
+      this.sleepers.splice(this.sleepers.indexOf(next), 1);
+      if (next.readyAt > this.now) this.now = next.readyAt;
+    } else {
+      this.ready.splice(this.ready.indexOf(next), 1);
+    }
+    next.state = 'running';
+    next.steps++;
+    this.stepCount++;
+    this.current = next;
+    if (this.recording) {
+      this.stepFootprint = [];
+      this.steps.push({ pid: next.pid, comm: next.comm, choice, footprint: this.stepFootprint });
+    }
+    const r = next.resume!;
+    next.resume = null;
+    r();
+  }
+
+  private moveSleeperToReady(t: Task): void {
+    t.state = 'ready';
+    this.ready.push(t);
+  }
+
+  /** Ready tasks by (readyAt, readySeq). The ready list is nearly sorted already. */
+  private orderedCandidates(): Task[] {
+    const r = this.ready.slice();
+    if (r.length > 1) r.sort((a, b) => a.readyAt - b.readyAt || a.readySeq - b.readySeq);
+    return r;
+  }
+
+  private finish(o: RunOutcome): void {
+    this.running = false;
+    this.current = null;
+    this.stepFootprint = null;
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const f of w) f(o);
+  }
+
+  private idleOutcome(): RunOutcome {
+    const blocked = this.tasks.filter((t) => t.state === 'blocked');
+    if (blocked.length === 0) return { status: 'idle' };
+    return { status: 'deadlock', deadlock: this.describeDeadlock(blocked) };
+  }
+
+  private edge(t: Task): WaitEdge {
+    const w = t.waitingOn;
+    return {
+      task: t.toString(),
+      waitsFor: w ? w.describe() : '(nothing)',
+      heldBy: w ? w.holders().map((h) => h.toString() + (h.state === 'dead' ? ' [dead]' : '')) : [],
+    };
+  }
+
+  private describeDeadlock(blocked: Task[]): DeadlockReport {
+    const chain: WaitEdge[] = [];
+    const seen = new Set<Task>();
+    let t: Task | undefined = blocked[0];
+    while (t !== undefined && !seen.has(t)) {
+      seen.add(t);
+      chain.push(this.edge(t));
+      const hs: readonly Task[] = t.waitingOn ? t.waitingOn.holders() : [];
+      t = hs.find((h) => h.state === 'blocked' || h.state === 'dead' || h.state === 'idle') ?? hs[0];
+      if (t !== undefined && t.state !== 'blocked') {
+        if (!seen.has(t)) chain.push({ task: t.toString(), waitsFor: t.state === 'dead' ? '(died holding it)' : `(${t.state})`, heldBy: [] });
+        break;
+      }
+    }
+    const lines = chain.map((e) => `  ${e.task} waits for ${e.waitsFor}${e.heldBy.length ? `, held by ${e.heldBy.join(', ')}` : ''}`);
+    const closes = t !== undefined && seen.has(t);
+    const message = `deadlock: no task can run while ${blocked.length} wait${blocked.length === 1 ? 's' : ''}${closes ? ' (the chain closes)' : ''}:\n${lines.join('\n')}`;
+    return { chain, blocked: blocked.map((b) => this.edge(b)), message };
+  }
+
+  private describeRunaway(): Runaway {
+    let worst: Task | undefined;
+    for (const t of this.tasks) if (t.state !== 'done' && (worst === undefined || t.steps > worst.steps)) worst = t;
+    const name = worst ? worst.toString() : '(none)';
+    const steps = worst ? worst.steps : 0;
+    return { task: name, steps, message: `runaway: ${this.stepCount} steps without reaching idle; ${name} took ${steps} of them` };
+  }
+}
+
+/** The DI module of the scheduler: one instance per kernel, built from the boot's options. */
+export function schedulerModule(opts: SchedulerOptions = {}): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(Scheduler).toConstantValue(new Scheduler(opts));
+  });
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Scheduling strategies: who runs next when more than one task could.
+ *
+ * The scheduler calls a strategy only at a choice point, i.e. when at least
+ * two tasks are candidates. Candidates come in the default order (earliest
+ * virtual time, then FIFO), so index 0 is always the default choice and any
+ * other answer is a deviation. A run is replayed exactly from the list of
+ * answers.
+ */
+import { Prng } from './prng.js';
+import type { Task } from './task.js';
+
+export interface ChoicePoint {
+  /** Sequence number of this choice point in the run (0-based). */
+  readonly index: number;
+  /** Virtual time in µs. */
+  readonly now: number;
+  /** Candidates in default order; index 0 is the default. */
+  readonly candidates: readonly Task[];
+  /** The task that reached a preemption point and could go on running, if any. */
+  readonly preempting: Task | null;
+}
+
+export interface SchedulingStrategy {
+  /** Returns an index into point.candidates. */
+  choose(point: ChoicePoint): number;
+}
+
+/** The default: earliest virtual time, then FIFO. */
+export class DefaultStrategy implements SchedulingStrategy {
+  choose(): number {
+    return 0;
+  }
+}
+
+/** Uniformly random among candidates, from a seeded generator. */
+export class RandomStrategy implements SchedulingStrategy {
+  private readonly prng: Prng;
+  constructor(seed: number) {
+    this.prng = new Prng(seed);
+  }
+  choose(point: ChoicePoint): number {
+    return this.prng.below(point.candidates.length);
+  }
+}
+
+/**
+ * Replays a recorded list of answers; past its end it answers like the
+ * fallback (the default unless given). Answers out of range are clamped to
+ * the default so that a schedule taken from another tree still runs.
+ */
+export class ReplayStrategy implements SchedulingStrategy {
+  constructor(
+    private readonly answers: readonly number[],
+    private readonly fallback: SchedulingStrategy = new DefaultStrategy(),
+  ) {}
+  choose(point: ChoicePoint): number {
+    if (point.index < this.answers.length) {
+      const a = this.answers[point.index]!;
+      return a < point.candidates.length ? a : 0;
+    }
+    return this.fallback.choose(point);
+  }
+}
+
+/** Deviations from the default, keyed by choice-point index: the compact form of a schedule. */
+export class DeviationStrategy implements SchedulingStrategy {
+  constructor(private readonly deviations: ReadonlyMap<number, number>) {}
+  choose(point: ChoicePoint): number {
+    const a = this.deviations.get(point.index);
+    return a !== undefined && a < point.candidates.length ? a : 0;
+  }
+}
