@@ -13,7 +13,7 @@ import { FaultInjection, faultInjectionModule } from './kernel/fail_function.js'
 import { Locking, lockingModule, type LockingApi } from './kernel/locking.js';
 import { Panic, panicModule, type PanicApi } from './kernel/panic.js';
 import { Printk, printkModule, type PrintkApi } from './kernel/printk.js';
-import { Workqueue, workqueueModule, type WorkqueueApi } from './kernel/workqueue.js';
+import { Workqueue, work_struct, workqueueModule, type WorkqueueApi } from './kernel/workqueue.js';
 import { Scheduler, schedulerModule, type RunOutcome, type SchedulerOptions } from './sim/scheduler.js';
 import type { Task, TaskKind } from './sim/task.js';
 
@@ -63,7 +63,26 @@ export class Kernel {
       this.async.api(),
       this.base.api(module),
       this.platform.api(module),
+      module === null ? {} : this.ownedWorkApi(module),
     ) as KernelApi;
+  }
+
+  /** Work items set up or queued by a module's code point into that module (for use-after-unload checks). */
+  private ownedWorkApi(module: string): Partial<WorkqueueApi> {
+    const wq = this.wq;
+    const own = <W extends work_struct>(w: W): W => {
+      w.owner = module;
+      return w;
+    };
+    return {
+      INIT_WORK: (w, f) => wq.INIT_WORK(own(w), f),
+      INIT_DELAYED_WORK: (w, f) => wq.INIT_DELAYED_WORK(own(w), f),
+      __WORK_INITIALIZER: (f) => own(wq.__WORK_INITIALIZER(f)),
+      DECLARE_WORK: (f) => own(wq.__WORK_INITIALIZER(f)),
+      queue_work: (q, w) => wq.queue_work(q, own(w)),
+      queue_delayed_work: (q, w, d) => wq.queue_delayed_work(q, own(w), d),
+      schedule_work: (w) => wq.queue_work(wq.system_wq, own(w)),
+    };
   }
 
   /** Start a task; it runs when the scheduler picks it. */
@@ -104,10 +123,9 @@ export interface KernelOptions {
   readonly modules?: readonly ContainerModule[];
 }
 
-/** A fresh kernel in a fresh container. */
-export function createKernel(opts: KernelOptions = {}): Kernel {
-  const c = new Container({ defaultScope: 'Singleton' });
-  c.load(
+/** The DI modules of the kernel core, in load order. */
+export function kernelModules(opts: KernelOptions = {}): ContainerModule[] {
+  return [
     schedulerModule(opts.scheduler),
     printkModule,
     panicModule,
@@ -118,7 +136,12 @@ export function createKernel(opts: KernelOptions = {}): Kernel {
     driverCoreModule,
     platformModule,
     kernelModule,
-    ...(opts.modules ?? []),
-  );
+  ];
+}
+
+/** A fresh kernel in a fresh container. */
+export function createKernel(opts: KernelOptions = {}): Kernel {
+  const c = new Container({ defaultScope: 'Singleton' });
+  c.load(...kernelModules(opts), ...(opts.modules ?? []));
   return c.get(Kernel);
 }

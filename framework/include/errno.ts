@@ -4,6 +4,9 @@ export const ENOENT = 2;
 export const EIO = 5;
 export const ENXIO = 6;
 export const E2BIG = 7;
+export const ENOEXEC = 8;
+export const EAGAIN = 11;
+export const EWOULDBLOCK = EAGAIN;
 export const ENOMEM = 12;
 export const EFAULT = 14;
 export const EBUSY = 16;
@@ -18,7 +21,7 @@ export const ETIMEDOUT = 110;
 export const EPROBE_DEFER = 517;
 
 const NAMES: Record<number, string> = {
-  [ENOENT]: 'ENOENT', [EIO]: 'EIO', [ENXIO]: 'ENXIO', [E2BIG]: 'E2BIG', [ENOMEM]: 'ENOMEM', [EFAULT]: 'EFAULT',
+  [ENOENT]: 'ENOENT', [EIO]: 'EIO', [ENXIO]: 'ENXIO', [E2BIG]: 'E2BIG', [ENOEXEC]: 'ENOEXEC', [EAGAIN]: 'EAGAIN', [ENOMEM]: 'ENOMEM', [EFAULT]: 'EFAULT',
   [EBUSY]: 'EBUSY', [EEXIST]: 'EEXIST', [ENODEV]: 'ENODEV', [EINVAL]: 'EINVAL', [ENOSPC]: 'ENOSPC',
   [ENOSYS]: 'ENOSYS', [ENAMETOOLONG]: 'ENAMETOOLONG', [ETIME]: 'ETIME', [ETIMEDOUT]: 'ETIMEDOUT',
   [EPROBE_DEFER]: 'EPROBE_DEFER',

@@ -436,6 +436,14 @@ export class Workqueue {
     return wq;
   }
 
+  /** Items queued or running whose code belongs to `module`. */
+  ownedWork(module: string): work_struct[] {
+    const out: work_struct[] = [];
+    for (const wq of this.workqueues) for (const w of wq.worklist) if (w.owner === module) out.push(w);
+    for (const w of this.workers.values()) if (w.item !== null && w.item.owner === module) out.push(w.item);
+    return out;
+  }
+
   /** Items still queued or running, for leak accounting at teardown. */
   pendingWork(): Array<{ wq: string; func: string }> {
     const out: Array<{ wq: string; func: string }> = [];

@@ -198,6 +198,20 @@ export class Scheduler {
     this.makeReady(t);
   }
 
+  /**
+   * Withdraw a task that has not started yet (a timer that is no longer
+   * needed, like del_timer()). Returns false if it already ran.
+   */
+  cancel(t: Task): boolean {
+    if (t.steps > 0 || (t.state !== 'sleeping' && t.state !== 'ready')) return false;
+    const list = t.state === 'sleeping' ? this.sleepers : this.ready;
+    const i = list.indexOf(t);
+    if (i >= 0) list.splice(i, 1);
+    t.state = 'done';
+    t.resume = null;
+    return true;
+  }
+
   /** Record that the current step touched a shared object (only when recording). */
   touch(key: string): void {
     if (this.stepFootprint !== null) this.stepFootprint.push(key);

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Booting (init/main.c): PID 1 links the built-in objects, runs their
+ * initcalls level by level in link order (each initcall a point where the
+ * kworkers it woke may run), waits for async work, frees init memory and
+ * starts userspace: udevd coldplugs, and the real root is mounted at the
+ * "rootfs" time, after which udev replays the devices once more.
+ */
+import { ContainerModule, inject, injectable } from 'inversify';
+import { DriverBase } from '../drivers/base/driver_base.js';
+import { Async } from '../kernel/async.js';
+import { ModuleLoader, type BuiltinInitcall } from '../kernel/module/main.js';
+import { INITCALL_LEVELS } from '../kernel/module/types.js';
+import { KERN_DEBUG, KERN_INFO, Printk } from '../kernel/printk.js';
+import { Scheduler } from '../sim/scheduler.js';
+import type { Task } from '../sim/task.js';
+import { Timing } from '../sim/timing.js';
+import { KERNEL_RELEASE } from '../userspace/modprobe.js';
+import { Udevd } from '../userspace/udev.js';
+import { Rootfs } from './initramfs.js';
+
+export const PID1_FRAMES = ['do_one_initcall', 'do_initcalls', 'kernel_init_freeable', 'kernel_init', 'ret_from_fork', 'ret_from_fork_asm'];
+
+export interface BootParams {
+  /** initcall_debug: log each initcall's start, return value and duration. */
+  readonly initcall_debug?: boolean;
+  /** Modules packed into the initramfs (loadable before the real root). */
+  readonly initramfs?: readonly string[];
+  /** driver_async_probe= */
+  readonly driver_async_probe?: readonly string[];
+  /** CONFIG_DEBUG_TEST_DRIVER_REMOVE */
+  readonly test_driver_remove?: boolean;
+}
+
+@injectable()
+export class Boot {
+  /** PID 1, once started. */
+  init: Task | null = null;
+  /** Virtual time (µs) at which userspace started (init exec'd), or null. */
+  userspaceStart: number | null = null;
+  private params: BootParams = {};
+
+  constructor(
+    @inject(Scheduler) private readonly sched: Scheduler,
+    @inject(Printk) private readonly log: Printk,
+    @inject(Async) private readonly async: Async,
+    @inject(DriverBase) private readonly base: DriverBase,
+    @inject(ModuleLoader) private readonly loader: ModuleLoader,
+    @inject(Rootfs) private readonly rootfs: Rootfs,
+    @inject(Timing) private readonly timing: Timing,
+    @inject(Udevd) private readonly udevd: Udevd,
+  ) {}
+
+  /** start_kernel(): create PID 1. The boot runs when the scheduler runs. */
+  start_kernel(params: BootParams = {}): Task {
+    this.params = params;
+    for (const m of params.initramfs ?? []) this.rootfs.initramfs.add(m);
+    for (const d of params.driver_async_probe ?? []) this.base.dd.async_probe_drivers.add(d);
+    this.base.dd.test_driver_remove = params.test_driver_remove ?? false;
+    this.log.emit(KERN_INFO, `Linux version ${KERNEL_RELEASE} (kshim) #1 SMP PREEMPT_DYNAMIC`);
+    const t = this.sched.spawn('swapper/0', 'init', () => this.kernel_init());
+    t.baseFrames = PID1_FRAMES;
+    this.init = t;
+    return t;
+  }
+
+  private frameworkInitcalls(): BuiltinInitcall[] {
+    const rootfs = this.rootfs;
+    const dd = this.base.dd;
+    return [
+      {
+        level: 'rootfs',
+        file: 'init/initramfs.c',
+        name: 'populate_rootfs',
+        fn: function populate_rootfs() {
+          rootfs.usermodehelper_enabled = true;
+          return 0;
+        },
+      },
+      {
+        level: 'late',
+        file: 'drivers/base/dd.c',
+        name: 'deferred_probe_initcall',
+        fn: async function deferred_probe_initcall() {
+          return await dd.deferred_probe_initcall();
+        },
+      },
+    ];
+  }
+
+  private async kernel_init(): Promise<void> {
+    const calls = [...this.frameworkInitcalls(), ...this.loader.linkVmlinux()];
+    for (const level of INITCALL_LEVELS) {
+      for (const call of calls) if (call.level === level) await this.do_one_initcall(call);
+    }
+    await this.async.async_synchronize_full();
+    this.log.emit(KERN_INFO, 'Freeing unused kernel image (initmem) memory: 4096K');
+    this.log.emit(KERN_INFO, 'Run /init as init process');
+    this.userspaceStart = this.sched.now;
+    this.udevd.start();
+    const at = Math.max(this.sched.now, this.timing.rootfs() * 1000);
+    this.sched.spawn('init', 'user', async () => {
+      await this.sched.sleep(at - this.sched.now);
+      this.rootfs.realRootMounted = true;
+      this.log.emit(KERN_INFO, 'EXT4-fs (vda1): mounted filesystem r/w with ordered data mode. Quota mode: none.');
+      this.udevd.trigger();
+    });
+  }
+
+  private async do_one_initcall(call: BuiltinInitcall): Promise<void> {
+    const debug = this.params.initcall_debug ?? false;
+    const pid = this.sched.current!.pid;
+    const start = this.sched.now;
+    if (debug) this.log.printk(KERN_DEBUG, 'calling  %s @ %d', call.name, pid);
+    const ret = await call.fn();
+    const extra = this.timing.initcall(call.name);
+    if (extra > 0) await this.sched.sleep(extra * 1000);
+    else await this.sched.preempt();
+    if (debug) this.log.printk(KERN_DEBUG, 'initcall %s returned %d after %d usecs', call.name, ret, this.sched.now - start);
+  }
+}
+
+export const bootModule = new ContainerModule(({ bind }) => {
+  bind(Boot).toSelf().inSingletonScope();
+});

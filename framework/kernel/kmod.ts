@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * request_module() (kernel/kmod.c): run "modprobe -q -- name" as a
+ * user-mode helper and wait for it to exit. It guarantees only that
+ * modprobe ran: a module that is COMING in another task counts as loaded.
+ */
+import { ContainerModule, inject, injectable } from 'inversify';
+import { EBUSY } from '../include/errno.js';
+import { Rootfs } from '../init/initramfs.js';
+import { Scheduler } from '../sim/scheduler.js';
+import { Modprobe } from '../userspace/modprobe.js';
+import { WaitFor } from './locking.js';
+import { ModuleLoader } from './module/main.js';
+import { Panic } from './panic.js';
+
+const ASYNC_SITE = { file: 'kernel/module/kmod.c', line: 149, func: '__request_module' };
+
+/** Bottom of a modprobe task's kernel stack while it is inside init_module. */
+export const MODPROBE_FRAMES = ['do_init_module', 'load_module', 'init_module_from_file', 'idempotent_init_module', '__x64_sys_finit_module', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'];
+
+@injectable()
+export class Kmod {
+  constructor(
+    @inject(Scheduler) private readonly sched: Scheduler,
+    @inject(Panic) private readonly panic: Panic,
+    @inject(Rootfs) private readonly rootfs: Rootfs,
+    @inject(Modprobe) private readonly modprobe: Modprobe,
+    @inject(ModuleLoader) loader: ModuleLoader,
+  ) {
+    loader.requestModule = (_caller, name) => this.request_module(name);
+  }
+
+  /** Returns 0 when modprobe succeeded, -EBUSY before user-mode helpers exist, else modprobe's wait status. */
+  async request_module(name: string): Promise<number> {
+    const self = this.sched.self('request_module');
+    if (self.isAsync) this.panic.WARN_ON_ONCE(true, ASYNC_SITE);
+    if (!this.rootfs.usermodehelper_enabled) return -EBUSY;
+    let exit: number | null = null;
+    const helper = this.sched.spawn('modprobe', 'modprobe', async () => {
+      exit = await this.modprobe.modprobe(name, { quiet: true, comm: 'modprobe' });
+      this.sched.wake(self);
+    });
+    helper.baseFrames = MODPROBE_FRAMES;
+    const on = new WaitFor(() => `request_module(${name}): modprobe (pid ${helper.pid})`, () => [helper]);
+    while (exit === null) await this.sched.block(on);
+    return exit === 0 ? 0 : exit << 8;
+  }
+}
+
+export const kmodModule = new ContainerModule(({ bind }) => {
+  bind(Kmod).toSelf().inSingletonScope();
+});

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Loadable modules (kernel/module/main.c): the catalogue of objects of a
+ * boot, linking the built-in ones into "vmlinux", load_module() with
+ * symbol resolution (waiting for a provider that is still COMING), module
+ * states, init, the async_synchronize_full() before a load returns, and
+ * delete_module() with the "in use" refusal. What a module leaves behind
+ * after it is freed (registered drivers, queued work, device references)
+ * is reported.
+ */
+import { ContainerModule, inject, injectable } from 'inversify';
+import { DriverBase } from '../../drivers/base/driver_base.js';
+import { EBUSY, EEXIST, EINVAL, ENOENT, ENOEXEC, EWOULDBLOCK } from '../../include/errno.js';
+import { Kernel, type Leak } from '../../kernel.js';
+import { Scheduler } from '../../sim/scheduler.js';
+import type { Task } from '../../sim/task.js';
+import { Async } from '../async.js';
+import { WaitFor } from '../locking.js';
+import { Panic } from '../panic.js';
+import { KERN_ERR, KERN_WARNING, Printk } from '../printk.js';
+import { Workqueue } from '../workqueue.js';
+import { KernelConfig } from './config.js';
+import { SymbolTable, globMatch, moduleMatches } from './symbols.js';
+import type { ExportDecl, Initcall, InitcallLevel, ModuleDef, PortApi, PortUnit, UnitInstance } from './types.js';
+
+export type module_state = 'UNFORMED' | 'COMING' | 'LIVE' | 'GOING';
+
+/** A loaded (or loading) module: struct module. */
+export class module {
+  state: module_state = 'UNFORMED';
+  readonly holders = new Set<module>();
+  readonly uses = new Set<module>();
+  refcnt = 0;
+  async_probe_requested = false;
+  instances: UnitInstance[] = [];
+  readonly waiters: Task[] = [];
+  constructor(readonly def: ModuleDef) {}
+  get name(): string {
+    return this.def.name;
+  }
+}
+
+/** One built-in initcall, in link order within its level. */
+export interface BuiltinInitcall extends Initcall {
+  /** "drivers/dax/hmem/hmem.c" */
+  readonly file: string;
+  readonly name: string;
+}
+
+/** An object as the linker and modpost see it (for the link check). */
+export interface LinkObject {
+  readonly name: string;
+  readonly file: string;
+  readonly builtIn: boolean;
+  readonly exports: readonly ExportDecl[];
+  readonly references: readonly string[];
+  readonly imports: readonly string[];
+}
+
+const RESOLVE_WAIT_US = 30_000_000;
+
+@injectable()
+export class ModuleLoader {
+  readonly symbols = new SymbolTable();
+  /** Loaded modules, newest first (as lsmod and "Modules linked in:" list them). */
+  readonly modules: module[] = [];
+  /** Leaks found when a module was freed. */
+  readonly leaks: Leak[] = [];
+  /** request_module for ports; installed by kmod. */
+  requestModule: (caller: string | null, name: string) => Promise<number> = async () => -ENOENT;
+  private catalog: ModuleDef[] = [];
+  private readonly byUrl = new Map<string, string>();
+  private readonly portApis = new Map<string, PortApi>();
+
+  constructor(
+    @inject(Scheduler) private readonly sched: Scheduler,
+    @inject(Printk) private readonly log: Printk,
+    @inject(Panic) private readonly panic: Panic,
+    @inject(Async) private readonly async: Async,
+    @inject(Workqueue) private readonly wq: Workqueue,
+    @inject(DriverBase) private readonly base: DriverBase,
+    @inject(KernelConfig) readonly config: KernelConfig,
+    @inject(Kernel) private readonly kernel: Kernel,
+  ) {
+    panic.moduleOf = (file) => this.moduleOfUrl(file);
+    panic.modulesLinkedIn = () => this.modules.map((m) => m.name);
+    base.dd.module_requested_async_probing = (owner) => owner !== null && (this.find(owner)?.async_probe_requested ?? false);
+    wq.describeFunc = (w) => `${w.func?.name || 'work_fn'}${w.owner ? ` [${w.owner}]` : ''}`;
+    wq.beforeRun = (w) => {
+      if (w.owner !== null && this.isGone(w.owner)) {
+        this.panic.kasan('process_one_work', `work function ${w.func?.name ?? '?'} of module ${w.owner} runs after the module was freed`);
+      }
+    };
+  }
+
+  /** Set the objects of this boot, in link order. */
+  setCatalog(defs: readonly ModuleDef[]): void {
+    this.catalog = defs.slice();
+    for (const d of defs) for (const u of d.units) this.byUrl.set(u.url, d.name);
+  }
+
+  catalogue(): readonly ModuleDef[] {
+    return this.catalog;
+  }
+
+  def(name: string): ModuleDef | undefined {
+    return this.catalog.find((d) => d.name === name);
+  }
+
+  /** y, m or n for an object of the catalogue. */
+  tristate(def: ModuleDef): 'y' | 'm' | 'n' {
+    return def.config === 'always' ? 'y' : this.config.value(def.config);
+  }
+
+  isBuiltin(name: string): boolean {
+    const d = this.def(name);
+    return d !== undefined && this.tristate(d) === 'y';
+  }
+
+  /** Built as a module (whether or not it is loaded). */
+  isModular(name: string): boolean {
+    const d = this.def(name);
+    return d !== undefined && this.tristate(d) === 'm';
+  }
+
+  find(name: string): module | undefined {
+    return this.modules.find((m) => m.name === name);
+  }
+
+  private isGone(name: string): boolean {
+    return this.isModular(name) && this.find(name) === undefined;
+  }
+
+  private moduleOfUrl(url: string): string | null {
+    const name = this.byUrl.get(url);
+    if (name === undefined) return null;
+    return this.isModular(name) ? name : null;
+  }
+
+  // ---- references, exports, link objects ----------------------------------------
+
+  references(def: ModuleDef, builtIn: boolean): string[] {
+    const view = this.config.view(builtIn);
+    const own = new Set(this.exportsOf(def).map((e) => e.symbol));
+    const out: string[] = [];
+    for (const u of def.units) for (const r of u.references?.(view) ?? []) if (!own.has(r) && !out.includes(r)) out.push(r);
+    return out;
+  }
+
+  exportsOf(def: ModuleDef): ExportDecl[] {
+    return def.units.flatMap((u) => u.exports ?? []);
+  }
+
+  /** Every object configured y or m, for the link check. */
+  linkObjects(): LinkObject[] {
+    const out: LinkObject[] = [];
+    for (const d of this.catalog) {
+      const t = this.tristate(d);
+      if (t === 'n') continue;
+      const builtIn = t === 'y';
+      out.push({
+        name: d.name,
+        file: builtIn ? d.object.replace(/\.ko$/, '.o') : d.object,
+        builtIn,
+        exports: this.exportsOf(d),
+        references: this.references(d, builtIn),
+        imports: d.units.flatMap((u) => u.importNs ?? []),
+      });
+    }
+    return out;
+  }
+
+  /** MODULE_SOFTDEP pre/post lists of a module under this configuration. */
+  softdeps(def: ModuleDef): { pre: string[]; post: string[] } {
+    const view = this.config.view(false);
+    const pre: string[] = [];
+    const post: string[] = [];
+    for (const u of def.units) {
+      const text = u.softdep?.(view);
+      if (!text) continue;
+      let cur: string[] | null = null;
+      for (const word of text.split(/\s+/)) {
+        if (word === 'pre:') cur = pre;
+        else if (word === 'post:') cur = post;
+        else if (word && cur) cur.push(word);
+      }
+    }
+    return { pre, post };
+  }
+
+  aliases(def: ModuleDef): string[] {
+    return def.units.flatMap((u) => u.aliases ?? []);
+  }
+
+  /** Modules (configured m) whose MODULE_ALIAS matches `alias`, in catalogue order. */
+  resolveAlias(alias: string): ModuleDef[] {
+    return this.catalog.filter((d) => this.tristate(d) !== 'n' && this.aliases(d).some((p) => globMatch(p, alias)));
+  }
+
+  // ---- the API a port sees -------------------------------------------------------
+
+  portApi(moduleName: string | null, builtIn: boolean): PortApi {
+    const key = `${moduleName ?? 'vmlinux'}:${builtIn}`;
+    let api = this.portApis.get(key);
+    if (api !== undefined) return api;
+    const owner = builtIn ? null : moduleName;
+    api = Object.assign({}, this.kernel.apiFor(owner), this.config.view(builtIn), {
+      THIS_MODULE: owner,
+      request_module: (name: string) => this.requestModule(owner, name),
+    }) as PortApi;
+    this.portApis.set(key, api);
+    return api;
+  }
+
+  private instantiate(def: ModuleDef, builtIn: boolean): UnitInstance[] {
+    const api = this.portApi(def.name, builtIn);
+    const sym = this.symbols.importTable(this.references(def, builtIn));
+    return def.units.map((u: PortUnit) => u.create(api, sym));
+  }
+
+  // ---- vmlinux ----------------------------------------------------------------------
+
+  /**
+   * Instantiate every built-in object (link order) and publish its exports.
+   * Returns the built-in initcalls in link order.
+   */
+  linkVmlinux(): BuiltinInitcall[] {
+    const calls: BuiltinInitcall[] = [];
+    for (const d of this.catalog) {
+      if (this.tristate(d) !== 'y') continue;
+      const inst = this.instantiate(d, true);
+      const values = Object.assign({}, ...inst.map((i) => i.exports ?? {}));
+      const dup = this.symbols.add(null, this.exportsOf(d), values);
+      if (dup !== null) this.log.emit(KERN_ERR, `kshim: vmlinux exports duplicate symbol ${dup}`);
+      d.units.forEach((u, i) => {
+        for (const c of inst[i]!.initcalls ?? []) calls.push({ level: c.level, fn: c.fn, file: u.file, name: c.fn.name || u.file });
+      });
+    }
+    return calls;
+  }
+
+  // ---- load_module -----------------------------------------------------------------
+
+  /**
+   * finit_module(): load a module built as m. Returns 0, -EEXIST if it is
+   * already loaded (after waiting for a concurrent load to finish), or the
+   * error of symbol resolution or of its init function.
+   */
+  async load_module(name: string, opts: { async_probe?: boolean } = {}): Promise<number> {
+    const def = this.def(name);
+    if (def === undefined || this.tristate(def) !== 'm') return -ENOENT;
+    for (;;) {
+      const existing = this.find(name);
+      if (existing === undefined) break;
+      if (existing.state === 'LIVE') return -EEXIST;
+      await this.waitWhile(existing, () => this.find(name) === existing && existing.state !== 'LIVE', `finished_loading(${name})`);
+    }
+    const mod = new module(def);
+    mod.async_probe_requested = opts.async_probe ?? false;
+    this.modules.unshift(mod);
+    if (this.sched.recording) this.sched.touch(`module:${name}`);
+
+    const err = await this.simplify_symbols(mod);
+    if (err) {
+      this.free_module(mod);
+      return err;
+    }
+    mod.instances = this.instantiate(def, false);
+    const values = Object.assign({}, ...mod.instances.map((i) => i.exports ?? {}));
+    const dup = this.symbols.add(name, this.exportsOf(def), values);
+    if (dup !== null) {
+      this.log.emit(KERN_ERR, `${name}: exports duplicate symbol ${dup} (owned by ${this.symbols.find(dup)?.owner ?? 'kernel'})`);
+      this.free_module(mod);
+      return -ENOEXEC;
+    }
+    mod.state = 'COMING';
+    return await this.do_init_module(mod);
+  }
+
+  private async simplify_symbols(mod: module): Promise<number> {
+    const imports = mod.def.units.flatMap((u) => u.importNs ?? []);
+    for (const name of this.references(mod.def, false)) {
+      for (;;) {
+        const s = this.symbols.find(name);
+        if (s === undefined) {
+          this.log.emit(KERN_WARNING, `${mod.name}: Unknown symbol ${name} (err -2)`);
+          return -ENOENT;
+        }
+        const ns = s.decl.forModules !== undefined ? `module:${s.decl.forModules}` : s.decl.namespace;
+        if (s.owner !== null || s.decl.forModules !== undefined) {
+          const allowed = s.decl.forModules !== undefined ? moduleMatches(s.decl.forModules, mod.name) : ns === undefined || imports.includes(ns);
+          if (!allowed) {
+            this.log.emit(KERN_ERR, `${mod.name}: module uses symbol (${name}) from namespace ${ns}, but does not import it.`);
+            return -EINVAL;
+          }
+        }
+        if (s.owner === null) break;
+        const owner = this.find(s.owner);
+        if (owner === undefined) return -ENOENT;
+        if (owner.state === 'COMING') {
+          const start = this.sched.now;
+          await this.waitWhile(owner, () => owner.state === 'COMING' && this.sched.now - start < RESOLVE_WAIT_US, `resolve_symbol_wait(${name}: ${owner.name} is COMING)`, RESOLVE_WAIT_US);
+          if (owner.state === 'COMING') {
+            this.log.emit(KERN_WARNING, `${mod.name}: gave up waiting for init of module ${owner.name}.`);
+            return -EBUSY;
+          }
+          continue;
+        }
+        if (owner.state !== 'LIVE') return -ENOENT;
+        owner.holders.add(mod);
+        mod.uses.add(owner);
+        break;
+      }
+    }
+    return 0;
+  }
+
+  private async do_init_module(mod: module): Promise<number> {
+    const init = mod.instances.flatMap((i) => i.initcalls ?? [])[0];
+    let ret = 0;
+    if (init !== undefined) ret = await init.fn();
+    if (ret < 0) {
+      mod.state = 'GOING';
+      this.wakeWaiters(mod);
+      this.free_module(mod);
+      return ret;
+    }
+    if (ret > 0) {
+      this.log.emit(KERN_WARNING, `${mod.name}: '${init!.fn.name}'->init suspiciously returned ${ret}, it should follow 0/-E convention`);
+    }
+    mod.state = 'LIVE';
+    if (this.sched.recording) this.sched.touch(`module:${mod.name}`);
+    this.wakeWaiters(mod);
+    if (!mod.async_probe_requested) await this.async.async_synchronize_full();
+    return 0;
+  }
+
+  // ---- delete_module ------------------------------------------------------------------
+
+  /** delete_module(): -ENOENT if not loaded, -EWOULDBLOCK while used, -EBUSY without an exit function. */
+  async delete_module(name: string): Promise<number> {
+    const mod = this.find(name);
+    if (mod === undefined) return -ENOENT;
+    if (mod.state !== 'LIVE') return -EBUSY;
+    if (mod.holders.size > 0 || mod.refcnt > 0) return -EWOULDBLOCK;
+    const exits = mod.instances.map((i) => i.exit).filter((e) => e !== undefined);
+    const hasInit = mod.instances.some((i) => (i.initcalls ?? []).length > 0);
+    if (hasInit && exits.length === 0) return -EBUSY;
+    mod.state = 'GOING';
+    if (this.sched.recording) this.sched.touch(`module:${name}`);
+    for (const exit of exits.reverse()) await exit!();
+    this.free_module(mod);
+    return 0;
+  }
+
+  /** Holders of a module, for "rmmod: ERROR: Module x is in use by: y". */
+  holdersOf(name: string): string[] {
+    return [...(this.find(name)?.holders ?? [])].map((m) => m.name);
+  }
+
+  private free_module(mod: module): void {
+    this.symbols.removeOwner(mod.name);
+    for (const u of mod.uses) u.holders.delete(mod);
+    mod.uses.clear();
+    const i = this.modules.indexOf(mod);
+    if (i >= 0) this.modules.splice(i, 1);
+    this.wakeWaiters(mod);
+    this.checkLeftovers(mod.name);
+  }
+
+  /** Anything still pointing into a freed module's text or data. */
+  private checkLeftovers(name: string): void {
+    for (const bus of this.base.bus.buses) {
+      for (const drv of bus.p?.drivers ?? []) {
+        if (drv.owner === name) {
+          this.panic.kasan('free_module', `driver ${drv.name} of module ${name} is still registered on bus ${bus.name} after the module was freed`);
+        }
+      }
+    }
+    for (const w of this.wq.ownedWork(name)) {
+      this.panic.kasan('free_module', `work ${w.func?.name ?? '?'} of module ${name} is still ${w.runner ? 'running' : 'queued'} after the module was freed`);
+    }
+    for (const dev of this.base.core.allDevices) {
+      const n = dev.moduleRefs.get(name);
+      if (n !== undefined && n > 0) {
+        this.leaks.push({ kind: 'module-ref', what: `${dev.name ?? '?'}: ${n} reference${n === 1 ? '' : 's'} taken by ${name} never dropped` });
+        dev.moduleRefs.delete(name);
+      }
+    }
+  }
+
+  private async waitWhile(mod: module, cond: () => boolean, what: string, timeoutUs?: number): Promise<void> {
+    const self = this.sched.self(what);
+    let timer: Task | null = null;
+    if (timeoutUs !== undefined) {
+      timer = this.sched.spawn('timer', 'timer', async () => this.wakeWaiters(mod), { at: this.sched.now + timeoutUs });
+    }
+    const on = new WaitFor(() => what, () => []);
+    while (cond()) {
+      mod.waiters.push(self);
+      await this.sched.block(on);
+    }
+    if (timer !== null) this.sched.cancel(timer);
+  }
+
+  private wakeWaiters(mod: module): void {
+    for (const t of mod.waiters.splice(0)) this.sched.wake(t);
+  }
+
+  /** lsmod-style lines. */
+  lsmod(): string[] {
+    return this.modules.map((m) => `${m.name.padEnd(20)} ${m.holders.size} ${[...m.holders].map((h) => h.name).join(',')}`.trimEnd());
+  }
+}
+
+export const moduleLoaderModule = new ContainerModule(({ bind }) => {
+  bind(ModuleLoader).toSelf().inSingletonScope();
+});
+
+export type { InitcallLevel };

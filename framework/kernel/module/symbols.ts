@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * The kernel symbol table: what vmlinux and each loaded module export, and
+ * the import tables through which ports call other objects' symbols.
+ */
+import type { ExportDecl } from './types.js';
+
+/** An exported variable (bool dax_hmem_initial_probe): importers read and write it through accessors. */
+export class ExportedVariable<T = unknown> {
+  constructor(
+    readonly get: () => T,
+    readonly set: (v: T) => void,
+  ) {}
+}
+
+/** EXPORT_SYMBOL of a variable: `exports: { flag: exportVariable(() => flag, (v) => (flag = v)) }`. */
+export function exportVariable<T>(get: () => T, set: (v: T) => void): ExportedVariable<T> {
+  return new ExportedVariable(get, set);
+}
+
+export interface KernelSymbol {
+  readonly name: string;
+  readonly decl: ExportDecl;
+  /** Owning module, or null for vmlinux. */
+  readonly owner: string | null;
+  readonly value: unknown;
+}
+
+export class SymbolTable {
+  private readonly symbols = new Map<string, KernelSymbol>();
+
+  find(name: string): KernelSymbol | undefined {
+    return this.symbols.get(name);
+  }
+
+  /** Add an object's exports; returns the name of a duplicate, if any (nothing is added then). */
+  add(owner: string | null, decls: readonly ExportDecl[], values: Readonly<Record<string, unknown>>): string | null {
+    for (const d of decls) if (this.symbols.has(d.symbol)) return d.symbol;
+    for (const d of decls) this.symbols.set(d.symbol, { name: d.symbol, decl: d, owner, value: values[d.symbol] });
+    return null;
+  }
+
+  removeOwner(owner: string): void {
+    for (const [k, s] of this.symbols) if (s.owner === owner) this.symbols.delete(k);
+  }
+
+  /**
+   * The import table of an object: one accessor per referenced symbol,
+   * resolved at each access so that built-in objects can reference each
+   * other regardless of the order they were instantiated in.
+   */
+  importTable(names: readonly string[]): Record<string, unknown> {
+    const table: Record<string, unknown> = {};
+    for (const name of names) {
+      Object.defineProperty(table, name, {
+        enumerable: true,
+        get: () => {
+          const v = this.resolve(name);
+          return v instanceof ExportedVariable ? v.get() : v;
+        },
+        set: (x: unknown) => {
+          const v = this.resolve(name);
+          if (!(v instanceof ExportedVariable)) throw new TypeError(`${name} is not an exported variable`);
+          v.set(x);
+        },
+      });
+    }
+    return table;
+  }
+
+  private resolve(name: string): unknown {
+    const s = this.symbols.get(name);
+    if (s === undefined) throw new ReferenceError(`kshim: symbol ${name} is not resolved (its provider is gone)`);
+    return s.value;
+  }
+}
+
+/** Does `module` match the comma-separated glob list of EXPORT_SYMBOL_FOR_MODULES? */
+export function moduleMatches(list: string, module: string): boolean {
+  return list
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .some((p) => globMatch(p, module));
+}
+
+/** fnmatch-style glob with * and ? (MODULE_ALIAS patterns, EXPORT_SYMBOL_FOR_MODULES lists). */
+export function globMatch(pattern: string, s: string): boolean {
+  let re = '^';
+  for (const c of pattern) {
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(re + '$').test(s);
+}

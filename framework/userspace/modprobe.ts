@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * modprobe as kmod implements it, running in the calling userspace task:
+ * resolve an alias, skip built-in and already-present modules (LIVE or
+ * COMING count as present), honour softdeps, insert hard dependencies from
+ * modules.dep first, then the module; with -r, remove it and then its
+ * dependencies that became unused. Output goes to the userspace log, not
+ * to dmesg.
+ */
+import { ContainerModule, inject, injectable } from 'inversify';
+import { EBUSY, EEXIST, EINVAL, ENODEV, ENOENT, ENOMEM, EWOULDBLOCK, EPROBE_DEFER } from '../include/errno.js';
+import { Rootfs } from '../init/initramfs.js';
+import { ModuleLoader } from '../kernel/module/main.js';
+import type { ModuleDef } from '../kernel/module/types.js';
+import { formatSeconds } from '../kernel/printk.js';
+import { Scheduler } from '../sim/scheduler.js';
+import { Timing } from '../sim/timing.js';
+
+export const KERNEL_RELEASE = '7.0.0-kshim';
+
+const STRERROR: Record<number, string> = {
+  [ENOMEM]: 'Cannot allocate memory',
+  [ENOENT]: 'Unknown symbol in module, or unknown parameter (see dmesg)',
+  [EEXIST]: 'File exists',
+  [EINVAL]: 'Invalid argument',
+  [EBUSY]: 'Device or resource busy',
+  [ENODEV]: 'No such device',
+  [EWOULDBLOCK]: 'Resource temporarily unavailable',
+  [EPROBE_DEFER]: 'Unknown error 517',
+};
+
+export function strerror(err: number): string {
+  return STRERROR[Math.abs(err)] ?? `Unknown error ${Math.abs(err)}`;
+}
+
+export interface UserLine {
+  /** Seconds since boot, "12.345678". */
+  readonly time: string;
+  readonly pid: number;
+  readonly text: string;
+}
+
+export interface ModprobeOptions {
+  readonly remove?: boolean;
+  readonly quiet?: boolean;
+  /** -b: apply the blacklist (no effect here; accepted for udev's command line). */
+  readonly blacklist?: boolean;
+  /** Who runs it, for the userspace log: "modprobe", "udev-worker". */
+  readonly comm?: string;
+}
+
+@injectable()
+export class Modprobe {
+  /** What modprobe printed (stderr), in order. */
+  readonly output: UserLine[] = [];
+
+  constructor(
+    @inject(Scheduler) private readonly sched: Scheduler,
+    @inject(ModuleLoader) private readonly loader: ModuleLoader,
+    @inject(Rootfs) private readonly rootfs: Rootfs,
+    @inject(Timing) private readonly timing: Timing,
+  ) {}
+
+  private say(text: string): void {
+    const t = this.sched.current;
+    this.output.push({ time: formatSeconds(this.sched.now), pid: t ? t.pid : 0, text });
+  }
+
+  /** Run modprobe for `name` (a module name or a MODALIAS); returns the exit code. */
+  async modprobe(name: string, opts: ModprobeOptions = {}): Promise<number> {
+    await this.sched.sleep(this.timing.modprobeExec(name) * 1000);
+    return opts.remove ? await this.remove(name, opts) : await this.insertByName(name, opts, new Set());
+  }
+
+  private resolve(name: string): ModuleDef[] {
+    const direct = this.loader.def(name.replace(/-/g, '_'));
+    if (direct !== undefined && this.loader.tristate(direct) !== 'n') return [direct];
+    return this.loader.resolveAlias(name);
+  }
+
+  private async insertByName(name: string, opts: ModprobeOptions, visiting: Set<string>): Promise<number> {
+    const defs = this.resolve(name);
+    if (defs.length === 0) {
+      if (!opts.quiet) this.say(`modprobe: FATAL: Module ${name} not found in directory /lib/modules/${KERNEL_RELEASE}`);
+      return 1;
+    }
+    let rc = 0;
+    for (const def of defs) rc = (await this.insertModule(def, opts, visiting)) || rc;
+    return rc;
+  }
+
+  private present(def: ModuleDef): boolean {
+    if (this.loader.tristate(def) === 'y') return true;
+    const m = this.loader.find(def.name);
+    return m !== undefined && (m.state === 'LIVE' || m.state === 'COMING');
+  }
+
+  private async insertModule(def: ModuleDef, opts: ModprobeOptions, visiting: Set<string>): Promise<number> {
+    if (this.present(def) || visiting.has(def.name)) return 0;
+    visiting.add(def.name);
+    if (!this.rootfs.moduleOnDisk(def.name)) {
+      if (!opts.quiet) this.say(`modprobe: FATAL: Module ${def.name} not found in directory /lib/modules/${KERNEL_RELEASE}`);
+      return 1;
+    }
+    const soft = this.loader.softdeps(def);
+    for (const pre of soft.pre) await this.insertByName(pre, { ...opts, quiet: true }, visiting);
+    for (const dep of this.depends(def)) {
+      if (this.present(dep)) continue;
+      const rc = await this.insmod(dep, opts);
+      if (rc) return rc;
+    }
+    if (!this.present(def)) {
+      const rc = await this.insmod(def, opts);
+      if (rc) return rc;
+    }
+    for (const post of soft.post) await this.insertByName(post, { ...opts, quiet: true }, visiting);
+    return 0;
+  }
+
+  private async insmod(def: ModuleDef, opts: ModprobeOptions): Promise<number> {
+    if (!this.rootfs.moduleOnDisk(def.name)) {
+      if (!opts.quiet) this.say(`modprobe: FATAL: Module ${def.name} not found in directory /lib/modules/${KERNEL_RELEASE}`);
+      return 1;
+    }
+    const err = await this.loader.load_module(def.name);
+    if (err === 0 || err === -EEXIST) return 0;
+    this.say(`modprobe: ERROR: could not insert '${def.name}': ${strerror(err)}`);
+    return 1;
+  }
+
+  /**
+   * modules.dep for `def`: the modules providing the symbols it references,
+   * transitively, providers first.
+   */
+  depends(def: ModuleDef): ModuleDef[] {
+    const out: ModuleDef[] = [];
+    const seen = new Set<string>([def.name]);
+    const visit = (d: ModuleDef): void => {
+      for (const sym of this.loader.references(d, false)) {
+        const provider = this.provider(sym);
+        if (provider === undefined || seen.has(provider.name)) continue;
+        seen.add(provider.name);
+        visit(provider);
+        out.push(provider);
+      }
+    };
+    visit(def);
+    return out;
+  }
+
+  private provider(symbol: string): ModuleDef | undefined {
+    return this.loader
+      .catalogue()
+      .find((d) => this.loader.tristate(d) === 'm' && this.loader.exportsOf(d).some((e) => e.symbol === symbol));
+  }
+
+  private async remove(name: string, opts: ModprobeOptions): Promise<number> {
+    const def = this.loader.def(name.replace(/-/g, '_'));
+    if (def === undefined) {
+      this.say(`modprobe: FATAL: Module ${name} not found.`);
+      return 1;
+    }
+    if (this.loader.tristate(def) === 'y') {
+      this.say(`modprobe: FATAL: Module ${name} is builtin.`);
+      return 1;
+    }
+    if (this.loader.find(def.name) === undefined) {
+      if (!opts.quiet) this.say(`modprobe: FATAL: Module ${name} is not in kernel.`);
+      return 1;
+    }
+    const err = await this.loader.delete_module(def.name);
+    if (err === -EWOULDBLOCK) {
+      this.say(`modprobe: FATAL: Module ${def.name} is in use.`);
+      return 1;
+    }
+    if (err) {
+      this.say(`modprobe: FATAL: Module ${def.name} could not be removed: ${strerror(err)}`);
+      return 1;
+    }
+    // Then the dependencies nobody uses any more, as kmod does.
+    for (const dep of this.depends(def).reverse()) {
+      const m = this.loader.find(dep.name);
+      if (m !== undefined && m.holders.size === 0 && m.refcnt === 0) await this.loader.delete_module(dep.name);
+    }
+    return 0;
+  }
+}
+
+export const modprobeModule = new ContainerModule(({ bind }) => {
+  bind(Modprobe).toSelf().inSingletonScope();
+});
