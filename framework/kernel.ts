@@ -8,16 +8,36 @@ import 'reflect-metadata';
 import { Container, ContainerModule, inject, injectable } from 'inversify';
 import { DriverBase, driverCoreModule, type DriverCoreApi } from './drivers/base/driver_base.js';
 import { PlatformBus, platformModule, type PlatformApi } from './drivers/base/platform.js';
+import { Sysfs, sysfsModule, type SysfsApi } from './fs/sysfs.js';
 import { Async, asyncModule, type AsyncApi } from './kernel/async.js';
 import { FaultInjection, faultInjectionModule } from './kernel/fail_function.js';
 import { Locking, lockingModule, type LockingApi } from './kernel/locking.js';
 import { Panic, panicModule, type PanicApi } from './kernel/panic.js';
 import { Printk, printkModule, type PrintkApi } from './kernel/printk.js';
+import { Resources, resourceModule, type ResourceApi } from './kernel/resource.js';
+import { Memregion, memregionModule, type MemregionApi } from './lib/memregion.js';
+import { Numa, numaModule, type NumaApi } from './mm/numa.js';
 import { Workqueue, work_struct, workqueueModule, type WorkqueueApi } from './kernel/workqueue.js';
 import { Scheduler, schedulerModule, type RunOutcome, type SchedulerOptions } from './sim/scheduler.js';
 import type { Task, TaskKind } from './sim/task.js';
 
-export type KernelApi = PrintkApi & PanicApi & LockingApi & WorkqueueApi & AsyncApi & DriverCoreApi & PlatformApi;
+/** Allocation of a struct, failing (null) where fault injection says "kmalloc" must fail. */
+export interface SlabApi {
+  kzalloc<T extends object>(ctor: () => T): T | null;
+}
+
+export type KernelApi = PrintkApi &
+  PanicApi &
+  LockingApi &
+  WorkqueueApi &
+  AsyncApi &
+  DriverCoreApi &
+  PlatformApi &
+  ResourceApi &
+  MemregionApi &
+  SysfsApi &
+  NumaApi &
+  SlabApi;
 
 export interface Leak {
   readonly kind: 'device-ref' | 'work' | 'module-ref';
@@ -40,6 +60,10 @@ export class Kernel {
     @inject(FaultInjection) readonly faults: FaultInjection,
     @inject(DriverBase) readonly base: DriverBase,
     @inject(PlatformBus) readonly platform: PlatformBus,
+    @inject(Resources) readonly resources: Resources,
+    @inject(Memregion) readonly memregion: Memregion,
+    @inject(Sysfs) readonly sysfs: Sysfs,
+    @inject(Numa) readonly numa: Numa,
   ) {
     platform.platform_bus_init();
     this.api = this.buildApi(null);
@@ -63,8 +87,23 @@ export class Kernel {
       this.async.api(),
       this.base.api(module),
       this.platform.api(module),
+      this.resources.api(),
+      this.memregion.api(),
+      this.sysfs.api(),
+      this.numa.api(),
+      this.slabApi(),
       module === null ? {} : this.ownedWorkApi(module),
     ) as KernelApi;
+  }
+
+  private slabApi(): SlabApi {
+    const faults = this.faults;
+    return {
+      kzalloc<T extends object>(ctor: () => T): T | null {
+        const obj = ctor();
+        return faults.should_fail('kmalloc', obj.constructor.name) ? null : obj;
+      },
+    };
   }
 
   /** Work items set up or queued by a module's code point into that module (for use-after-unload checks). */
@@ -135,6 +174,10 @@ export function kernelModules(opts: KernelOptions = {}): ContainerModule[] {
     asyncModule,
     driverCoreModule,
     platformModule,
+    resourceModule,
+    memregionModule,
+    sysfsModule,
+    numaModule,
     kernelModule,
   ];
 }

@@ -139,16 +139,22 @@ export class ModuleLoader {
 
   // ---- references, exports, link objects ----------------------------------------
 
+  /** The C files the Makefile links into this module under the current configuration. */
+  units(def: ModuleDef): PortUnit[] {
+    const view = this.config.view(this.tristate(def) === 'y');
+    return def.units.filter((u) => u.built === undefined || u.built(view));
+  }
+
   references(def: ModuleDef, builtIn: boolean): string[] {
     const view = this.config.view(builtIn);
     const own = new Set(this.exportsOf(def).map((e) => e.symbol));
     const out: string[] = [];
-    for (const u of def.units) for (const r of u.references?.(view) ?? []) if (!own.has(r) && !out.includes(r)) out.push(r);
+    for (const u of this.units(def)) for (const r of u.references?.(view) ?? []) if (!own.has(r) && !out.includes(r)) out.push(r);
     return out;
   }
 
   exportsOf(def: ModuleDef): ExportDecl[] {
-    return def.units.flatMap((u) => u.exports ?? []);
+    return this.units(def).flatMap((u) => u.exports ?? []);
   }
 
   /** Every object configured y or m, for the link check. */
@@ -164,7 +170,7 @@ export class ModuleLoader {
         builtIn,
         exports: this.exportsOf(d),
         references: this.references(d, builtIn),
-        imports: d.units.flatMap((u) => u.importNs ?? []),
+        imports: this.units(d).flatMap((u) => u.importNs ?? []),
       });
     }
     return out;
@@ -175,7 +181,7 @@ export class ModuleLoader {
     const view = this.config.view(false);
     const pre: string[] = [];
     const post: string[] = [];
-    for (const u of def.units) {
+    for (const u of this.units(def)) {
       const text = u.softdep?.(view);
       if (!text) continue;
       let cur: string[] | null = null;
@@ -189,7 +195,7 @@ export class ModuleLoader {
   }
 
   aliases(def: ModuleDef): string[] {
-    return def.units.flatMap((u) => u.aliases ?? []);
+    return this.units(def).flatMap((u) => u.aliases ?? []);
   }
 
   /** Modules (configured m) whose MODULE_ALIAS matches `alias`, in catalogue order. */
@@ -212,10 +218,22 @@ export class ModuleLoader {
     return api;
   }
 
+  /**
+   * Create the units of a module in order. Each sees the symbols the
+   * module references, plus what earlier units of the same module export
+   * or share internally (the C files of one .ko link against each other).
+   */
   private instantiate(def: ModuleDef, builtIn: boolean): UnitInstance[] {
     const api = this.portApi(def.name, builtIn);
-    const sym = this.symbols.importTable(this.references(def, builtIn));
-    return def.units.map((u: PortUnit) => u.create(api, sym));
+    const refs = this.references(def, builtIn);
+    const shared: Record<string, unknown> = {};
+    return this.units(def).map((u: PortUnit) => {
+      const sym = this.symbols.importTable(refs);
+      for (const [name, value] of Object.entries(shared)) Object.defineProperty(sym, name, { value, enumerable: true });
+      const inst = u.create(api, sym);
+      Object.assign(shared, inst.exports ?? {}, inst.internals ?? {});
+      return inst;
+    });
   }
 
   // ---- vmlinux ----------------------------------------------------------------------
@@ -232,7 +250,7 @@ export class ModuleLoader {
       const values = Object.assign({}, ...inst.map((i) => i.exports ?? {}));
       const dup = this.symbols.add(null, this.exportsOf(d), values);
       if (dup !== null) this.log.emit(KERN_ERR, `kshim: vmlinux exports duplicate symbol ${dup}`);
-      d.units.forEach((u, i) => {
+      this.units(d).forEach((u, i) => {
         for (const c of inst[i]!.initcalls ?? []) calls.push({ level: c.level, fn: c.fn, file: u.file, name: c.fn.name || u.file });
       });
     }
@@ -278,7 +296,7 @@ export class ModuleLoader {
   }
 
   private async simplify_symbols(mod: module): Promise<number> {
-    const imports = mod.def.units.flatMap((u) => u.importNs ?? []);
+    const imports = this.units(mod.def).flatMap((u) => u.importNs ?? []);
     for (const name of this.references(mod.def, false)) {
       for (;;) {
         const s = this.symbols.find(name);

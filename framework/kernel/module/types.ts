@@ -74,6 +74,8 @@ export interface UnitInstance {
   readonly exit?: () => Promise<void> | void;
   /** Exported symbols: functions, or objects with get/set for exported variables (see defineExportedVariable). */
   readonly exports?: Readonly<Record<string, unknown>>;
+  /** Non-exported symbols other C files of the same module link against. */
+  readonly internals?: Readonly<Record<string, unknown>>;
 }
 
 /** A port of one C file. */
@@ -91,6 +93,8 @@ export interface PortUnit {
   readonly softdep?: (cfg: KconfigView) => string | null;
   /** MODULE_IMPORT_NS namespaces. */
   readonly importNs?: readonly string[];
+  /** Whether the Makefile builds this file into its module under a configuration (cxl_core-$(CONFIG_CXL_REGION) += region.o). */
+  readonly built?: (cfg: KconfigView) => boolean;
   /** Instantiate the file's statics and functions. Called once per load (once per boot when built in). */
   readonly create: (k: PortApi, sym: Imports) => UnitInstance;
 }
