@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * The evaluator's public face: `make olddefconfig` on a requested set of
+ * values, the values a user could assign to one symbol, and the warnings
+ * scripts/kconfig prints for a select that ignores dependencies.
+ */
+import type { Kconfig } from './ast.js';
+import { calc, isTristate, newCalcState, type CalcState } from './calc.js';
+import { compileKconfig, type CompiledKconfig } from './compile.js';
+import { limitingClause, raisingReason } from './reason.js';
+import { triName, triValue, type TristateName } from './tristate.js';
+
+/** One requested value olddefconfig did not keep, and the Kconfig text that decided it. */
+export interface Adjustment {
+  readonly symbol: string;
+  readonly requested: TristateName;
+  readonly actual: TristateName;
+  /**
+   * Why: the dependency expression that capped the value, as written
+   * (e.g. "CXL_ACPI || !CXL_ACPI"); or "selected by X" when a select raised
+   * it; "no prompt; ..." for a symbol the user cannot set; "MODULES=n" when
+   * m became y; "symbol value 'm' invalid for X" for m on a bool.
+   */
+  readonly reason: string;
+}
+
+/** The result of olddefconfig. */
+export interface OlddefconfigResult {
+  /** Every symbol's value after evaluation. */
+  readonly values: Record<string, TristateName>;
+  /** Requested values that changed, in the order requested. */
+  readonly adjusted: Adjustment[];
+  /** Requested symbols the Kconfig does not define. */
+  readonly unknown: string[];
+  /** "WARNING: unmet direct dependencies detected for X" blocks, in evaluation order. */
+  readonly warnings: string[];
+}
+
+/** Requested values by symbol name. */
+export type Requested = Readonly<Record<string, TristateName>>;
+
+/**
+ * Loads the requested values as a .config would and evaluates every symbol
+ * like `make olddefconfig`. Throws on a value that is not y, m or n.
+ */
+export function olddefconfig(kconfig: Kconfig, requested: Requested): OlddefconfigResult {
+  const c = compileKconfig(kconfig);
+  const st = newCalcState(c);
+  const unknown = setUser(c, st, requested);
+  calc(c, st);
+  const values: Record<string, TristateName> = {};
+  for (let i = 0; i < c.names.length; i++) values[c.names[i]!] = triName(st.v[i]!);
+  const adjusted: Adjustment[] = [];
+  for (const [name, want] of Object.entries(requested)) {
+    const s = c.index.get(name);
+    if (s === undefined || values[name] === want) continue;
+    adjusted.push({ symbol: name, requested: want, actual: values[name]!, reason: reasonFor(c, st, s, triValue(want) as number) });
+  }
+  return { values, adjusted, unknown, warnings: unmetWarnings(c, st) };
+}
+
+/**
+ * The values a user could give `symbol` given the other values (as
+ * scripts/kconfig sym_tristate_within_range() allows): from its select floor
+ * up to its visibility, without m for a bool; just the forced value when a
+ * select pins it; nothing when it has no visible prompt.
+ */
+export function assignable(kconfig: Kconfig, values: Requested, symbol: string): TristateName[] {
+  const c = compileKconfig(kconfig);
+  const s = c.index.get(symbol);
+  if (s === undefined) throw new Error(`assignable: unknown symbol ${symbol}`);
+  const st = newCalcState(c);
+  setUser(c, st, values);
+  calc(c, st);
+  const vis = st.vis[s]!;
+  const rev = st.rev[s]!;
+  if (vis === 0) return [];
+  if (vis <= rev) return [triName(rev)];
+  const tri = isTristate(c, st.v, s);
+  const out: TristateName[] = [];
+  for (let t = rev; t <= vis; t++) if (tri || t !== 1) out.push(triName(t));
+  return out;
+}
+
+/** Copies requested values into the user array; returns the names the table lacks. */
+export function setUser(c: CompiledKconfig, st: CalcState, requested: Requested): string[] {
+  const unknown: string[] = [];
+  for (const [name, want] of Object.entries(requested)) {
+    const t = triValue(want);
+    if (t < 0) throw new Error(`invalid value '${String(want)}' for ${name}: expected y, m or n`);
+    const s = c.index.get(name);
+    if (s === undefined) {
+      unknown.push(name);
+      continue;
+    }
+    // conf_set_sym_val() rejects m for a bool: the symbol keeps no user value.
+    st.user[s] = t === 1 && c.tristate[s] === 0 ? -1 : t;
+  }
+  return unknown;
+}
+
+function reasonFor(c: CompiledKconfig, st: CalcState, s: number, want: number): string {
+  const name = c.names[s]!;
+  const actual = st.v[s]!;
+  const noPrompt = c.visibility[s] === null;
+  if (want === 1 && c.tristate[s] === 0) return `symbol value 'm' invalid for ${name}`;
+  if (noPrompt) return `no prompt; ${raisingReason(c, st, s, want) ?? 'no default applies'}`;
+  if (actual < want) return limitingClause(c, st, s, want) ?? `visibility ${triName(st.vis[s]!)}`;
+  const raised = st.rev[s]! > want ? raisingReason(c, st, s, want) : undefined;
+  if (raised) return raised;
+  if (want === 1 && !isTristate(c, st.v, s)) return 'MODULES=n';
+  if (st.vis[s] === 0) return `not visible: ${limitingClause(c, st, s, 1) ?? 'no visible prompt'}`;
+  return 'value from its defaults';
+}
+
+function unmetWarnings(c: CompiledKconfig, st: CalcState): string[] {
+  const out: string[] = [];
+  for (const s of c.order) {
+    if (st.dir[s]! >= st.rev[s]!) continue;
+    const sym = c.symbols[s]!;
+    const deps = sym.entries.flatMap((e) => [...e.parent, ...e.own]).map((d) => d.text);
+    const lines = [`WARNING: unmet direct dependencies detected for ${sym.name}`, `  Depends on [${triName(st.dir[s]!)}]: ${deps.join(' && ')}`, `  Selected by [${triName(st.rev[s]!)}]:`];
+    for (const r of c.selectedBy[s]!) {
+      if (r.fn(st.v) !== 0) lines.push(`  - ${r.text} [=${triName(st.v[r.selector]!)}]`);
+    }
+    out.push(lines.join('\n'));
+  }
+  return out;
+}
