@@ -109,10 +109,23 @@ export class Panic {
     return !!condition;
   }
 
+  /** WARN_ONCE(cond, fmt) at a known site: the text goes inside the splat, once per site. */
+  WARN_ONCE(condition: unknown, site: WarnSite, text: string): boolean {
+    if (condition) {
+      const key = `${site.file}:${site.line}`;
+      if (!this.onceSites.has(key)) {
+        this.onceSites.add(key);
+        this.warn(site, text, 2);
+      }
+    }
+    return !!condition;
+  }
+
   /** A record for a KASAN-style report ("BUG: KASAN: slab-use-after-free in queue_work"). */
   kasan(func: string, what: string): Warning {
     const task = this.sched.current;
-    const frames = captureFrames(1, this.moduleOf);
+    // Skip kasan() itself: the trace starts at the caller of the bad access.
+    const frames = captureFrames(2, this.moduleOf);
     const headline = `BUG: KASAN: slab-use-after-free in ${func}`;
     this.log.emit(KERN_ERR, '==================================================================');
     this.log.emit(KERN_ERR, headline);
@@ -127,12 +140,17 @@ export class Panic {
     return w;
   }
 
-  /** pr_err(headline) followed by a stack dump; recorded as a 'bug' (tried to init an initialized object, duplicate sysfs name). */
-  dump_stack(headline: string, func: string): Warning {
+  /**
+   * printk(level, headline) followed by a stack dump; recorded as a 'bug'
+   * (pr_err "tried to init an initialized object", pr_warn duplicate sysfs name).
+   */
+  dump_stack(headline: string, func: string, level = KERN_ERR): Warning {
     const task = this.sched.current;
-    const trace = callTrace(task, captureFrames(1, this.moduleOf));
-    this.log.emit(KERN_ERR, headline);
-    this.printSplat(KERN_ERR, null, task, trace);
+    // The function that dumps (sysfs_warn_dup, kobject_init), then its callers; not dump_stack() itself.
+    const frames = captureFrames(2, this.moduleOf);
+    const trace = callTrace(task, frames[0]?.func === func ? frames : [{ func, module: null }, ...frames]);
+    this.log.emit(level, headline);
+    this.printSplat(level, null, task, trace);
     const w: Warning = {
       kind: 'bug', function: func, message: headline, text: null, time: formatSeconds(this.sched.now),
       pid: task ? task.pid : 0, comm: task ? task.comm : 'swapper/0', callTrace: trace,
@@ -144,7 +162,8 @@ export class Panic {
   /** Raise an oops in the current task: printed and recorded, then the task dies (its locks stay held). */
   oops(headline: string, func: string): never {
     const task = this.sched.current;
-    const frames = captureFrames(1, this.moduleOf);
+    // Skip oops() itself: the trace starts at the caller of the faulting function.
+    const frames = captureFrames(2, this.moduleOf);
     this.log.emit(KERN_ALERT, headline);
     this.log.emit(KERN_ALERT, 'Oops: 0000 [#1] PREEMPT SMP NOPTI');
     this.printSplat(KERN_ALERT, null, task, callTrace(task, frames));

@@ -21,6 +21,8 @@ const FRAME = /^\s*at (?:async )?(?:new )?(\S+?)(?: \[as ([^\]]+)\])? \((.*?):\d
 const KERNEL_NAME = /^[a-z_][a-z0-9_]*$/;
 /** Simulation plumbing that never appears in a kernel trace. */
 const HIDDEN_DIRS = ['/framework/sim/', '/node_modules/', 'node:'];
+/** Helpers tsc emits into every file that uses `using` (guard(device)): __disposeResources's next(). */
+const HIDDEN_FUNCS = new Set(['next']);
 
 export function captureFrames(skip: number, moduleOf: ModuleOfFile): Frame[] {
   const limit = Error.stackTraceLimit;
@@ -34,9 +36,14 @@ export function captureFrames(skip: number, moduleOf: ModuleOfFile): Frame[] {
     if (m === null) continue;
     const file = m[3]!;
     if (HIDDEN_DIRS.some((d) => file.includes(d))) continue;
-    const raw = m[2] ?? m[1]!;
-    const func = raw.slice(raw.lastIndexOf('.') + 1);
-    if (!KERNEL_NAME.test(func) || func === 'api' || func.startsWith('__sim')) continue;
+    // "platform_driver.dax_hmem_probe [as probe]": the function's own name is
+    // what a kernel trace shows; the property it was called through is only a
+    // fallback. "Task.body" is the scheduler's entry into a task: plumbing.
+    const own = m[1]!.slice(m[1]!.lastIndexOf('.') + 1);
+    const via = m[2] === undefined ? null : m[2].slice(m[2].lastIndexOf('.') + 1);
+    if (m[1] === 'Task.body') continue;
+    const func = KERNEL_NAME.test(own) || via === null ? own : via;
+    if (!KERNEL_NAME.test(func) || func === 'api' || func.startsWith('__sim') || HIDDEN_FUNCS.has(func)) continue;
     const prev = frames[frames.length - 1];
     if (prev !== undefined && prev.func === func) continue;
     frames.push({ func, module: moduleOf(file) });
@@ -48,9 +55,16 @@ export function formatFrame(f: Frame): string {
   return f.module === null ? f.func : `${f.func} [${f.module}]`;
 }
 
-/** The whole chain for a task: captured frames (innermost first) then the task's bottom frames. */
+/**
+ * The whole chain for a task: captured frames (innermost first) then the
+ * task's bottom frames, except those the captured stack already shows
+ * (process_one_work and worker_thread are real frames of a kworker).
+ */
 export function callTrace(task: Task | null, frames: readonly Frame[]): string[] {
   const out = frames.map(formatFrame);
-  if (task !== null) for (const f of task.baseFrames) if (out[out.length - 1] !== f) out.push(f);
+  if (task !== null) {
+    const shown = new Set(out);
+    for (const f of task.baseFrames) if (!shown.has(f)) out.push(f);
+  }
   return out;
 }

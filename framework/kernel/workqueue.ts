@@ -10,8 +10,9 @@
  *
  * Modelled states of an item: zero-filled, static (__WORK_INITIALIZER /
  * DECLARE_WORK) and INIT_WORK, with the WARNs the spec lists:
- * WARN_ON(!work->func) in __flush_work and __cancel_work, WARN_ON on a
- * corrupt entry in __queue_work, "cannot queue" on a draining queue.
+ * WARN_ON(!work->func) in __flush_work (reached from flush_work and
+ * cancel_work_sync), WARN_ON on a corrupt entry in __queue_work,
+ * WARN_ONCE "cannot queue" on a draining queue.
  */
 import { ContainerModule, inject, injectable } from 'inversify';
 import { Scheduler } from '../sim/scheduler.js';
@@ -24,6 +25,7 @@ import {
   workqueue_struct,
   type work_func_t,
 } from '../include/linux/workqueue_types.js';
+import { FaultInjection } from './fail_function.js';
 import { WaitFor } from './locking.js';
 import { Panic } from './panic.js';
 import { KERN_WARNING, Printk } from './printk.js';
@@ -37,7 +39,6 @@ export const WQ_SITES = {
   cannot_queue: { file: 'kernel/workqueue.c', line: 2287, func: '__queue_work' },
   flush_online: { file: 'kernel/workqueue.c', line: 4286, func: '__flush_work' },
   flush_func: { file: 'kernel/workqueue.c', line: 4289, func: '__flush_work' },
-  cancel_func: { file: 'kernel/workqueue.c', line: 4352, func: '__cancel_work' },
   destroy_busy: { file: 'kernel/workqueue.c', line: 5946, func: 'destroy_workqueue' },
 } as const;
 
@@ -103,6 +104,7 @@ export class Workqueue {
     @inject(Scheduler) private readonly sched: Scheduler,
     @inject(Panic) private readonly panic: Panic,
     @inject(Printk) private readonly log: Printk,
+    @inject(FaultInjection) private readonly faults: FaultInjection,
   ) {
     this.system_wq = this.newQueue('events', 0, 256, true);
     this.system_long_wq = this.newQueue('events_long', 0, 256, true);
@@ -151,9 +153,7 @@ export class Workqueue {
       work.pending = false;
       return;
     }
-    if (wq.draining && !this.isOwnItemRunning(wq)) {
-      this.panic.WARN_ON_ONCE(true, WQ_SITES.cannot_queue);
-      this.log.emit(KERN_WARNING, `workqueue: cannot queue ${work.func?.name ?? 'work'} on wq ${wq.name}`);
+    if (wq.draining && this.panic.WARN_ONCE(!this.isOwnItemRunning(wq), WQ_SITES.cannot_queue, `workqueue: cannot queue ${work.func?.name || 'work'} on wq ${wq.name}`)) {
       work.pending = false;
       return;
     }
@@ -311,18 +311,26 @@ export class Workqueue {
     if (this.panic.WARN_ON(!work.func, WQ_SITES.flush_func)) return false;
     await this.sched.preempt();
     let target: number;
-    if (work.pending && !work.stuck && work.wq !== null) target = work.queuedSeq;
+    // Queued means on a worklist: not a delayed item whose timer is still armed, not a stuck one.
+    if (work.wq !== null && work.wq.instanceOf.has(work)) target = work.queuedSeq;
     else if (work.runner !== null) target = work.runningSeq;
     else return false;
     const on = new WaitFor(
       () => `flush_work(${work.func?.name ?? 'work'})`,
       () => this.workHolders(work),
     );
-    while (work.doneSeq < target) {
+    // Done when the target instance finished, or when nothing of the item
+    // is left queued or running (a cancel removed the instance waited for).
+    while (work.doneSeq < target && this.workInFlight(work)) {
       work.flushers.push(self);
       await this.sched.block(on);
     }
     return true;
+  }
+
+  /** An instance of the item is queued (validly) or running. */
+  private workInFlight(work: work_struct): boolean {
+    return work.runner !== null || (work.wq !== null && work.wq.instanceOf.has(work));
   }
 
   /** Who must run for a flush of `work` to finish: its runner, or what occupies its queue. */
@@ -337,7 +345,8 @@ export class Workqueue {
 
   async cancel_work_sync(work: work_struct): Promise<boolean> {
     const self = this.sched.self('cancel_work_sync');
-    if (this.panic.WARN_ON(!work.func, WQ_SITES.cancel_func)) return false;
+    // __cancel_work_sync() waits through __flush_work(), whose WARN_ON(!work->func) fires.
+    if (this.panic.WARN_ON(!work.func, WQ_SITES.flush_func)) return false;
     await this.sched.preempt();
     let wasPending = false;
     if (work instanceof delayed_work && work.timerArmed) {
@@ -354,15 +363,16 @@ export class Workqueue {
         const seq = seqs.pop()!;
         if (seqs.length === 0) wq.instanceOf.delete(work);
         wq.inflight.delete(seq);
-        work.queuedSeq--;
         this.wakeAll(wq.flushers);
+        this.wakeAll(work.flushers);
       }
       work.pending = false;
       wasPending = true;
     }
     work.disabled++;
     const on = new WaitFor(() => `cancel_work_sync(${work.func?.name ?? 'work'})`, () => this.workHolders(work));
-    while (work.runner !== null && work.runner !== self) {
+    // Cancelling the running item from itself waits for itself, as in the kernel.
+    while (work.runner !== null) {
       work.flushers.push(self);
       await this.sched.block(on);
     }
@@ -397,12 +407,13 @@ export class Workqueue {
 
   async drain_workqueue(wq: workqueue_struct): Promise<void> {
     wq.draining = true;
-    let tries = 0;
-    while (wq.inflight.size > 0) {
+    let flush_cnt = 0;
+    for (;;) {
+      // reflush:
       await this.flush_workqueue(wq);
-      tries++;
-      if (tries === 10 || (tries > 10 && tries % 100 === 0)) {
-        this.log.emit(KERN_WARNING, `workqueue ${wq.name}: drain_workqueue() isn't complete after ${tries} tries`);
+      if (wq.inflight.size === 0) break;
+      if (++flush_cnt === 10 || (flush_cnt % 100 === 0 && flush_cnt <= 1000)) {
+        this.log.emit(KERN_WARNING, `workqueue ${wq.name}: drain_workqueue() isn't complete after ${flush_cnt} tries`);
       }
     }
     wq.draining = false;
@@ -422,6 +433,7 @@ export class Workqueue {
 
   alloc_workqueue(fmt: string, flags: number, max_active: number): workqueue_struct | null {
     if (this.failAlloc !== null && this.failAlloc(fmt)) return null;
+    if (this.faults.should_fail('alloc_workqueue', fmt)) return null;
     const max = max_active > 0 ? max_active : flags & WQ_UNBOUND ? 512 : 256;
     return this.newQueue(fmt, flags, max, false);
   }

@@ -39,7 +39,7 @@ export class DeviceCore {
     dev.kref = 1;
     dev.released = false;
     dev.p = dev.p ?? new device_private();
-    this.allDevices.push(dev);
+    if (!this.allDevices.includes(dev)) this.allDevices.push(dev);
   }
 
   dev_set_name(dev: device, fmt: string, ...args: unknown[]): number {
@@ -103,11 +103,14 @@ export class DeviceCore {
       return -EINVAL;
     }
     b.log.printk(KERN_DEBUG, "device: '%s': %s", dev_name(dev), 'device_add');
+    // The core takes dev->mutex directly (not via device_lock()); name it for wait-for reports.
+    dev.mutex.name = `device_lock(${dev_name(dev)})`;
     const parent = this.get_device(dev.parent);
     const siblings = parent ? parent.p!.children : this.rootChildren;
-    if (siblings.some((d) => d !== dev && dev_name(d) === dev_name(dev) && d.state_in_sysfs)) {
+    // A second add of the same struct finds its own sysfs directory, like any other duplicate.
+    if (siblings.some((d) => dev_name(d) === dev_name(dev) && d.state_in_sysfs)) {
       const path = this.sysfsPath(dev);
-      b.panic.dump_stack(`sysfs: cannot create duplicate filename '/devices/${path}'`, 'sysfs_warn_dup');
+      b.panic.dump_stack(`sysfs: cannot create duplicate filename '/devices/${path}'`, 'sysfs_warn_dup', KERN_WARNING);
       b.log.emit(KERN_ERR, `kobject: kobject_add_internal failed for ${dev_name(dev)} with -EEXIST, don't try to register things with the same name in the same directory.`);
       this.put_device(parent);
       this.put_device(dev);

@@ -148,7 +148,7 @@ export class DeviceDriverBinding {
       dw.timerArmed = false;
       dw.pending = false;
       wq.queue_delayed_work(wq.system_wq, dw, this.driver_deferred_probe_timeout * 1000);
-      this.base.log.emit(KERN_DEBUG, 'driver_deferred_probe_extend_timeout: extended deferred probe timeout');
+      this.base.log.printk(KERN_DEBUG, 'Extended deferred probe timeout by %d secs\n', this.driver_deferred_probe_timeout);
     }
   }
 
@@ -200,12 +200,10 @@ export class DeviceDriverBinding {
     if (b.sched.recording) b.sched.touch('probe_count');
     this.probe_count++;
     this.probing.add(task);
-    let ret: number;
-    try {
-      ret = await this.__driver_probe_device(drv, dev);
-    } finally {
-      this.probing.delete(task);
-    }
+    // No finally: a task that oopses inside probe stays counted (and named
+    // in wait-for reports), as probe_count stays raised in the kernel.
+    const ret = await this.__driver_probe_device(drv, dev);
+    this.probing.delete(task);
     if (ret === -EPROBE_DEFER || ret === EPROBE_DEFER) {
       this.driver_deferred_probe_add(dev);
       if (trigger_count !== this.deferred_trigger_count && !this.defer_all_probes) this.driver_deferred_probe_trigger();

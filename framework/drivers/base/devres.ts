@@ -11,6 +11,10 @@ import type { DriverBase } from './driver_base.js';
 
 export type devm_action = (data: unknown) => Promise<void> | void;
 
+/** WARN_ON sites of drivers/base/devres.c (lines around v6.18). */
+const REMOVE_ACTION_SITE = { file: 'drivers/base/devres.c', line: 756, func: 'devm_remove_action' };
+const RELEASE_ACTION_SITE = { file: 'drivers/base/devres.c', line: 777, func: 'devm_release_action' };
+
 export class Devres {
   constructor(private readonly base: DriverBase) {}
 
@@ -39,16 +43,16 @@ export class Devres {
   /** Remove the entry without running it (devm_remove_action). */
   devm_remove_action(dev: device, action: devm_action, data: unknown): void {
     const i = this.findAction(dev, action, data);
-    if (i >= 0) dev.devres_head.splice(i, 1);
+    if (this.base.panic.WARN_ON(i < 0, REMOVE_ACTION_SITE)) return;
+    dev.devres_head.splice(i, 1);
   }
 
   /** Remove the entry and run it now (devm_release_action). */
   async devm_release_action(dev: device, action: devm_action, data: unknown): Promise<void> {
     const i = this.findAction(dev, action, data);
-    if (i >= 0) {
-      dev.devres_head.splice(i, 1);
-      await action(data);
-    }
+    if (this.base.panic.WARN_ON(i < 0, RELEASE_ACTION_SITE)) return;
+    dev.devres_head.splice(i, 1);
+    await action(data);
   }
 
   private findAction(dev: device, action: devm_action, data: unknown): number {
@@ -59,16 +63,20 @@ export class Devres {
     return -1;
   }
 
-  /** Release every entry, newest first. Returns how many were released. */
+  /**
+   * Release every entry, newest first. Like remove_nodes() + release_nodes(),
+   * the list is taken off the device first: entries added by a release
+   * callback stay on the device for the next release. Returns how many were
+   * released.
+   */
   async devres_release_all(dev: device): Promise<number> {
-    let n = 0;
     if (this.base.sched.recording) this.base.sched.touch(`dev:${dev_name(dev)}`);
-    while (dev.devres_head.length > 0) {
-      const node = dev.devres_head.pop()!;
+    const todo = dev.devres_head.splice(0);
+    for (let i = todo.length - 1; i >= 0; i--) {
+      const node = todo[i]!;
       await node.release(dev, node.data);
-      n++;
     }
-    return n;
+    return todo.length;
   }
 
   /**
@@ -77,8 +85,9 @@ export class Devres {
    * sleeping in the final put.
    */
   devres_release_all_atomic(dev: device): void {
-    while (dev.devres_head.length > 0) {
-      const node = dev.devres_head.pop()!;
+    const todo = dev.devres_head.splice(0);
+    for (let i = todo.length - 1; i >= 0; i--) {
+      const node = todo[i]!;
       const r = node.release(dev, node.data);
       if (r instanceof Promise) {
         this.base.log.emit(KERN_ERR, `kshim: ${node.name} on ${dev_name(dev)} sleeps in the final put_device(); not modelled`);

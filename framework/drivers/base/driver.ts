@@ -49,12 +49,14 @@ export class DriverRegistration {
       b.panic.warn(UNEXPECTED_UNREGISTER, 'Unexpected driver unregister!');
       return;
     }
-    b.log.printk(KERN_DEBUG, "bus: '%s': remove driver %s", drv.bus!.name, drv.name);
-    await b.dd.driver_detach(drv);
+    // bus_remove_driver(): off the bus's driver list first, so that no new
+    // device matches it, then detach the devices bound to it.
     const list = drv.bus!.p!.drivers;
     if (b.sched.recording) b.sched.touch(`bus:${drv.bus!.name}:drivers`);
     const i = list.indexOf(drv);
     if (i >= 0) list.splice(i, 1);
+    b.log.printk(KERN_DEBUG, "bus: '%s': remove driver %s", drv.bus!.name, drv.name);
+    await b.dd.driver_detach(drv);
     drv.p = null;
   }
 }

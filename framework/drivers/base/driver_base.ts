@@ -19,6 +19,7 @@ import { FaultInjection } from '../../kernel/fail_function.js';
 import { Locking } from '../../kernel/locking.js';
 import { Panic } from '../../kernel/panic.js';
 import { Printk } from '../../kernel/printk.js';
+import { captureFrames } from '../../kernel/stacktrace.js';
 import { Workqueue } from '../../kernel/workqueue.js';
 import { Scheduler } from '../../sim/scheduler.js';
 import { Bus } from './bus.js';
@@ -166,7 +167,8 @@ export class DriverBase {
       dev_crit: dp('dev_crit'),
       dev_WARN_ONCE: (dev, cond, fmt, ...args) => {
         if (!cond) return false;
-        const key = `${dev_name(dev)}:${fmt}`;
+        // Once per call site (a macro in the kernel), whatever the device.
+        const key = `${captureFrames(1, this.panic.moduleOf)[0]?.func ?? '?'}:${fmt}`;
         if (!this.warnedOnce.has(key)) {
           this.warnedOnce.add(key);
           const msg = args.length ? vsprintf(fmt, args) : fmt;

@@ -100,10 +100,11 @@ export class PlatformBus {
     @inject(FaultInjection) private readonly faults: FaultInjection,
   ) {
     const bus = this.platform_bus_type;
-    bus.match = (dev, drv) => this.platform_match(dev, drv);
-    bus.probe = (dev) => this.platform_probe(dev);
-    bus.remove = (dev) => this.platform_remove(dev);
-    bus.uevent = (dev, env) => this.platform_uevent(dev, env);
+    // Bound, not wrapped: a call trace shows platform_probe, not an arrow named "probe".
+    bus.match = this.platform_match.bind(this);
+    bus.probe = this.platform_probe.bind(this);
+    bus.remove = this.platform_remove.bind(this);
+    bus.uevent = this.platform_uevent.bind(this);
     this.platform_bus.init_name = 'platform';
     this.platform_bus.release = () => {};
   }
@@ -164,7 +165,7 @@ export class PlatformBus {
       return 0;
     }
     if (this.faults.should_fail('kmalloc', 'platform_data')) return -ENOMEM;
-    pdev.dev.platform_data = { ...data };
+    pdev.dev.platform_data = kmemdup(data);
     return 0;
   }
 
@@ -253,6 +254,12 @@ export class PlatformBus {
       },
     };
   }
+}
+
+/** kmemdup(): a shallow copy of the same shape (an array stays an array; nested pointers are shared, as in C). */
+function kmemdup<T extends object>(data: T): T {
+  if (Array.isArray(data) || (ArrayBuffer.isView(data) && !(data instanceof DataView))) return (data as unknown as { slice(): T }).slice();
+  return Object.assign(Object.create(Object.getPrototypeOf(data) as object | null) as T, data);
 }
 
 /** Frees the container; nothing to do in a garbage-collected heap but to mark it. */

@@ -334,9 +334,14 @@ export class ModuleLoader {
   }
 
   private async do_init_module(mod: module): Promise<number> {
-    const init = mod.instances.flatMap((i) => i.initcalls ?? [])[0];
+    // A module has one init; a module linked from several ported files runs theirs in link order.
+    const inits = mod.instances.flatMap((i) => i.initcalls ?? []);
+    const init = inits[0];
     let ret = 0;
-    if (init !== undefined) ret = await init.fn();
+    for (const c of inits) {
+      ret = await c.fn();
+      if (ret < 0) break;
+    }
     if (ret < 0) {
       mod.state = 'GOING';
       this.wakeWaiters(mod);

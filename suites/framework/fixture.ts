@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Small helpers shared by the framework suites: a fresh kernel, platform
+ * devices and drivers built from a probe function, and a recorder for the
+ * order of events.
+ */
+import { createKernel, type Kernel, type KernelOptions } from '../../framework/kernel.js';
+import { platform_device, platform_driver, type platform_driver_init } from '../../framework/drivers/base/platform.js';
+import type { device, probe_type } from '../../framework/include/linux/device.js';
+import type { RunOutcome } from '../../framework/sim/scheduler.js';
+import type { Warning } from '../../framework/kernel/panic.js';
+
+export { createKernel };
+export type { Kernel };
+
+/** A fresh kernel (one DI container) for one test. */
+export function boot(opts: KernelOptions = {}): Kernel {
+  return createKernel(opts);
+}
+
+/** Run `body` as PID 1 ("swapper/0", an init task), then everything until idle. */
+export function runInit(k: Kernel, body: () => Promise<void>): Promise<RunOutcome> {
+  return k.run(body, 'swapper/0', 'init');
+}
+
+/** The order in which things happened, as short strings. */
+export class Recorder {
+  readonly events: string[] = [];
+  push(e: string): void {
+    this.events.push(e);
+  }
+  /** A release callback that records "release <name>". */
+  release(name: string): (dev: device) => void {
+    return () => this.push(`release ${name}`);
+  }
+}
+
+/** A static platform device with a release callback (recorded if a recorder is given). */
+export function pdev(name: string, id: number, rec?: Recorder): platform_device {
+  const label = id === -1 ? name : `${name}.${id}`;
+  return new platform_device({ name, id, dev: { release: rec ? rec.release(label) : () => {} } });
+}
+
+export interface DriverOpts {
+  probe_type?: probe_type;
+  remove?: platform_driver_init['remove'];
+  id_table?: platform_driver_init['id_table'];
+  prevent_deferred_probe?: boolean;
+}
+
+/** A platform driver named `name` whose probe is `probe`. */
+export function pdrv(name: string, probe: platform_driver_init['probe'], opts: DriverOpts = {}): platform_driver {
+  return new platform_driver({
+    probe,
+    remove: opts.remove,
+    id_table: opts.id_table,
+    prevent_deferred_probe: opts.prevent_deferred_probe,
+    driver: { name, probe_type: opts.probe_type },
+  });
+}
+
+/** The text of every log record (no timestamps). */
+export function texts(k: Kernel): string[] {
+  return k.log.records.map((r) => r.text);
+}
+
+/** Log records containing `needle`. */
+export function grep(k: Kernel, needle: string): string[] {
+  return texts(k).filter((t) => t.includes(needle));
+}
+
+/** Warnings of one kind. */
+export function warningsOf(k: Kernel, kind: Warning['kind'] = 'warn'): Warning[] {
+  return k.panic.warnings.filter((w) => w.kind === kind);
+}

@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Workqueues (kernel/workqueue.c): item initialisation, PENDING, flush and
+ * cancel semantics, ordered and system queues, draining and destroying,
+ * and the WARNs and deadlocks of kernel-semantics §3 and §8 items 27-32.
+ */
+import { expect } from 'chai';
+import { delayed_work, work_struct, type workqueue_struct } from '../../framework/include/linux/workqueue_types.js';
+import { RandomStrategy } from '../../framework/sim/strategy.js';
+import { boot, grep, Recorder, runInit, warningsOf, type Kernel } from './fixture.js';
+
+/** A work function named `name` that records start and end around a sleep of `ms`. */
+function sleeper(k: Kernel, rec: Recorder, name: string, ms: number): (w: work_struct) => Promise<void> {
+  const f = async (): Promise<void> => {
+    rec.push(`${name} start@${k.sched.now / 1000}`);
+    await k.api.msleep(ms);
+    rec.push(`${name} end@${k.sched.now / 1000}`);
+  };
+  Object.defineProperty(f, 'name', { value: name });
+  return f;
+}
+
+function orderedWq(k: Kernel, name = 'dax_hmem_wq'): workqueue_struct {
+  return k.api.alloc_ordered_workqueue(name, 0)!;
+}
+
+describe('workqueues', () => {
+  describe('item initialisation and PENDING', () => {
+    it('an INIT_WORK item and a __WORK_INITIALIZER item both run on a kworker', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const dyn = new work_struct();
+      k.api.INIT_WORK(dyn, () => rec.push(`dyn in ${k.sched.current!.comm}`));
+      const stat = k.api.__WORK_INITIALIZER(() => rec.push(`static in ${k.sched.current!.comm}`));
+      await runInit(k, async () => {
+        k.api.schedule_work(dyn);
+        k.api.schedule_work(stat);
+      });
+      expect(rec.events).to.deep.equal(['dyn in kworker/0:0', 'static in kworker/0:1']);
+    });
+
+    it('queue_work returns true, and false while the item is still pending', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const w = k.api.__WORK_INITIALIZER(() => rec.push('run'));
+      const rcs: boolean[] = [];
+      await runInit(k, async () => {
+        rcs.push(k.api.queue_work(k.api.system_wq, w));
+        rcs.push(k.api.queue_work(k.api.system_wq, w));
+      });
+      expect(rcs).to.deep.equal([true, false]);
+      expect(rec.events).to.deep.equal(['run']);
+    });
+
+    it('work_pending is true once queued and cleared just before the function starts', async () => {
+      const k = boot();
+      const seen: boolean[] = [];
+      const w: work_struct = k.api.__WORK_INITIALIZER(() => void seen.push(k.api.work_pending(w)));
+      await runInit(k, async () => {
+        k.api.schedule_work(w);
+        seen.push(k.api.work_pending(w));
+      });
+      expect(seen).to.deep.equal([true, false]);
+      expect(k.api.work_pending(w)).to.equal(false);
+    });
+
+    it('an item queued again while it runs runs a second time, after the first run ended', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const w = k.api.__WORK_INITIALIZER(sleeper(k, rec, 'w', 10));
+      let rc = false;
+      await runInit(k, async () => {
+        k.api.schedule_work(w);
+        await k.api.msleep(5);
+        rc = k.api.schedule_work(w);
+      });
+      expect(rc).to.equal(true);
+      expect(rec.events).to.deep.equal(['w start@0', 'w end@10', 'w start@10', 'w end@20']);
+    });
+
+    it('a zero-filled work_struct with only func assigned: queue_work WARNs in __queue_work, returns true, and stays pending forever', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const w = new work_struct();
+      w.func = () => rec.push('run');
+      const rcs: boolean[] = [];
+      await runInit(k, async () => {
+        rcs.push(k.api.queue_work(k.api.system_wq, w));
+        await k.api.msleep(100);
+        rcs.push(k.api.queue_work(k.api.system_wq, w));
+      });
+      expect(rcs).to.deep.equal([true, false]);
+      expect(rec.events).to.deep.equal([]);
+      expect(k.api.work_pending(w)).to.equal(true);
+      const ws = warningsOf(k);
+      expect(ws.map((x) => x.function)).to.deep.equal(['__queue_work']);
+      expect(ws[0]!.message).to.equal('WARNING: CPU: 0 PID: 1 at kernel/workqueue.c:2375 __queue_work');
+    });
+
+    it('flush_work of a zero-filled work item WARNs at __flush_work (kernel/workqueue.c:4289) and returns false', async () => {
+      const k = boot();
+      let rc: boolean | null = null;
+      await runInit(k, async () => {
+        rc = await k.api.flush_work(new work_struct());
+      });
+      expect(rc).to.equal(false);
+      const ws = warningsOf(k);
+      expect(ws).to.have.length(1);
+      expect(ws[0]!.function).to.equal('__flush_work');
+      expect(ws[0]!.message).to.equal('WARNING: CPU: 0 PID: 1 at kernel/workqueue.c:4289 __flush_work');
+    });
+
+    it('cancel_work_sync of a zero-filled work item WARNs at __flush_work and returns false', async () => {
+      const k = boot();
+      let rc: boolean | null = null;
+      await runInit(k, async function hmem_exit() {
+        rc = await k.api.cancel_work_sync(new work_struct());
+      });
+      expect(rc).to.equal(false);
+      const ws = warningsOf(k);
+      expect(ws.map((x) => x.message)).to.deep.equal(['WARNING: CPU: 0 PID: 1 at kernel/workqueue.c:4289 __flush_work']);
+      expect(ws[0]!.callTrace).to.include('cancel_work_sync');
+    });
+  });
+
+  describe('flush_work', () => {
+    it('returns false at once when the item is neither pending nor running', async () => {
+      const k = boot();
+      const w = k.api.__WORK_INITIALIZER(() => {});
+      let rc: boolean | null = null;
+      await runInit(k, async () => {
+        rc = await k.api.flush_work(w);
+      });
+      expect(rc).to.equal(false);
+      expect(k.sched.now).to.equal(0);
+    });
+
+    it('returns true after waiting for the running instance to finish', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const w = k.api.__WORK_INITIALIZER(sleeper(k, rec, 'w', 100));
+      await runInit(k, async () => {
+        k.api.schedule_work(w);
+        const rc = await k.api.flush_work(w);
+        rec.push(`flush ${rc}@${k.sched.now / 1000}`);
+      });
+      expect(rec.events).to.deep.equal(['w start@0', 'w end@100', 'flush true@100']);
+    });
+
+    it('waits only for the instance queued last before the call, not for a requeue made while it waits', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const w = k.api.__WORK_INITIALIZER(sleeper(k, rec, 'w', 10));
+      await runInit(k, async () => {
+        k.api.schedule_work(w);
+        k.spawn('requeuer', 'kthread', async () => {
+          await k.api.msleep(5);
+          k.api.schedule_work(w);
+        });
+        await k.api.flush_work(w);
+        rec.push(`flushed@${k.sched.now / 1000}`);
+      });
+      expect(rec.events).to.deep.equal(['w start@0', 'w end@10', 'flushed@10', 'w start@10', 'w end@20']);
+    });
+
+    it('returns when a concurrent cancel_work_sync removes the pending instance it waits for', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const wq = orderedWq(k);
+      const a = k.api.__WORK_INITIALIZER(sleeper(k, rec, 'a', 10));
+      const b = k.api.__WORK_INITIALIZER(sleeper(k, rec, 'b', 10));
+      const o = await runInit(k, async () => {
+        k.api.queue_work(wq, a);
+        k.api.queue_work(wq, b);
+        k.spawn('canceller', 'kthread', async () => {
+          await k.api.msleep(5);
+          rec.push(`cancel ${await k.api.cancel_work_sync(b)}`);
+        });
+        const rc = await k.api.flush_work(b);
+        rec.push(`flush ${rc}`);
+      });
+      expect(o.status).to.equal('idle');
+      expect(rec.events).to.include('cancel true');
+      expect(rec.events).to.include('flush true');
+      expect(rec.events.some((e) => e.startsWith('b '))).to.equal(false);
+    });
+
+    it('returns false without waiting for a delayed work whose timer is armed (it is not queued yet)', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const dw = new delayed_work();
+      k.api.INIT_DELAYED_WORK(dw, () => rec.push(`run@${k.sched.now / 1000}`));
+      await runInit(k, async () => {
+        k.api.queue_delayed_work(k.api.system_wq, dw, 0);
+        await k.api.flush_work(dw);
+        k.api.queue_delayed_work(k.api.system_wq, dw, 100);
+        const rc = await k.api.flush_work(dw);
+        rec.push(`flush ${rc}@${k.sched.now / 1000}`);
+      });
+      expect(rec.events).to.deep.equal(['run@0', 'flush false@0', 'run@100']);
+    });
+
+    it('a work item flushing itself deadlocks and the report names it', async () => {
+      const k = boot();
+      const w: work_struct = k.api.__WORK_INITIALIZER(async function hmem_flush_self() {
+        await k.api.flush_work(w);
+      });
+      const o = await runInit(k, async () => {
+        k.api.queue_work(k.api.system_long_wq, w);
+      });
+      expect(o.status).to.equal('deadlock');
+      expect(o.deadlock!.message).to.contain('kworker/0:0 (pid 2) waits for flush_work(hmem_flush_self), held by kworker/0:0 (pid 2)');
+      expect(o.deadlock!.message).to.contain('(the chain closes)');
+    });
+  });
+
+  describe('flush_workqueue', () => {
+    it('waits for every item queued before the call', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const wq = k.api.alloc_workqueue('dax_wq', 0, 0)!;
+      await runInit(k, async () => {
+        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'a', 30)));
+        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'b', 10)));
+        await k.api.flush_workqueue(wq);
+        rec.push(`flushed@${k.sched.now / 1000}`);
+      });
+      expect(rec.events.at(-1)).to.equal('flushed@30');
+    });
+
+    it('does not wait for items queued after the call, even when chained from an item it waits for', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const wq = orderedWq(k);
+      const second = k.api.__WORK_INITIALIZER(sleeper(k, rec, 'second', 10));
+      const first = k.api.__WORK_INITIALIZER(async function first() {
+        await k.api.msleep(10);
+        k.api.queue_work(wq, second);
+        rec.push('first queued second');
+      });
+      await runInit(k, async () => {
+        k.api.queue_work(wq, first);
+        await k.api.flush_workqueue(wq);
+        rec.push(`flushed@${k.sched.now / 1000}`);
+      });
+      expect(rec.events).to.deep.equal(['first queued second', 'flushed@10', 'second start@10', 'second end@20']);
+    });
+
+    it('flush_workqueue from a work item of the same ordered workqueue deadlocks, reported on the workqueue', async () => {
+      const k = boot();
+      const wq = orderedWq(k);
+      const o = await runInit(k, async () => {
+        k.api.queue_work(
+          wq,
+          k.api.__WORK_INITIALIZER(async function dax_hmem_work() {
+            await k.api.flush_workqueue(wq);
+          }),
+        );
+      });
+      expect(o.status).to.equal('deadlock');
+      expect(o.deadlock!.message).to.contain('kworker/u4:0 (pid 2) waits for flush_workqueue(dax_hmem_wq), held by kworker/u4:0 (pid 2)');
+    });
+
+    it('flush_workqueue(NULL) oopses the calling task; the other tasks run on', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const o = await runInit(k, async function dax_hmem_flush_work() {
+        k.spawn('bystander', 'kthread', async () => {
+          await k.api.msleep(1);
+          rec.push('bystander ran');
+        });
+        await k.api.flush_workqueue(null);
+        rec.push('unreachable');
+      });
+      expect(o.status).to.equal('idle');
+      expect(rec.events).to.deep.equal(['bystander ran']);
+      const oops = warningsOf(k, 'oops');
+      expect(oops.map((x) => [x.function, x.message])).to.deep.equal([
+        ['__flush_workqueue', 'BUG: kernel NULL pointer dereference, address: 0000000000000000'],
+      ]);
+      expect(oops[0]!.callTrace).to.deep.equal(['flush_workqueue', 'dax_hmem_flush_work']);
+      expect(grep(k, 'Oops: 0000 [#1] PREEMPT SMP NOPTI')).to.have.length(1);
+      expect(k.sched.allTasks()[0]!.state).to.equal('dead');
+    });
+
+    it('queue_work(NULL, work) oopses in __queue_work', async () => {
+      const k = boot();
+      await runInit(k, async () => {
+        k.api.queue_work(null, k.api.__WORK_INITIALIZER(() => {}));
+      });
+      expect(warningsOf(k, 'oops').map((x) => x.function)).to.deep.equal(['__queue_work']);
+    });
+  });
+
+  describe('ordered and system workqueues', () => {
+    it('an ordered workqueue runs one item at a time, in queue order, whatever the schedule', async () => {
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const k = boot({ scheduler: { strategy: new RandomStrategy(seed) } });
+        const rec = new Recorder();
+        const wq = orderedWq(k);
+        await runInit(k, async () => {
+          k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'a', 30)));
+          k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'b', 10)));
+          k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'c', 20)));
+        });
+        expect(rec.events, `seed ${seed}`).to.deep.equal(['a start@0', 'a end@30', 'b start@30', 'b end@40', 'c start@40', 'c end@60']);
+      }
+    });
+
+    it('system_long_wq runs two items concurrently: their steps interleave and both finish at 20 ms', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const step = (name: string) =>
+        k.api.__WORK_INITIALIZER(async () => {
+          rec.push(`${name}1`);
+          await k.api.msleep(10);
+          rec.push(`${name}2`);
+          await k.api.msleep(10);
+          rec.push(`${name}3`);
+        });
+      await runInit(k, async () => {
+        k.api.queue_work(k.api.system_long_wq, step('a'));
+        k.api.queue_work(k.api.system_long_wq, step('b'));
+      });
+      expect(rec.events).to.deep.equal(['a1', 'b1', 'a2', 'b2', 'a3', 'b3']);
+      expect(k.sched.now).to.equal(20_000);
+    });
+
+    it('system_long_wq imposes no order between items: over several seeds either item may start first', async () => {
+      const firsts = new Set<string>();
+      for (let seed = 1; seed <= 12; seed++) {
+        const k = boot({ scheduler: { strategy: new RandomStrategy(seed) } });
+        const rec = new Recorder();
+        await runInit(k, async () => {
+          k.api.queue_work(k.api.system_long_wq, k.api.__WORK_INITIALIZER(() => rec.push('a')));
+          k.api.queue_work(k.api.system_long_wq, k.api.__WORK_INITIALIZER(() => rec.push('b')));
+        });
+        firsts.add(rec.events[0]!);
+      }
+      expect([...firsts].sort()).to.deep.equal(['a', 'b']);
+    });
+
+    it('a kworker of system_long_wq shows "events_long <func>" in its Workqueue: line while it runs the item', async () => {
+      const k = boot();
+      const lines: (string | null)[] = [];
+      await runInit(k, async () => {
+        k.api.queue_work(
+          k.api.system_long_wq,
+          k.api.__WORK_INITIALIZER(function cxl_dax_region_driver_register() {
+            lines.push(k.sched.current!.workqueueLine);
+          }),
+        );
+      });
+      expect(lines).to.deep.equal(['events_long cxl_dax_region_driver_register']);
+    });
+
+    it('queue_delayed_work runs the item after the delay in virtual time (HZ=1000)', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const dw = new delayed_work();
+      k.api.INIT_DELAYED_WORK(dw, () => rec.push(`run@${k.sched.now / 1000}`));
+      await runInit(k, async () => {
+        k.api.queue_delayed_work(k.api.system_wq, dw, 50);
+      });
+      expect(rec.events).to.deep.equal(['run@50']);
+    });
+  });
+
+  describe('cancel_work_sync', () => {
+    it('returns true for a pending item, which then never runs', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const wq = orderedWq(k);
+      const b = k.api.__WORK_INITIALIZER(sleeper(k, rec, 'b', 10));
+      let rc: boolean | null = null;
+      await runInit(k, async () => {
+        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'a', 10)));
+        k.api.queue_work(wq, b);
+        await k.api.msleep(1);
+        rc = await k.api.cancel_work_sync(b);
+      });
+      expect(rc).to.equal(true);
+      expect(rec.events).to.deep.equal(['a start@0', 'a end@10']);
+    });
+
+    it('returns false for an idle item', async () => {
+      const k = boot();
+      let rc: boolean | null = null;
+      await runInit(k, async () => {
+        rc = await k.api.cancel_work_sync(k.api.__WORK_INITIALIZER(() => {}));
+      });
+      expect(rc).to.equal(false);
+    });
+
+    it('waits for the running instance and refuses a requeue while it waits; queueing works again afterwards', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const w: work_struct = k.api.__WORK_INITIALIZER(async function rearm() {
+        rec.push(`run@${k.sched.now / 1000}`);
+        await k.api.msleep(10);
+        rec.push(`requeue ${k.api.schedule_work(w)}`);
+      });
+      await runInit(k, async () => {
+        k.api.schedule_work(w);
+        await k.api.msleep(5);
+        const rc = await k.api.cancel_work_sync(w);
+        rec.push(`cancel ${rc}@${k.sched.now / 1000} pending=${k.api.work_pending(w)}`);
+        rec.push(`queue again ${k.api.schedule_work(w)}`);
+        await k.api.cancel_work_sync(w);
+      });
+      expect(rec.events.slice(0, 4)).to.deep.equal(['run@0', 'requeue false', 'cancel false@10 pending=false', 'queue again true']);
+    });
+
+    it('an item running and queued again: cancel_work_sync returns true, drops the queued instance and waits for the running one', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const w = k.api.__WORK_INITIALIZER(sleeper(k, rec, 'w', 10));
+      await runInit(k, async () => {
+        k.api.schedule_work(w);
+        await k.api.msleep(5);
+        k.api.schedule_work(w);
+        const rc = await k.api.cancel_work_sync(w);
+        rec.push(`cancel ${rc}@${k.sched.now / 1000}`);
+      });
+      expect(rec.events).to.deep.equal(['w start@0', 'w end@10', 'cancel true@10']);
+    });
+
+    it('cancel_work_sync of the running item from the item itself deadlocks and is reported', async () => {
+      const k = boot();
+      const w: work_struct = k.api.__WORK_INITIALIZER(async function self_cancel() {
+        await k.api.cancel_work_sync(w);
+      });
+      const o = await runInit(k, async () => {
+        k.api.schedule_work(w);
+      });
+      expect(o.status).to.equal('deadlock');
+      expect(o.deadlock!.message).to.contain('kworker/0:0 (pid 2) waits for cancel_work_sync(self_cancel), held by kworker/0:0 (pid 2)');
+    });
+
+    it('cancel_work_sync of a delayed work whose timer is armed returns true and the item never runs', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const dw = new delayed_work();
+      k.api.INIT_DELAYED_WORK(dw, () => rec.push('run'));
+      let rc: boolean | null = null;
+      await runInit(k, async () => {
+        k.api.schedule_delayed_work(dw, 100);
+        await k.api.msleep(10);
+        rc = await k.api.cancel_delayed_work_sync(dw);
+      });
+      expect(rc).to.equal(true);
+      expect(rec.events).to.deep.equal([]);
+    });
+  });
+
+  describe('drain and destroy', () => {
+    it('destroy_workqueue waits for the queued items to run before it returns', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const wq = orderedWq(k);
+      await runInit(k, async () => {
+        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'a', 10)));
+        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'b', 10)));
+        await k.api.destroy_workqueue(wq);
+        rec.push(`destroyed@${k.sched.now / 1000}`);
+      });
+      expect(rec.events).to.deep.equal(['a start@0', 'a end@10', 'b start@10', 'b end@20', 'destroyed@20']);
+    });
+
+    it('queue_work on a destroyed workqueue is reported as a KASAN use-after-free in __queue_work', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const wq = orderedWq(k);
+      await runInit(k, async () => {
+        await k.api.destroy_workqueue(wq);
+        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(() => rec.push('run')));
+      });
+      expect(rec.events).to.deep.equal([]);
+      const kasan = warningsOf(k, 'kasan');
+      expect(kasan.map((x) => x.message)).to.deep.equal(['BUG: KASAN: slab-use-after-free in __queue_work']);
+      expect(kasan[0]!.text).to.contain('dax_hmem_wq');
+    });
+
+    it('queueing onto a draining workqueue from outside WARNs once with "workqueue: cannot queue <func> on wq <name>" and drops the item', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const wq = orderedWq(k);
+      const late = k.api.__WORK_INITIALIZER(function hmem_late_work() {
+        rec.push('late ran');
+      });
+      const later = k.api.__WORK_INITIALIZER(function hmem_later_work() {
+        rec.push('later ran');
+      });
+      const rcs: boolean[] = [];
+      await runInit(k, async () => {
+        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'a', 10)));
+        k.spawn('udev', 'udev', async () => {
+          await k.api.msleep(5);
+          rcs.push(k.api.queue_work(wq, late), k.api.queue_work(wq, later));
+        });
+        await k.api.destroy_workqueue(wq);
+      });
+      expect(rcs).to.deep.equal([true, true]);
+      expect(rec.events).to.deep.equal(['a start@0', 'a end@10']);
+      expect(k.api.work_pending(late)).to.equal(false);
+      const ws = warningsOf(k);
+      expect(ws.map((x) => [x.function, x.text])).to.deep.equal([['__queue_work', 'workqueue: cannot queue hmem_late_work on wq dax_hmem_wq']]);
+      const lines = k.log.records.map((r) => r.text);
+      const at = lines.indexOf('workqueue: cannot queue hmem_late_work on wq dax_hmem_wq');
+      expect(lines[at - 1]).to.equal('------------[ cut here ]------------');
+      expect(lines[at + 1]).to.match(/^WARNING: CPU: 0 PID: 3 at kernel\/workqueue\.c:\d+ __queue_work$/);
+      expect(grep(k, 'cannot queue')).to.have.length(1);
+    });
+
+    it('an item of a draining workqueue may queue itself again (chained work), and the drain waits for it', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const wq = orderedWq(k);
+      let runs = 0;
+      const w: work_struct = k.api.__WORK_INITIALIZER(async function chained() {
+        runs++;
+        await k.api.msleep(1);
+        if (runs < 3) rec.push(`requeue ${k.api.queue_work(wq, w)}`);
+      });
+      await runInit(k, async () => {
+        k.api.queue_work(wq, w);
+        await k.api.destroy_workqueue(wq);
+        rec.push(`destroyed after ${runs} runs`);
+      });
+      expect(rec.events).to.deep.equal(['requeue true', 'requeue true', 'destroyed after 3 runs']);
+      expect(k.panic.warnings).to.deep.equal([]);
+    });
+
+    it('drain_workqueue warns "isn\'t complete after 10 tries" only when work is left after the 10th flush', async () => {
+      const drain = async (total: number): Promise<string[]> => {
+        const k = boot();
+        const wq = orderedWq(k);
+        let runs = 0;
+        const w: work_struct = k.api.__WORK_INITIALIZER(async function chained() {
+          runs++;
+          await k.api.msleep(1);
+          if (runs < total) k.api.queue_work(wq, w);
+        });
+        await runInit(k, async () => {
+          k.api.queue_work(wq, w);
+          await k.api.drain_workqueue(wq);
+        });
+        expect(runs).to.equal(total);
+        return grep(k, "isn't complete");
+      };
+      expect(await drain(10)).to.deep.equal([]);
+      expect(await drain(11)).to.deep.equal(["workqueue dax_hmem_wq: drain_workqueue() isn't complete after 10 tries"]);
+    });
+  });
+
+  describe('allocation', () => {
+    it('alloc_ordered_workqueue returns NULL when alloc_workqueue fails under fault injection', () => {
+      const k = boot();
+      k.faults.add({ function: 'alloc_workqueue', match: 'dax_hmem_wq' });
+      expect(k.api.alloc_ordered_workqueue('dax_hmem_wq', 0)).to.equal(null);
+      expect(k.api.alloc_ordered_workqueue('other_wq', 0)).to.not.equal(null);
+      expect(grep(k, 'FAULT_INJECTION: forcing a failure of alloc_workqueue(dax_hmem_wq)')).to.have.length(1);
+    });
+  });
+});
