@@ -5,7 +5,7 @@
  * (udevd, modprobe). One fresh container per boot.
  */
 import 'reflect-metadata';
-import { Container, ContainerModule, inject, injectable } from 'inversify';
+import { Container, ContainerModule, inject, injectable, type ServiceIdentifier } from 'inversify';
 import { Boot, bootModule, type BootParams } from './init/main.js';
 import { Rootfs, rootfsModule } from './init/initramfs.js';
 import { Kernel, kernelModules, type KernelOptions } from './kernel.js';
@@ -20,6 +20,8 @@ import { Udevd, udevModule } from './userspace/udev.js';
 
 @injectable()
 export class Machine {
+  private container: Container | null = null;
+
   constructor(
     @inject(Kernel) readonly kernel: Kernel,
     @inject(KernelConfig) readonly config: KernelConfig,
@@ -31,6 +33,17 @@ export class Machine {
     @inject(Timing) readonly timing: Timing,
     @inject(Boot) readonly boot: Boot,
   ) {}
+
+  /** A service of this machine's container (a mock's ops, the firmware). */
+  get<T>(id: ServiceIdentifier<T>): T {
+    if (this.container === null) throw new Error('kshim: machine has no container');
+    return this.container.get(id);
+  }
+
+  /** Set by createMachine(). */
+  attach(c: Container): void {
+    this.container = c;
+  }
 
   /** Start PID 1 and run until the system is idle (initcalls, userspace, udev, real root). */
   async bootToIdle(params: BootParams = {}): Promise<RunOutcome> {
@@ -80,6 +93,7 @@ export function createMachine(opts: MachineOptions = {}): Machine {
     ...(opts.modules ?? []),
   );
   const m = c.get(Machine);
+  m.attach(c);
   m.config.set(opts.config ?? {});
   m.loader.setCatalog(opts.catalog ?? []);
   for (const [k, v] of Object.entries(opts.timing ?? {})) m.timing.set(k, v);

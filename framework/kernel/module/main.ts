@@ -21,6 +21,7 @@ import { KERN_ERR, KERN_WARNING, Printk } from '../printk.js';
 import { Workqueue } from '../workqueue.js';
 import { KernelConfig } from './config.js';
 import { SymbolTable, globMatch, moduleMatches } from './symbols.js';
+import type { LinkExport, LinkObject } from '../../kconfig/link.js';
 import type { ExportDecl, Initcall, InitcallLevel, ModuleDef, PortApi, PortUnit, UnitInstance } from './types.js';
 
 export type module_state = 'UNFORMED' | 'COMING' | 'LIVE' | 'GOING';
@@ -45,16 +46,6 @@ export interface BuiltinInitcall extends Initcall {
   /** "drivers/dax/hmem/hmem.c" */
   readonly file: string;
   readonly name: string;
-}
-
-/** An object as the linker and modpost see it (for the link check). */
-export interface LinkObject {
-  readonly name: string;
-  readonly file: string;
-  readonly builtIn: boolean;
-  readonly exports: readonly ExportDecl[];
-  readonly references: readonly string[];
-  readonly imports: readonly string[];
 }
 
 const RESOLVE_WAIT_US = 30_000_000;
@@ -157,21 +148,44 @@ export class ModuleLoader {
     return this.units(def).flatMap((u) => u.exports ?? []);
   }
 
-  /** Every object configured y or m, for the link check. */
+  /**
+   * What the linker and modpost see under the current configuration: each
+   * built-in C file as an object of vmlinux, each module as one .ko.
+   */
   linkObjects(): LinkObject[] {
     const out: LinkObject[] = [];
+    const toLink = (e: ExportDecl): LinkExport => ({
+      symbol: e.symbol,
+      license: e.gpl || e.forModules !== undefined ? 'gpl' : 'any',
+      ...(e.namespace !== undefined ? { namespace: e.namespace } : {}),
+      ...(e.forModules !== undefined ? { forModules: e.forModules.split(',').map((m) => m.trim()) } : {}),
+    });
     for (const d of this.catalog) {
       const t = this.tristate(d);
       if (t === 'n') continue;
-      const builtIn = t === 'y';
-      out.push({
-        name: d.name,
-        file: builtIn ? d.object.replace(/\.ko$/, '.o') : d.object,
-        builtIn,
-        exports: this.exportsOf(d),
-        references: this.references(d, builtIn),
-        imports: this.units(d).flatMap((u) => u.importNs ?? []),
-      });
+      if (t === 'm') {
+        out.push({
+          name: d.name,
+          file: d.object,
+          builtIn: false,
+          exports: this.exportsOf(d).map(toLink),
+          references: this.references(d, false),
+          imports: this.units(d).flatMap((u) => u.importNs ?? []),
+        });
+        continue;
+      }
+      const view = this.config.view(true);
+      const own = new Set(this.exportsOf(d).map((e) => e.symbol));
+      for (const u of this.units(d)) {
+        out.push({
+          name: d.name,
+          file: u.file.replace(/\.c$/, '.o'),
+          builtIn: true,
+          exports: (u.exports ?? []).map(toLink),
+          references: (u.references?.(view) ?? []).filter((r) => !own.has(r)),
+          imports: u.importNs ?? [],
+        });
+      }
     }
     return out;
   }

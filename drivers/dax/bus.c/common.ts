@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Port of the parts of drivers/dax/bus.c that no tree state changes:
+ * the dax bus, dev_dax creation and naming, dax driver registration.
+ * The dax_region lifetime functions, which the series edits, live in the
+ * versioned files next to this one and are passed in.
+ *
+ * Models: v7.0-rc4 (f338e7738378 "Linux 7.0-rc4"); identical in substance
+ * at every tree state of the series.
+ *
+ * Deviations:
+ * - No dax_device, inode, pgmap or mapping child devices; kill_dev_dax
+ *   only clears the pgmap pointer it would clear.
+ * - The dax_region_rwsem and dax_dev_rwsem are not modelled (all callers
+ *   run under the device lock of the region's parent in this simulation).
+ * - dax_core_init() of super.c is folded in: it registers the bus at
+ *   subsys_initcall level.
+ */
+import type { PortApi } from '../../../framework/kernel/module/types.js';
+import { ERR_PTR, EINVAL, ENOMEM, ENXIO, type ErrPtr } from '../../../framework/include/errno.js';
+import { bus_type, type device, type device_driver } from '../../../framework/include/linux/device.js';
+import { ida_alloc, ida_free, ida_init } from '../../../framework/include/linux/idr.js';
+import { range_len, type resource } from '../../../framework/include/linux/ioport.js';
+import { kref_get } from '../../../framework/include/linux/kref.js';
+import { DAX_DEVICE_MODALIAS_FMT, DAXDRV_DEVICE_TYPE, DAXDRV_KMEM_TYPE, IORESOURCE_DAX_KMEM, IORESOURCE_DAX_STATIC, to_dax_drv, type dax_device_driver, type dev_dax_data } from '../bus.h/base.js';
+import { dev_dax, to_dev_dax, type dax_region } from '../dax-private.h.js';
+
+export interface DaxRegionLifetime {
+  dax_region_put(dax_region: dax_region): void;
+}
+
+export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
+  const { dev_dbg, dev_WARN_ONCE, device_initialize, dev_set_name, device_add, device_del, put_device, dev_name,
+    devm_add_action_or_reset, driver_register, driver_unregister, bus_register, __request_region, __release_region,
+    IS_ENABLED } = k;
+  const { dax_region_put } = lifetime;
+
+  function dax_bus_uevent(_dev: device, env: Map<string, string>): void {
+    env.set('MODALIAS', DAX_DEVICE_MODALIAS_FMT.replace('%d', '0'));
+  }
+
+  function dax_match_id(dax_drv: dax_device_driver, dev: device): number {
+    return dax_drv.ids.includes(dev_name(dev)) ? 1 : 0;
+  }
+
+  function dax_match_type(dax_drv: dax_device_driver, dev: device): number {
+    let type = DAXDRV_DEVICE_TYPE;
+    const dev_dax = to_dev_dax(dev);
+
+    if (dev_dax.region!.res.flags & IORESOURCE_DAX_KMEM) type = DAXDRV_KMEM_TYPE;
+
+    if (dax_drv.type === type) return 1;
+
+    if (dax_drv.type === DAXDRV_DEVICE_TYPE && !IS_ENABLED('CONFIG_DEV_DAX_KMEM')) return 1;
+
+    return 0;
+  }
+
+  function is_static(dax_region: dax_region): boolean {
+    return (dax_region.res.flags & IORESOURCE_DAX_STATIC) !== 0;
+  }
+
+  function static_dev_dax(dev_dax: dev_dax): boolean {
+    return is_static(dev_dax.region!);
+  }
+
+  function dev_dax_size(dev_dax: dev_dax): number {
+    let size = 0;
+    for (let i = 0; i < dev_dax.nr_range; i++) size += range_len(dev_dax.ranges[i]!.range);
+    return size;
+  }
+
+  async function dax_bus_probe(dev: device): Promise<number> {
+    const dax_drv = to_dax_drv(dev.driver!);
+    const dev_dax = to_dev_dax(dev);
+    const dax_region = dev_dax.region!;
+    const size = dev_dax_size(dev_dax);
+
+    if (size === 0 || dev_dax.id < 0) return -ENXIO;
+
+    const rc = await dax_drv.probe(dev_dax);
+
+    if (rc || is_static(dax_region)) return rc;
+
+    if (dax_region.seed === dev) dax_region.seed = null;
+
+    return 0;
+  }
+
+  async function dax_bus_remove(dev: device): Promise<void> {
+    const dax_drv = to_dax_drv(dev.driver!);
+    const dev_dax = to_dev_dax(dev);
+
+    if (dax_drv.remove) await dax_drv.remove(dev_dax);
+  }
+
+  function dax_bus_match(dev: device, drv: device_driver): number {
+    const dax_drv = to_dax_drv(drv);
+
+    if (dax_match_id(dax_drv, dev)) return 1;
+    return dax_match_type(dax_drv, dev);
+  }
+
+  const dax_bus_type = new bus_type('dax');
+  dax_bus_type.uevent = dax_bus_uevent;
+  dax_bus_type.match = dax_bus_match;
+  dax_bus_type.probe = dax_bus_probe;
+  dax_bus_type.remove = dax_bus_remove;
+
+  function kill_dev_dax(_dev_dax: dev_dax): void {
+    // kill_dax() and the inode unmap have nothing to model here.
+  }
+
+  function trim_dev_dax_range(dev_dax: dev_dax): void {
+    const i = dev_dax.nr_range - 1;
+    const range = dev_dax.ranges[i]!.range;
+    const dax_region = dev_dax.region!;
+
+    dev_dbg(dev_dax.dev, 'delete range[%d]: %#llx:%#llx\n', i, range.start, range.end);
+
+    __release_region(dax_region.res, range.start, range_len(range));
+    if (--dev_dax.nr_range === 0) dev_dax.ranges = [];
+    else dev_dax.ranges.pop();
+  }
+
+  function free_dev_dax_ranges(dev_dax: dev_dax): void {
+    while (dev_dax.nr_range) trim_dev_dax_range(dev_dax);
+  }
+
+  async function unregister_dev_dax(dev: unknown): Promise<void> {
+    const d = dev as device;
+    const dev_dax = to_dev_dax(d);
+
+    dev_dbg(d, '%s\n', 'unregister_dev_dax');
+
+    kill_dev_dax(dev_dax);
+    await device_del(d);
+    free_dev_dax_ranges(dev_dax);
+    put_device(d);
+  }
+
+  function __free_dev_dax_id(dev_dax: dev_dax): number {
+    const rc = dev_dax.id;
+
+    if (!dev_dax.dyn_id || dev_dax.id < 0) return -1;
+    const dax_region = dev_dax.region!;
+    ida_free(dax_region.ida, dev_dax.id);
+    dax_region_put(dax_region);
+    dev_dax.id = -1;
+    return rc;
+  }
+
+  function alloc_dev_dax_id(dev_dax: dev_dax): number {
+    const dax_region = dev_dax.region!;
+
+    const id = ida_alloc(dax_region.ida);
+    if (id < 0) return id;
+    kref_get(dax_region.kref);
+    dev_dax.dyn_id = true;
+    dev_dax.id = id;
+    return id;
+  }
+
+  function alloc_dev_dax_range(dev_dax: dev_dax, start: number, size: number): number {
+    const dax_region = dev_dax.region!;
+    const res: resource = dax_region.res;
+    const dev = dev_dax.dev;
+    let pgoff = 0;
+
+    if (!size) {
+      if (dev_WARN_ONCE(dev, dev_dax.nr_range, '0-size allocation must be first\n')) return -EINVAL;
+      return 0;
+    }
+
+    const alloc = __request_region(res, start, size, dev_name(dev), 0);
+    if (!alloc) return -ENOMEM;
+
+    for (let i = 0; i < dev_dax.nr_range; i++) pgoff += Math.floor(range_len(dev_dax.ranges[i]!.range) / 4096);
+    dev_dax.ranges.push({ pgoff, range: { start: alloc.start, end: alloc.end } });
+    dev_dax.nr_range++;
+
+    dev_dbg(dev, 'alloc range[%d]: %pa:%pa\n', dev_dax.nr_range - 1, alloc.start, alloc.end);
+    return 0;
+  }
+
+  function dev_dax_release(dev: device): void {
+    const dev_dax = to_dev_dax(dev);
+
+    __free_dev_dax_id(dev_dax);
+  }
+
+  async function __devm_create_dev_dax(data: dev_dax_data): Promise<dev_dax | ErrPtr> {
+    const dax_region = data.dax_region;
+    const parent = dax_region.dev!;
+    let rc: number;
+
+    const dev_dax_ = new dev_dax();
+    dev_dax_.region = dax_region;
+    if (is_static(dax_region)) {
+      if (dev_WARN_ONCE(parent, data.id < 0, 'dynamic id specified to static region\n')) return ERR_PTR(-EINVAL);
+      dev_dax_.id = data.id;
+    } else {
+      if (dev_WARN_ONCE(parent, data.id >= 0, 'static id specified to dynamic region\n')) return ERR_PTR(-EINVAL);
+      rc = alloc_dev_dax_id(dev_dax_);
+      if (rc < 0) return ERR_PTR(rc);
+    }
+
+    const dev = dev_dax_.dev;
+    dev.type = { name: 'dev_dax', release: dev_dax_release };
+    device_initialize(dev);
+    dev_set_name(dev, 'dax%d.%d', dax_region.id, dev_dax_.id);
+
+    rc = alloc_dev_dax_range(dev_dax_, dax_region.res.start, data.size);
+    if (rc) {
+      put_device(dev);
+      return ERR_PTR(rc);
+    }
+
+    dev_dax_.target_node = dax_region.target_node;
+    dev_dax_.align = dax_region.align;
+    ida_init(dev_dax_.ida);
+    dev_dax_.memmap_on_memory = data.memmap_on_memory;
+
+    dev.bus = dax_bus_type;
+    dev.parent = parent;
+
+    rc = await device_add(dev);
+    if (rc) {
+      kill_dev_dax(dev_dax_);
+      put_device(dev);
+      return ERR_PTR(rc);
+    }
+
+    rc = await devm_add_action_or_reset(dax_region.dev!, unregister_dev_dax, dev);
+    if (rc) return ERR_PTR(rc);
+
+    return dev_dax_;
+  }
+
+  async function devm_create_dev_dax(data: dev_dax_data): Promise<dev_dax | ErrPtr> {
+    return await __devm_create_dev_dax(data);
+  }
+
+  async function __dax_driver_register(dax_drv: dax_device_driver, module: string | null, mod_name: string): Promise<number> {
+    const drv = dax_drv.drv;
+
+    if (!dax_drv.probe) return -EINVAL;
+
+    drv.owner = module;
+    drv.name = mod_name;
+    drv.bus = dax_bus_type;
+
+    return await driver_register(drv);
+  }
+
+  async function dax_driver_unregister(dax_drv: dax_device_driver): Promise<void> {
+    dax_drv.ids.length = 0;
+    await driver_unregister(dax_drv.drv);
+  }
+
+  function dax_bus_init(): number {
+    return bus_register(dax_bus_type);
+  }
+
+  return {
+    dax_bus_type,
+    static_dev_dax,
+    kill_dev_dax,
+    devm_create_dev_dax,
+    __dax_driver_register,
+    dax_driver_unregister,
+    dax_bus_init,
+  };
+}

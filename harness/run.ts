@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Running a scenario: resolve the configuration with Kconfig, link-check
+ * the objects it builds, boot a fresh machine with the firmware and the
+ * mocked CXL platform, run the steps, and report what a kernel developer
+ * looks at: who owns each Soft Reserved range, the dax regions, /proc/iomem,
+ * WARNs, leaks and dmesg, with the id that replays the run.
+ */
+import { loadKconfig, olddefconfig, linkCheck, type Adjustment } from '../framework/kconfig/index.js';
+import { KCONFIG_ENV, KCONFIG_ENV_FILE } from '../framework/kconfig/texts/env.js';
+import { createMachine, type Machine } from '../framework/machine.js';
+import type { RunOutcome, TimeMode } from '../framework/sim/scheduler.js';
+import { DefaultStrategy, DeviationStrategy, type SchedulingStrategy } from '../framework/sim/strategy.js';
+import type { device } from '../framework/include/linux/device.js';
+import { CxlMockOps, cxlMockOpsModule } from '../mocks/cxl/mock_ops.js';
+import { Firmware, firmwareModule } from '../mocks/platform/firmware.js';
+import { dax_region } from '../drivers/dax/dax-private.h.js';
+import { buildCatalog } from '../trees/catalog.js';
+import type { Tree } from '../trees/tree.js';
+import { encodeSchedule, type ScheduleSpec } from './schedule.js';
+import type { Scenario, Tristate } from './scenario.js';
+
+/** The root symbols kshim turns on before a scenario's own values: a kernel with CXL and DAX support. */
+export const BASELINE_CONFIG: Readonly<Record<string, Tristate>> = { CXL_BUS: 'y', DAX: 'y', DEV_DAX: 'y' };
+
+export type Owner = 'dax_hmem' | 'dax_cxl' | null;
+
+export interface RangeOwner {
+  readonly start: string;
+  readonly end: string;
+  readonly owner: Owner;
+}
+
+export interface DaxRegionInfo {
+  readonly id: number;
+  readonly start: string;
+  readonly end: string;
+  readonly owner: Owner;
+  readonly path: string;
+}
+
+export interface RunResult {
+  readonly tree: string;
+  readonly config: { readonly values: Record<string, Tristate>; readonly adjusted: Adjustment[]; readonly unknown: string[] };
+  readonly build: { readonly ok: boolean; readonly errors: string[] };
+  readonly softReserved: RangeOwner[];
+  readonly daxRegions: DaxRegionInfo[];
+  readonly iomem: string;
+  readonly warnings: Array<{ function: string; message: string; time: string }>;
+  readonly leaks: string[];
+  readonly dmesg: string[];
+  readonly schedule: string;
+}
+
+export interface RunOptions {
+  /** Who answers choice points (default: the default strategy). */
+  readonly strategy?: SchedulingStrategy;
+  readonly timeMode?: TimeMode;
+  /** Record per-step footprints for partial-order reduction. */
+  readonly recordSteps?: boolean;
+  /** Step budget of the runaway guard. */
+  readonly maxSteps?: number;
+}
+
+/** Everything a run leaves behind: the JSON result, the machine for further views, and how it ended. */
+export interface Run {
+  readonly result: RunResult;
+  readonly machine: Machine | null;
+  readonly outcomes: RunOutcome[];
+  readonly choices: readonly number[];
+}
+
+export interface ResolvedConfig {
+  readonly values: Record<string, Tristate>;
+  readonly adjusted: Adjustment[];
+  readonly unknown: string[];
+}
+
+const kconfigCache = new Map<string, ReturnType<typeof loadKconfig>>();
+
+/** olddefconfig of the tree's Kconfig over BASELINE_CONFIG and the requested values. */
+export function resolveConfig(tree: Tree, requested: Readonly<Record<string, Tristate>>): ResolvedConfig {
+  const key = tree.kconfig['drivers/dax/Kconfig'] + '\0' + tree.kconfig['drivers/cxl/Kconfig'];
+  let kc = kconfigCache.get(key);
+  if (kc === undefined) {
+    kc = loadKconfig([
+      { file: KCONFIG_ENV_FILE, text: KCONFIG_ENV },
+      { file: 'drivers/cxl/Kconfig', text: tree.kconfig['drivers/cxl/Kconfig'] },
+      { file: 'drivers/dax/Kconfig', text: tree.kconfig['drivers/dax/Kconfig'] },
+    ]);
+    kconfigCache.set(key, kc);
+  }
+  const r = olddefconfig(kc, { ...BASELINE_CONFIG, ...requested });
+  const adjusted = r.adjusted.filter((a) => a.symbol in requested);
+  return { values: r.values, adjusted, unknown: r.unknown };
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
+/** A fresh machine for a scenario: configuration, catalogue, firmware, timing. */
+export function machineFor(scenario: Scenario, config: Readonly<Record<string, Tristate>>, opts: RunOptions = {}): Machine {
+  const strategy = opts.strategy ?? new DefaultStrategy();
+  const m = createMachine({
+    scheduler: { strategy, timeMode: opts.timeMode ?? 'timed', recordSteps: opts.recordSteps ?? false, maxSteps: opts.maxSteps },
+    modules: [firmwareModule, cxlMockOpsModule],
+    config,
+  });
+  const ops = m.get(CxlMockOps);
+  const fw = m.get(Firmware);
+  fw.tables = { softReserved: scenario.softReserved, cfmws: scenario.cfmws, regions: scenario.regions, hmemTest: scenario.hmemTest };
+  for (const [k, v] of Object.entries(scenario.timing)) m.timing.set(k, v);
+  m.loader.setCatalog(buildCatalog(scenario.tree, ops));
+  return m;
+}
+
+/** Run a scenario to the end of its last step. */
+export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<Run> {
+  const timeMode = opts.timeMode ?? 'timed';
+  const cfg = resolveConfig(scenario.tree, scenario.config);
+  const m = machineFor(scenario, cfg.values, opts);
+  const build = linkCheck(m.loader.linkObjects());
+  if (!build.ok) {
+    return {
+      result: {
+        tree: scenario.tree.name,
+        config: cfg,
+        build: { ok: false, errors: build.errors },
+        softReserved: scenario.softReserved.map((r) => ({ start: hex(r.start), end: hex(r.end), owner: null })),
+        daxRegions: [],
+        iomem: '',
+        warnings: [],
+        leaks: [],
+        dmesg: [],
+        schedule: encodeSchedule(timeMode, []),
+      },
+      machine: null,
+      outcomes: [],
+      choices: [],
+    };
+  }
+  m.get(Firmware).apply();
+  const outcomes: RunOutcome[] = [];
+  for (const step of scenario.steps) {
+    if (step.kind === 'boot') outcomes.push(await m.bootToIdle({ initramfs: scenario.initramfs }));
+    else outcomes.push((await m.userModprobe(step.module, step.remove)).outcome);
+  }
+  return { result: collect(scenario, m, cfg, timeMode), machine: m, outcomes, choices: m.kernel.sched.choices.slice() };
+}
+
+/** The strategy that replays a schedule id. */
+export function strategyFor(spec: ScheduleSpec): SchedulingStrategy {
+  return new DeviationStrategy(spec.deviations);
+}
+
+/** The dax regions alive in the machine: drvdata of a bound parent device. */
+export function liveDaxRegions(m: Machine): Array<{ region: dax_region; parent: device; owner: Owner }> {
+  const out: Array<{ region: dax_region; parent: device; owner: Owner }> = [];
+  for (const dev of m.kernel.base.core.allDevices) {
+    if (!dev.state_in_sysfs || !(dev.driver_data instanceof dax_region) || dev.driver === null) continue;
+    const drv = dev.driver.name;
+    out.push({ region: dev.driver_data, parent: dev, owner: drv === 'hmem' ? 'dax_hmem' : drv === 'cxl_dax_region' ? 'dax_cxl' : null });
+  }
+  return out.sort((a, b) => a.region.res.start - b.region.res.start || a.region.id - b.region.id);
+}
+
+function collect(scenario: Scenario, m: Machine, cfg: ResolvedConfig, timeMode: TimeMode): RunResult {
+  const k = m.kernel;
+  const regions = liveDaxRegions(m);
+  const softReserved = scenario.softReserved.map((sr) => {
+    const covering = regions.filter((r) => r.region.res.start <= sr.start && r.region.res.end >= sr.end);
+    return { start: hex(sr.start), end: hex(sr.end), owner: covering.length > 0 ? covering[0]!.owner : null };
+  });
+  const leaks = [...k.leaks(), ...m.loader.leaks].map((l) => l.what);
+  return {
+    tree: scenario.tree.name,
+    config: cfg,
+    build: { ok: true, errors: [] },
+    softReserved,
+    daxRegions: regions.map((r) => ({
+      id: r.region.id,
+      start: hex(r.region.res.start),
+      end: hex(r.region.res.end),
+      owner: r.owner,
+      path: k.base.core.sysfsPath(r.parent),
+    })),
+    iomem: k.resources.proc_iomem(),
+    warnings: k.panic.warnings.map((w) => ({ function: w.function, message: w.message, time: w.time })),
+    leaks,
+    dmesg: k.dmesg(),
+    schedule: encodeSchedule(timeMode, k.sched.choices),
+  };
+}

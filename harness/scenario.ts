@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Scenario files: the tree, the configuration, the firmware tables, the
+ * CXL regions the BIOS programmed, timing knobs and the steps to run.
+ * Every problem is reported once, naming the file, the field and what is
+ * wrong, so the CLI can print it and exit 2.
+ */
+import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
+import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
+import type { AutoRegion, CfmwsWindow, SoftReservedRange } from '../mocks/platform/firmware.js';
+import { TREES, findTree } from '../trees/index.js';
+import type { Tree } from '../trees/tree.js';
+
+export type Tristate = 'y' | 'm' | 'n';
+
+export type Step = { readonly kind: 'boot' } | { readonly kind: 'modprobe'; readonly module: string; readonly remove: boolean };
+
+export interface Scenario {
+  /** Where it came from, for messages. */
+  readonly file: string;
+  readonly tree: Tree;
+  readonly config: Readonly<Record<string, Tristate>>;
+  readonly softReserved: readonly SoftReservedRange[];
+  readonly cfmws: readonly CfmwsWindow[];
+  readonly regions: readonly AutoRegion[];
+  readonly timing: Readonly<Record<string, number>>;
+  readonly steps: readonly Step[];
+  /** Modules packed into the initramfs. */
+  readonly initramfs: readonly string[];
+  /** cxl_test's hmem_test=1: a second hmem_platform device. */
+  readonly hmemTest: boolean;
+}
+
+export class ScenarioError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${file}: ${field}: ${problem}`);
+  }
+}
+
+/** Every timing knob a scenario may set. */
+export function knownKnobs(): string[] {
+  return [...FRAMEWORK_KNOBS, ...CXL_KNOBS].map((k) => k.name).sort();
+}
+
+const TOP_FIELDS = ['tree', 'config', 'firmware', 'cxl', 'timing', 'steps', 'initramfs', 'hmemTest', 'description'];
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Parse JSON text and validate it; throws ScenarioError. */
+export function parseScenario(text: string, file: string, overrides: { tree?: string; set?: Record<string, string> } = {}): Scenario {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError(file, '(file)', `malformed JSON: ${(e as Error).message}`);
+  }
+  return validateScenario(raw, file, overrides);
+}
+
+export function validateScenario(raw: unknown, file: string, overrides: { tree?: string; set?: Record<string, string> } = {}): Scenario {
+  const fail = (field: string, problem: string): never => {
+    throw new ScenarioError(file, field, problem);
+  };
+  if (!isObject(raw)) fail('(top level)', 'expected a JSON object');
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!TOP_FIELDS.includes(k)) fail(k, `unknown field; expected one of ${TOP_FIELDS.join(', ')}`);
+
+  const treeName = overrides.tree ?? o['tree'];
+  if (treeName === undefined) fail('tree', `required; one of ${TREES.map((t) => t.name).join(', ')}`);
+  if (typeof treeName !== 'string') fail('tree', 'expected a string');
+  const tree = findTree(treeName as string);
+  if (tree === undefined) fail('tree', `unknown tree "${String(treeName)}"; known trees: ${TREES.map((t) => t.name).join(', ')}${hintTree(String(treeName))}`);
+
+  const config: Record<string, Tristate> = {};
+  const cfg = o['config'] ?? {};
+  if (!isObject(cfg)) fail('config', 'expected an object of SYMBOL: "y" | "m" | "n"');
+  for (const [sym, v] of Object.entries(cfg as Record<string, unknown>)) {
+    if (v !== 'y' && v !== 'm' && v !== 'n') fail(`config.${sym}`, `value ${JSON.stringify(v)} is not "y", "m" or "n"`);
+    config[sym.replace(/^CONFIG_/, '')] = v as Tristate;
+  }
+  for (const [sym, v] of Object.entries(overrides.set ?? {})) {
+    if (v !== 'y' && v !== 'm' && v !== 'n') fail(`--set ${sym}`, `value ${JSON.stringify(v)} is not y, m or n`);
+    config[sym.replace(/^CONFIG_/, '')] = v as Tristate;
+  }
+
+  const fw = o['firmware'] ?? {};
+  if (!isObject(fw)) fail('firmware', 'expected an object with softReserved and cfmws');
+  const f = fw as Record<string, unknown>;
+  for (const k of Object.keys(f)) if (k !== 'softReserved' && k !== 'cfmws') fail(`firmware.${k}`, 'unknown field; expected softReserved or cfmws');
+  const softReserved = ranges(f['softReserved'], 'firmware.softReserved', fail, true).map((r) => ({ start: r.start, end: r.end, nid: r.nid ?? 0 }));
+  const cfmws = ranges(f['cfmws'], 'firmware.cfmws', fail, false).map((r) => ({ start: r.start, end: r.end }));
+  noOverlap(softReserved, 'firmware.softReserved', fail);
+  noOverlap(cfmws, 'firmware.cfmws', fail);
+
+  const cxl = o['cxl'] ?? {};
+  if (!isObject(cxl)) fail('cxl', 'expected an object with regions');
+  const c = cxl as Record<string, unknown>;
+  for (const k of Object.keys(c)) if (k !== 'regions') fail(`cxl.${k}`, 'unknown field; expected regions');
+  const rawRegions = c['regions'] ?? [];
+  if (!Array.isArray(rawRegions)) fail('cxl.regions', 'expected an array');
+  const regions: AutoRegion[] = (rawRegions as unknown[]).map((r, i) => {
+    const field = `cxl.regions[${i}]`;
+    if (!isObject(r)) fail(field, 'expected an object with start, end and assembly');
+    const rr = r as Record<string, unknown>;
+    for (const k of Object.keys(rr)) if (!['start', 'end', 'assembly', 'targets'].includes(k)) fail(`${field}.${k}`, 'unknown field; expected start, end, assembly, targets');
+    const start = hex(rr['start'], `${field}.start`, fail);
+    const end = hex(rr['end'], `${field}.end`, fail);
+    if (end < start) fail(`${field}.end`, `end 0x${end.toString(16)} is below start 0x${start.toString(16)}`);
+    const assembly = rr['assembly'] ?? 'commit';
+    if (assembly !== 'commit' && assembly !== 'fail') fail(`${field}.assembly`, `${JSON.stringify(assembly)} is not "commit" or "fail"`);
+    const targets = rr['targets'] ?? 2;
+    if (typeof targets !== 'number' || !Number.isInteger(targets) || targets < 1 || targets > 16) fail(`${field}.targets`, 'expected an integer from 1 to 16');
+    if (assembly === 'fail' && targets === 1) fail(`${field}.targets`, 'a region whose assembly fails needs at least 2 targets (one of them is missing)');
+    if (!cfmws.some((w) => w.start <= start && w.end >= end)) fail(field, `region 0x${start.toString(16)}-0x${end.toString(16)} is outside every CXL window (firmware.cfmws)`);
+    return { start, end, assembly: assembly as 'commit' | 'fail', targets: targets as number };
+  });
+  noOverlap(regions, 'cxl.regions', fail);
+
+  const timing: Record<string, number> = {};
+  const t = o['timing'] ?? {};
+  if (!isObject(t)) fail('timing', 'expected an object of knob: milliseconds');
+  const knobs = knownKnobs();
+  for (const [k, v] of Object.entries(t as Record<string, unknown>)) {
+    if (!knobs.includes(k)) fail(`timing.${k}`, `unknown knob; known knobs: ${knobs.join(', ')} (see kshim knobs)`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`timing.${k}`, 'expected a non-negative number of milliseconds');
+    timing[k] = v as number;
+  }
+
+  const rawSteps = o['steps'] ?? ['boot'];
+  if (!Array.isArray(rawSteps) || rawSteps.length === 0) fail('steps', 'expected a non-empty array of steps');
+  const steps: Step[] = (rawSteps as unknown[]).map((s, i) => parseStep(s, `steps[${i}]`, fail));
+  if (steps[0]!.kind !== 'boot') fail('steps[0]', 'the first step must be "boot"');
+  steps.slice(1).forEach((s, i) => {
+    if (s.kind === 'boot') fail(`steps[${i + 1}]`, '"boot" may only be the first step');
+  });
+
+  const initramfs = o['initramfs'] ?? [];
+  if (!Array.isArray(initramfs) || initramfs.some((m) => typeof m !== 'string')) fail('initramfs', 'expected an array of module names');
+  const hmemTest = o['hmemTest'] ?? false;
+  if (typeof hmemTest !== 'boolean') fail('hmemTest', 'expected true or false');
+
+  return {
+    file,
+    tree: tree!,
+    config,
+    softReserved,
+    cfmws,
+    regions,
+    timing,
+    steps,
+    initramfs: initramfs as string[],
+    hmemTest: hmemTest as boolean,
+  };
+}
+
+function parseStep(s: unknown, field: string, fail: (f: string, p: string) => never): Step {
+  if (typeof s !== 'string') return fail(field, 'expected a string such as "boot", "modprobe dax_cxl" or "modprobe -r dax_cxl"');
+  const words = s.trim().split(/\s+/);
+  if (words.length === 1 && words[0] === 'boot') return { kind: 'boot' };
+  if (words[0] === 'modprobe' && words.length === 2 && words[1] !== '-r') return { kind: 'modprobe', module: words[1]!, remove: false };
+  if (words[0] === 'modprobe' && words.length === 3 && words[1] === '-r') return { kind: 'modprobe', module: words[2]!, remove: true };
+  if (words[0] === 'rmmod' && words.length === 2) return { kind: 'modprobe', module: words[1]!, remove: true };
+  return fail(field, `unknown step ${JSON.stringify(s)}; expected "boot", "modprobe NAME" or "modprobe -r NAME"`);
+}
+
+interface RawRange {
+  start: number;
+  end: number;
+  nid?: number;
+}
+
+function ranges(v: unknown, field: string, fail: (f: string, p: string) => never, withNid: boolean): RawRange[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) fail(field, 'expected an array of { "start": "0x...", "end": "0x..." }');
+  return (v as unknown[]).map((r, i) => {
+    const f = `${field}[${i}]`;
+    if (!isObject(r)) fail(f, 'expected an object with start and end');
+    const rr = r as Record<string, unknown>;
+    const allowed = withNid ? ['start', 'end', 'nid'] : ['start', 'end'];
+    for (const k of Object.keys(rr)) if (!allowed.includes(k)) fail(`${f}.${k}`, `unknown field; expected ${allowed.join(', ')}`);
+    const start = hex(rr['start'], `${f}.start`, fail);
+    const end = hex(rr['end'], `${f}.end`, fail);
+    if (end < start) fail(`${f}.end`, `end 0x${end.toString(16)} is below start 0x${start.toString(16)}`);
+    const out: RawRange = { start, end };
+    if (withNid && rr['nid'] !== undefined) {
+      const nid = rr['nid'];
+      if (typeof nid !== 'number' || !Number.isInteger(nid) || nid < 0 || nid > 63) fail(`${f}.nid`, 'expected a node number from 0 to 63');
+      out.nid = nid as number;
+    }
+    return out;
+  });
+}
+
+function hex(v: unknown, field: string, fail: (f: string, p: string) => never): number {
+  if (typeof v !== 'string' || !/^0x[0-9a-fA-F]+$/.test(v)) return fail(field, `${JSON.stringify(v)} is not a "0x" hex string`);
+  const n = Number.parseInt(v.slice(2), 16);
+  if (!Number.isSafeInteger(n)) return fail(field, `${v} is beyond the 2^53 addresses kshim models`);
+  return n;
+}
+
+function noOverlap(list: ReadonlyArray<{ start: number; end: number }>, field: string, fail: (f: string, p: string) => never): void {
+  const sorted = list.map((r, i) => ({ ...r, i })).sort((a, b) => a.start - b.start);
+  for (let j = 1; j < sorted.length; j++) {
+    const a = sorted[j - 1]!;
+    const b = sorted[j]!;
+    if (b.start <= a.end) fail(`${field}[${b.i}]`, `overlaps ${field}[${a.i}] (0x${a.start.toString(16)}-0x${a.end.toString(16)})`);
+  }
+}
+
+/** "; did you mean v8/3?" for a tree name from an older naming or a typo. */
+function hintTree(name: string): string {
+  const m = /^v(\d)[-_ ](\d)$/.exec(name);
+  if (m) return `; did you mean v${m[1]}/${m[2]}?`;
+  if (name === 'v6' || name === 'v5' || name === 'v4') return '; only v7 and v8 of the series are modelled';
+  return '';
+}

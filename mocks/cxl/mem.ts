@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Mocked cxl_mem (drivers/cxl/mem.c, memdev.c): exports
+ * devm_cxl_add_memdev() (so cxl_pci depends on it and the driver is always
+ * registered before the first memdev exists) and a
+ * PROBE_FORCE_SYNCHRONOUS driver for memdevs whose probe adds the endpoint
+ * port through cxl_port. Without a CXL root (cxl_acpi not yet probed) the
+ * probe fails with -ENXIO; cxl_acpi's bus rescan retries it. Probe
+ * duration: cxl_mem.probe.
+ */
+import type { PortUnit } from '../../framework/kernel/module/types.js';
+import { ENXIO } from '../../framework/include/errno.js';
+import { PROBE_FORCE_SYNCHRONOUS, type device } from '../../framework/include/linux/device.js';
+import { CXL_DEVICE_MEMORY_EXPANDER, MODULE_ALIAS_CXL, cxl_driver, cxl_root_type, to_cxl_memdev, type cxl_hdm_program, type cxl_memdev } from './cxl.h.js';
+import type { CxlMockOps } from './mock_ops.js';
+
+export function cxl_mem_unit(ops: CxlMockOps): PortUnit {
+  return {
+    file: 'drivers/cxl/mem.c',
+    url: import.meta.url,
+    exports: [{ symbol: 'devm_cxl_add_memdev', gpl: true, namespace: 'CXL' }],
+    references: () => ['__devm_cxl_add_memdev', 'devm_cxl_add_endpoint', '__cxl_driver_register', 'cxl_driver_unregister', 'cxl_bus_type'],
+    aliases: [MODULE_ALIAS_CXL(CXL_DEVICE_MEMORY_EXPANDER)],
+    importNs: ['CXL'],
+    create(k, sym) {
+      const { msleep, dev_dbg, dev_name, bus_find_device, put_device, THIS_MODULE } = k;
+
+      async function devm_cxl_add_memdev(host: device, hdm: cxl_hdm_program | null): Promise<cxl_memdev | { err: number }> {
+        return await sym.__devm_cxl_add_memdev(host, hdm);
+      }
+
+      async function cxl_mem_probe(dev: device): Promise<number> {
+        const cxlmd = to_cxl_memdev(dev);
+        await msleep(ops.memProbe(dev_name(dev)));
+
+        const root = bus_find_device(sym.cxl_bus_type, null, (d) => d.type === cxl_root_type);
+        if (!root) {
+          dev_dbg(dev, 'CXL port topology not found\n');
+          return -ENXIO;
+        }
+        const rc = await sym.devm_cxl_add_endpoint(cxlmd, root);
+        put_device(root);
+        return rc;
+      }
+
+      const cxl_mem_driver = new cxl_driver({
+        name: 'cxl_mem',
+        probe: cxl_mem_probe,
+        id: CXL_DEVICE_MEMORY_EXPANDER,
+        drv: { probe_type: PROBE_FORCE_SYNCHRONOUS },
+      });
+
+      async function cxl_mem_init(): Promise<number> {
+        return await sym.__cxl_driver_register(cxl_mem_driver, THIS_MODULE, 'cxl_mem');
+      }
+
+      async function cxl_mem_exit(): Promise<void> {
+        await sym.cxl_driver_unregister(cxl_mem_driver);
+      }
+
+      return { initcalls: [{ level: 'device', fn: cxl_mem_init }], exit: cxl_mem_exit, exports: { devm_cxl_add_memdev } };
+    },
+  };
+}
