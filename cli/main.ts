@@ -1,21 +1,81 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * The kshim command line. Subcommands are thin shells over the same entry
- * points the suites use.
+ * The kshim command line. Subcommands are thin shells over the harness the
+ * suites use.
  */
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { CXL_DAX_SYMBOLS } from '../framework/kconfig/texts/index.js';
+import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
+import { runScenario } from '../harness/run.js';
+import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
+import { TREES } from '../trees/index.js';
 import { demo } from './demo.js';
+import { failOnInputError } from './errors.js';
+import { formatConfig, formatOwners, formatRun } from './format.js';
+import { loadScenario } from './load.js';
 
 const program = new Command();
 program.name('kshim').description('A deterministic simulation of the Linux driver model').showHelpAfterError();
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 program
   .command('start')
   .description('the main job of `npm start`')
   .action(async () => {
     await demo();
+  });
+
+program
+  .command('run')
+  .description('boot a scenario and report owners, /proc/iomem, warnings and dmesg')
+  .argument('<file>', 'scenario JSON file')
+  .option('--json', 'print one JSON object')
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
+  .option('--show <view>', 'only one view: iomem, dmesg, owners, config')
+  .action(async (file: string, opts: { json?: boolean; tree?: string; set: string[]; show?: string }) => {
+    try {
+      const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
+      const { result } = await runScenario(scenario);
+      if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      else if (opts.show === 'iomem') process.stdout.write(result.iomem);
+      else if (opts.show === 'dmesg') process.stdout.write(result.dmesg.join('\n') + '\n');
+      else if (opts.show === 'owners') process.stdout.write(formatOwners(result) + '\n');
+      else if (opts.show === 'config') process.stdout.write(formatConfig(result, CXL_DAX_SYMBOLS) + '\n');
+      else if (opts.show !== undefined) failOnInputError(new (await import('./errors.js')).UsageError(`--show ${opts.show}: expected iomem, dmesg, owners or config`));
+      else process.stdout.write(formatRun(result) + '\n');
+    } catch (e) {
+      failOnInputError(e);
+    }
+  });
+
+program
+  .command('trees')
+  .description('list the tree states, one per line')
+  .action(() => {
+    for (const t of TREES) process.stdout.write(`${t.name.padEnd(9)} ${t.description}\n`);
+  });
+
+program
+  .command('knobs')
+  .description('list the timing knobs with their defaults (milliseconds)')
+  .action(() => {
+    for (const k of [...FRAMEWORK_KNOBS, ...CXL_KNOBS].sort((a, b) => a.name.localeCompare(b.name))) {
+      process.stdout.write(`${k.name.padEnd(16)} ${String(k.default).padStart(6)} ms  ${k.description}\n`);
+    }
+  });
+
+program
+  .command('bench')
+  .description('measure: scheduler steps/s, boots/s, Kconfig matrix time')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: { json?: boolean }) => {
+    const { runBench } = await import('../bench/index.js');
+    const report = await runBench(opts.json ? undefined : (l) => process.stdout.write(l + '\n'));
+    if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   });
 
 program

@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import { Container, ContainerModule, inject, injectable } from 'inversify';
 import { DriverBase, driverCoreModule, type DriverCoreApi } from './drivers/base/driver_base.js';
+import type { device } from './include/linux/device.js';
 import { PlatformBus, platformModule, type PlatformApi } from './drivers/base/platform.js';
 import { Sysfs, sysfsModule, type SysfsApi } from './fs/sysfs.js';
 import { Async, asyncModule, type AsyncApi } from './kernel/async.js';
@@ -66,18 +67,33 @@ export class Kernel {
     @inject(Numa) readonly numa: Numa,
   ) {
     platform.platform_bus_init();
-    this.api = this.buildApi(null);
+    this.api = this.buildApi();
   }
 
-  /** The API as seen by code of `module` (THIS_MODULE is recorded on drivers and references). */
+  /**
+   * The API as seen by code of `module`: the built-in API, with the few
+   * functions that record THIS_MODULE (driver owner, device references,
+   * work items) bound to the module.
+   */
   apiFor(module: string | null): KernelApi {
     if (module === null) return this.api;
     let a = this.moduleApis.get(module);
-    if (a === undefined) this.moduleApis.set(module, (a = this.buildApi(module)));
+    if (a === undefined) {
+      const core = this.base.core;
+      const owned: Partial<KernelApi> = {
+        get_device: (<T extends device | null>(dev: T): T => core.get_device(dev, module) as T) as KernelApi['get_device'],
+        put_device: (dev: device | null) => core.put_device(dev, module),
+        platform_device_put: (pdev) => this.platform.platform_device_put(pdev, module),
+        platform_driver_register: (drv) => this.platform.__platform_driver_register(drv, module),
+        ...this.ownedWorkApi(module),
+      };
+      a = Object.assign(Object.create(this.api) as object, owned) as KernelApi;
+      this.moduleApis.set(module, a);
+    }
     return a;
   }
 
-  private buildApi(module: string | null): KernelApi {
+  private buildApi(): KernelApi {
     return Object.assign(
       {},
       this.log.api(),
@@ -85,14 +101,13 @@ export class Kernel {
       this.locking.api(),
       this.wq.api(),
       this.async.api(),
-      this.base.api(module),
-      this.platform.api(module),
+      this.base.api(null),
+      this.platform.api(null),
       this.resources.api(),
       this.memregion.api(),
       this.sysfs.api(),
       this.numa.api(),
       this.slabApi(),
-      module === null ? {} : this.ownedWorkApi(module),
     ) as KernelApi;
   }
 

@@ -9,6 +9,5 @@ export { enumerateValid, sweepValid, ConfigView } from './enumerate.js';
 export { IS_BUILTIN, IS_MODULE, IS_ENABLED, IS_REACHABLE, ifdef, type ConfigValue } from './kconfig_h.js';
 export { linkCheck, exportNamespace, moduleNamespaceAllows, type LinkExport, type LinkObject, type LinkResult } from './link.js';
 export { cxlDaxObjects, type CodeState, type ConfigReader } from './cxl_dax_link.js';
-export { matrixSweep, matrixSweepMs, MATRIX_STATES, type MatrixRow, type MatrixSweep } from './bench.js';
 export { triAnd, triOr, triNot, triName, triValue, type Tristate, type TristateName } from './tristate.js';
 export { cxlDaxSources, loadCxlDaxKconfig, KCONFIG_VARIANTS, CXL_DAX_SYMBOLS, CXL_DAX_USER_SYMBOLS, type KconfigVariant } from './texts/index.js';

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { expect } from 'chai';
-import { matrixSweep } from '../../framework/kconfig/bench.js';
+import { matrixSweep } from '../../bench/kconfig-matrix.js';
 
 describe('kconfig: matrix sweep (what `npm run bench` times)', () => {
   it('covers each state with its code and both DEV_DAX values, and finds the v8 link failures', () => {

@@ -62,6 +62,8 @@ export class ModuleLoader {
   private catalog: ModuleDef[] = [];
   private readonly byUrl = new Map<string, string>();
   private readonly portApis = new Map<string, PortApi>();
+  /** MODALIAS lookups; the catalogue and configuration are fixed once a boot starts. */
+  private readonly aliasCache = new Map<string, ModuleDef[]>();
 
   constructor(
     @inject(Scheduler) private readonly sched: Scheduler,
@@ -87,6 +89,7 @@ export class ModuleLoader {
   /** Set the objects of this boot, in link order. */
   setCatalog(defs: readonly ModuleDef[]): void {
     this.catalog = defs.slice();
+    this.aliasCache.clear();
     for (const d of defs) for (const u of d.units) this.byUrl.set(u.url, d.name);
   }
 
@@ -214,7 +217,12 @@ export class ModuleLoader {
 
   /** Modules (configured m) whose MODULE_ALIAS matches `alias`, in catalogue order. */
   resolveAlias(alias: string): ModuleDef[] {
-    return this.catalog.filter((d) => this.tristate(d) !== 'n' && this.aliases(d).some((p) => globMatch(p, alias)));
+    let r = this.aliasCache.get(alias);
+    if (r === undefined) {
+      r = this.catalog.filter((d) => this.tristate(d) !== 'n' && this.aliases(d).some((p) => globMatch(p, alias)));
+      this.aliasCache.set(alias, r);
+    }
+    return r;
   }
 
   // ---- the API a port sees -------------------------------------------------------
@@ -224,7 +232,7 @@ export class ModuleLoader {
     let api = this.portApis.get(key);
     if (api !== undefined) return api;
     const owner = builtIn ? null : moduleName;
-    api = Object.assign({}, this.kernel.apiFor(owner), this.config.view(builtIn), {
+    api = Object.assign(Object.create(this.kernel.apiFor(owner)) as object, this.config.view(builtIn), {
       THIS_MODULE: owner,
       request_module: (name: string) => this.requestModule(owner, name),
     }) as PortApi;

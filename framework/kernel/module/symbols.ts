@@ -84,13 +84,20 @@ export function moduleMatches(list: string, module: string): boolean {
     .some((p) => globMatch(p, module));
 }
 
+const globCache = new Map<string, RegExp>();
+
 /** fnmatch-style glob with * and ? (MODULE_ALIAS patterns, EXPORT_SYMBOL_FOR_MODULES lists). */
 export function globMatch(pattern: string, s: string): boolean {
-  let re = '^';
-  for (const c of pattern) {
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  let re = globCache.get(pattern);
+  if (re === undefined) {
+    let src = '^';
+    for (const c of pattern) {
+      if (c === '*') src += '.*';
+      else if (c === '?') src += '.';
+      else src += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    re = new RegExp(src + '$');
+    globCache.set(pattern, re);
   }
-  return new RegExp(re + '$').test(s);
+  return re.test(s);
 }

@@ -6,10 +6,10 @@
  * and running the link check on each. Wall-clock time is read here only to
  * report it; it never feeds the simulation.
  */
-import { cxlDaxObjects, type CodeState } from './cxl_dax_link.js';
-import { sweepValid } from './enumerate.js';
-import { linkCheck } from './link.js';
-import { CXL_DAX_SYMBOLS, loadCxlDaxKconfig, type KconfigVariant } from './texts/index.js';
+import { cxlDaxObjects, type CodeState } from '../framework/kconfig/cxl_dax_link.js';
+import { sweepValid } from '../framework/kconfig/enumerate.js';
+import { linkCheck } from '../framework/kconfig/link.js';
+import { CXL_DAX_SYMBOLS, loadCxlDaxKconfig, type KconfigVariant } from '../framework/kconfig/texts/index.js';
 
 /** One row of the sweep: a Kconfig state, its code, DEV_DAX, and what was found. */
 export interface MatrixRow {

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/** Boot-to-idle timings of whole scenarios, in process, after warm-up. */
+import { runScenario } from '../harness/run.js';
+import { validateScenario, type Scenario } from '../harness/scenario.js';
+
+/** Mainline, everything built in, one Soft Reserved range covered by a committed region. */
+export function mainlineBuiltinScenario(): Scenario {
+  return validateScenario(
+    {
+      tree: 'mainline',
+      config: { CXL_BUS: 'y', CXL_ACPI: 'y', CXL_PCI: 'y', CXL_MEM: 'y', CXL_REGION: 'y', DAX: 'y', DEV_DAX: 'y', DEV_DAX_HMEM: 'y', DEV_DAX_CXL: 'y', DEV_DAX_KMEM: 'y' },
+      firmware: {
+        softReserved: [{ start: '0x850000000', end: '0x284fffffff', nid: 1 }],
+        cfmws: [{ start: '0x850000000', end: '0x284fffffff' }],
+      },
+      cxl: { regions: [{ start: '0x850000000', end: '0x284fffffff', assembly: 'commit' }] },
+    },
+    'bench:mainline-builtin',
+  );
+}
+
+export interface BootTiming {
+  readonly medianMs: number;
+  readonly bootsPerSecond: number;
+  readonly runs: number;
+}
+
+/** Median wall time of one boot-to-idle with the result collected, and boots per second over the runs. */
+export async function bootTiming(scenario: Scenario, runs = 400): Promise<BootTiming> {
+  for (let i = 0; i < 50; i++) await runScenario(scenario);
+  const times: number[] = [];
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < runs; i++) {
+    const s = process.hrtime.bigint();
+    await runScenario(scenario);
+    times.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  const total = Number(process.hrtime.bigint() - t0) / 1e9;
+  times.sort((a, b) => a - b);
+  return { medianMs: times[Math.floor(times.length / 2)]!, bootsPerSecond: runs / total, runs };
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/** Human-readable views of a run: ownership table, warnings, build errors, dmesg, /proc/iomem. */
+import type { RunResult } from '../harness/run.js';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+export function formatOwners(r: RunResult): string {
+  const rows = [['Soft Reserved range', 'owner']];
+  for (const sr of r.softReserved) rows.push([`${sr.start}-${sr.end}`, sr.owner ?? '(nobody)']);
+  const out = [table(rows)];
+  if (r.daxRegions.length > 0) {
+    const dr = [['dax region', 'range', 'owner', 'path']];
+    for (const d of r.daxRegions) dr.push([`region${d.id}`, `${d.start}-${d.end}`, d.owner ?? '?', d.path]);
+    out.push('', table(dr));
+  }
+  return out.join('\n');
+}
+
+export function formatConfig(r: RunResult, symbols: readonly string[]): string {
+  const lines = symbols.map((s) => `CONFIG_${s}=${r.config.values[s] ?? 'n'}`);
+  for (const a of r.config.adjusted) lines.push(`# ${a.symbol}: requested ${a.requested}, got ${a.actual} (${a.reason})`);
+  for (const u of r.config.unknown) lines.push(`# ${u}: not a Kconfig symbol of this tree`);
+  return lines.join('\n');
+}
+
+export function formatRun(r: RunResult): string {
+  const out: string[] = [];
+  out.push(`tree ${r.tree}, schedule ${r.schedule}`);
+  for (const a of r.config.adjusted) out.push(`config: ${a.symbol}=${a.requested} requested, ${a.actual} used (limited by ${a.reason})`);
+  for (const u of r.config.unknown) out.push(`config: ${u} is not a Kconfig symbol of this tree`);
+  if (!r.build.ok) {
+    out.push('', 'build failed:', ...r.build.errors.map((e) => `  ${e}`), '', 'nothing booted.');
+    return out.join('\n');
+  }
+  out.push('', '== dmesg ==', ...r.dmesg, '', '== /proc/iomem ==', r.iomem.trimEnd(), '', '== owners ==', formatOwners(r));
+  out.push('', '== warnings ==', ...(r.warnings.length ? r.warnings.map((w) => `[${w.time}] ${w.message}`) : ['(none)']));
+  if (r.leaks.length) out.push('', '== leaks ==', ...r.leaks);
+  return out.join('\n');
+}
