@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0-only
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const KSHIM = join(ROOT, 'bin', 'kshim.js');
+
+function kshim(...args: string[]) {
+  return spawnSync(process.execPath, [KSHIM, ...args], { cwd: ROOT, encoding: 'utf8' });
+}
+
+describe('the kshim command', () => {
+  it('kshim run --json prints one JSON object and exits 0', () => {
+    const r = kshim('run', 'scenarios/cxl-owns.json', '--json');
+    expect(r.status).to.equal(0);
+    const j = JSON.parse(r.stdout) as { tree: string; softReserved: unknown[] };
+    expect(j.tree).to.equal('mainline');
+    expect(j.softReserved).to.have.length(1);
+  });
+
+  it('exits 2 with one line naming the file, the field and the problem, and no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kshim-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ tree: 'mainline', firmware: { softReserved: [{ start: '0x2000', end: '0x1000' }] } }));
+    const r = kshim('run', file, '--json');
+    expect(r.status).to.equal(2);
+    expect(r.stdout).to.equal('');
+    expect(r.stderr.trim().split('\n')).to.have.length(1);
+    expect(r.stderr).to.contain(`${file}: firmware.softReserved[0].end: end 0x1000 is below start 0x2000`);
+    expect(r.stderr).to.not.match(/\bat .*\.js:\d+/);
+  });
+
+  it('kshim trees lists one tree per line, and kshim knobs the timing knobs with defaults', () => {
+    const trees = kshim('trees');
+    expect(trees.status).to.equal(0);
+    expect(trees.stdout.split('\n').map((l) => l.split(/\s+/)[0])).to.include.members(['base', 'mainline']);
+    const knobs = kshim('knobs');
+    expect(knobs.stdout).to.match(/^rootfs\s+3000 ms/m);
+    expect(knobs.stdout).to.match(/^cxl_pci\.probe\s+150 ms/m);
+  });
+});

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-only
+import { expect } from 'chai';
+import { runScenario, strategyFor } from '../../harness/run.js';
+import { decodeSchedule, encodeSchedule } from '../../harness/schedule.js';
+import { validateScenario } from '../../harness/scenario.js';
+import { RandomStrategy } from '../../framework/sim/strategy.js';
+
+const MODULAR = { CXL_BUS: 'm', CXL_ACPI: 'm', CXL_PCI: 'm', CXL_MEM: 'm', DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_CXL: 'm', DEV_DAX_KMEM: 'm' };
+const RANGE = { start: '0x850000000', end: '0x284fffffff' };
+
+function cover(assembly: 'commit' | 'fail', extra: Record<string, unknown> = {}) {
+  return validateScenario(
+    {
+      tree: 'mainline',
+      config: MODULAR,
+      firmware: { softReserved: [{ ...RANGE, nid: 1 }], cfmws: [RANGE] },
+      cxl: { regions: [{ ...RANGE, assembly }] },
+      initramfs: ['cxl_core', 'cxl_port', 'cxl_acpi'],
+      ...extra,
+    },
+    'test.json',
+  );
+}
+
+describe('kshim run: the result of a scenario', () => {
+  it('has exactly the fields of the JSON contract', async () => {
+    const { result } = await runScenario(cover('commit'));
+    expect(Object.keys(result)).to.deep.equal(['tree', 'config', 'build', 'softReserved', 'daxRegions', 'iomem', 'warnings', 'leaks', 'dmesg', 'schedule']);
+    expect(Object.keys(result.config)).to.deep.equal(['values', 'adjusted', 'unknown']);
+    expect(result.build).to.deep.equal({ ok: true, errors: [] });
+  });
+
+  it('reports dax_cxl as the owner of a range a committed region contains, with the region path of the contract', async () => {
+    const { result } = await runScenario(cover('commit'));
+    expect(result.softReserved).to.deep.equal([{ start: '0x850000000', end: '0x284fffffff', owner: 'dax_cxl' }]);
+    expect(result.daxRegions).to.deep.equal([
+      { id: 0, start: '0x850000000', end: '0x284fffffff', owner: 'dax_cxl', path: 'platform/ACPI0017:00/root0/decoder0.0/region0/dax_region0' },
+    ]);
+  });
+
+  it('shows cover-letter scenario [1] in /proc/iomem: window, region, dax device, System RAM (kmem)', async () => {
+    const { result } = await runScenario(cover('commit'));
+    expect(result.iomem).to.equal(
+      '850000000-284fffffff : CXL Window 0\n  850000000-284fffffff : region0\n    850000000-284fffffff : dax0.0\n      850000000-284fffffff : System RAM (kmem)\n',
+    );
+  });
+
+  it('reports dax_hmem when the region assembly fails, under hmem_platform.0 (mainline parents hmem.N)', async () => {
+    const { result } = await runScenario(cover('fail'));
+    expect(result.softReserved[0]!.owner).to.equal('dax_hmem');
+    expect(result.daxRegions[0]!.path).to.match(/^platform\/hmem_platform\.0\/hmem\.\d+$/);
+    expect(result.warnings).to.deep.equal([]);
+  });
+
+  it('gives byte-identical output on every run', async () => {
+    const a = JSON.stringify((await runScenario(cover('commit'))).result);
+    const b = JSON.stringify((await runScenario(cover('commit'))).result);
+    expect(a).to.equal(b);
+  });
+
+  it('prints a schedule id that replays the run exactly, also for a randomised schedule', async () => {
+    const first = await runScenario(cover('commit'), { strategy: new RandomStrategy(7) });
+    const spec = decodeSchedule(first.result.schedule);
+    const replay = await runScenario(cover('commit'), { strategy: strategyFor(spec) });
+    expect(replay.result.schedule).to.equal(first.result.schedule);
+    expect(replay.result.dmesg).to.deep.equal(first.result.dmesg);
+    expect(first.result.schedule).to.not.equal('t.');
+  });
+
+  it('encodes only deviations from the default order in a schedule id', () => {
+    expect(encodeSchedule('timed', [0, 0, 0])).to.equal('t.');
+    const id = encodeSchedule('untimed', [0, 2, 0, 11]);
+    expect(decodeSchedule(id)).to.deep.equal({ timeMode: 'untimed', deviations: new Map([[1, 2], [3, 11]]) });
+  });
+
+  it('reports config values Kconfig had to change, with the expression that limited them', async () => {
+    const s = validateScenario({ tree: 'mainline', config: { CXL_ACPI: 'm', DEV_DAX_HMEM: 'y' }, firmware: { softReserved: [RANGE] } }, 'x.json');
+    const { result } = await runScenario(s);
+    expect(result.config.adjusted).to.deep.equal([{ symbol: 'DEV_DAX_HMEM', requested: 'y', actual: 'm', reason: 'CXL_ACPI || !CXL_ACPI' }]);
+    expect(result.config.values['DEV_DAX_HMEM']).to.equal('m');
+  });
+
+  it('lists symbols the tree does not know in config.unknown', async () => {
+    const s = validateScenario({ tree: 'mainline', config: { CXL_REGOIN: 'y' }, firmware: { softReserved: [RANGE] } }, 'x.json');
+    const { result } = await runScenario(s);
+    expect(result.config.unknown).to.deep.equal(['CXL_REGOIN']);
+  });
+});
