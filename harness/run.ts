@@ -107,6 +107,7 @@ export function machineFor(scenario: Scenario, config: Readonly<Record<string, T
     modules: [firmwareModule, cxlMockOpsModule],
     config,
   });
+  (strategy as { attach?: (s: Machine['kernel']['sched']) => void }).attach?.(m.kernel.sched);
   const ops = m.get(CxlMockOps);
   const fw = m.get(Firmware);
   fw.tables = { softReserved: scenario.softReserved, cfmws: scenario.cfmws, regions: scenario.regions, hmemTest: scenario.hmemTest };

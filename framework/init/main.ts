@@ -101,6 +101,7 @@ export class Boot {
     const at = Math.max(this.sched.now, this.timing.rootfs() * 1000);
     this.sched.spawn('init', 'user', async () => {
       await this.sched.sleep(at - this.sched.now);
+      if (this.sched.recording) this.sched.touch('rootfs');
       this.rootfs.realRootMounted = true;
       this.log.emit(KERN_INFO, 'EXT4-fs (vda1): mounted filesystem r/w with ordered data mode. Quota mode: none.');
       this.udevd.trigger();

@@ -57,18 +57,19 @@ export class Async {
       } finally {
         t.isAsync = false;
         this.pending.splice(this.pending.indexOf(e), 1);
+        if (this.sched.recording) this.sched.touch('async', 'c');
         for (const w of this.waiters.splice(0)) this.sched.wake(w);
       }
     };
     this.pending.push(entry);
-    if (this.sched.recording) this.sched.touch('async');
+    if (this.sched.recording) this.sched.touch('async', 'c');
     this.wq.queue_work(this.wq.system_unbound_wq, work);
     return cookie;
   }
 
   async async_synchronize_full(): Promise<void> {
     const self = this.sched.self('async_synchronize_full');
-    if (this.sched.recording) this.sched.touch('async');
+    if (this.sched.recording) this.sched.touch('async', 'r');
     await this.sched.preempt();
     const on = new WaitFor(
       () => `async_synchronize_full (${this.pending.length} pending: ${this.pending.map((e) => e.func.name || 'async').join(', ')})`,

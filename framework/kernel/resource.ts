@@ -154,7 +154,7 @@ export class Resources {
 
   // ---- bookkeeping ---------------------------------------------------------
 
-  private touch(node: resource): void {
+  private touch(node: resource, mode: 'r' | 'w' = 'w'): void {
     if (!this.sched.recording) return;
     let top = node;
     while (top.parent) top = top.parent;
@@ -163,7 +163,7 @@ export class Resources {
         : top === this.soft_reserve_resource ? 'soft_reserve'
           : top === this.ioport_resource ? 'ioport'
             : `resource:${top.name ?? '?'}`;
-    this.sched.touch(key);
+    this.sched.touch(key, mode);
   }
 
   private pr_warn(fmt: string, ...args: unknown[]): void {
@@ -354,7 +354,7 @@ export class Resources {
   }
 
   lookup_resource(root: resource, start: number): resource | null {
-    this.touch(root);
+    this.touch(root, 'r');
     let res = root.child;
     for (; res; res = res.sibling) {
       if (res.start === start) break;
@@ -492,12 +492,12 @@ export class Resources {
   }
 
   region_intersects(start: number, size: number, flags: number, desc: number): number {
-    this.touch(this.iomem_resource);
+    this.touch(this.iomem_resource, 'r');
     return this.__region_intersects(this.iomem_resource, start, size, flags, desc);
   }
 
   region_intersects_soft_reserve(start: number, size: number): number {
-    this.touch(this.soft_reserve_resource);
+    this.touch(this.soft_reserve_resource, 'r');
     return this.__region_intersects(this.soft_reserve_resource, start, size, IORESOURCE_MEM, IORES_DESC_SOFT_RESERVED);
   }
 
@@ -530,7 +530,7 @@ export class Resources {
 
     start = u64(start);
     end = u64(end);
-    this.touch(parent);
+    this.touch(parent, 'r');
     while (start < end) {
       const res = this.find_next_res(parent, start, end, flags, desc);
       if (typeof res === 'number') break;

@@ -36,6 +36,14 @@ export interface StepRecord {
   readonly choice: number;
   /** Shared objects the step touched (device, lock, work item, ...), as stable keys. */
   readonly footprint: string[];
+  /** The step that made this task runnable (spawned or woke it), or -1. */
+  readonly cause: number;
+}
+
+/** A recorded choice point: the candidates (pids, default order) and the step it started. */
+export interface ChoiceRecord {
+  readonly candidates: readonly number[];
+  readonly step: number;
 }
 
 export interface WaitEdge {
@@ -87,6 +95,7 @@ export class Scheduler {
   current: Task | null = null;
   readonly choices: number[] = [];
   readonly steps: StepRecord[] = [];
+  readonly choiceRecords: ChoiceRecord[] = [];
   readonly recording: boolean;
   strategy: SchedulingStrategy;
   readonly timeMode: TimeMode;
@@ -129,6 +138,7 @@ export class Scheduler {
   spawn(comm: string, kind: TaskKind, body: () => Promise<void>, opts: { at?: number; pid?: number } = {}): Task {
     const t = new Task(opts.pid ?? this.allocPid(), comm, kind, body);
     this.tasks.push(t);
+    if (this.recording && this.current !== null) t.enabledBy = this.steps.length - 1;
     t.resume = () => queueMicrotask(() => this.start(t));
     if (opts.at !== undefined && opts.at > this.now) {
       t.state = 'sleeping';
@@ -195,6 +205,7 @@ export class Scheduler {
   wake(t: Task): void {
     if (t.state !== 'blocked' && t.state !== 'idle') return;
     t.waitingOn = null;
+    if (this.recording && this.current !== null) t.enabledBy = this.steps.length - 1;
     this.makeReady(t);
   }
 
@@ -212,9 +223,13 @@ export class Scheduler {
     return true;
   }
 
-  /** Record that the current step touched a shared object (only when recording). */
-  touch(key: string): void {
-    if (this.stepFootprint !== null) this.stepFootprint.push(key);
+  /**
+   * Record that the current step touched a shared object (only when
+   * recording): 'w' writes it, 'r' only reads it, 'c' updates it in a way
+   * that commutes with other 'c' updates (a counter). Stored as mode + key.
+   */
+  touch(key: string, mode: 'r' | 'w' | 'c' = 'w'): void {
+    if (this.stepFootprint !== null) this.stepFootprint.push(mode + key);
   }
 
   /**
@@ -325,6 +340,7 @@ export class Scheduler {
       if (!(idx >= 0 && idx < candidates.length)) idx = 0;
       choice = this.choices.length;
       this.choices.push(idx);
+      if (this.recording) this.choiceRecords.push({ candidates: candidates.map((c) => c.pid), step: this.steps.length });
     }
     const next = candidates[idx]!;
     if (next.state === 'sleeping') {
@@ -339,7 +355,8 @@ export class Scheduler {
     this.current = next;
     if (this.recording) {
       this.stepFootprint = [];
-      this.steps.push({ pid: next.pid, comm: next.comm, choice, footprint: this.stepFootprint });
+      this.steps.push({ pid: next.pid, comm: next.comm, choice, footprint: this.stepFootprint, cause: next.enabledBy });
+      next.enabledBy = -1;
     }
     const r = next.resume!;
     next.resume = null;

@@ -31,6 +31,8 @@ export class Task {
   waitingOn: Waitable | null = null;
   /** Resolves the promise the task is suspended on (or starts it). */
   resume: (() => void) | null = null;
+  /** Recording only: the step that spawned or last woke the task, until its next step starts. */
+  enabledBy = -1;
   /** Number of times the task got the CPU. */
   steps = 0;
   /** Bottom frames of the simulated call chain, innermost first (process_one_work, worker_thread, ...). */

@@ -91,6 +91,7 @@ export class Modprobe {
 
   private present(def: ModuleDef): boolean {
     if (this.loader.tristate(def) === 'y') return true;
+    if (this.sched.recording) this.sched.touch(`module:${def.name}`, 'r');
     const m = this.loader.find(def.name);
     return m !== undefined && (m.state === 'LIVE' || m.state === 'COMING');
   }
@@ -98,6 +99,7 @@ export class Modprobe {
   private async insertModule(def: ModuleDef, opts: ModprobeOptions, visiting: Set<string>): Promise<number> {
     if (this.present(def) || visiting.has(def.name)) return 0;
     visiting.add(def.name);
+    if (this.sched.recording) this.sched.touch('rootfs', 'r');
     if (!this.rootfs.moduleOnDisk(def.name)) {
       if (!opts.quiet) this.say(`modprobe: FATAL: Module ${def.name} not found in directory /lib/modules/${KERNEL_RELEASE}`);
       return 1;

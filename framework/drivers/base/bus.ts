@@ -59,6 +59,7 @@ export class Bus {
   async bus_for_each_dev(bus: bus_type, data: unknown, fn: (dev: device, data: unknown) => Promise<number> | number): Promise<number> {
     const list = bus.p?.devices;
     if (!list) return -EINVAL;
+    if (this.base.sched.recording) this.base.sched.touch(`bus:${bus.name}:devices`, 'r');
     const seen = new Set<device>();
     for (let i = 0; i < list.length; i++) {
       const dev = list[i]!;
@@ -79,6 +80,7 @@ export class Bus {
   async bus_for_each_drv(bus: bus_type, data: unknown, fn: (drv: device_driver, data: unknown) => Promise<number> | number): Promise<number> {
     const list = bus.p?.drivers;
     if (!list) return -EINVAL;
+    if (this.base.sched.recording) this.base.sched.touch(`bus:${bus.name}:drivers`, 'r');
     const seen = new Set<device_driver>();
     for (let i = 0; i < list.length; i++) {
       const drv = list[i]!;
@@ -94,6 +96,7 @@ export class Bus {
   }
 
   bus_find_device(bus: bus_type, data: unknown, match: (dev: device, data: unknown) => boolean): device | null {
+    if (this.base.sched.recording) this.base.sched.touch(`bus:${bus.name}:devices`, 'r');
     for (const dev of bus.p?.devices ?? []) {
       if (match(dev, data)) return this.base.core.get_device(dev);
     }

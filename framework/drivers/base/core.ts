@@ -176,7 +176,6 @@ export class DeviceCore {
     if (dev.bus) env.set('SUBSYSTEM', dev.bus.name);
     if (dev.driver) env.set('DRIVER', dev.driver.name);
     if (dev.bus?.uevent) dev.bus.uevent(dev, env);
-    if (this.base.sched.recording) this.base.sched.touch('uevent');
     for (const l of this.base.ueventListeners) l(action, dev, env);
   }
 

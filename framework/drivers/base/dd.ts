@@ -160,7 +160,7 @@ export class DeviceDriverBinding {
    */
   async wait_for_device_probe(): Promise<void> {
     const b = this.base;
-    if (b.sched.recording) b.sched.touch('probe_count');
+    if (b.sched.recording) b.sched.touch('probe_count', 'r');
     await b.wq.flush_work(this.deferred_probe_work);
     const on = new WaitFor(
       () => `wait_for_device_probe: probe_count == 0 (now ${this.probe_count})`,
@@ -197,7 +197,7 @@ export class DeviceDriverBinding {
     const b = this.base;
     const trigger_count = this.deferred_trigger_count;
     const task = b.sched.current!;
-    if (b.sched.recording) b.sched.touch('probe_count');
+    if (b.sched.recording) b.sched.touch('probe_count', 'c');
     this.probe_count++;
     this.probing.add(task);
     // No finally: a task that oopses inside probe stays counted (and named
@@ -208,7 +208,7 @@ export class DeviceDriverBinding {
       this.driver_deferred_probe_add(dev);
       if (trigger_count !== this.deferred_trigger_count && !this.defer_all_probes) this.driver_deferred_probe_trigger();
     }
-    if (b.sched.recording) b.sched.touch('probe_count');
+    if (b.sched.recording) b.sched.touch('probe_count', 'c');
     this.probe_count--;
     b.locking.wake_up_all(this.probe_waitqueue);
     return ret;

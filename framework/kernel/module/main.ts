@@ -335,6 +335,7 @@ export class ModuleLoader {
           }
         }
         if (s.owner === null) break;
+        if (this.sched.recording) this.sched.touch(`module:${s.owner}`, 'r');
         const owner = this.find(s.owner);
         if (owner === undefined) return -ENOENT;
         if (owner.state === 'COMING') {

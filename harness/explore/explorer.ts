@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * The schedule explorer: runs a scenario under many schedules and groups
+ * the runs by outcome. Strategies:
+ *
+ * - exhaustive: depth-first over the choice points with dynamic
+ *   partial-order reduction (./dpor.ts): an alternative is tried at a
+ *   choice point only when a later step of that task races with the step
+ *   taken there. An optional bound limits deviations from the default
+ *   order (preemption bounding, as in CHESS).
+ * - random: every choice uniform, from a seed per run.
+ * - pct: priority-based scheduling with random change points.
+ *
+ * Each outcome class keeps how many schedules reached it, one schedule id,
+ * and a shrunk schedule: the fewest deviations from the default order that
+ * still reach it.
+ */
+import type { TimeMode } from '../../framework/sim/scheduler.js';
+import { DeviationStrategy, RandomStrategy, ReplayStrategy, type SchedulingStrategy } from '../../framework/sim/strategy.js';
+import { runScenario, type Run } from '../run.js';
+import { encodeSchedule } from '../schedule.js';
+import type { Scenario } from '../scenario.js';
+import { findRaces } from './dpor.js';
+import { SleepSetStrategy, type SleepSet } from './sleep.js';
+import { PctStrategy } from './pct.js';
+import { outcomeOf, type Outcome } from './signature.js';
+
+export type ExploreStrategy = 'exhaustive' | 'random' | 'pct';
+
+export interface ExploreOptions {
+  readonly strategy?: ExploreStrategy;
+  /** Runs for random and pct; a budget for exhaustive (complete is false when it runs out). */
+  readonly runs?: number;
+  readonly seed?: number;
+  readonly timeMode?: TimeMode;
+  /** Most deviations from the default order a schedule may have (exhaustive). */
+  readonly bound?: number;
+  /** PCT depth. */
+  readonly depth?: number;
+  /** Shrink one schedule per outcome class (default true). */
+  readonly shrink?: boolean;
+  /** Called after each run with the number of runs so far. */
+  readonly progress?: (done: number, total: number | null) => void;
+}
+
+export interface OutcomeClass {
+  readonly signature: string;
+  readonly owners: ReadonlyArray<string | null>;
+  readonly warnings: readonly string[];
+  readonly count: number;
+  /** The id of the first schedule found in this class. */
+  readonly schedule: string;
+  /** The shrunk schedule: fewest deviations from the default order. */
+  readonly shrunk: string;
+  readonly deviations: number;
+}
+
+export interface ExploreReport {
+  readonly schedulesExplored: number;
+  readonly complete: boolean;
+  readonly outcomes: OutcomeClass[];
+}
+
+interface Found {
+  outcome: Outcome;
+  count: number;
+  choices: number[];
+  deviations: number;
+}
+
+function deviationsOf(choices: readonly number[]): number {
+  let n = 0;
+  for (const c of choices) if (c !== 0) n++;
+  return n;
+}
+
+export class Explorer {
+  private readonly found = new Map<string, Found>();
+  private runs = 0;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly opts: ExploreOptions = {},
+  ) {}
+
+  private get timeMode(): TimeMode {
+    return this.opts.timeMode ?? 'timed';
+  }
+
+  private async run(strategy: SchedulingStrategy, record: boolean): Promise<Run> {
+    const r = await runScenario(this.scenario, { strategy, timeMode: this.timeMode, recordSteps: record });
+    this.runs++;
+    this.opts.progress?.(this.runs, this.opts.strategy === 'exhaustive' || this.opts.strategy === undefined ? null : (this.opts.runs ?? 100));
+    const outcome = outcomeOf(r);
+    const f = this.found.get(outcome.signature);
+    const dev = deviationsOf(r.choices);
+    if (f === undefined) this.found.set(outcome.signature, { outcome, count: 1, choices: r.choices.slice(), deviations: dev });
+    else {
+      f.count++;
+      if (dev < f.deviations) {
+        f.choices = r.choices.slice();
+        f.deviations = dev;
+      }
+    }
+    return r;
+  }
+
+  async explore(): Promise<ExploreReport> {
+    const strategy = this.opts.strategy ?? 'exhaustive';
+    let complete = false;
+    if (strategy === 'exhaustive') complete = await this.exhaustive();
+    else {
+      const runs = this.opts.runs ?? 100;
+      const seed = this.opts.seed ?? 1;
+      const expected = (await this.run(new ReplayStrategy([]), false)).choices.length;
+      for (let i = 1; i < runs; i++) {
+        const s = strategy === 'random' ? new RandomStrategy(seed * 1_000_003 + i) : new PctStrategy(seed * 1_000_003 + i, this.opts.depth ?? 3, expected);
+        await this.run(s, false);
+      }
+    }
+    const outcomes: OutcomeClass[] = [];
+    for (const f of this.found.values()) {
+      const shrunk = this.opts.shrink === false ? f.choices : await this.shrink(f.outcome.signature, f.choices);
+      outcomes.push({
+        signature: f.outcome.signature,
+        owners: f.outcome.owners,
+        warnings: f.outcome.warnings,
+        count: f.count,
+        schedule: encodeSchedule(this.timeMode, f.choices),
+        shrunk: encodeSchedule(this.timeMode, shrunk),
+        deviations: deviationsOf(shrunk),
+      });
+    }
+    outcomes.sort((a, b) => b.count - a.count || a.signature.localeCompare(b.signature));
+    return { schedulesExplored: this.runs, complete, outcomes };
+  }
+
+  /** Depth-first search with DPOR backtrack sets and sleep sets; returns true if the search space was exhausted. */
+  private async exhaustive(): Promise<boolean> {
+    const budget = this.opts.runs ?? 20_000;
+    const bound = this.opts.bound ?? Infinity;
+    interface Node {
+      readonly candidates: readonly number[];
+      chosen: number;
+      readonly backtrack: Set<number>;
+      readonly done: Set<number>;
+      /** Footprint of the step each explored candidate took here. */
+      readonly doneFoot: Map<number, readonly string[]>;
+      /** Tasks asleep on arrival at this choice point. */
+      readonly sleep: SleepSet;
+      /** Deviations from the default order in the choices before this node. */
+      readonly devBefore: number;
+    }
+    const stack: Node[] = [];
+    let prefix: number[] = [];
+    let initialSleep: SleepSet = new Map();
+    for (;;) {
+      if (this.runs >= budget) return false;
+      const strategy = new SleepSetStrategy(prefix, initialSleep);
+      const r = await this.run(strategy, true);
+      const sched = r.machine?.kernel.sched;
+      if (sched === undefined) return true;
+      const records = sched.choiceRecords;
+      const choices = r.choices;
+      let dev = 0;
+      for (let i = 0; i < stack.length; i++) dev += choices[i] !== 0 ? 1 : 0;
+      for (let i = stack.length; i < records.length; i++) {
+        const pid = records[i]!.candidates[choices[i]!]!;
+        stack.push({
+          candidates: records[i]!.candidates,
+          chosen: choices[i]!,
+          backtrack: new Set([pid]),
+          done: new Set([pid]),
+          doneFoot: new Map(),
+          sleep: strategy.sleepAt.get(i) ?? new Map(),
+          devBefore: dev,
+        });
+        if (choices[i] !== 0) dev++;
+      }
+      for (let i = 0; i < records.length; i++) {
+        const node = stack[i]!;
+        const step = sched.steps[records[i]!.step];
+        if (step !== undefined) node.doneFoot.set(node.candidates[choices[i]!]!, step.footprint);
+      }
+      if (!strategy.blocked) {
+        for (const [c, pids] of findRaces(sched.steps, records)) {
+          const node = stack[c];
+          if (node === undefined) continue;
+          const add = pids === 'all' ? node.candidates : [...pids];
+          for (const p of add) {
+            const idx = node.candidates.indexOf(p);
+            if (idx < 0 || node.sleep.has(p)) continue;
+            if (node.devBefore + (idx !== 0 ? 1 : 0) > bound) continue;
+            node.backtrack.add(p);
+          }
+        }
+      }
+      let next = -1;
+      for (let c = stack.length - 1; c >= 0 && next < 0; c--) {
+        const node = stack[c]!;
+        for (const p of node.candidates) {
+          if (node.backtrack.has(p) && !node.done.has(p)) {
+            node.done.add(p);
+            node.chosen = node.candidates.indexOf(p);
+            next = c;
+            break;
+          }
+        }
+      }
+      if (next < 0) return true;
+      stack.length = next + 1;
+      prefix = stack.map((n) => n.chosen);
+      const node = stack[next]!;
+      initialSleep = new Map(node.sleep);
+      for (const [q, f] of node.doneFoot) if (q !== node.candidates[node.chosen]) initialSleep.set(q, f);
+    }
+  }
+
+  /** Remove deviations one at a time while the outcome stays the same. */
+  private async shrink(signature: string, choices: readonly number[]): Promise<number[]> {
+    let devs = new Map<number, number>();
+    choices.forEach((c, i) => {
+      if (c !== 0) devs.set(i, c);
+    });
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const idx of [...devs.keys()].reverse()) {
+        const trial = new Map(devs);
+        trial.delete(idx);
+        const r = await runScenario(this.scenario, { strategy: new DeviationStrategy(trial), timeMode: this.timeMode });
+        if (outcomeOf(r).signature === signature) {
+          devs = new Map<number, number>();
+          r.choices.forEach((c, i) => {
+            if (c !== 0) devs.set(i, c);
+          });
+          changed = true;
+          break;
+        }
+      }
+    }
+    const out: number[] = [];
+    for (const [i, c] of devs) {
+      while (out.length < i) out.push(0);
+      out[i] = c;
+    }
+    return out;
+  }
+
+  /** Knuth's estimator of the number of schedules without reduction: mean product of branching factors over random paths. */
+  async naiveEstimate(probes: number, seed = 1): Promise<number> {
+    let sum = 0;
+    for (let i = 0; i < probes; i++) {
+      const r = await runScenario(this.scenario, { strategy: new RandomStrategy(seed * 7919 + i), timeMode: this.timeMode, recordSteps: true });
+      let prod = 1;
+      for (const c of r.machine?.kernel.sched.choiceRecords ?? []) prod *= c.candidates.length;
+      sum += prod;
+    }
+    return sum / probes;
+  }
+}
+
+export async function explore(scenario: Scenario, opts: ExploreOptions = {}): Promise<ExploreReport> {
+  return await new Explorer(scenario, opts).explore();
+}
