@@ -8,7 +8,9 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { CXL_DAX_SYMBOLS } from '../framework/kconfig/texts/index.js';
 import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
-import { runScenario } from '../harness/run.js';
+import { runScenario, strategyFor } from '../harness/run.js';
+import { decodeSchedule } from '../harness/schedule.js';
+import { exploreCommand, type ExploreArgs } from './explore.js';
 import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import { TREES } from '../trees/index.js';
 import { demo } from './demo.js';
@@ -47,6 +49,46 @@ program
       else if (opts.show === 'config') process.stdout.write(formatConfig(result, CXL_DAX_SYMBOLS) + '\n');
       else if (opts.show !== undefined) failOnInputError(new (await import('./errors.js')).UsageError(`--show ${opts.show}: expected iomem, dmesg, owners or config`));
       else process.stdout.write(formatRun(result) + '\n');
+    } catch (e) {
+      failOnInputError(e);
+    }
+  });
+
+program
+  .command('explore')
+  .description('run a scenario under many schedules and group the runs by outcome')
+  .argument('<file>', 'scenario JSON file')
+  .option('--strategy <s>', 'exhaustive | random | pct', 'exhaustive')
+  .option('--runs <n>', 'runs (random, pct) or a run budget (exhaustive)')
+  .option('--seed <s>', 'seed of random and pct', '1')
+  .option('--bound <n>', 'exhaustive: at most this many deviations from the default order')
+  .option('--depth <d>', 'pct: bug depth', '3')
+  .option('--untimed', 'durations are abstract: every order the blocking rules allow')
+  .option('--json', 'print one JSON object')
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
+  .action(async (file: string, opts: ExploreArgs) => {
+    try {
+      await exploreCommand(file, opts);
+    } catch (e) {
+      failOnInputError(e);
+    }
+  });
+
+program
+  .command('replay')
+  .description('rerun exactly the schedule with this id (as printed by run or explore)')
+  .argument('<file>', 'scenario JSON file')
+  .requiredOption('--schedule <id>', 'schedule id')
+  .option('--json', 'print one JSON object (the same as kshim run --json)')
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
+  .action(async (file: string, opts: { schedule: string; json?: boolean; tree?: string; set: string[] }) => {
+    try {
+      const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
+      const spec = decodeSchedule(opts.schedule);
+      const { result } = await runScenario(scenario, { strategy: strategyFor(spec), timeMode: spec.timeMode });
+      process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : formatRun(result) + '\n');
     } catch (e) {
       failOnInputError(e);
     }

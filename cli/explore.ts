@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/** `kshim explore`: outcome classes of a scenario over many schedules. */
+import cliProgress from 'cli-progress';
+import { Explorer, type ExploreStrategy } from '../harness/explore/explorer.js';
+import { UsageError } from './errors.js';
+import { loadScenario } from './load.js';
+
+export interface ExploreArgs {
+  strategy: string;
+  runs?: string;
+  seed: string;
+  bound?: string;
+  depth: string;
+  untimed?: boolean;
+  json?: boolean;
+  tree?: string;
+  set: string[];
+}
+
+function int(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--${name} ${v}: expected a non-negative integer`);
+  return Number(v);
+}
+
+export async function exploreCommand(file: string, opts: ExploreArgs): Promise<void> {
+  if (!['exhaustive', 'random', 'pct'].includes(opts.strategy)) throw new UsageError(`--strategy ${opts.strategy}: expected exhaustive, random or pct`);
+  const strategy = opts.strategy as ExploreStrategy;
+  const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
+  const runs = int(opts.runs, 'runs');
+  const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'exploring [{bar}] {value}{total} schedules', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
+  const total = strategy === 'exhaustive' ? (runs ?? 20_000) : (runs ?? 100);
+  bar?.start(total, 0, { total: strategy === 'exhaustive' ? ` (budget ${total})` : `/${total}` });
+  const explorer = new Explorer(scenario, {
+    strategy,
+    runs,
+    seed: int(opts.seed, 'seed'),
+    bound: int(opts.bound, 'bound'),
+    depth: int(opts.depth, 'depth'),
+    timeMode: opts.untimed ? 'untimed' : 'timed',
+    progress: (n) => bar?.update(n),
+  });
+  const report = await explorer.explore();
+  bar?.stop();
+  if (opts.json) {
+    const out = {
+      schedulesExplored: report.schedulesExplored,
+      complete: report.complete,
+      outcomes: report.outcomes.map((o) => ({ signature: o.signature, owners: o.owners, warnings: o.warnings, count: o.count, schedule: o.shrunk })),
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    return;
+  }
+  const lines = [
+    `${report.schedulesExplored} schedule${report.schedulesExplored === 1 ? '' : 's'} explored (${strategy}${opts.untimed ? ', untimed' : ''}), ${report.complete ? 'complete' : 'not complete'}; ${report.outcomes.length} outcome class${report.outcomes.length === 1 ? '' : 'es'}:`,
+  ];
+  for (const o of report.outcomes) {
+    lines.push('', `  ${o.signature}`, `    ${o.count} schedule${o.count === 1 ? '' : 's'}; shortest: ${o.shrunk} (${o.deviations} deviation${o.deviations === 1 ? '' : 's'} from the default order)`);
+    lines.push(`    replay: kshim replay ${file} --schedule ${o.shrunk}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Port of drivers/dax/hmem/hmem.c with [PATCH v8 2/9] dax/hmem: Factor
+ * HMEM registration into __hmem_register_device() (mainline 116be1e112cb).
+ * No functional change from base: the Soft Reserved check and the "hmem"
+ * platform device move into __hmem_register_device(); the new
+ * hmem_register_device() keeps only the policy (leave a range that meets
+ * a CXL window to CXL when CXL_REGION is enabled) and calls it otherwise.
+ * MODULE_SOFTDEP("pre: cxl_acpi") is still there.
+ *
+ * Deviations:
+ * - Functions that sleep in the kernel are async.
+ * - The region_idle module parameter is a constant false.
+ * - Symbols of other objects are called through `sym`; kernel built-ins
+ *   come from `k`.
+ * - `goto out_put` is `break out_put` out of a labelled block.
+ */
+import type { PortUnit } from '../../../../framework/kernel/module/types.js';
+import { ENOMEM, PTR_ERR_OR_ZERO } from '../../../../framework/include/errno.js';
+import type { device } from '../../../../framework/include/linux/device.js';
+import { IORES_DESC_CXL, IORESOURCE_MEM, REGION_DISJOINT, REGION_INTERSECTS, range_len, resource_size, type resource } from '../../../../framework/include/linux/ioport.js';
+import { GFP_KERNEL, PMD_SIZE, type memregion_info } from '../../../../framework/include/linux/memregion.js';
+import { platform_driver, type platform_device } from '../../../../framework/drivers/base/platform.js';
+import { IORESOURCE_DAX_KMEM, type dev_dax_data } from '../../bus.h/base.js';
+import { HMEM_ALIASES, HMEM_REFERENCES, hmem_c as base } from './base.js';
+
+export const hmem_c: PortUnit = {
+  file: 'drivers/dax/hmem/hmem.c',
+  url: import.meta.url,
+  references: () => HMEM_REFERENCES,
+  aliases: HMEM_ALIASES,
+  // Unchanged by this patch: still a soft dependency on cxl_acpi.
+  softdep: base.softdep!,
+  create(k, sym) {
+    const { dev_dbg, dev_err, dev_name, memregion_alloc, memregion_free, devm_add_action_or_reset, platform_device_alloc,
+      platform_device_add_data, platform_device_add, platform_device_put, platform_device_unregister, platform_driver_register,
+      platform_driver_unregister, numa_map_to_online_node, region_intersects, region_intersects_soft_reserve, IS_ENABLED } = k;
+
+    const region_idle = false;
+
+    async function dax_hmem_probe(pdev: platform_device): Promise<number> {
+      let flags = IORESOURCE_DAX_KMEM;
+      const dev = pdev.dev;
+
+      if (region_idle) flags = 0;
+
+      const mri = dev.platform_data as memregion_info;
+      const dax_region = await sym.alloc_dax_region(dev, pdev.id, mri.range, mri.target_node, PMD_SIZE, flags);
+      if (!dax_region) return -ENOMEM;
+
+      const data: dev_dax_data = {
+        dax_region,
+        id: -1,
+        size: region_idle ? 0 : range_len(mri.range),
+        memmap_on_memory: false,
+      };
+
+      return PTR_ERR_OR_ZERO(await sym.devm_create_dev_dax(data));
+    }
+
+    const dax_hmem_driver = new platform_driver({
+      probe: dax_hmem_probe,
+      driver: {
+        name: 'hmem',
+      },
+    });
+
+    function release_memregion(data: unknown): void {
+      memregion_free(data as number);
+    }
+
+    async function release_hmem(pdev: unknown): Promise<void> {
+      await platform_device_unregister(pdev as platform_device);
+    }
+
+    async function __hmem_register_device(host: device, target_nid: number, res: resource): Promise<number> {
+      let rc: number;
+
+      rc = region_intersects_soft_reserve(res.start, resource_size(res));
+      if (rc !== REGION_INTERSECTS) return 0;
+
+      const id = memregion_alloc(GFP_KERNEL);
+      if (id < 0) {
+        dev_err(host, 'memregion allocation failure for %pr\n', res);
+        return -ENOMEM;
+      }
+      rc = await devm_add_action_or_reset(host, release_memregion, id);
+      if (rc) return rc;
+
+      const pdev = platform_device_alloc('hmem', id);
+      if (!pdev) {
+        dev_err(host, 'device allocation failure for %pr\n', res);
+        return -ENOMEM;
+      }
+
+      out_put: {
+        pdev.dev.numa_node = numa_map_to_online_node(target_nid);
+        const info: memregion_info = {
+          target_node: target_nid,
+          range: {
+            start: res.start,
+            end: res.end,
+          },
+        };
+        rc = platform_device_add_data(pdev, info);
+        if (rc < 0) {
+          dev_err(host, 'memregion_info allocation failure for %pr\n', res);
+          break out_put;
+        }
+
+        rc = await platform_device_add(pdev);
+        if (rc < 0) {
+          dev_err(host, '%s add failed for %pr\n', dev_name(pdev.dev), res);
+          break out_put;
+        }
+
+        return await devm_add_action_or_reset(host, release_hmem, pdev);
+      }
+      platform_device_put(pdev);
+      return rc;
+    }
+
+    async function hmem_register_device(host: device, target_nid: number, res: resource): Promise<number> {
+      if (IS_ENABLED('CONFIG_CXL_REGION') &&
+          region_intersects(res.start, resource_size(res), IORESOURCE_MEM, IORES_DESC_CXL) !== REGION_DISJOINT) {
+        dev_dbg(host, 'deferring range to CXL: %pr\n', res);
+        return 0;
+      }
+
+      return await __hmem_register_device(host, target_nid, res);
+    }
+
+    async function dax_hmem_platform_probe(pdev: platform_device): Promise<number> {
+      return await sym.walk_hmem_resources(pdev.dev, hmem_register_device);
+    }
+
+    const dax_hmem_platform_driver = new platform_driver({
+      probe: dax_hmem_platform_probe,
+      driver: {
+        name: 'hmem_platform',
+      },
+    });
+
+    async function dax_hmem_init(): Promise<number> {
+      let rc: number;
+
+      rc = await platform_driver_register(dax_hmem_platform_driver);
+      if (rc) return rc;
+
+      rc = await platform_driver_register(dax_hmem_driver);
+      if (rc) await platform_driver_unregister(dax_hmem_platform_driver);
+
+      return rc;
+    }
+
+    async function dax_hmem_exit(): Promise<void> {
+      await platform_driver_unregister(dax_hmem_driver);
+      await platform_driver_unregister(dax_hmem_platform_driver);
+    }
+
+    return { initcalls: [{ level: 'device', fn: dax_hmem_init }], exit: dax_hmem_exit };
+  },
+};

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Scenarios for the hmem.c port suites, built in the test: the cover
+ * letter's 128 GiB Soft Reserved range under CXL Window 0, the modular
+ * configuration of the QEMU reports, and a runner that boots a fresh
+ * machine per call.
+ */
+import { expect } from 'chai';
+import { runScenario, type Run } from '../../harness/run.js';
+import { validateScenario, type Tristate } from '../../harness/scenario.js';
+
+/** The cover letter's range: 0x850000000-0x284fffffff (128 GiB), also CXL Window 0. */
+export const SR = { start: '0x850000000', end: '0x284fffffff' } as const;
+
+/** Everything CXL and DAX built as a module. */
+export const MODULAR: Readonly<Record<string, Tristate>> = {
+  CXL_BUS: 'm',
+  CXL_ACPI: 'm',
+  CXL_PCI: 'm',
+  CXL_MEM: 'm',
+  DAX: 'm',
+  DEV_DAX: 'm',
+  DEV_DAX_HMEM: 'm',
+  DEV_DAX_CXL: 'm',
+  DEV_DAX_KMEM: 'm',
+};
+
+/**
+ * cxl_acpi (and what it needs) in the initramfs: the CXL windows exist
+ * before the real root is mounted and udev loads dax_hmem, so CXL
+ * ownership does not depend on which of udev's concurrent loads wins.
+ */
+export const CXL_ACPI_EARLY = ['cxl_core', 'cxl_port', 'cxl_acpi'];
+
+export interface ScenarioInput {
+  tree: string;
+  config?: Record<string, Tristate>;
+  softReserved?: Array<{ start: string; end: string; nid?: number }>;
+  cfmws?: Array<{ start: string; end: string }>;
+  regions?: Array<{ start: string; end: string; assembly?: 'commit' | 'fail' }>;
+  initramfs?: string[];
+  steps?: string[];
+}
+
+/** Validate a scenario object the way a scenario file is validated, then run it on a fresh machine. */
+export async function run(input: ScenarioInput): Promise<Run> {
+  const raw = {
+    tree: input.tree,
+    config: input.config ?? {},
+    firmware: { softReserved: input.softReserved ?? [], cfmws: input.cfmws ?? [] },
+    cxl: { regions: input.regions ?? [] },
+    initramfs: input.initramfs ?? [],
+    steps: input.steps ?? ['boot'],
+  };
+  const r = await runScenario(validateScenario(raw, `test scenario on ${input.tree}`));
+  expect(r.result.build.errors, 'build errors').to.deep.equal([]);
+  for (const o of r.outcomes) expect(o.status, 'every step runs to idle').to.equal('idle');
+  return r;
+}
+
+/** The cover letter's machine: one Soft Reserved range on node 1 exactly covered by CXL Window 0. */
+export function coverLetter(tree: string, more: Omit<ScenarioInput, 'tree'> = {}): ScenarioInput {
+  return {
+    tree,
+    softReserved: [{ ...SR, nid: 1 }],
+    cfmws: [{ ...SR }],
+    ...more,
+  };
+}
+
+/** The dmesg lines that contain `text`, without their timestamps. */
+export function lines(r: Run, text: string): string[] {
+  return r.result.dmesg.filter((l) => l.includes(text)).map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
+}
+
+/** Index of the first dmesg line containing `text`, or -1. */
+export function at(r: Run, text: string): number {
+  return r.result.dmesg.findIndex((l) => l.includes(text));
+}
+
+/** The owner of the single Soft Reserved range. */
+export function owner(r: Run): string | null {
+  expect(r.result.softReserved).to.have.length(1);
+  return r.result.softReserved[0]!.owner;
+}
+
+/** /proc/iomem as lines, with the indentation that shows nesting. */
+export function iomem(r: Run): string[] {
+  return r.result.iomem.split('\n').filter((l) => l.length > 0);
+}
+
+/** How the hmem_platform host prints a range with dev_dbg (%pr of a busy "HMEM devices" child). */
+export const PR_SR = '[mem 0x850000000-0x284fffffff flags 0x80000200]';
