@@ -2,6 +2,7 @@
 /** Boot-to-idle timings of whole scenarios, in process, after warm-up. */
 import { runScenario } from '../harness/run.js';
 import { validateScenario, type Scenario } from '../harness/scenario.js';
+import { letWeakRefsGo } from '../harness/yield.js';
 
 /** Mainline, everything built in, one Soft Reserved range covered by a committed region. */
 export function mainlineBuiltinScenario(): Scenario {
@@ -27,13 +28,17 @@ export interface BootTiming {
 
 /** Median wall time of one boot-to-idle with the result collected, and boots per second over the runs. */
 export async function bootTiming(scenario: Scenario, runs = 400): Promise<BootTiming> {
-  for (let i = 0; i < 50; i++) await runScenario(scenario);
+  for (let i = 0; i < 50; i++) {
+    await runScenario(scenario);
+    await letWeakRefsGo();
+  }
   const times: number[] = [];
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < runs; i++) {
     const s = process.hrtime.bigint();
     await runScenario(scenario);
     times.push(Number(process.hrtime.bigint() - s) / 1e6);
+    await letWeakRefsGo();
   }
   const total = Number(process.hrtime.bigint() - t0) / 1e9;
   times.sort((a, b) => a - b);

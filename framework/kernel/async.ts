@@ -70,7 +70,6 @@ export class Async {
   async async_synchronize_full(): Promise<void> {
     const self = this.sched.self('async_synchronize_full');
     if (this.sched.recording) this.sched.touch('async', 'r');
-    await this.sched.preempt();
     const on = new WaitFor(
       () => `async_synchronize_full (${this.pending.length} pending: ${this.pending.map((e) => e.func.name || 'async').join(', ')})`,
       () => this.pending.map((e) => e.runner).filter((t): t is Task => t !== null),

@@ -71,7 +71,7 @@ export class Locking {
   async mutex_lock(lock: mutex): Promise<void> {
     const t = this.sched.self('mutex_lock');
     if (this.sched.recording) this.sched.touch(`lock:${lock.name}`);
-    await this.sched.preempt();
+    await this.sched.preemptIfConcurrent();
     while (lock.owner !== null) {
       lock.waiters.push(t);
       await this.sched.block(lock);
@@ -92,7 +92,6 @@ export class Locking {
   /** Sleep until cond() holds; re-checked after every wake_up_all on wq. A preemption point. */
   async wait_event(wq: wait_queue_head, cond: () => boolean, on: Waitable): Promise<void> {
     const t = this.sched.self('wait_event');
-    await this.sched.preempt();
     while (!cond()) {
       wq.waiters.push(t);
       await this.sched.block(on);

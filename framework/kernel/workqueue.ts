@@ -139,15 +139,19 @@ export class Workqueue {
 
   queue_work(wq: workqueue_struct | null, work: work_struct): boolean {
     if (wq === null) this.panic.oops('BUG: kernel NULL pointer dereference, address: 0000000000000000', '__queue_work');
+    if (work.pending || work.disabled > 0) {
+      if (this.sched.recording) this.sched.touch(`work:${work.id}`, 'r');
+      return false;
+    }
     if (this.sched.recording) this.sched.touch(`work:${work.id}`);
-    if (work.pending || work.disabled > 0) return false;
     work.pending = true;
     this.__queue_work(wq, work);
     return true;
   }
 
   private __queue_work(wq: workqueue_struct, work: work_struct): void {
-    if (this.sched.recording) this.sched.touch(`wq:${wq.name}`);
+    // Queueing order matters only where the queue runs items in order.
+    if (this.sched.recording) this.sched.touch(`wq:${wq.name}`, wq.ordered ? 'w' : 'c');
     if (wq.destroyed) {
       this.panic.kasan('__queue_work', `Read of workqueue ${wq.name} after destroy_workqueue() freed it`);
       work.pending = false;
@@ -309,7 +313,6 @@ export class Workqueue {
     const self = this.sched.self('flush_work');
     if (this.sched.recording) this.sched.touch(`work:${work.id}`);
     if (this.panic.WARN_ON(!work.func, WQ_SITES.flush_func)) return false;
-    await this.sched.preempt();
     let target: number;
     // Queued means on a worklist: not a delayed item whose timer is still armed, not a stuck one.
     if (work.wq !== null && work.wq.instanceOf.has(work)) target = work.queuedSeq;
@@ -347,7 +350,6 @@ export class Workqueue {
     const self = this.sched.self('cancel_work_sync');
     // __cancel_work_sync() waits through __flush_work(), whose WARN_ON(!work->func) fires.
     if (this.panic.WARN_ON(!work.func, WQ_SITES.flush_func)) return false;
-    await this.sched.preempt();
     let wasPending = false;
     if (work instanceof delayed_work && work.timerArmed) {
       work.timerArmed = false;
@@ -384,7 +386,6 @@ export class Workqueue {
     if (wq === null) this.panic.oops('BUG: kernel NULL pointer dereference, address: 0000000000000000', '__flush_workqueue');
     const self = this.sched.self('flush_workqueue');
     if (this.sched.recording) this.sched.touch(`wq:${wq.name}`);
-    await this.sched.preempt();
     if (wq.destroyed) {
       this.panic.kasan('__flush_workqueue', `Read of workqueue ${wq.name} after destroy_workqueue() freed it`);
       return;

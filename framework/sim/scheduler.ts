@@ -38,6 +38,8 @@ export interface StepRecord {
   readonly footprint: string[];
   /** The step that made this task runnable (spawned or woke it), or -1. */
   readonly cause: number;
+  /** Virtual time at which the step started. */
+  readonly time: number;
 }
 
 /** A recorded choice point: the candidates (pids, default order) and the step it started. */
@@ -111,6 +113,8 @@ export class Scheduler {
   private running = false;
   private crash: unknown = null;
   private stepFootprint: string[] | null = null;
+  /** The current step made another task runnable. */
+  private enabledInStep = false;
   /** Called when a task's body throws; returns true if the error was a simulated oops it handled. */
   oopsHandler: ((task: Task, err: unknown) => boolean) | null = null;
 
@@ -210,6 +214,18 @@ export class Scheduler {
   }
 
   /**
+   * A preemption point that only exists when the current step made another
+   * task runnable (spawned it, woke it, queued work for it): the moment
+   * another CPU would start running that task. Otherwise a no-op, so that
+   * code which creates no concurrency runs as one step.
+   */
+  preemptIfConcurrent(): Promise<void> | void {
+    if (!this.enabledInStep) return;
+    this.enabledInStep = false;
+    return this.preempt();
+  }
+
+  /**
    * Withdraw a task that has not started yet (a timer that is no longer
    * needed, like del_timer()). Returns false if it already ran.
    */
@@ -258,6 +274,7 @@ export class Scheduler {
   // ---- internals ---------------------------------------------------------
 
   private makeReady(t: Task): void {
+    if (this.current !== null && t !== this.current) this.enabledInStep = true;
     t.state = 'ready';
     t.readyAt = this.now;
     t.readySeq = ++this.seq;
@@ -350,12 +367,13 @@ export class Scheduler {
       this.ready.splice(this.ready.indexOf(next), 1);
     }
     next.state = 'running';
+    this.enabledInStep = false;
     next.steps++;
     this.stepCount++;
     this.current = next;
     if (this.recording) {
       this.stepFootprint = [];
-      this.steps.push({ pid: next.pid, comm: next.comm, choice, footprint: this.stepFootprint, cause: next.enabledBy });
+      this.steps.push({ pid: next.pid, comm: next.comm, choice, footprint: this.stepFootprint, cause: next.enabledBy, time: this.now });
       next.enabledBy = -1;
     }
     const r = next.resume!;

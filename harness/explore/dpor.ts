@@ -52,7 +52,7 @@ interface KeyState {
  * everything, 'r' with writes and updates, 'c' (commuting update, e.g. a
  * counter) with writes and reads.
  */
-export function findRaces(steps: readonly StepRecord[], choices: readonly ChoiceRecord[]): Backtracks {
+export function findRaces(steps: readonly StepRecord[], choices: readonly ChoiceRecord[], timed = false): Backtracks {
   let maxPid = 0;
   for (const s of steps) if (s.pid > maxPid) maxPid = s.pid;
   const width = maxPid + 1;
@@ -124,7 +124,9 @@ export function findRaces(steps: readonly StepRecord[], choices: readonly Choice
     const races: number[] = [];
     const conflict = (i: number): void => {
       if (i === k) return;
-      if (steps[i]!.pid !== s.pid && !leq(clocks[i]!, pre)) races.push(i);
+      // In timed mode a step that began at an earlier virtual time cannot be
+      // moved after a later one: time only advances when nothing is runnable.
+      if (steps[i]!.pid !== s.pid && !leq(clocks[i]!, pre) && !(timed && steps[i]!.time < s.time)) races.push(i);
       join(c, clocks[i]!);
     };
     for (const entry of s.footprint) {

@@ -19,6 +19,7 @@ import type { TimeMode } from '../../framework/sim/scheduler.js';
 import { DeviationStrategy, RandomStrategy, ReplayStrategy, type SchedulingStrategy } from '../../framework/sim/strategy.js';
 import { runScenario, type Run } from '../run.js';
 import { encodeSchedule } from '../schedule.js';
+import { letWeakRefsGo } from '../yield.js';
 import type { Scenario } from '../scenario.js';
 import { findRaces } from './dpor.js';
 import { SleepSetStrategy, type SleepSet } from './sleep.js';
@@ -41,6 +42,8 @@ export interface ExploreOptions {
   readonly shrink?: boolean;
   /** Called after each run with the number of runs so far. */
   readonly progress?: (done: number, total: number | null) => void;
+  /** Called with every explored run (not with shrinking reruns), e.g. to look for a message in dmesg. */
+  readonly observe?: (run: Run) => void;
 }
 
 export interface OutcomeClass {
@@ -89,7 +92,9 @@ export class Explorer {
 
   private async run(strategy: SchedulingStrategy, record: boolean): Promise<Run> {
     const r = await runScenario(this.scenario, { strategy, timeMode: this.timeMode, recordSteps: record });
+    await letWeakRefsGo();
     this.runs++;
+    this.opts.observe?.(r);
     this.opts.progress?.(this.runs, this.opts.strategy === 'exhaustive' || this.opts.strategy === undefined ? null : (this.opts.runs ?? 100));
     const outcome = outcomeOf(r);
     const f = this.found.get(outcome.signature);
@@ -183,7 +188,7 @@ export class Explorer {
         if (step !== undefined) node.doneFoot.set(node.candidates[choices[i]!]!, step.footprint);
       }
       if (!strategy.blocked) {
-        for (const [c, pids] of findRaces(sched.steps, records)) {
+        for (const [c, pids] of findRaces(sched.steps, records, this.timeMode === 'timed')) {
           const node = stack[c];
           if (node === undefined) continue;
           const add = pids === 'all' ? node.candidates : [...pids];
@@ -229,6 +234,7 @@ export class Explorer {
         const trial = new Map(devs);
         trial.delete(idx);
         const r = await runScenario(this.scenario, { strategy: new DeviationStrategy(trial), timeMode: this.timeMode });
+        await letWeakRefsGo();
         if (outcomeOf(r).signature === signature) {
           devs = new Map<number, number>();
           r.choices.forEach((c, i) => {
@@ -252,6 +258,7 @@ export class Explorer {
     let sum = 0;
     for (let i = 0; i < probes; i++) {
       const r = await runScenario(this.scenario, { strategy: new RandomStrategy(seed * 7919 + i), timeMode: this.timeMode, recordSteps: true });
+      await letWeakRefsGo();
       let prod = 1;
       for (const c of r.machine?.kernel.sched.choiceRecords ?? []) prod *= c.candidates.length;
       sum += prod;

@@ -151,13 +151,13 @@ describe('driver core: device_lock and guard(device)', () => {
     const pd = pdev('g', 0);
     await runInit(k, async () => {
       await k.api.platform_device_register(pd);
-      k.spawn('other', 'kthread', async () => {
-        await device_lock(pd.dev);
-        rec.push(`other locked at ${k.sched.now}`);
-        device_unlock(pd.dev);
-      });
       {
         using _g = await guard(device)(pd.dev);
+        k.spawn('other', 'kthread', async () => {
+          await device_lock(pd.dev);
+          rec.push(`other locked at ${k.sched.now}`);
+          device_unlock(pd.dev);
+        });
         rec.push('scope start');
         await msleep(5);
         rec.push('scope end');

@@ -107,10 +107,16 @@ export class DeviceDriverBinding {
     }
   }
 
+  /**
+   * Deviation: the work is not queued when both lists are empty; such a run
+   * of deferred_probe_work_func() changes nothing, and skipping it keeps
+   * every bind from becoming a step that races with every other bind.
+   */
   driver_deferred_probe_trigger(): void {
     if (!this.driver_deferred_probe_enable) return;
     this.deferred_trigger_count++;
     this.deferred_probe_active_list.push(...this.deferred_probe_pending_list.splice(0));
+    if (this.deferred_probe_active_list.length === 0) return;
     this.base.wq.queue_work(this.base.wq.system_unbound_wq, this.deferred_probe_work);
   }
 
