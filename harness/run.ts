@@ -60,6 +60,8 @@ export interface RunOptions {
   readonly recordSteps?: boolean;
   /** Step budget of the runaway guard. */
   readonly maxSteps?: number;
+  /** Record the timeline (sched.trace). */
+  readonly trace?: boolean;
 }
 
 /** Everything a run leaves behind: the JSON result, the machine for further views, and how it ended. */
@@ -103,7 +105,7 @@ function hex(n: number): string {
 export function machineFor(scenario: Scenario, config: Readonly<Record<string, Tristate>>, opts: RunOptions = {}): Machine {
   const strategy = opts.strategy ?? new DefaultStrategy();
   const m = createMachine({
-    scheduler: { strategy, timeMode: opts.timeMode ?? 'timed', recordSteps: opts.recordSteps ?? false, maxSteps: opts.maxSteps },
+    scheduler: { strategy, timeMode: opts.timeMode ?? 'timed', recordSteps: opts.recordSteps ?? false, maxSteps: opts.maxSteps, trace: opts.trace ?? false },
     modules: [firmwareModule, cxlMockOpsModule],
     config,
   });

@@ -113,7 +113,9 @@ export class Boot {
     const pid = this.sched.current!.pid;
     const start = this.sched.now;
     if (debug) this.log.printk(KERN_DEBUG, 'calling  %s @ %d', call.name, pid);
+    const span = this.sched.trace.begin('initcall', call.name);
     const ret = await call.fn();
+    this.sched.trace.end(span, String(ret));
     const extra = this.timing.initcall(call.name);
     if (extra > 0) await this.sched.sleep(extra * 1000);
     else await this.sched.preempt();

@@ -89,6 +89,7 @@ export class Panic {
     this.taint = true;
     const w: Warning = { kind: 'warn', function: func, message: headline, text, time: formatSeconds(this.sched.now), pid, comm, callTrace: trace };
     this.warnings.push(w);
+    this.sched.trace.mark('warn', func, headline);
     return w;
   }
 

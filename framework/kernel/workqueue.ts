@@ -271,10 +271,12 @@ export class Workqueue {
     if (this.sched.recording) this.sched.touch(`work:${work.id}`);
     task.workqueueLine = `${wq.name} ${this.describeFunc(work)}`;
     if (this.beforeRun !== null) this.beforeRun(work);
+    const span = this.sched.trace.begin('work', `${wq.name} ${work.func?.name || 'work'}`);
     try {
       const fn = work.func;
       if (fn !== null) await fn(work);
     } finally {
+      this.sched.trace.end(span);
       task.workqueueLine = null;
       work.runner = null;
       work.doneSeq = Math.max(work.doneSeq, instance);

@@ -16,6 +16,7 @@
 import { ContainerModule } from 'inversify';
 import { DefaultStrategy, type ChoicePoint, type SchedulingStrategy } from './strategy.js';
 import { Task, type TaskKind, type Waitable } from './task.js';
+import { Trace } from './trace.js';
 
 export type TimeMode = 'timed' | 'untimed';
 
@@ -27,6 +28,8 @@ export interface SchedulerOptions {
   maxSteps?: number;
   /** Record per-step footprints (for partial-order reduction). */
   recordSteps?: boolean;
+  /** Record the timeline (spans and marks). */
+  trace?: boolean;
 }
 
 export interface StepRecord {
@@ -98,6 +101,8 @@ export class Scheduler {
   readonly choices: number[] = [];
   readonly steps: StepRecord[] = [];
   readonly choiceRecords: ChoiceRecord[] = [];
+  /** The timeline of the run (off unless enabled). */
+  readonly trace: Trace = new Trace(this);
   readonly recording: boolean;
   strategy: SchedulingStrategy;
   readonly timeMode: TimeMode;
@@ -123,6 +128,7 @@ export class Scheduler {
     this.timeMode = opts.timeMode ?? 'timed';
     this.maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
     this.recording = opts.recordSteps ?? false;
+    this.trace.enabled = opts.trace ?? false;
   }
 
   /** Every task ever spawned, in pid order. */

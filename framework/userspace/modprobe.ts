@@ -53,6 +53,8 @@ export interface ModprobeOptions {
 export class Modprobe {
   /** What modprobe printed (stderr), in order. */
   readonly output: UserLine[] = [];
+  /** modules.dep, as depmod wrote it for this boot. */
+  private readonly modulesDep = new Map<string, ModuleDef[]>();
 
   constructor(
     @inject(Scheduler) private readonly sched: Scheduler,
@@ -135,25 +137,22 @@ export class Modprobe {
    * transitively, providers first.
    */
   depends(def: ModuleDef): ModuleDef[] {
-    const out: ModuleDef[] = [];
+    let deps = this.modulesDep.get(def.name);
+    if (deps !== undefined) return deps;
+    deps = [];
     const seen = new Set<string>([def.name]);
     const visit = (d: ModuleDef): void => {
       for (const sym of this.loader.references(d, false)) {
-        const provider = this.provider(sym);
+        const provider = this.loader.providerOf(sym);
         if (provider === undefined || seen.has(provider.name)) continue;
         seen.add(provider.name);
         visit(provider);
-        out.push(provider);
+        deps!.push(provider);
       }
     };
     visit(def);
-    return out;
-  }
-
-  private provider(symbol: string): ModuleDef | undefined {
-    return this.loader
-      .catalogue()
-      .find((d) => this.loader.tristate(d) === 'm' && this.loader.exportsOf(d).some((e) => e.symbol === symbol));
+    this.modulesDep.set(def.name, deps);
+    return deps;
   }
 
   private async remove(name: string, opts: ModprobeOptions): Promise<number> {

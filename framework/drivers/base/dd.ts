@@ -225,7 +225,10 @@ export class DeviceDriverBinding {
     if (dev.driver) return -EBUSY;
     dev.can_match = true;
     this.dev_dbg(dev, "bus: '%s': %s: matched device with driver %s\n", drv.bus!.name, '__driver_probe_device', drv.name);
-    return await this.really_probe(dev, drv);
+    const span = this.base.sched.trace.begin('probe', `${drv.name} ${dev_name(dev)}`);
+    const ret = await this.really_probe(dev, drv);
+    this.base.sched.trace.end(span, String(ret));
+    return ret;
   }
 
   private async call_driver_probe(dev: device, drv: device_driver): Promise<number> {

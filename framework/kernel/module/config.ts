@@ -10,9 +10,12 @@ import type { KconfigView, Tristate } from './types.js';
 @injectable()
 export class KernelConfig {
   private values: Readonly<Record<string, Tristate>> = {};
+  /** Bumped on every change, so that derived data can be cached. */
+  generation = 0;
 
   set(values: Readonly<Record<string, Tristate>>): void {
     this.values = values;
+    this.generation++;
   }
 
   /** CONFIG_FOO as y, m or n; symbols the configuration does not know are n. */

@@ -62,8 +62,8 @@ export class ModuleLoader {
   private catalog: ModuleDef[] = [];
   private readonly byUrl = new Map<string, string>();
   private readonly portApis = new Map<string, PortApi>();
-  /** MODALIAS lookups; the catalogue and configuration are fixed once a boot starts. */
-  private readonly aliasCache = new Map<string, ModuleDef[]>();
+  private readonly derived = new Map<string, unknown>();
+  private cacheGeneration = -1;
 
   constructor(
     @inject(Scheduler) private readonly sched: Scheduler,
@@ -89,7 +89,7 @@ export class ModuleLoader {
   /** Set the objects of this boot, in link order. */
   setCatalog(defs: readonly ModuleDef[]): void {
     this.catalog = defs.slice();
-    this.aliasCache.clear();
+    this.derived.clear();
     for (const d of defs) for (const u of d.units) this.byUrl.set(u.url, d.name);
   }
 
@@ -133,22 +133,40 @@ export class ModuleLoader {
 
   // ---- references, exports, link objects ----------------------------------------
 
+  /** Memoise what depends only on the catalogue and the configuration, which a boot does not change. */
+  private cached<T>(key: string, compute: () => T): T {
+    if (this.cacheGeneration !== this.config.generation) {
+      this.derived.clear();
+      this.cacheGeneration = this.config.generation;
+    }
+    let v = this.derived.get(key) as T | undefined;
+    if (v === undefined) {
+      v = compute();
+      this.derived.set(key, v);
+    }
+    return v;
+  }
+
   /** The C files the Makefile links into this module under the current configuration. */
   units(def: ModuleDef): PortUnit[] {
-    const view = this.config.view(this.tristate(def) === 'y');
-    return def.units.filter((u) => u.built === undefined || u.built(view));
+    return this.cached(`units:${def.name}`, () => {
+      const view = this.config.view(this.tristate(def) === 'y');
+      return def.units.filter((u) => u.built === undefined || u.built(view));
+    });
   }
 
   references(def: ModuleDef, builtIn: boolean): string[] {
-    const view = this.config.view(builtIn);
-    const own = new Set(this.exportsOf(def).map((e) => e.symbol));
-    const out: string[] = [];
-    for (const u of this.units(def)) for (const r of u.references?.(view) ?? []) if (!own.has(r) && !out.includes(r)) out.push(r);
-    return out;
+    return this.cached(`refs:${def.name}:${builtIn}`, () => {
+      const view = this.config.view(builtIn);
+      const own = new Set(this.exportsOf(def).map((e) => e.symbol));
+      const out: string[] = [];
+      for (const u of this.units(def)) for (const r of u.references?.(view) ?? []) if (!own.has(r) && !out.includes(r)) out.push(r);
+      return out;
+    });
   }
 
   exportsOf(def: ModuleDef): ExportDecl[] {
-    return this.units(def).flatMap((u) => u.exports ?? []);
+    return this.cached(`exports:${def.name}`, () => this.units(def).flatMap((u) => u.exports ?? []));
   }
 
   /**
@@ -193,6 +211,11 @@ export class ModuleLoader {
     return out;
   }
 
+  /** The module (configured m) exporting `symbol`, if any. */
+  providerOf(symbol: string): ModuleDef | undefined {
+    return this.cached(`provider:${symbol}`, () => this.catalog.find((d) => this.tristate(d) === 'm' && this.exportsOf(d).some((e) => e.symbol === symbol)) ?? null) ?? undefined;
+  }
+
   /** MODULE_SOFTDEP pre/post lists of a module under this configuration. */
   softdeps(def: ModuleDef): { pre: string[]; post: string[] } {
     const view = this.config.view(false);
@@ -212,17 +235,12 @@ export class ModuleLoader {
   }
 
   aliases(def: ModuleDef): string[] {
-    return this.units(def).flatMap((u) => u.aliases ?? []);
+    return this.cached(`aliases:${def.name}`, () => this.units(def).flatMap((u) => u.aliases ?? []));
   }
 
   /** Modules (configured m) whose MODULE_ALIAS matches `alias`, in catalogue order. */
   resolveAlias(alias: string): ModuleDef[] {
-    let r = this.aliasCache.get(alias);
-    if (r === undefined) {
-      r = this.catalog.filter((d) => this.tristate(d) !== 'n' && this.aliases(d).some((p) => globMatch(p, alias)));
-      this.aliasCache.set(alias, r);
-    }
-    return r;
+    return this.cached(`alias:${alias}`, () => this.catalog.filter((d) => this.tristate(d) !== 'n' && this.aliases(d).some((p) => globMatch(p, alias))));
   }
 
   // ---- the API a port sees -------------------------------------------------------
@@ -314,7 +332,10 @@ export class ModuleLoader {
       return -ENOEXEC;
     }
     mod.state = 'COMING';
-    return await this.do_init_module(mod);
+    const span = this.sched.trace.begin('module', name);
+    const ret = await this.do_init_module(mod);
+    this.sched.trace.end(span, String(ret));
+    return ret;
   }
 
   private async simplify_symbols(mod: module): Promise<number> {
@@ -394,7 +415,9 @@ export class ModuleLoader {
     if (hasInit && exits.length === 0) return -EBUSY;
     mod.state = 'GOING';
     if (this.sched.recording) this.sched.touch(`module:${name}`);
+    const span = this.sched.trace.begin('exit', name);
     for (const exit of exits.reverse()) await exit!();
+    this.sched.trace.end(span);
     this.free_module(mod);
     return 0;
   }

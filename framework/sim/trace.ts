@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * A boot's timeline, for the timeline page and learners: spans (an
+ * initcall, a probe, a work item, a module load) and instants (a uevent, a
+ * WARN) per task, in virtual time. Recording costs nothing unless enabled.
+ * The scheduler owns one (`sched.trace`), as it owns the clock.
+ */
+
+export type SpanKind = 'initcall' | 'probe' | 'work' | 'module' | 'exit';
+export type MarkKind = 'uevent' | 'warn' | 'dmesg';
+
+export interface Span {
+  readonly kind: SpanKind;
+  readonly name: string;
+  readonly pid: number;
+  readonly start: number;
+  end: number;
+  /** Optional detail, e.g. the probe's return value. */
+  detail: string;
+}
+
+export interface Mark {
+  readonly kind: MarkKind;
+  readonly name: string;
+  readonly pid: number;
+  readonly time: number;
+  readonly text: string;
+}
+
+/** What the trace needs of the scheduler: the running task and the clock. */
+export interface Clock {
+  readonly now: number;
+  readonly current: { readonly pid: number } | null;
+}
+
+export class Trace {
+  enabled = false;
+  readonly spans: Span[] = [];
+  readonly marks: Mark[] = [];
+
+  constructor(private readonly sched: Clock) {}
+
+  /** Open a span on the current task; returns it (or null when not recording) for end(). */
+  begin(kind: SpanKind, name: string): Span | null {
+    if (!this.enabled) return null;
+    const s: Span = { kind, name, pid: this.sched.current?.pid ?? 0, start: this.sched.now, end: -1, detail: '' };
+    this.spans.push(s);
+    return s;
+  }
+
+  end(span: Span | null, detail = ''): void {
+    if (span === null) return;
+    span.end = this.sched.now;
+    span.detail = detail;
+  }
+
+  mark(kind: MarkKind, name: string, text = ''): void {
+    if (!this.enabled) return;
+    this.marks.push({ kind, name, pid: this.sched.current?.pid ?? 0, time: this.sched.now, text });
+  }
+}
