@@ -16,6 +16,9 @@ import { CxlMockOps, cxlMockOpsModule } from '../mocks/cxl/mock_ops.js';
 import { Firmware, firmwareModule } from '../mocks/platform/firmware.js';
 import { dax_region } from '../drivers/dax/dax-private.h.js';
 import { buildCatalog } from '../trees/catalog.js';
+import { install_hmem_test_wraps } from '../mocks/cxl/hmem_test.js';
+import type { FaultRule } from '../framework/kernel/fail_function.js';
+import type { ModuleDef } from '../framework/kernel/module/types.js';
 import type { Tree } from '../trees/tree.js';
 import { encodeSchedule, type ScheduleSpec } from './schedule.js';
 import type { Scenario, Tristate } from './scenario.js';
@@ -62,6 +65,10 @@ export interface RunOptions {
   readonly maxSteps?: number;
   /** Record the timeline (sched.trace). */
   readonly trace?: boolean;
+  /** Fault injection rules active from the start (fail_function style). */
+  readonly faults?: readonly FaultRule[];
+  /** More objects after the tree's, in link order (a test's own drivers). */
+  readonly extraModules?: readonly ModuleDef[];
 }
 
 /** Everything a run leaves behind: the JSON result, the machine for further views, and how it ended. */
@@ -114,7 +121,9 @@ export function machineFor(scenario: Scenario, config: Readonly<Record<string, T
   const fw = m.get(Firmware);
   fw.tables = { softReserved: scenario.softReserved, cfmws: scenario.cfmws, regions: scenario.regions, hmemTest: scenario.hmemTest };
   for (const [k, v] of Object.entries(scenario.timing)) m.timing.set(k, v);
-  m.loader.setCatalog(buildCatalog(scenario.tree, ops));
+  m.loader.setCatalog([...buildCatalog(scenario.tree, ops), ...(opts.extraModules ?? [])]);
+  if (scenario.hmemTest) install_hmem_test_wraps(m.loader, fw);
+  for (const f of opts.faults ?? []) m.kernel.faults.add(f);
   return m;
 }
 

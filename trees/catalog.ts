@@ -7,6 +7,7 @@
  */
 import type { ModuleDef } from '../framework/kernel/module/types.js';
 import { cxl_acpi_unit } from '../mocks/cxl/acpi.js';
+import { hmem_test_unit } from '../mocks/cxl/hmem_test.js';
 import { core_port_c } from '../mocks/cxl/core.js';
 import { cxl_mem_unit } from '../mocks/cxl/mem.js';
 import type { CxlMockOps } from '../mocks/cxl/mock_ops.js';
@@ -44,5 +45,8 @@ export function buildCatalog(tree: Tree, ops: CxlMockOps): ModuleDef[] {
     { name: 'cxl_pci', config: 'CXL_PCI', object: 'drivers/cxl/cxl_pci.ko', units: [cxl_pci_unit(ops)] },
   ];
   const daxDir = tree.daxMakefile === 'hmem-first' ? [...hmem, ...dax] : [...dax, ...hmem];
-  return [...platform, ...daxDir, ...cxl];
+  const test: ModuleDef[] = ops.firmware.tables.hmemTest
+    ? [{ name: 'cxl_test', config: 'always', object: 'tools/testing/cxl/test/hmem_test.o', units: [hmem_test_unit()] }]
+    : [];
+  return [...platform, ...daxDir, ...cxl, ...test];
 }

@@ -63,6 +63,8 @@ export class ModuleLoader {
   private readonly byUrl = new Map<string, string>();
   private readonly portApis = new Map<string, PortApi>();
   private readonly derived = new Map<string, unknown>();
+  /** --wrap=<sym> per module (tools/testing/cxl style mocking). */
+  private readonly wraps = new Map<string, Map<string, (real: any) => unknown>>();
   private cacheGeneration = -1;
 
   constructor(
@@ -264,16 +266,42 @@ export class ModuleLoader {
    * or share internally (the C files of one .ko link against each other).
    */
   private instantiate(def: ModuleDef, builtIn: boolean): UnitInstance[] {
-    const api = this.portApi(def.name, builtIn);
+    const wraps = this.wraps.get(def.name);
+    const api = this.wrapApi(this.portApi(def.name, builtIn), wraps);
     const refs = this.references(def, builtIn);
     const shared: Record<string, unknown> = {};
     return this.units(def).map((u: PortUnit) => {
       const sym = this.symbols.importTable(refs);
+      if (wraps !== undefined) {
+        for (const [name, wrap] of wraps) {
+          if (!refs.includes(name)) continue;
+          const real = (sym as Record<string, unknown>)[name];
+          Object.defineProperty(sym, name, { value: wrap(real), enumerable: true });
+        }
+      }
       for (const [name, value] of Object.entries(shared)) Object.defineProperty(sym, name, { value, enumerable: true });
       const inst = u.create(api, sym);
       Object.assign(shared, inst.exports ?? {}, inst.internals ?? {});
       return inst;
     });
+  }
+
+  /**
+   * Link a module against a wrapper of a symbol or kernel function instead
+   * of the real one, as tools/testing/cxl links with --wrap=<sym>: the
+   * wrapper gets the real function and returns the replacement.
+   */
+  wrap(module: string, symbol: string, wrapper: (real: any) => unknown): void {
+    let m = this.wraps.get(module);
+    if (m === undefined) this.wraps.set(module, (m = new Map()));
+    m.set(symbol, wrapper);
+  }
+
+  private wrapApi(api: PortApi, wraps: Map<string, (real: any) => unknown> | undefined): PortApi {
+    if (wraps === undefined) return api;
+    const out = Object.create(api) as Record<string, unknown>;
+    for (const [name, wrap] of wraps) if (name in api) out[name] = wrap((api as unknown as Record<string, unknown>)[name]);
+    return out as unknown as PortApi;
   }
 
   // ---- vmlinux ----------------------------------------------------------------------

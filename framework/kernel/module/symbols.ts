@@ -54,6 +54,7 @@ export class SymbolTable {
     for (const name of names) {
       Object.defineProperty(table, name, {
         enumerable: true,
+        configurable: true,
         get: () => {
           const v = this.resolve(name);
           return v instanceof ExportedVariable ? v.get() : v;
