@@ -1,35 +1,79 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * kshim's benchmarks: figures the issues name as targets, measured in
+ * kshim's benchmarks: the figures the issues name as targets, measured in
  * process on one core. Never run by `npm test`.
  */
-import { matrixSweep } from './kconfig-matrix.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Explorer } from '../harness/explore/explorer.js';
+import { configMatrix } from '../harness/matrix.js';
+import { parseScenario } from '../harness/scenario.js';
+import { findTree } from '../trees/index.js';
 import { bootTiming, mainlineBuiltinScenario } from './boot.js';
 import { schedulerStepsPerSecond } from './scheduler-steps.js';
 
 export interface BenchReport {
+  /** Scheduler steps per second (tasks passing preemption points and sleeping). */
   readonly schedulerStepsPerSecond: number;
+  /** Mainline, all built in: median ms of one boot to idle with the result collected. */
   readonly bootMedianMs: number;
+  /** The same, boots per second over consecutive runs. */
   readonly bootsPerSecond: number;
+  /** Exhaustive exploration of the all-modular mainline scenario. */
+  readonly exploreSchedules: number;
+  readonly exploreComplete: boolean;
+  readonly exploreMs: number;
+  readonly exploreSchedulesPerSecond: number;
+  /** Knuth's estimate of the schedules without partial-order reduction, and the reduction factor. */
+  readonly naiveSchedulesEstimate: number;
+  readonly porReductionFactor: number;
+  /** Kconfig matrix of the mainline tree (every valid configuration, link check each). */
   readonly matrixMs: number;
   readonly matrixConfigs: number;
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function ms(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 export async function runBench(log: (line: string) => void = () => {}): Promise<BenchReport> {
   await schedulerStepsPerSecond(100_000);
   const steps = await schedulerStepsPerSecond();
-  log(`scheduler: ${Math.round(steps.stepsPerSecond).toLocaleString('en-US')} steps/s (${steps.steps} steps)`);
+  log(`scheduler: ${Math.round(steps.stepsPerSecond).toLocaleString('en-US')} steps/s`);
+
   const boot = await bootTiming(mainlineBuiltinScenario());
-  log(`boot (mainline, all built in, to idle): median ${boot.medianMs.toFixed(3)} ms, ${Math.round(boot.bootsPerSecond)} boots/s`);
-  matrixSweep();
-  const m = matrixSweep();
-  const matrixMs = m.loadMs + m.sweepMs;
-  log(`Kconfig matrix (3 texts x DEV_DAX y/m, link check each): ${matrixMs.toFixed(1)} ms for ${m.rows.reduce((n, r) => n + r.valid, 0)} valid configs`);
+  log(`boot (mainline, all built in, to idle, result collected): median ${boot.medianMs.toFixed(3)} ms, ${Math.round(boot.bootsPerSecond)} boots/s`);
+
+  const file = `${ROOT}scenarios/mainline-modular.json`;
+  const modular = parseScenario(readFileSync(file, 'utf8'), file);
+  const t0 = process.hrtime.bigint();
+  const explorer = new Explorer(modular, { strategy: 'exhaustive', runs: 100_000 });
+  const report = await explorer.explore();
+  const exploreMs = ms(t0);
+  const naive = await explorer.naiveEstimate(30);
+  log(`explore (mainline, all modular, exhaustive): ${report.schedulesExplored} schedules, ${report.complete ? 'complete' : 'not complete'}, ${(exploreMs / 1000).toFixed(2)} s, ${Math.round(report.schedulesExplored / (exploreMs / 1000))} schedules/s, ${report.outcomes.length} outcome classes`);
+  log(`  without partial-order reduction: about ${naive.toExponential(2)} schedules (Knuth estimate), reduction factor ${(naive / report.schedulesExplored).toExponential(2)}`);
+
+  const tree = findTree('mainline')!;
+  await configMatrix(tree);
+  const t1 = process.hrtime.bigint();
+  const matrix = await configMatrix(tree);
+  const matrixMs = ms(t1);
+  log(`Kconfig matrix (mainline, ${matrix.valid} valid configurations, link check each): ${matrixMs.toFixed(1)} ms`);
+
   return {
     schedulerStepsPerSecond: Math.round(steps.stepsPerSecond),
     bootMedianMs: Number(boot.medianMs.toFixed(3)),
     bootsPerSecond: Math.round(boot.bootsPerSecond),
+    exploreSchedules: report.schedulesExplored,
+    exploreComplete: report.complete,
+    exploreMs: Math.round(exploreMs),
+    exploreSchedulesPerSecond: Math.round(report.schedulesExplored / (exploreMs / 1000)),
+    naiveSchedulesEstimate: Number(naive.toPrecision(3)),
+    porReductionFactor: Number((naive / report.schedulesExplored).toPrecision(3)),
     matrixMs: Number(matrixMs.toFixed(1)),
-    matrixConfigs: m.rows.reduce((n, r) => n + r.valid, 0),
+    matrixConfigs: matrix.valid,
   };
 }

@@ -11,6 +11,7 @@ import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
 import { runScenario, strategyFor } from '../harness/run.js';
 import { decodeSchedule } from '../harness/schedule.js';
 import { exploreCommand, type ExploreArgs } from './explore.js';
+import { matrixCommand } from './matrix.js';
 import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import { TREES } from '../trees/index.js';
 import { demo } from './demo.js';
@@ -89,6 +90,23 @@ program
       const spec = decodeSchedule(opts.schedule);
       const { result } = await runScenario(scenario, { strategy: strategyFor(spec), timeMode: spec.timeMode });
       process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : formatRun(result) + '\n');
+    } catch (e) {
+      failOnInputError(e);
+    }
+  });
+
+program
+  .command('matrix')
+  .description('every valid assignment of the user-visible CXL/DAX symbols for a tree, with its build result')
+  .requiredOption('--tree <name>', 'the tree state')
+  .option('--json', 'print one JSON object')
+  .option('--explore', 'also explore a scenario under each configuration that links')
+  .option('--scenario <file>', 'the scenario to explore (default scenarios/cxl-owns.json)')
+  .option('--runs <n>', 'exploration budget per configuration', '200')
+  .option('--set <SYM=v>', 'hold a symbol fixed (repeatable), e.g. DEV_DAX=m', collect, [])
+  .action(async (opts: { tree: string; json?: boolean; explore?: boolean; scenario?: string; runs: string; set: string[] }) => {
+    try {
+      await matrixCommand(opts);
     } catch (e) {
       failOnInputError(e);
     }

@@ -33,7 +33,8 @@ export class KernelConfig {
   }
 }
 
-export function kconfigView(value: (symbol: string) => Tristate, builtIn: boolean): KconfigView {
+export function kconfigView(raw: (symbol: string) => Tristate, builtIn: boolean): KconfigView {
+  const value = (s: string): Tristate => raw(strip(s));
   return {
     builtIn,
     value,

@@ -21,7 +21,8 @@ import { KERN_ERR, KERN_WARNING, Printk } from '../printk.js';
 import { Workqueue } from '../workqueue.js';
 import { KernelConfig } from './config.js';
 import { SymbolTable, globMatch, moduleMatches } from './symbols.js';
-import type { LinkExport, LinkObject } from '../../kconfig/link.js';
+import type { LinkObject } from '../../kconfig/link.js';
+import { computeLinkObjects } from './link_objects.js';
 import type { ExportDecl, Initcall, InitcallLevel, ModuleDef, PortApi, PortUnit, UnitInstance } from './types.js';
 
 export type module_state = 'UNFORMED' | 'COMING' | 'LIVE' | 'GOING';
@@ -171,46 +172,9 @@ export class ModuleLoader {
     return this.cached(`exports:${def.name}`, () => this.units(def).flatMap((u) => u.exports ?? []));
   }
 
-  /**
-   * What the linker and modpost see under the current configuration: each
-   * built-in C file as an object of vmlinux, each module as one .ko.
-   */
+  /** What the linker and modpost see under the current configuration (see ./link_objects.ts). */
   linkObjects(): LinkObject[] {
-    const out: LinkObject[] = [];
-    const toLink = (e: ExportDecl): LinkExport => ({
-      symbol: e.symbol,
-      license: e.gpl || e.forModules !== undefined ? 'gpl' : 'any',
-      ...(e.namespace !== undefined ? { namespace: e.namespace } : {}),
-      ...(e.forModules !== undefined ? { forModules: e.forModules.split(',').map((m) => m.trim()) } : {}),
-    });
-    for (const d of this.catalog) {
-      const t = this.tristate(d);
-      if (t === 'n') continue;
-      if (t === 'm') {
-        out.push({
-          name: d.name,
-          file: d.object,
-          builtIn: false,
-          exports: this.exportsOf(d).map(toLink),
-          references: this.references(d, false),
-          imports: this.units(d).flatMap((u) => u.importNs ?? []),
-        });
-        continue;
-      }
-      const view = this.config.view(true);
-      const own = new Set(this.exportsOf(d).map((e) => e.symbol));
-      for (const u of this.units(d)) {
-        out.push({
-          name: d.name,
-          file: u.file.replace(/\.c$/, '.o'),
-          builtIn: true,
-          exports: (u.exports ?? []).map(toLink),
-          references: (u.references?.(view) ?? []).filter((r) => !own.has(r)),
-          imports: u.importNs ?? [],
-        });
-      }
-    }
-    return out;
+    return computeLinkObjects(this.catalog, (s) => this.config.value(s));
   }
 
   /** The module (configured m) exporting `symbol`, if any. */
