@@ -102,6 +102,7 @@ export function findRaces(steps: readonly StepRecord[], choices: readonly Choice
     if (rec.candidates.includes(pid)) pick = pid;
     else {
       for (const q of rec.candidates) {
+        if (q === steps[i]!.pid) continue;
         const n = nextStep(q, k);
         if (n >= 0 && n < j && jClock[q]! >= local[n]!) {
           pick = q;

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-only
+import { expect } from 'chai';
+import { Explorer } from '../../harness/explore/explorer.js';
+import { outcomeOf } from '../../harness/explore/signature.js';
+import { runScenario, strategyFor } from '../../harness/run.js';
+import { decodeSchedule } from '../../harness/schedule.js';
+import { validateScenario, type Scenario } from '../../harness/scenario.js';
+
+const RANGE = { start: '0x850000000', end: '0x284fffffff' };
+const MODULAR = { CXL_BUS: 'm', CXL_ACPI: 'm', CXL_PCI: 'm', CXL_MEM: 'm', CXL_REGION: 'y', DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_CXL: 'm', DEV_DAX_KMEM: 'm' };
+const BUILTIN = { CXL_BUS: 'y', CXL_ACPI: 'y', CXL_PCI: 'y', CXL_MEM: 'y', CXL_REGION: 'y', DAX: 'y', DEV_DAX: 'y', DEV_DAX_HMEM: 'y', DEV_DAX_CXL: 'y', DEV_DAX_KMEM: 'y' };
+
+function scenario(tree: string, config: Record<string, string>, assembly: 'commit' | 'fail', extra: Record<string, unknown> = {}): Scenario {
+  return validateScenario(
+    {
+      tree,
+      config,
+      firmware: { softReserved: [{ ...RANGE, nid: 1 }], cfmws: [RANGE] },
+      cxl: { regions: [{ ...RANGE, assembly }] },
+      ...extra,
+    },
+    `explore on ${tree}`,
+  );
+}
+
+async function replay(s: Scenario, id: string) {
+  const spec = decodeSchedule(id);
+  return await runScenario(s, { strategy: strategyFor(spec), timeMode: spec.timeMode });
+}
+
+describe('explorer: what it finds', () => {
+  it('finds v7\'s WARN at __flush_work in a plain scenario (no Soft Reserved range) without hand-picked timing, with a shrunk schedule that replays it', async () => {
+    const s = validateScenario(
+      { tree: 'v7', config: MODULAR, firmware: { cfmws: [RANGE] }, cxl: { regions: [{ ...RANGE, assembly: 'commit' }] } },
+      'plain v7',
+    );
+    const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
+    expect(report.complete).to.equal(true);
+    const warned = report.outcomes.filter((o) => o.warnings.includes('__flush_work'));
+    expect(warned).to.have.length.greaterThan(0);
+    const r = await replay(s, warned[0]!.shrunk);
+    expect(r.result.warnings.map((w) => w.message)).to.include.members([`WARNING: CPU: 0 PID: ${r.result.warnings[0]!.message.match(/PID: (\d+)/)![1]} at kernel/workqueue.c:4289 __flush_work`]);
+    expect(outcomeOf(r).signature).to.equal(warned[0]!.signature);
+  });
+
+  it('mainline, everything built in: the hmem work can pass wait_for_device_probe() before cxl_pci has registered its driver, so HMEM owns the range in the default order and CXL only when PID 1 gets ahead', async () => {
+    const s = scenario('mainline', BUILTIN, 'commit');
+    const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
+    expect(report.complete).to.equal(true);
+    expect(report.outcomes.map((o) => o.owners.join(','))).to.have.members(['dax_cxl', 'dax_hmem']);
+    const hmem = report.outcomes.find((o) => o.owners[0] === 'dax_hmem')!;
+    expect(hmem.shrunk).to.equal('t.');
+    const r = await replay(s, hmem.shrunk);
+    const walk = r.result.dmesg.findIndex((l) => l.includes('CXL did not claim resource, registering'));
+    const pciDriver = r.result.dmesg.findIndex((l) => l.includes("bus: 'pci': add driver cxl_pci"));
+    expect(walk).to.be.greaterThan(-1);
+    expect(pciDriver).to.be.greaterThan(walk);
+  });
+
+  it('mainline, everything modular: the complete list of outcome classes, including HMEM owning a committed region when request_module("cxl_acpi") returns while udev is still initialising cxl_acpi', async () => {
+    const s = scenario('mainline', MODULAR, 'commit');
+    const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
+    expect(report.complete).to.equal(true);
+    expect(report.outcomes.map((o) => o.signature).sort()).to.deep.equal([
+      'owners=dax_cxl build=ok warnings=none leaks=0 end=idle',
+      'owners=dax_hmem build=ok warnings=none leaks=0 end=idle',
+    ]);
+    const hmem = report.outcomes.find((o) => o.owners[0] === 'dax_hmem')!;
+    const r = await replay(s, hmem.shrunk);
+    const registered = r.result.dmesg.findIndex((l) => /Registering platform device 'hmem\.\d+'/.test(l));
+    const window = r.result.dmesg.findIndex((l) => l.includes('cxl_acpi ACPI0017:00: add: root0'));
+    expect(registered, 'hmem registers the range before cxl_acpi published the window').to.be.lessThan(window);
+    expect(r.result.daxRegions.map((d) => d.owner)).to.deep.equal(['dax_hmem']);
+  });
+
+  it('with cxl_acpi in the initramfs the race is gone: one outcome, CXL owns', async () => {
+    const s = scenario('mainline', MODULAR, 'commit', { initramfs: ['cxl_core', 'cxl_port', 'cxl_acpi'] });
+    const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
+    expect(report.complete).to.equal(true);
+    expect(report.outcomes.map((o) => o.owners.join(','))).to.deep.equal(['dax_cxl']);
+  });
+
+  it('v8/7 against v8/8: with a failed assembly, "nobody owns the range" is an outcome before 8/9 and disappears after it', async () => {
+    const before = await new Explorer(scenario('v8/7', MODULAR, 'fail'), { strategy: 'exhaustive', shrink: false }).explore();
+    const after = await new Explorer(scenario('v8/8', MODULAR, 'fail'), { strategy: 'exhaustive', shrink: false }).explore();
+    expect(before.complete && after.complete).to.equal(true);
+    const owners = (o: { owners: ReadonlyArray<string | null> }): string => o.owners.map((x) => x ?? 'none').join(',');
+    expect(before.outcomes.map(owners)).to.include('none');
+    expect(after.outcomes.map(owners)).to.deep.equal(['dax_hmem']);
+  });
+
+  it('random and PCT exploration are reproducible from their seed', async () => {
+    const s = scenario('mainline', MODULAR, 'commit');
+    for (const strategy of ['random', 'pct'] as const) {
+      const a = await new Explorer(s, { strategy, runs: 12, seed: 5, shrink: false }).explore();
+      const b = await new Explorer(s, { strategy, runs: 12, seed: 5, shrink: false }).explore();
+      expect(a).to.deep.equal(b);
+      expect(a.schedulesExplored).to.equal(12);
+    }
+  });
+});
