@@ -20,6 +20,6 @@ export function outcomeOf(run: Run): Outcome {
   const warnings = [...new Set(r.warnings.map((w) => w.function))].sort();
   const status = run.outcomes.find((o) => o.status !== 'idle')?.status ?? 'idle';
   const build = r.build.ok ? 'ok' : 'link-error';
-  const signature = `owners=${owners.map((o) => o ?? 'none').join(',')} build=${build} warnings=${warnings.join(',') || 'none'} leaks=${r.leaks.length} end=${status}`;
+  const signature = `owners=${owners.length ? owners.map((o) => o ?? 'none').join(',') : '-'} build=${build} warnings=${warnings.join(',') || 'none'} leaks=${r.leaks.length} end=${status}`;
   return { signature, owners, warnings, leaks: r.leaks.length, status };
 }
