@@ -20,7 +20,8 @@ export type ModuleOfFile = (fileUrl: string) => string | null;
 const FRAME = /^\s*at (?:async )?(?:new )?(\S+?)(?: \[as ([^\]]+)\])? \((.*?):\d+:\d+\)$/;
 const KERNEL_NAME = /^[a-z_][a-z0-9_]*$/;
 /** Simulation plumbing that never appears in a kernel trace. */
-const HIDDEN_DIRS = ['/framework/sim/', '/node_modules/', 'node:'];
+/** Simulation plumbing and userspace (modprobe, udev) never appear in a kernel trace. */
+const HIDDEN_DIRS = ['/framework/sim/', '/framework/userspace/', '/harness/', '/cli/', '/node_modules/', 'node:'];
 /** Helpers tsc emits into every file that uses `using` (guard(device)): __disposeResources's next(). */
 const HIDDEN_FUNCS = new Set(['next']);
 

@@ -36,21 +36,6 @@ function decisions(r: Run): string[] {
   return lines(r, 'hmem_platform hmem_platform.0: ').filter((l) => /: (await CXL initial probe|deferring range to CXL|CXL claims resource|CXL did not claim resource)/.test(l));
 }
 
-/**
- * Run with source maps off: stack frames then name the compiled files the
- * loader maps to modules, so call traces carry "[dax_hmem]" tags as they
- * do in the CLI (suites/setup.ts turns source maps on for every suite).
- */
-async function withoutSourceMaps<T>(fn: () => Promise<T>): Promise<T> {
-  const was = process.sourceMapsEnabled;
-  process.setSourceMapsEnabled(false);
-  try {
-    return await fn();
-  } finally {
-    process.setSourceMapsEnabled(was);
-  }
-}
-
 function flushWarnings(r: Run) {
   return r.machine!.kernel.panic.warnings.filter((w) => w.function === '__flush_work');
 }
@@ -142,7 +127,7 @@ describe('ports: hmem.c with v7 6/7 (the precursor)', () => {
   });
 
   it('F1: with no Soft Reserved range, loading dax_cxl after dax_hmem WARNs in __flush_work from dax_hmem_flush_work', async () => {
-    const r = await withoutSourceMaps(() => run(noSoftReserved('v7/6', ['boot', 'modprobe dax_hmem', 'modprobe dax_cxl'])));
+    const r = await run(noSoftReserved('v7/6', ['boot', 'modprobe dax_hmem', 'modprobe dax_cxl']));
     const ws = flushWarnings(r);
     expect(ws).to.have.length(1);
     const w = ws[0]!;
@@ -155,7 +140,7 @@ describe('ports: hmem.c with v7 6/7 (the precursor)', () => {
   });
 
   it('F1 on exit: unloading dax_hmem when no probe ran flushes the zero-filled item and WARNs from dax_hmem_exit', async () => {
-    const r = await withoutSourceMaps(() => run(noSoftReserved('v7/6', ['boot', 'modprobe dax_hmem', 'modprobe -r dax_hmem'])));
+    const r = await run(noSoftReserved('v7/6', ['boot', 'modprobe dax_hmem', 'modprobe -r dax_hmem']));
     const ws = flushWarnings(r);
     expect(ws).to.have.length(1);
     expect(ws[0]!.callTrace.slice(0, 2)).to.deep.equal(['flush_work', 'dax_hmem_exit [dax_hmem]']);

@@ -93,7 +93,7 @@ export class ModuleLoader {
   setCatalog(defs: readonly ModuleDef[]): void {
     this.catalog = defs.slice();
     this.derived.clear();
-    for (const d of defs) for (const u of d.units) this.byUrl.set(u.url, d.name);
+    for (const d of defs) for (const u of d.units) this.byUrl.set(sourceKey(u.url), d.name);
   }
 
   catalogue(): readonly ModuleDef[] {
@@ -129,7 +129,7 @@ export class ModuleLoader {
   }
 
   private moduleOfUrl(url: string): string | null {
-    const name = this.byUrl.get(url);
+    const name = this.byUrl.get(sourceKey(url));
     if (name === undefined) return null;
     return this.isModular(name) ? name : null;
   }
@@ -472,6 +472,15 @@ export class ModuleLoader {
   lsmod(): string[] {
     return this.modules.map((m) => `${m.name.padEnd(20)} ${m.holders.size} ${[...m.holders].map((h) => h.name).join(',')}`.trimEnd());
   }
+}
+
+/**
+ * The same key for a port's compiled file and its TypeScript source, so that
+ * stack frames map to modules with or without source maps:
+ * ".../dist/drivers/dax/hmem/hmem.c/v8-8.js" and ".../drivers/dax/hmem/hmem.c/v8-8.ts".
+ */
+function sourceKey(url: string): string {
+  return url.replace(/^file:\/\//, '').replace('/dist/', '/').replace(/\.(js|ts)$/, '');
 }
 
 export const moduleLoaderModule = new ContainerModule(({ bind }) => {
