@@ -185,6 +185,9 @@ function collect(scenario: Scenario, m: Machine, cfg: ResolvedConfig, timeMode: 
     return { start: hex(sr.start), end: hex(sr.end), owner: covering.length > 0 ? covering[0]!.owner : null };
   });
   const leaks = [...k.leaks(), ...m.loader.leaks].map((l) => l.what);
+  // /proc/iomem and dmesg are rendered when first read (the explorer never reads them).
+  const iomem = k.resources.proc_iomem();
+  let dmesg: string[] | null = null;
   return {
     tree: scenario.tree.name,
     config: cfg,
@@ -197,10 +200,12 @@ function collect(scenario: Scenario, m: Machine, cfg: ResolvedConfig, timeMode: 
       owner: r.owner,
       path: k.base.core.sysfsPath(r.parent),
     })),
-    iomem: k.resources.proc_iomem(),
+    iomem,
     warnings: k.panic.warnings.map((w) => ({ function: w.function, message: w.message, time: w.time })),
     leaks,
-    dmesg: k.dmesg(),
+    get dmesg(): string[] {
+      return (dmesg ??= k.dmesg());
+    },
     schedule: encodeSchedule(timeMode, k.sched.choices),
   };
 }

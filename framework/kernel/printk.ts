@@ -19,13 +19,44 @@ export const KERN_DEBUG = 7;
 
 export const LEVEL_NAMES = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug'] as const;
 
-export interface LogRecord {
-  /** Virtual time in µs. */
-  readonly time: number;
-  readonly level: number;
-  readonly text: string;
-  /** Pid of the task that printed it (0 outside any task). */
-  readonly pid: number;
+/**
+ * One line of the log. A line printed with a format is formatted when it is
+ * first read: most lines of most runs (the explorer's) are never read, and
+ * vsprintf is the costliest part of printing. The arguments are copied at
+ * print time, so later changes to a printed resource do not show.
+ */
+export class LogRecord {
+  private formatted: string | null;
+  constructor(
+    /** Virtual time in µs. */
+    readonly time: number,
+    readonly level: number,
+    /** Pid of the task that printed it (0 outside any task). */
+    readonly pid: number,
+    text: string | null,
+    private readonly prefix = '',
+    private readonly fmt = '',
+    private readonly args: readonly unknown[] = [],
+  ) {
+    this.formatted = text;
+  }
+
+  get text(): string {
+    if (this.formatted === null) {
+      const t = this.prefix + vsprintf(this.fmt, this.args);
+      this.formatted = t.endsWith('\n') ? t.slice(0, -1) : t;
+    }
+    return this.formatted;
+  }
+}
+
+/** Copy what a format may print of an argument: a resource's range and flags, as they are now. */
+function snapshot(a: unknown): unknown {
+  if (a !== null && typeof a === 'object' && 'start' in a && 'end' in a && 'flags' in a) {
+    const r = a as { start: number; end: number; flags: number };
+    return { start: r.start, end: r.end, flags: r.flags };
+  }
+  return a;
 }
 
 /** "[    7.379000]": seconds right-aligned in 5 columns, microseconds in 6. */
@@ -62,15 +93,26 @@ export class Printk {
   emit(level: number, text: string): void {
     const body = text.endsWith('\n') ? text.slice(0, -1) : text;
     const pid = this.sched.current ? this.sched.current.pid : 0;
-    for (const line of body.split('\n')) {
-      const r: LogRecord = { time: this.sched.now, level, text: line, pid };
-      this.records.push(r);
-      if (this.listener !== null) this.listener(r);
+    for (const line of body.split('\n')) this.push(new LogRecord(this.sched.now, level, pid, line));
+  }
+
+  /** Append `prefix` + the formatted message; formatting waits until the line is read. */
+  emitf(level: number, prefix: string, fmt: string, args: readonly unknown[]): void {
+    if (args.length === 0) {
+      this.emit(level, prefix + fmt);
+      return;
     }
+    const pid = this.sched.current ? this.sched.current.pid : 0;
+    this.push(new LogRecord(this.sched.now, level, pid, null, prefix, fmt, args.map(snapshot)));
+  }
+
+  private push(r: LogRecord): void {
+    this.records.push(r);
+    if (this.listener !== null) this.listener(r);
   }
 
   printk(level: number, fmt: string, ...args: unknown[]): void {
-    this.emit(level, args.length === 0 ? fmt : vsprintf(fmt, args));
+    this.emitf(level, '', fmt, args);
   }
 
   /** The log as dmesg prints it (all levels, debug included). */

@@ -195,8 +195,7 @@ export class DeviceCore {
   }
 
   dev_printk(level: number, dev: device, fmt: string, args: readonly unknown[]): void {
-    const msg = args.length ? vsprintf(fmt, args) : fmt;
-    this.base.log.emit(level, `${this.dev_driver_string(dev)} ${dev_name(dev)}: ${msg}`);
+    this.base.log.emitf(level, `${this.dev_driver_string(dev)} ${dev_name(dev)}: `, fmt, args);
   }
 
   /** Levels for the dev_* helpers. */
