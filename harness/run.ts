@@ -87,8 +87,37 @@ export interface ResolvedConfig {
 
 const kconfigCache = new Map<string, ReturnType<typeof loadKconfig>>();
 
+/** A small cache for what a scenario determines alone (its configuration, its link check). */
+class Memo<V> {
+  private readonly map = new Map<string, V>();
+  get(key: string, compute: () => V): V {
+    let v = this.map.get(key);
+    if (v === undefined) {
+      if (this.map.size >= 256) this.map.clear();
+      v = compute();
+      this.map.set(key, v);
+    }
+    return v;
+  }
+}
+
+const configMemo = new Memo<ResolvedConfig>();
+const treeIds = new WeakMap<Tree, number>();
+let nextTreeId = 1;
+/** Trees are keyed by identity: a tree a user derives may reuse a name. */
+function treeKey(tree: Tree): string {
+  let id = treeIds.get(tree);
+  if (id === undefined) treeIds.set(tree, (id = nextTreeId++));
+  return `${tree.name}#${id}`;
+}
+const buildMemo = new Memo<ReturnType<typeof linkCheck>>();
+
 /** olddefconfig of the tree's Kconfig over BASELINE_CONFIG and the requested values. */
 export function resolveConfig(tree: Tree, requested: Readonly<Record<string, Tristate>>): ResolvedConfig {
+  return configMemo.get(`${treeKey(tree)}\0${JSON.stringify(requested)}`, () => resolveConfigUncached(tree, requested));
+}
+
+function resolveConfigUncached(tree: Tree, requested: Readonly<Record<string, Tristate>>): ResolvedConfig {
   const key = tree.kconfig['drivers/dax/Kconfig'] + '\0' + tree.kconfig['drivers/cxl/Kconfig'];
   let kc = kconfigCache.get(key);
   if (kc === undefined) {
@@ -132,7 +161,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const timeMode = opts.timeMode ?? 'timed';
   const cfg = resolveConfig(scenario.tree, scenario.config);
   const m = machineFor(scenario, cfg.values, opts);
-  const build = linkCheck(m.loader.linkObjects());
+  const build = buildMemo.get(`${treeKey(scenario.tree)}\0${JSON.stringify(cfg.values)}\0${scenario.hmemTest}`, () => linkCheck(m.loader.linkObjects()));
   if (!build.ok) {
     return {
       result: {
