@@ -7,7 +7,7 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
-export function formatOwners(r: RunResult): string {
+export function formatOwners(r: Pick<RunResult, 'softReserved' | 'daxRegions'>): string {
   const rows = [['Soft Reserved range', 'owner']];
   for (const sr of r.softReserved) rows.push([`${sr.start}-${sr.end}`, sr.owner ?? '(nobody)']);
   const out = [table(rows)];

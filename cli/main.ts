@@ -18,6 +18,9 @@ import { demo } from './demo.js';
 import { failOnInputError } from './errors.js';
 import { formatConfig, formatOwners, formatRun } from './format.js';
 import { loadScenario } from './load.js';
+import { shellCommand } from './shell.js';
+import { formatSysfs } from './sysfs.js';
+import { timelineCommand } from './timeline/command.js';
 
 const program = new Command();
 program.name('kshim').description('A deterministic simulation of the Linux driver model').showHelpAfterError();
@@ -38,17 +41,18 @@ program
   .option('--json', 'print one JSON object')
   .option('--tree <name>', 'run on this tree instead of the scenario\'s')
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
-  .option('--show <view>', 'only one view: iomem, dmesg, owners, config')
+  .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config')
   .action(async (file: string, opts: { json?: boolean; tree?: string; set: string[]; show?: string }) => {
     try {
       const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
-      const { result } = await runScenario(scenario);
+      const { result, machine } = await runScenario(scenario);
       if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else if (opts.show === 'iomem') process.stdout.write(result.iomem);
+      else if (opts.show === 'sysfs') process.stdout.write(machine === null ? 'nothing booted: the build failed (kshim run shows why)\n' : formatSysfs(machine.kernel) + '\n');
       else if (opts.show === 'dmesg') process.stdout.write(result.dmesg.join('\n') + '\n');
       else if (opts.show === 'owners') process.stdout.write(formatOwners(result) + '\n');
       else if (opts.show === 'config') process.stdout.write(formatConfig(result, CXL_DAX_SYMBOLS) + '\n');
-      else if (opts.show !== undefined) failOnInputError(new (await import('./errors.js')).UsageError(`--show ${opts.show}: expected iomem, dmesg, owners or config`));
+      else if (opts.show !== undefined) failOnInputError(new (await import('./errors.js')).UsageError(`--show ${opts.show}: expected iomem, sysfs, dmesg, owners or config`));
       else process.stdout.write(formatRun(result) + '\n');
     } catch (e) {
       failOnInputError(e);
@@ -107,6 +111,37 @@ program
   .action(async (opts: { tree: string; json?: boolean; explore?: boolean; scenario?: string; runs: string; set: string[] }) => {
     try {
       await matrixCommand(opts);
+    } catch (e) {
+      failOnInputError(e);
+    }
+  });
+
+program
+  .command('timeline')
+  .description('write one self-contained HTML page with the timeline of a run (tasks, initcalls, probes, work, modules, uevents)')
+  .argument('<file>', 'scenario JSON file')
+  .option('--out <page.html>', 'write the page here (default: standard output)')
+  .option('--schedule <id>', 'replay this schedule id (as printed by run or explore)')
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
+  .action(async (file: string, opts: { out?: string; schedule?: string; tree?: string; set: string[] }) => {
+    try {
+      await timelineCommand(file, opts);
+    } catch (e) {
+      failOnInputError(e);
+    }
+  });
+
+program
+  .command('shell')
+  .description('boot a scenario, then explore it interactively: modprobe, rmmod, lsmod, cat, ls /sys, dmesg, step')
+  .argument('<file>', 'scenario JSON file')
+  .option('--schedule <id>', 'boot with this schedule id (as printed by run or explore)')
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
+  .action(async (file: string, opts: { schedule?: string; tree?: string; set: string[] }) => {
+    try {
+      process.exitCode = await shellCommand(file, opts);
     } catch (e) {
       failOnInputError(e);
     }

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/** `kshim timeline FILE [--out page.html]`: trace one run and write its timeline page. */
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { runScenario, strategyFor } from '../../harness/run.js';
+import { decodeSchedule } from '../../harness/schedule.js';
+import { UsageError } from '../errors.js';
+import { loadScenario } from '../load.js';
+import { renderTimeline } from './render.js';
+
+export interface TimelineArgs {
+  readonly out?: string;
+  readonly schedule?: string;
+  readonly tree?: string;
+  readonly set: readonly string[];
+}
+
+export async function timelineCommand(file: string, opts: TimelineArgs): Promise<void> {
+  const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
+  const spec = opts.schedule !== undefined ? decodeSchedule(opts.schedule) : undefined;
+  const run = await runScenario(scenario, { trace: true, ...(spec ? { strategy: strategyFor(spec), timeMode: spec.timeMode } : {}) });
+  const html = renderTimeline(run, { scenario: basename(file) });
+  if (opts.out === undefined) {
+    process.stdout.write(html);
+    return;
+  }
+  try {
+    writeFileSync(opts.out, html);
+  } catch (e) {
+    throw new UsageError(`--out ${opts.out}: cannot write the page (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const trace = run.machine?.kernel.sched.trace;
+  const tasks = new Set([...(trace?.spans ?? []), ...(trace?.marks ?? [])].map((x) => x.pid)).size;
+  process.stdout.write(`${opts.out}: timeline of ${basename(file)} (tree ${run.result.tree}, schedule ${run.result.schedule}): ${tasks} tasks, ${trace?.spans.length ?? 0} spans, ${trace?.marks.length ?? 0} marks\n`);
+}

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * `kshim timeline`: one self-contained HTML page for a traced run. A header
+ * with the tree, the schedule id, who owns each Soft Reserved range and
+ * /proc/iomem; then an SVG with one lane per task that did something
+ * (initcalls, probes, work items, module loads and exits as bars, uevents
+ * and WARNs as markers). Hovering (or focusing) a bar or marker shows what
+ * it was and the dmesg lines its task printed meanwhile. Everything is
+ * inline: no network, no external files.
+ *
+ * renderTimeline() is a pure function of a Run (recorded with trace: true).
+ */
+import type { Run } from '../../harness/run.js';
+import { formatTimestamp, type LogRecord } from '../../framework/kernel/printk.js';
+import { formatOwners } from '../format.js';
+import { formatDuration, formatTime, layoutTimeline, type Layout, type TraceMark, type TraceSpan } from './layout.js';
+
+export interface TimelineMeta {
+  /** The scenario file, shown in the title. */
+  readonly scenario?: string;
+}
+
+/** What a tooltip shows. */
+export interface Tip {
+  readonly title: string;
+  readonly info: string[];
+  /** dmesg lines, formatted as dmesg prints them. */
+  readonly log: string[];
+  /** Lines of log left out. */
+  readonly more: number;
+  /** Which lines these are ("dmesg of pid 4 from ... to ..."). */
+  readonly logCaption: string;
+}
+
+const MAX_LOG = 24;
+const LABEL_W_MIN = 130;
+const AXIS_H = 46;
+const ROW_H = 16;
+const STRIP_H = 12;
+const LANE_PAD = 4;
+
+const KIND_TITLE: Record<string, string> = {
+  initcall: 'initcall',
+  probe: 'probe',
+  work: 'work',
+  module: 'module load',
+  exit: 'module exit',
+};
+
+export function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** JSON that is safe inside <script>. */
+function scriptJson(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function dmesgLine(r: LogRecord): string {
+  return `${formatTimestamp(r.time)} ${r.text}`;
+}
+
+function capped(lines: string[], max = MAX_LOG): { log: string[]; more: number } {
+  return lines.length > max ? { log: lines.slice(0, max), more: lines.length - max } : { log: lines, more: 0 };
+}
+
+/** Records of `pid` printed in [t0, t1]. */
+function recordsOf(records: readonly LogRecord[], pid: number, t0: number, t1: number): LogRecord[] {
+  return records.filter((r) => r.pid === pid && r.time >= t0 && r.time <= t1);
+}
+
+function spanTip(s: TraceSpan, end: number, open: boolean, who: string, records: readonly LogRecord[]): Tip {
+  const info = [who, `${formatTime(s.start, 6)} → ${open ? 'still running when the run ended' : `${formatTime(end, 6)} (${end === s.start ? 'no virtual time' : formatDuration(end - s.start)})`}`];
+  if (s.detail !== '') info.push(`returned ${s.detail}`);
+  const logCaption = `dmesg of pid ${s.pid} from ${formatTime(s.start, 6)} to ${formatTime(end, 6)}:`;
+  return { title: `${KIND_TITLE[s.kind] ?? s.kind} ${s.name}`, info, logCaption, ...capped(recordsOf(records, s.pid, s.start, end).map(dmesgLine)) };
+}
+
+function markTip(m: TraceMark, who: string, records: readonly LogRecord[]): Tip {
+  const at = recordsOf(records, m.pid, m.time, m.time);
+  let lines: LogRecord[] = at;
+  let title = `${m.kind} ${m.name}`;
+  let logCaption = `dmesg of pid ${m.pid} at ${formatTime(m.time, 6)}:`;
+  const info = [who, `at ${formatTime(m.time, 6)}`];
+  if (m.kind === 'uevent') {
+    // "add hmem.0": the lines of that instant that name the device.
+    const dev = m.name.slice(m.name.indexOf(' ') + 1);
+    const named = at.filter((r) => r.text.includes(dev));
+    if (named.length > 0) {
+      lines = named;
+      logCaption = `dmesg of pid ${m.pid} at ${formatTime(m.time, 6)} naming ${dev}:`;
+    }
+    title = `uevent ${m.name}`;
+    if (m.text !== '') info.push(`MODALIAS=${m.text}`);
+  } else if (m.kind === 'warn') {
+    // The splat around the headline: from "cut here" to "end trace".
+    title = `WARN in ${m.name}`;
+    if (m.text !== '') info.push(m.text);
+    const h = at.findIndex((r) => r.text === m.text);
+    if (h >= 0) {
+      let a = h;
+      while (a > 0 && !at[a]!.text.includes('[ cut here ]')) a--;
+      let b = h;
+      while (b < at.length - 1 && !at[b]!.text.startsWith('---[ end trace')) b++;
+      lines = at.slice(a, b + 1);
+    }
+  } else if (m.text !== '') info.push(m.text);
+  // A splat is shown whole (up to a generous limit).
+  return { title, info, logCaption, ...capped(lines.map(dmesgLine), m.kind === 'warn' ? 4 * MAX_LOG : MAX_LOG) };
+}
+
+/** The bars, markers and axis as SVG, and the tooltips they refer to. */
+function renderSvg(layout: Layout, tips: Tip[], records: readonly LogRecord[]): string {
+  const labelOf = (comm: string, pid: number): string => `${comm} (pid ${pid})`;
+  const labelW = Math.max(LABEL_W_MIN, ...layout.lanes.map((l) => labelOf(l.comm, l.pid).length * 6.8 + 18));
+  const px = labelW + 8;
+  const laneH = (rows: number): number => LANE_PAD * 2 + STRIP_H + rows * ROW_H;
+  const height = AXIS_H + layout.lanes.reduce((a, l) => a + laneH(l.rows), 0) + 8;
+  const width = Math.ceil(px + layout.width + 8);
+  const f = (n: number): string => String(Math.round(n * 10) / 10);
+  const out: string[] = [];
+
+  out.push(`<svg id="timeline" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="timeline of the run">`);
+  out.push('<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#f4f4f4"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c8c8c8" stroke-width="2"/></pattern></defs>');
+
+  // Grid and tick labels.
+  out.push('<g class="axis">');
+  for (const t of layout.ticks) {
+    const x = px + t.x;
+    out.push(`<line class="grid${t.major ? ' major' : ''}" x1="${f(x)}" y1="${AXIS_H - 8}" x2="${f(x)}" y2="${height - 8}"/>`);
+    out.push(`<text class="tick-label${t.major ? ' major' : ''}" x="${f(x + 2)}" y="${AXIS_H - 12}">${esc(t.label)}</text>`);
+  }
+  out.push(`<line class="axis-line" x1="${f(px)}" y1="${AXIS_H - 8}" x2="${f(px + layout.width)}" y2="${AXIS_H - 8}"/>`);
+  out.push('</g>');
+
+  // Lanes.
+  let y = AXIS_H;
+  layout.lanes.forEach((lane, li) => {
+    const h = laneH(lane.rows);
+    out.push(`<g class="lane" data-pid="${lane.pid}" data-comm="${esc(lane.comm)}" transform="translate(0,${y})">`);
+    out.push(`<rect class="lane-bg ${li % 2 ? 'odd' : 'even'}" x="0" y="0" width="${width}" height="${h}"/>`);
+    out.push(`<text class="lane-label" x="8" y="${LANE_PAD + STRIP_H + 11}">${esc(labelOf(lane.comm, lane.pid))}</text>`);
+    const who = labelOf(lane.comm, lane.pid);
+    for (const s of lane.spans) {
+      const i = tips.push(spanTip(s.span, s.end, s.open, who, records)) - 1;
+      const by = LANE_PAD + STRIP_H + s.depth * ROW_H + 1;
+      const cls = ['bar', s.span.kind];
+      if (s.open) cls.push('open');
+      if (/^-\d+$/.test(s.span.detail)) cls.push('err');
+      out.push(
+        `<rect class="${cls.join(' ')}" x="${f(px + s.x)}" y="${by}" width="${f(s.w)}" height="${ROW_H - 3}" rx="2" tabindex="0" data-tip="${i}" data-kind="${esc(s.span.kind)}" data-name="${esc(s.span.name)}"/>`,
+      );
+      const label = s.span.name;
+      if (s.w >= label.length * 6.2 + 8) out.push(`<text class="bar-label" x="${f(px + s.x + 3)}" y="${by + ROW_H - 7}">${esc(label)}</text>`);
+    }
+    for (const m of lane.marks) {
+      const i = tips.push(markTip(m.mark, who, records)) - 1;
+      const mx = px + m.x;
+      const d = m.mark.kind === 'warn' ? `M${f(mx - 5)} ${LANE_PAD + STRIP_H}L${f(mx)} ${LANE_PAD - 2}L${f(mx + 5)} ${LANE_PAD + STRIP_H}Z` : `M${f(mx - 4)} ${LANE_PAD}L${f(mx + 4)} ${LANE_PAD}L${f(mx)} ${LANE_PAD + 8}Z`;
+      out.push(`<path class="mark ${esc(m.mark.kind)}" d="${d}" tabindex="0" data-tip="${i}" data-kind="${esc(m.mark.kind)}" data-name="${esc(m.mark.name)}"/>`);
+    }
+    out.push('</g>');
+    y += h;
+  });
+
+  // Breaks in the axis, over the lanes.
+  for (const b of layout.breaks) {
+    const x = px + b.x;
+    out.push(`<g class="break"><rect x="${f(x)}" y="${AXIS_H - 8}" width="${b.w}" height="${height - AXIS_H}" fill="url(#hatch)"/>`);
+    out.push(`<text class="break-label" x="${f(x + b.w / 2)}" y="12" text-anchor="middle">${esc(b.label)}</text></g>`);
+  }
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+const CSS = `
+:root { font-family: system-ui, sans-serif; color: #222; }
+body { margin: 16px 20px; }
+h1 { font-size: 20px; margin: 0 0 8px; }
+h2 { font-size: 15px; margin: 14px 0 6px; }
+dl.meta { display: grid; grid-template-columns: max-content auto; gap: 2px 14px; margin: 0; }
+dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; }
+.panels { display: flex; flex-wrap: wrap; gap: 8px 40px; }
+pre, code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
+pre.block { background: #f6f8fa; border: 1px solid #e1e4e8; padding: 8px 10px; margin: 0; overflow-x: auto; }
+.warnings li { color: #b00020; }
+.legend { display: flex; gap: 16px; margin: 14px 0 6px; font-size: 12px; align-items: center; flex-wrap: wrap; }
+.legend span { display: inline-flex; align-items: center; gap: 5px; }
+.legend i { display: inline-block; width: 14px; height: 10px; border-radius: 2px; }
+.scroll { overflow-x: auto; border: 1px solid #ddd; }
+svg { display: block; font-size: 11px; }
+.lane-bg.even { fill: #ffffff; } .lane-bg.odd { fill: #f7f7fa; }
+.lane-label { fill: #333; font-family: ui-monospace, Menlo, monospace; }
+.grid { stroke: #e6e6e6; stroke-width: 1; } .grid.major { stroke: #bbb; }
+.axis-line { stroke: #888; }
+.tick-label { fill: #555; } .tick-label.major { fill: #000; font-weight: 600; }
+.break-label { fill: #666; font-style: italic; }
+.bar { stroke: rgba(0,0,0,.35); stroke-width: .5; cursor: pointer; }
+.bar:hover, .bar:focus, .mark:hover, .mark:focus { stroke: #000; stroke-width: 1.5; outline: none; }
+.bar.initcall, i.initcall { fill: #4e79a7; background: #4e79a7; }
+.bar.probe, i.probe { fill: #59a14f; background: #59a14f; }
+.bar.work, i.work { fill: #f28e2b; background: #f28e2b; }
+.bar.module, i.module { fill: #b07aa1; background: #b07aa1; }
+.bar.exit, i.exit { fill: #9c755f; background: #9c755f; }
+.bar.err { stroke: #d00; stroke-width: 1.5; }
+.bar.open { stroke-dasharray: 3 2; }
+.bar-label { fill: #fff; pointer-events: none; font-size: 10px; }
+.mark { cursor: pointer; }
+.mark.uevent, i.uevent { fill: #17becf; background: #17becf; }
+.mark.warn, i.warn { fill: #e15759; background: #e15759; }
+#tooltip { position: fixed; z-index: 10; max-width: 760px; background: #fffff4; border: 1px solid #999; box-shadow: 0 2px 8px rgba(0,0,0,.25); padding: 6px 8px; font-size: 12px; pointer-events: none; }
+#tooltip[hidden] { display: none; }
+#tooltip .tip-title { font-weight: 600; margin-bottom: 2px; }
+#tooltip .tip-info { color: #444; }
+#tooltip .tip-caption { color: #666; margin-top: 4px; font-size: 11px; }
+#tooltip pre { margin: 4px 0 0; white-space: pre-wrap; word-break: break-all; }
+#tooltip .none { color: #888; font-style: italic; margin-top: 4px; }
+details { margin-top: 14px; }
+`;
+
+const SCRIPT = `
+(function () {
+  var tips = JSON.parse(document.getElementById('kshim-tips').textContent);
+  var tip = document.getElementById('tooltip');
+  var svg = document.getElementById('timeline');
+  if (!svg) return;
+  function place(x, y) {
+    var w = tip.offsetWidth, h = tip.offsetHeight;
+    var left = Math.min(x + 14, window.innerWidth - w - 6);
+    var top = y + 16 + h > window.innerHeight ? Math.max(4, y - h - 10) : y + 16;
+    tip.style.left = Math.max(4, left) + 'px';
+    tip.style.top = top + 'px';
+  }
+  function show(el, x, y) {
+    var t = tips[Number(el.getAttribute('data-tip'))];
+    if (!t) return;
+    tip.replaceChildren();
+    var h = document.createElement('div'); h.className = 'tip-title'; h.textContent = t.title; tip.appendChild(h);
+    t.info.forEach(function (s) { var d = document.createElement('div'); d.className = 'tip-info'; d.textContent = s; tip.appendChild(d); });
+    if (t.log.length) {
+      var c = document.createElement('div'); c.className = 'tip-caption'; c.textContent = t.logCaption; tip.appendChild(c);
+      var pre = document.createElement('pre'); pre.className = 'tip-log';
+      pre.textContent = t.log.join('\\n') + (t.more ? '\\n... ' + t.more + ' more line' + (t.more === 1 ? '' : 's') : '');
+      tip.appendChild(pre);
+    } else {
+      var n = document.createElement('div'); n.className = 'none'; n.textContent = 'no dmesg lines from this task meanwhile'; tip.appendChild(n);
+    }
+    tip.hidden = false;
+    place(x, y);
+  }
+  function target(e) { return e.target && e.target.closest ? e.target.closest('[data-tip]') : null; }
+  svg.addEventListener('mouseover', function (e) { var el = target(e); if (el) show(el, e.clientX, e.clientY); });
+  svg.addEventListener('mousemove', function (e) { if (!tip.hidden && target(e)) place(e.clientX, e.clientY); });
+  svg.addEventListener('mouseout', function (e) { var el = target(e); if (el && el !== e.relatedTarget) tip.hidden = true; });
+  svg.addEventListener('focusin', function (e) { var el = target(e); if (el) { var r = el.getBoundingClientRect(); show(el, r.left, r.bottom); } });
+  svg.addEventListener('focusout', function () { tip.hidden = true; });
+  document.addEventListener('keydown', function (e) { if (e.key === 'Escape') tip.hidden = true; });
+})();
+`;
+
+/** The whole page. */
+export function renderTimeline(run: Run, meta: TimelineMeta = {}): string {
+  const r = run.result;
+  const m = run.machine;
+  const title = `kshim timeline${meta.scenario ? `: ${meta.scenario}` : ''} (${r.tree}, ${r.schedule})`;
+  const head: string[] = [];
+  head.push(`<h1>${esc(title)}</h1>`);
+  const meta2: Array<[string, string]> = [];
+  if (meta.scenario) meta2.push(['scenario', esc(meta.scenario)]);
+  meta2.push(['tree', esc(r.tree)], ['schedule', `<code>${esc(r.schedule)}</code>`]);
+  if (m !== null) meta2.push(['virtual time', `${esc(formatTime(m.kernel.sched.now, 6))} at the end`]);
+  if (run.outcomes.length > 0) meta2.push(['steps ended', esc(run.outcomes.map((o) => o.status).join(', '))]);
+  head.push(`<dl class="meta">${meta2.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`);
+  for (const o of run.outcomes) {
+    const msg = o.deadlock?.message ?? o.runaway?.message;
+    if (msg) head.push(`<pre class="block warnings">${esc(msg)}</pre>`);
+  }
+
+  const panels: string[] = [];
+  panels.push(`<section id="owners"><h2>Soft Reserved ownership</h2><pre class="block">${esc(formatOwners(r))}</pre></section>`);
+  if (r.build.ok) panels.push(`<section id="iomem"><h2>/proc/iomem</h2><pre class="block">${esc(r.iomem.trimEnd() || '(empty)')}</pre></section>`);
+  head.push(`<div class="panels">${panels.join('')}</div>`);
+  if (!r.build.ok) head.push(`<h2>build failed, nothing booted</h2><pre class="block warnings">${esc(r.build.errors.join('\n'))}</pre>`);
+  if (r.warnings.length > 0) head.push(`<h2>warnings</h2><ul class="warnings">${r.warnings.map((w) => `<li>[${esc(w.time)}] ${esc(w.message)}</li>`).join('')}</ul>`);
+  if (r.leaks.length > 0) head.push(`<h2>leaks</h2><ul class="warnings">${r.leaks.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`);
+
+  const body: string[] = [];
+  const tips: Tip[] = [];
+  if (m !== null) {
+    const sched = m.kernel.sched;
+    const trace = sched.trace;
+    if (!trace.enabled && trace.spans.length === 0) body.push('<p class="warnings">This run was not traced (run it with trace: true); there is no timeline to draw.</p>');
+    const layout = layoutTimeline({
+      tasks: sched.allTasks().map((t) => ({ pid: t.pid, comm: t.comm, kind: t.kind })),
+      spans: trace.spans,
+      marks: trace.marks,
+      now: sched.now,
+    });
+    const kinds = ['initcall', 'probe', 'work', 'module', 'exit'];
+    const legend = kinds.map((k) => `<span><i class="${k}"></i>${KIND_TITLE[k]}</span>`);
+    legend.push('<span><i class="uevent"></i>uevent</span>', '<span><i class="warn"></i>WARN</span>');
+    legend.push('<span>hatched: idle time left out of the axis; hover or focus a bar for its dmesg</span>');
+    body.push(`<div class="legend">${legend.join('')}</div>`);
+    body.push(`<div class="scroll">${renderSvg(layout, tips, m.kernel.log.records)}</div>`);
+    body.push(`<details><summary>dmesg (${r.dmesg.length} lines)</summary><pre class="block">${esc(r.dmesg.join('\n'))}</pre></details>`);
+  }
+
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head>',
+    '<body>',
+    `<header>${head.join('\n')}</header>`,
+    `<main>${body.join('\n')}</main>`,
+    '<div id="tooltip" role="tooltip" hidden></div>',
+    `<script type="application/json" id="kshim-tips">${scriptJson(tips)}</script>`,
+    `<script>${SCRIPT}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * kshim shell: the commands through Shell.exec(), then the real thing in a
+ * terminal, driven through tmux (send-keys, capture-pane): prompt, output,
+ * tab completion, history and exit. .ci/run installs tmux when it is
+ * missing; without it the terminal test fails, naming tmux.
+ */
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PROMPT, Shell } from '../../cli/shell.js';
+import { runScenario } from '../../harness/run.js';
+import { validateScenario, type Scenario } from '../../harness/scenario.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+function scenario(file: string): Scenario {
+  return validateScenario(JSON.parse(readFileSync(join(ROOT, 'scenarios', file), 'utf8')), file);
+}
+
+async function shell(file: string): Promise<Shell> {
+  const s = scenario(file);
+  return new Shell(s, await runScenario(s));
+}
+
+describe('kshim shell: commands', () => {
+  it('cat /proc/iomem, ls under /sys, cat of an attribute, owners, and modprobe -r of a built-in module', async () => {
+    const s = scenario('cxl-owns.json');
+    const run = await runScenario(s);
+    const sh = new Shell(s, run);
+    expect(await sh.exec('cat /proc/iomem')).to.equal(run.result.iomem.trimEnd());
+    const region = run.result.daxRegions[0]!;
+    const dev = region.path.split('/').pop()!;
+    const bus = run.machine!.kernel.base.core.allDevices.find((d) => d.name === dev)!.bus!.name;
+    expect((await sh.exec(`ls /sys/bus/${bus}/devices`))!.split('\n')).to.include(dev);
+    expect(await sh.exec(`ls -l /sys/bus/${bus}/devices/${dev}`)).to.contain(`driver -> ../../../../`);
+    expect(await sh.exec(`cat /sys/devices/${region.path}/dax_region/id`)).to.equal(String(region.id));
+    expect(await sh.exec('cat /sys/nope')).to.equal('cat: /sys/nope: No such file or directory');
+    expect(await sh.exec('cat /sys/bus')).to.equal('cat: /sys/bus: Is a directory');
+    expect(await sh.exec('owners')).to.match(new RegExp(`^Soft Reserved range +owner\\n0x850000000-0x284fffffff +${run.result.softReserved[0]!.owner}`));
+    expect(await sh.exec('modprobe -r dax_cxl')).to.equal('modprobe: FATAL: Module dax_cxl is builtin.');
+    expect(await sh.exec('frobnicate')).to.equal('kshim: frobnicate: command not found (try help)');
+    expect(await sh.exec('exit')).to.equal(null);
+  });
+
+  it('modprobe -r removes a module and what it leaves unused; dmesg -c prints only what is new', async () => {
+    const sh = await shell('mainline-modular.json');
+    expect(await sh.exec('lsmod')).to.match(/^dax_cxl +0$/m);
+    const all = (await sh.exec('dmesg -c'))!.split('\n');
+    expect(all[0]).to.match(/^\[ +0\.000000\] /);
+    expect(await sh.exec('dmesg -c')).to.equal('');
+    const out = (await sh.exec('modprobe -r dax_cxl'))!;
+    expect(out).to.match(/^\(\d+ new dmesg lines; dmesg -c shows them\)$/);
+    expect(await sh.exec('lsmod')).to.not.match(/^dax_cxl /m);
+    const fresh = (await sh.exec('dmesg -c'))!;
+    expect(fresh).to.contain("bus: 'cxl': remove driver cxl_dax_region");
+    expect(fresh.split('\n').length).to.equal(Number(/\d+/.exec(out)![0]));
+    expect(await sh.exec('rmmod dax_cxl')).to.equal('rmmod: ERROR: Module dax_cxl is not currently loaded');
+    expect(await sh.exec('rmmod cxl_core')).to.match(/^rmmod: ERROR: Module cxl_core is in use by: /);
+  });
+
+  it('a command with & only starts its task; step runs one scheduler step, run the rest', async () => {
+    const sh = await shell('mainline-modular.json');
+    await sh.exec('modprobe -r dax_cxl');
+    const started = (await sh.exec('modprobe dax_cxl &'))!;
+    const pid = /^\[(\d+)\] modprobe$/.exec(started)![1];
+    expect(await sh.exec('ps')).to.match(new RegExp(`^ +${pid} modprobe +ready$`, 'm'));
+    const step = (await sh.exec('step'))!;
+    expect(step).to.match(new RegExp(`^step \\d+: modprobe \\(pid ${pid}\\) ran at \\d+\\.\\d{6} s, now sleeping until \\d+\\.\\d{6} s$`, 'm'));
+    expect(await sh.exec('lsmod')).to.not.match(/^dax_cxl /m);
+    expect(await sh.exec('run')).to.match(/idle at \d+\.\d{6} s$/);
+    expect(await sh.exec('lsmod')).to.match(/^dax_cxl +0$/m);
+    expect(await sh.exec('step')).to.equal('nothing to run (idle)');
+    expect(await sh.exec('ls &')).to.equal('kshim: ls: only modprobe and rmmod can run in the background');
+  });
+
+  it('completes commands, module names and /sys paths', async () => {
+    const sh = await shell('mainline-modular.json');
+    expect(sh.complete('lsm')).to.deep.equal([['lsmod '], 'lsm']);
+    expect(sh.complete('modprobe -r dax_c')).to.deep.equal([['dax_cxl '], 'dax_c']);
+    expect(sh.complete('ls /sys/bus/da')).to.deep.equal([['/sys/bus/dax/'], '/sys/bus/da']);
+    expect(sh.complete('cat /proc/io')).to.deep.equal([['/proc/iomem'], '/proc/io']);
+    expect(sh.complete('ls /sys/bus/dax/d')[0]).to.deep.equal(['/sys/bus/dax/devices/', '/sys/bus/dax/drivers/']);
+  });
+});
+
+describe('kshim shell in a terminal (tmux)', function () {
+  this.timeout(20_000);
+  let sock: string;
+  const tmux = (...args: string[]) => spawnSync('tmux', ['-S', sock, ...args], { encoding: 'utf8' });
+  const screen = (): string => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'kshim').stdout;
+  /** Poll the pane until `re` matches `times` times (or fail after a few seconds, showing the pane). */
+  async function waitFor(re: RegExp, times = 1): Promise<string> {
+    const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const s = screen();
+      if ((s.match(g) ?? []).length >= times) return s;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${re} (x${times}) in the terminal:\n${s}`);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+  }
+  const keys = (...k: string[]) => expect(tmux('send-keys', '-t', 'kshim', ...k).status).to.equal(0);
+
+  before(() => {
+    const v = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
+    if (v.error !== undefined || v.status !== 0) {
+      throw new Error('tmux is missing: the kshim shell terminal test drives a real terminal with tmux: apt-get install -y tmux (.ci/run installs it).');
+    }
+    sock = join(mkdtempSync(join(tmpdir(), 'kshim-tmux-')), 'sock');
+  });
+
+  after(() => {
+    if (sock !== undefined) tmux('kill-server');
+  });
+
+  it('boots cxl-owns.json, answers at the kshim# prompt, completes with Tab, recalls with Up, and exits', async () => {
+    const cmd = `'${process.execPath}' bin/kshim.js shell scenarios/cxl-owns.json; echo "[kshim exited $?]"; sleep 10`;
+    expect(tmux('new-session', '-d', '-s', 'kshim', '-x', '160', '-y', '50', '-c', ROOT, cmd).status).to.equal(0);
+    await waitFor(/^kshim shell: cxl-owns\.json booted on tree mainline \(schedule t\.\), now \d+\.\d{6} s\. Type "help"\.\nkshim# $/m);
+
+    keys('cat /proc/iomem', 'Enter');
+    await waitFor(/^kshim# cat \/proc\/iomem\n[0-9a-f]+-[0-9a-f]+ : CXL Window 0$/m);
+
+    keys('modprobe -r dax_cxl', 'Enter');
+    await waitFor(/^kshim# modprobe -r dax_cxl\nmodprobe: FATAL: Module dax_cxl is builtin\.\nkshim# $/m);
+
+    // Tab must be the last key of a write: readline treats a Tab inside pasted text as text.
+    keys('ls /sys/bus/da', 'Tab');
+    await waitFor(/^kshim# ls \/sys\/bus\/dax\/$/m);
+    keys('dev', 'Tab');
+    await waitFor(/^kshim# ls \/sys\/bus\/dax\/devices\/$/m);
+    keys('Enter');
+    await waitFor(/^kshim# ls \/sys\/bus\/dax\/devices\/\ndax\d+\.\d+\nkshim# $/m);
+
+    keys('Up');
+    await waitFor(/^kshim# ls \/sys\/bus\/dax\/devices\/$/m, 2);
+    keys('Enter');
+    await waitFor(/^dax\d+\.\d+$/m, 2);
+
+    keys('exit', 'Enter');
+    const end = await waitFor(/^\[kshim exited 0\]$/m);
+    expect(end).to.not.match(/Error|at .*\.js:\d+/);
+    expect(end.split('\n').filter((l) => l.startsWith(PROMPT))).to.deep.equal(['cat /proc/iomem', 'modprobe -r dax_cxl', 'ls /sys/bus/dax/devices/', 'ls /sys/bus/dax/devices/', 'exit'].map((c) => PROMPT + c));
+  });
+});

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0-only
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildVfs, formatSysfs, listDir, lookup } from '../../cli/sysfs.js';
+import { runScenario, type Run } from '../../harness/run.js';
+import { validateScenario } from '../../harness/scenario.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const KSHIM = join(ROOT, 'bin', 'kshim.js');
+
+async function boot(file: string): Promise<Run> {
+  return runScenario(validateScenario(JSON.parse(readFileSync(join(ROOT, 'scenarios', file), 'utf8')), file));
+}
+
+describe('kshim run --show sysfs', () => {
+  let run: Run;
+  let text: string;
+  before(async () => {
+    run = await boot('cxl-owns.json');
+    text = formatSysfs(run.machine!.kernel);
+  });
+
+  it('links every device of a bus to its directory under /sys/devices, as the kernel lays them out', () => {
+    const k = run.machine!.kernel;
+    for (const bus of k.base.bus.buses) {
+      for (const dev of bus.p!.devices) {
+        expect(text).to.contain(`/sys/bus/${bus.name}/devices/${dev.name} -> ../../../devices/${k.base.core.sysfsPath(dev)}\n`);
+      }
+    }
+    expect(text).to.match(/^\/sys\/bus\/platform\/devices\/hmem_platform\.0 -> \.\.\/\.\.\/\.\.\/devices\/platform\/hmem_platform\.0$/m);
+  });
+
+  it('lists each driver with links to the devices bound to it, and drivers with none as empty directories', () => {
+    const k = run.machine!.kernel;
+    let empty = 0;
+    for (const bus of k.base.bus.buses) {
+      for (const drv of bus.p!.drivers) {
+        const bound = drv.p!.klist_devices;
+        if (bound.length === 0) {
+          empty++;
+          expect(text).to.contain(`/sys/bus/${bus.name}/drivers/${drv.name}/\n`);
+        }
+        for (const dev of bound) expect(text).to.contain(`/sys/bus/${bus.name}/drivers/${drv.name}/${dev.name} -> ../../../../devices/${k.base.core.sysfsPath(dev)}\n`);
+      }
+    }
+    expect(empty).to.be.above(0);
+    expect(text).to.match(/^\/sys\/bus\/platform\/drivers\/hmem_platform\/hmem_platform\.0 -> \.\.\/\.\.\/\.\.\/\.\.\/devices\/platform\/hmem_platform\.0$/m);
+  });
+
+  it('shows the attributes of a device (dax_region/id of the device that owns a dax region) and the /sys/devices tree', () => {
+    const k = run.machine!.kernel;
+    const region = run.result.daxRegions[0]!;
+    const dev = k.base.core.allDevices.find((d) => d.state_in_sysfs && k.base.core.sysfsPath(d) === region.path)!;
+    expect(k.sysfs.attributes(dev)).to.deep.include(['dax_region/id', String(region.id)]);
+    expect(text).to.contain(`/sys/bus/${dev.bus!.name}/devices/${dev.name} -> ../../../devices/${region.path}\n    dax_region/id: ${region.id}\n`);
+    const tree = text.slice(text.indexOf('/sys/devices/\n'));
+    expect(tree).to.match(/^ {2}platform\/$/m);
+    expect(tree).to.match(/^ {4}hmem_platform\.0\/ {2}\[driver: hmem_platform\]$/m);
+    const depth = region.path.split('/').length;
+    const esc = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(tree).to.match(new RegExp(`^ {${2 * depth}}${esc(dev.name!)}/ {2}\\[driver: ${esc(dev.driver!.name)}\\]\\n {${2 * depth + 2}}dax_region/id: ${region.id}$`, 'm'));
+  });
+
+  it('every link resolves: to a device directory with a driver link back to the driver', () => {
+    const root = buildVfs(run.machine!.kernel);
+    let links = 0;
+    for (const line of text.split('\n')) {
+      const m = /^(\/sys\/bus\/\S+) -> (\S+)$/.exec(line);
+      if (m === null) continue;
+      links++;
+      const r = lookup(root, m[1]!);
+      expect(r, line).to.not.equal(null);
+      expect(r!.node.kind, line).to.equal('dir');
+      expect(r!.path, line).to.equal('/sys/devices/' + m[2]!.replace(/^(\.\.\/)+devices\//, ''));
+      const drv = /^\/sys\/bus\/([^/]+)\/drivers\/([^/]+)\//.exec(m[1]!);
+      if (drv !== null) expect(lookup(root, `${r!.path}/driver`)!.path).to.equal(`/sys/bus/${drv[1]}/drivers/${drv[2]}`);
+    }
+    expect(links).to.be.above(10);
+    const bus = lookup(root, '/sys/bus')!.node;
+    expect(bus.kind === 'dir' ? listDir(bus) : []).to.include.members(['cxl', 'dax', 'pci', 'platform']);
+  });
+
+  it('is wired to the --show switch of kshim run, which names it in its error', () => {
+    const r = spawnSync(process.execPath, [KSHIM, 'run', 'scenarios/cxl-owns.json', '--show', 'sysfs'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.equal(text + '\n');
+    const bad = spawnSync(process.execPath, [KSHIM, 'run', 'scenarios/cxl-owns.json', '--show', 'sys'], { cwd: ROOT, encoding: 'utf8' });
+    expect(bad.status).to.equal(2);
+    expect(bad.stderr).to.equal('kshim: --show sys: expected iomem, sysfs, dmesg, owners or config\n');
+  });
+});

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-only
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { layoutTimeline, MIN_W, type LayoutInput, type TraceSpan } from '../../cli/timeline/layout.js';
+import { renderTimeline } from '../../cli/timeline/render.js';
+import { runScenario } from '../../harness/run.js';
+import { validateScenario } from '../../harness/scenario.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const KSHIM = join(ROOT, 'bin', 'kshim.js');
+
+const span = (kind: string, name: string, pid: number, start: number, end: number, detail = '0'): TraceSpan => ({ kind, name, pid, start, end, detail });
+const tasks = [
+  { pid: 1, comm: 'swapper/0', kind: 'init' },
+  { pid: 2, comm: 'kworker/u4:0', kind: 'kworker' },
+  { pid: 3, comm: 'timer', kind: 'timer' },
+];
+
+function input(spans: TraceSpan[], extra: Partial<LayoutInput> = {}): LayoutInput {
+  return { tasks, spans, marks: [], now: Math.max(0, ...spans.map((s) => s.end)), ...extra };
+}
+
+describe('kshim timeline: the layout of the page', () => {
+  it('has one lane per task that has spans or marks, in pid order, named by comm', () => {
+    const l = layoutTimeline(
+      input([span('work', 'events_long cxl_dax_region_driver_register', 2, 10, 10), span('initcall', 'dax_hmem_init', 1, 0, 4000)], {
+        marks: [{ kind: 'uevent', name: 'add hmem.0', pid: 1, time: 4000, text: 'platform:hmem' }],
+      }),
+    );
+    expect(l.lanes.map((x) => [x.pid, x.comm])).to.deep.equal([
+      [1, 'swapper/0'],
+      [2, 'kworker/u4:0'],
+    ]);
+    expect(l.lanes[0]!.marks).to.have.length(1);
+  });
+
+  it('gives each zero-length span at one instant its own slot, in the order they ran, at least MIN_W wide', () => {
+    const l = layoutTimeline(input([span('initcall', 'pci_driver_init', 1, 0, 0), span('initcall', 'acpi_init', 1, 0, 0), span('initcall', 'dax_core_init', 1, 0, 0)]));
+    const bars = l.lanes[0]!.spans;
+    expect(bars.map((b) => b.depth)).to.deep.equal([0, 0, 0]);
+    for (const b of bars) expect(b.w).to.be.at.least(MIN_W);
+    expect(bars[1]!.x).to.be.at.least(bars[0]!.x + bars[0]!.w);
+    expect(bars[2]!.x).to.be.at.least(bars[1]!.x + bars[1]!.w);
+  });
+
+  it('nests a probe under the initcall that ran it, inside the initcall\'s extent', () => {
+    const l = layoutTimeline(input([span('initcall', 'cxl_acpi_init', 1, 0, 20000), span('probe', 'cxl_acpi ACPI0017:00', 1, 0, 20000), span('initcall', 'dax_hmem_init', 1, 20000, 24000)]));
+    const [init, probe, next] = l.lanes[0]!.spans;
+    expect(probe!.depth).to.equal(1);
+    expect(next!.depth).to.equal(0);
+    expect(probe!.x).to.be.at.least(init!.x);
+    expect(probe!.x + probe!.w).to.be.at.most(init!.x + init!.w + 0.001);
+    expect(next!.x).to.be.at.least(init!.x + init!.w - 0.001);
+    expect(l.lanes[0]!.rows).to.equal(2);
+  });
+
+  it('keeps milliseconds proportional and cuts seconds of idle time out of the axis, labelled with what was left out', () => {
+    // A boot like the real ones: a burst at 0, the rootfs at 3 s, probes of 20 and 10 ms, a timeout 10 s later.
+    const l = layoutTimeline(
+      input([
+        span('initcall', 'populate_rootfs', 1, 0, 0),
+        span('probe', 'cxl_pci 0000:0d:00.0', 2, 3_000_000, 3_020_000),
+        span('probe', 'cxl_mem mem0', 2, 3_020_000, 3_030_000),
+        span('work', 'events deferred_probe_timeout_work_func', 2, 13_030_000, 13_030_000, ''),
+      ]),
+    );
+    expect(l.breaks.map((b) => b.label)).to.deep.equal(['+3 s', '+10 s']);
+    const [pci, mem] = l.lanes[1]!.spans;
+    expect(pci!.w / mem!.w).to.be.closeTo(2, 0.2);
+    expect(pci!.w).to.be.above(300);
+    expect(l.width).to.be.below(1400);
+    // Ticks increase left to right and name round times in seconds.
+    const xs = l.ticks.map((t) => t.x);
+    expect(xs).to.deep.equal([...xs].sort((a, b) => a - b));
+    expect(l.ticks.filter((t) => t.major).map((t) => t.label)).to.deep.equal(['0 s', '3 s', '13.03 s']);
+    expect(l.ticks.some((t) => !t.major && /^3\.0\d+ s$/.test(t.label))).to.equal(true);
+  });
+
+  it('does not cut gaps of the same order as the rest of the activity (cxl_pci, cxl_mem, endpoint probes)', () => {
+    const l = layoutTimeline(
+      input([
+        span('initcall', 'cxl_acpi_init', 1, 0, 20000),
+        span('probe', 'cxl_pci 0000:0d:00.0', 2, 24000, 284000),
+        span('probe', 'cxl_mem mem0', 2, 174000, 284000),
+        span('probe', 'cxl_port endpoint1', 2, 274000, 284000),
+      ]),
+    );
+    expect(l.breaks).to.deep.equal([]);
+    expect(l.lanes[1]!.spans.map((s) => s.depth)).to.deep.equal([0, 1, 2]);
+  });
+
+  it('draws a span the run stopped inside up to the end of the run, marked open', () => {
+    const l = layoutTimeline(input([span('probe', 'hmem hmem.0', 2, 1000, -1, '')], { now: 5000 }));
+    const b = l.lanes[0]!.spans[0]!;
+    expect(b.open).to.equal(true);
+    expect(b.end).to.equal(5000);
+    expect(b.w).to.be.above(MIN_W);
+  });
+});
+
+describe('kshim timeline: the page', () => {
+  it('is self-contained: no URL, no external resource, a CSP that forbids the network', async () => {
+    const scenario = validateScenario(JSON.parse(readFileSync(join(ROOT, 'scenarios', 'mainline-modular.json'), 'utf8')), 'mainline-modular.json');
+    const run = await runScenario(scenario, { trace: true });
+    const html = renderTimeline(run, { scenario: 'mainline-modular.json' });
+    expect(html).to.match(/^<!DOCTYPE html>/);
+    expect(html).to.not.match(/https?:\/\//);
+    expect(html).to.not.match(/\s(?:src|href)\s*=/i);
+    expect(html).to.contain("default-src 'none'");
+    expect(html).to.contain('<svg id="timeline"');
+    expect(html).to.contain(run.result.iomem.split('\n')[0]!);
+    expect(html).to.contain('Soft Reserved range');
+    // One <g class="lane"> per task that has spans or marks.
+    const pids = new Set([...run.machine!.kernel.sched.trace.spans, ...run.machine!.kernel.sched.trace.marks].map((s) => s.pid));
+    expect(html.match(/<g class="lane"/g)).to.have.length(pids.size);
+  });
+
+  it('marks a WARN and shows its splat in the tooltip (F1: dax_cxl after dax_hmem without a Soft Reserved range on v7/6)', async () => {
+    const modular = { CXL_BUS: 'm', CXL_ACPI: 'm', CXL_PCI: 'm', CXL_MEM: 'm', CXL_REGION: 'y', DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_CXL: 'm', DEV_DAX_KMEM: 'm' };
+    const scenario = validateScenario(
+      {
+        tree: 'v7/6',
+        config: modular,
+        firmware: { cfmws: [{ start: '0x850000000', end: '0x284fffffff' }] },
+        initramfs: ['cxl_core', 'cxl_port', 'cxl_acpi'],
+        steps: ['boot', 'modprobe dax_hmem', 'modprobe dax_cxl'],
+      },
+      'f1.json',
+    );
+    const run = await runScenario(scenario, { trace: true });
+    const warn = run.machine!.kernel.sched.trace.marks.find((m) => m.kind === 'warn')!;
+    expect(warn, 'the WARN of F1').to.not.equal(undefined);
+    const html = renderTimeline(run);
+    expect(html).to.match(/<path class="mark warn" [^>]*data-name="__flush_work"/);
+    const tips = JSON.parse(/<script type="application\/json" id="kshim-tips">(.*?)<\/script>/s.exec(html)![1]!) as Array<{ title: string; log: string[] }>;
+    const tip = tips.find((t) => t.title === 'WARN in __flush_work')!;
+    expect(tip.log[0]).to.match(/^\[ +\d+\.\d{6}\] -+\[ cut here \]-+$/);
+    expect(tip.log.some((l) => l.endsWith(warn.text))).to.equal(true);
+    expect(tip.log[tip.log.length - 1]).to.match(/\] ---\[ end trace [0-9a-f]+ \]---$/);
+    expect(html).to.contain('<h2>warnings</h2>');
+  });
+
+  it('kshim timeline FILE --out page.html writes the page and says what it drew; bad input exits 2', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'kshim-timeline-')), 'page.html');
+    const r = spawnSync(process.execPath, [KSHIM, 'timeline', 'scenarios/cxl-owns.json', '--out', out, '--schedule', 't.'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).to.equal('');
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.match(/: timeline of cxl-owns\.json \(tree mainline, schedule t\.\): \d+ tasks, \d+ spans, \d+ marks\n$/);
+    expect(existsSync(out)).to.equal(true);
+    expect(readFileSync(out, 'utf8')).to.contain('class="bar initcall"');
+    const bad = spawnSync(process.execPath, [KSHIM, 'timeline', 'scenarios/cxl-owns.json', '--schedule', 'x'], { cwd: ROOT, encoding: 'utf8' });
+    expect(bad.status).to.equal(2);
+    expect(bad.stderr).to.match(/^kshim: schedule id "x" is malformed/);
+  });
+});
