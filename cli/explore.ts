@@ -56,7 +56,8 @@ export async function exploreCommand(file: string, opts: ExploreArgs): Promise<v
   ];
   for (const o of report.outcomes) {
     lines.push('', `  ${o.signature}`, `    ${o.count} schedule${o.count === 1 ? '' : 's'}; shortest: ${o.shrunk} (${o.deviations} deviation${o.deviations === 1 ? '' : 's'} from the default order)`);
-    lines.push(`    replay: kshim replay ${file} --schedule ${o.shrunk}`);
+    const extra = [...(opts.tree ? [`--tree ${opts.tree}`] : []), ...opts.set.map((v) => `--set ${v}`), ...(opts.untimed ? [] : [])].join(' ');
+    lines.push(`    replay: kshim replay ${file} --schedule ${o.shrunk}${extra ? ' ' + extra : ''}`);
   }
   process.stdout.write(lines.join('\n') + '\n');
 }

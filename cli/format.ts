@@ -12,8 +12,8 @@ export function formatOwners(r: Pick<RunResult, 'softReserved' | 'daxRegions'>):
   for (const sr of r.softReserved) rows.push([`${sr.start}-${sr.end}`, sr.owner ?? '(nobody)']);
   const out = [table(rows)];
   if (r.daxRegions.length > 0) {
-    const dr = [['dax region', 'range', 'owner', 'path']];
-    for (const d of r.daxRegions) dr.push([`region${d.id}`, `${d.start}-${d.end}`, d.owner ?? '?', d.path]);
+    const dr = [['dax region id', 'range', 'owner', 'path']];
+    for (const d of r.daxRegions) dr.push([String(d.id), `${d.start}-${d.end}`, d.owner ?? '?', d.path]);
     out.push('', table(dr));
   }
   return out.join('\n');

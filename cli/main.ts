@@ -13,7 +13,7 @@ import { decodeSchedule } from '../harness/schedule.js';
 import { exploreCommand, type ExploreArgs } from './explore.js';
 import { matrixCommand } from './matrix.js';
 import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
-import { TREES } from '../trees/index.js';
+import { ALL_TREES as TREES } from '../trees/registry.js';
 import { demo } from './demo.js';
 import { failOnInputError } from './errors.js';
 import { formatConfig, formatOwners, formatRun } from './format.js';

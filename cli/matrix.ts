@@ -2,7 +2,7 @@
 /** `kshim matrix`: the Kconfig and link matrix of a tree. */
 import { configMatrix } from '../harness/matrix.js';
 import type { Tristate } from '../harness/scenario.js';
-import { TREES, findTree } from '../trees/index.js';
+import { ALL_TREES as TREES, lookupTree as findTree } from '../trees/registry.js';
 import { UsageError } from './errors.js';
 import { loadScenario } from './load.js';
 

@@ -8,7 +8,7 @@
 import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
 import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import type { AutoRegion, CfmwsWindow, SoftReservedRange } from '../mocks/platform/firmware.js';
-import { TREES, findTree } from '../trees/index.js';
+import { ALL_TREES as TREES, lookupTree as findTree } from '../trees/registry.js';
 import type { Tree } from '../trees/tree.js';
 
 export type Tristate = 'y' | 'm' | 'n';
