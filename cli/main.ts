@@ -105,7 +105,7 @@ program
   .requiredOption('--tree <name>', 'the tree state')
   .option('--json', 'print one JSON object')
   .option('--explore', 'also explore a scenario under each configuration that links')
-  .option('--scenario <file>', 'the scenario to explore (default scenarios/cxl-owns.json)')
+  .option('--scenario <file>', 'the scenario to explore (default scenarios/mainline-builtin.json)')
   .option('--runs <n>', 'exploration budget per configuration', '200')
   .option('--set <SYM=v>', 'hold a symbol fixed (repeatable), e.g. DEV_DAX=m', collect, [])
   .action(async (opts: { tree: string; json?: boolean; explore?: boolean; scenario?: string; runs: string; set: string[] }) => {

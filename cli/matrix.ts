@@ -16,7 +16,7 @@ export async function matrixCommand(opts: { tree: string; json?: boolean; explor
     fixed[m[1]!] = m[2] as Tristate;
   }
   if (!/^\d+$/.test(opts.runs)) throw new UsageError(`--runs ${opts.runs}: expected a non-negative integer`);
-  const explore = opts.explore ? loadScenario(opts.scenario ?? 'scenarios/cxl-owns.json') : undefined;
+  const explore = opts.explore ? loadScenario(opts.scenario ?? 'scenarios/mainline-builtin.json') : undefined;
   const m = await configMatrix(tree, { fixed, explore, runs: Number(opts.runs) });
   if (opts.json) {
     process.stdout.write(JSON.stringify(m, null, 2) + '\n');

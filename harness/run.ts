@@ -150,6 +150,7 @@ export function machineFor(scenario: Scenario, config: Readonly<Record<string, T
   const fw = m.get(Firmware);
   fw.tables = { softReserved: scenario.softReserved, cfmws: scenario.cfmws, regions: scenario.regions, hmemTest: scenario.hmemTest };
   for (const [k, v] of Object.entries(scenario.timing)) m.timing.set(k, v);
+  m.modprobe.kmodVersion = scenario.userspace.kmodVersion;
   m.loader.setCatalog([...buildCatalog(scenario.tree, ops), ...(opts.extraModules ?? [])]);
   if (scenario.hmemTest) install_hmem_test_wraps(m.loader, fw);
   for (const f of opts.faults ?? []) m.kernel.faults.add(f);

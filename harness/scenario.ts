@@ -6,6 +6,7 @@
  * wrong, so the CLI can print it and exit 2.
  */
 import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
+import { KMOD_VERSION } from '../framework/userspace/modprobe.js';
 import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import type { AutoRegion, CfmwsWindow, SoftReservedRange } from '../mocks/platform/firmware.js';
 import { ALL_TREES as TREES, lookupTree as findTree } from '../trees/registry.js';
@@ -29,6 +30,8 @@ export interface Scenario {
   readonly initramfs: readonly string[];
   /** cxl_test's hmem_test=1: a second hmem_platform device. */
   readonly hmemTest: boolean;
+  /** The userspace the boot runs: which kmod release modprobe and udev use. */
+  readonly userspace: { readonly kmodVersion: number };
 }
 
 export class ScenarioError extends Error {
@@ -46,7 +49,7 @@ export function knownKnobs(): string[] {
   return [...FRAMEWORK_KNOBS, ...CXL_KNOBS].map((k) => k.name).sort();
 }
 
-const TOP_FIELDS = ['tree', 'config', 'firmware', 'cxl', 'timing', 'steps', 'initramfs', 'hmemTest', 'description'];
+const TOP_FIELDS = ['tree', 'config', 'firmware', 'cxl', 'timing', 'steps', 'initramfs', 'hmemTest', 'userspace', 'description'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -144,6 +147,13 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
   if (!Array.isArray(initramfs) || initramfs.some((m) => typeof m !== 'string')) fail('initramfs', 'expected an array of module names');
   const hmemTest = o['hmemTest'] ?? false;
   if (typeof hmemTest !== 'boolean') fail('hmemTest', 'expected true or false');
+  const us = o['userspace'] ?? {};
+  if (!isObject(us)) fail('userspace', 'expected an object such as { "kmodVersion": 19 }');
+  for (const k of Object.keys(us as object)) if (k !== 'kmodVersion') fail(`userspace.${k}`, 'unknown field; expected kmodVersion');
+  const kmodVersion = (us as Record<string, unknown>)['kmodVersion'] ?? KMOD_VERSION;
+  if (typeof kmodVersion !== 'number' || !Number.isInteger(kmodVersion) || kmodVersion < 1) {
+    fail('userspace.kmodVersion', `expected a kmod release number such as 19 or ${KMOD_VERSION}`);
+  }
 
   return {
     file,
@@ -156,6 +166,7 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     steps,
     initramfs: initramfs as string[],
     hmemTest: hmemTest as boolean,
+    userspace: { kmodVersion: kmodVersion as number },
   };
 }
 

@@ -2,10 +2,14 @@
 /**
  * An example of testing a patch of your own (docs/testing-your-patch.md):
  * drivers/dax/hmem/hmem.c as mainline has it, plus a hypothetical v9 change
- * for the request_module() window of docs/findings.md §1. After asking for
- * cxl_acpi and cxl_pci, dax_hmem_init() also waits for the probes in
- * flight, so a cxl_acpi that another modprobe is still initialising has
- * published its CXL windows before hmem walks the Soft Reserved ranges.
+ * for the built-in window of docs/findings.md §2: dax_hmem_init() becomes a
+ * late_initcall instead of module_init(), so when dax_hmem is built in, the
+ * drivers of cxl/ (linked after dax/) are registered and their probes
+ * queued before hmem_platform probes, and the deferred work's
+ * wait_for_device_probe() has them to wait for. As a module nothing
+ * changes (module_init and late_initcall both become init_module).
+ * Together with ./cxl.c.ts: this change alone lets dax_cxl flush a
+ * workqueue dax_hmem has not allocated yet.
  *
  * Not a kernel patch: an illustration of the workflow. Deviations: as in
  * drivers/dax/hmem/hmem.c/mainline.ts.
@@ -198,9 +202,6 @@ export const hmem_c: PortUnit = {
       if (IS_ENABLED('CONFIG_DEV_DAX_CXL')) {
         await request_module('cxl_acpi');
         await request_module('cxl_pci');
-        // v9: a module that another task is loading counts as loaded for
-        // request_module(); wait until its probes have run.
-        await wait_for_device_probe();
       }
 
       dax_hmem_wq = alloc_ordered_workqueue('dax_hmem_wq', 0);
@@ -231,7 +232,7 @@ export const hmem_c: PortUnit = {
     }
 
     return {
-      initcalls: [{ level: 'device', fn: dax_hmem_init }],
+      initcalls: [{ level: 'late', fn: dax_hmem_init }],
       exit: dax_hmem_exit,
       exports: { dax_hmem_flush_work },
     };

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * request_module() (kernel/kmod.c): run "modprobe -q -- name" as a
- * user-mode helper and wait for it to exit. It guarantees only that
- * modprobe ran: a module that is COMING in another task counts as loaded.
+ * user-mode helper and wait for it to exit. A zero return says modprobe
+ * succeeded, nothing more: with a current kmod that means the module's init
+ * has returned (a concurrent load is waited for in finit_module), with kmod
+ * v19 or older a module still COMING in another task was taken as loaded.
  */
 import { ContainerModule, inject, injectable } from 'inversify';
 import { EBUSY } from '../include/errno.js';

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * modprobe as kmod implements it, running in the calling userspace task:
- * resolve an alias, skip built-in and already-present modules (LIVE or
- * COMING count as present), honour softdeps, insert hard dependencies from
- * modules.dep first, then the module; with -r, remove it and then its
- * dependencies that became unused. Output goes to the userspace log, not
- * to dmesg.
+ * resolve an alias, skip built-in and already-loaded modules, honour
+ * softdeps, insert hard dependencies from modules.dep first, then the
+ * module; with -r, remove it and then its dependencies that became unused.
+ * Output goes to the userspace log, not to dmesg.
+ *
+ * "Already loaded" is libkmod's module_is_inkernel(): since kmod v20
+ * (commit fd44a98ae2eb) only a LIVE or built-in module counts, so a module
+ * that another task is still initialising (COMING) is inserted again and
+ * finit_module() makes this modprobe wait for that init before it reports
+ * success. kmod v19 and older counted COMING as loaded and returned at
+ * once; `kmodVersion` selects that behaviour (the scenario field
+ * "userspace": { "kmodVersion": 19 }).
  */
 import { ContainerModule, inject, injectable } from 'inversify';
 import { EBUSY, EEXIST, EINVAL, ENODEV, ENOENT, ENOMEM, EWOULDBLOCK, EPROBE_DEFER } from '../include/errno.js';
@@ -17,6 +24,11 @@ import { Scheduler } from '../sim/scheduler.js';
 import { Timing } from '../sim/timing.js';
 
 export const KERNEL_RELEASE = '7.0.0-kshim';
+
+/** The kmod release modelled by default (any release from v20 on behaves alike here). */
+export const KMOD_VERSION = 34;
+/** The last kmod release whose modprobe treated a COMING module as loaded. */
+export const KMOD_LAST_COMING_IS_LOADED = 19;
 
 const STRERROR: Record<number, string> = {
   [ENOMEM]: 'Cannot allocate memory',
@@ -53,6 +65,8 @@ export interface ModprobeOptions {
 export class Modprobe {
   /** What modprobe printed (stderr), in order. */
   readonly output: UserLine[] = [];
+  /** The kmod release whose modprobe runs; see the header for what differs. */
+  kmodVersion = KMOD_VERSION;
   /** modules.dep, as depmod wrote it for this boot. */
   private readonly modulesDep = new Map<string, ModuleDef[]>();
 
@@ -91,11 +105,13 @@ export class Modprobe {
     return rc;
   }
 
+  /** libkmod's module_is_inkernel(): built in, LIVE, or (kmod <= v19) COMING. */
   private present(def: ModuleDef): boolean {
     if (this.loader.tristate(def) === 'y') return true;
     if (this.sched.recording) this.sched.touch(`module:${def.name}`, 'r');
     const m = this.loader.find(def.name);
-    return m !== undefined && (m.state === 'LIVE' || m.state === 'COMING');
+    if (m === undefined) return false;
+    return m.state === 'LIVE' || (m.state === 'COMING' && this.kmodVersion <= KMOD_LAST_COMING_IS_LOADED);
   }
 
   private async insertModule(def: ModuleDef, opts: ModprobeOptions, visiting: Set<string>): Promise<number> {

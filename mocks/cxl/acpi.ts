@@ -2,8 +2,11 @@
 /**
  * Mocked cxl_acpi (drivers/cxl/acpi.c): binds ACPI0017:00; its probe
  * publishes every CFMWS as "CXL Window N" (IORES_DESC_CXL) in iomem under
- * a root port root0 with one root decoder each, then rescans the cxl bus
- * so memdevs that came first can attach. Probe duration: cxl_acpi.probe.
+ * a root port root0 with one root decoder each, only then adds the host
+ * bridge port (port1) that memdev enumeration climbs to, as the real probe
+ * adds host bridge uports after parsing the CFMWS, and finally rescans the
+ * cxl bus so memdevs that came first can attach. Probe duration:
+ * cxl_acpi.probe.
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
 import { ENOMEM, ENXIO } from '../../framework/include/errno.js';
@@ -14,7 +17,7 @@ export function cxl_acpi_unit(ops: CxlMockOps): PortUnit {
   return {
     file: 'drivers/cxl/acpi.c',
     url: import.meta.url,
-    references: () => ['devm_cxl_add_root', 'cxl_root_decoder_add', 'cxl_bus_type'],
+    references: () => ['devm_cxl_add_root', 'cxl_root_decoder_add', 'devm_cxl_add_port', 'cxl_bus_type'],
     aliases: ['acpi*:ACPI0017:*', 'platform:cxl_acpi*'],
     softdep: () => 'pre: cxl_port',
     importNs: ['CXL', 'ACPI'],
@@ -34,6 +37,9 @@ export function cxl_acpi_unit(ops: CxlMockOps): PortUnit {
           const cxlrd = await sym.cxl_root_decoder_add(host, cxl_root, windows[i]!, i);
           if (!cxlrd) return -ENXIO;
         }
+
+        const host_bridge = await sym.devm_cxl_add_port(host, cxl_root.dev, 'port');
+        if (!host_bridge) return -ENOMEM;
 
         await bus_rescan_devices(sym.cxl_bus_type);
         return 0;

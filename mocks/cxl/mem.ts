@@ -4,14 +4,15 @@
  * devm_cxl_add_memdev() (so cxl_pci depends on it and the driver is always
  * registered before the first memdev exists) and a
  * PROBE_FORCE_SYNCHRONOUS driver for memdevs whose probe adds the endpoint
- * port through cxl_port. Without a CXL root (cxl_acpi not yet probed) the
- * probe fails with -ENXIO; cxl_acpi's bus rescan retries it. Probe
- * duration: cxl_mem.probe.
+ * port through cxl_port, below the host bridge port. Until cxl_acpi has
+ * added that port (it does so last, after the root decoders) the probe
+ * fails with -ENXIO; cxl_acpi's bus rescan retries it. Probe duration:
+ * cxl_mem.probe.
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
 import { ENXIO } from '../../framework/include/errno.js';
 import { PROBE_FORCE_SYNCHRONOUS, type device } from '../../framework/include/linux/device.js';
-import { CXL_DEVICE_MEMORY_EXPANDER, MODULE_ALIAS_CXL, cxl_driver, cxl_root_type, to_cxl_memdev, type cxl_hdm_program, type cxl_memdev } from './cxl.h.js';
+import { CXL_DEVICE_MEMORY_EXPANDER, MODULE_ALIAS_CXL, cxl_driver, cxl_port_type, to_cxl_memdev, to_cxl_port, type cxl_hdm_program, type cxl_memdev } from './cxl.h.js';
 import type { CxlMockOps } from './mock_ops.js';
 
 export function cxl_mem_unit(ops: CxlMockOps): PortUnit {
@@ -33,13 +34,13 @@ export function cxl_mem_unit(ops: CxlMockOps): PortUnit {
         const cxlmd = to_cxl_memdev(dev);
         await msleep(ops.memProbe(dev_name(dev)));
 
-        const root = bus_find_device(sym.cxl_bus_type, null, (d) => d.type === cxl_root_type);
-        if (!root) {
+        const parent_port = bus_find_device(sym.cxl_bus_type, null, (d) => d.type === cxl_port_type && to_cxl_port(d).uport === null);
+        if (!parent_port) {
           dev_dbg(dev, 'CXL port topology not found\n');
           return -ENXIO;
         }
-        const rc = await sym.devm_cxl_add_endpoint(cxlmd, root);
-        put_device(root);
+        const rc = await sym.devm_cxl_add_endpoint(cxlmd, parent_port);
+        put_device(parent_port);
         return rc;
       }
 

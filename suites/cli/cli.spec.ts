@@ -15,7 +15,7 @@ function kshim(...args: string[]) {
 
 describe('the kshim command', () => {
   it('kshim run --json prints one JSON object and exits 0', () => {
-    const r = kshim('run', 'scenarios/cxl-owns.json', '--json');
+    const r = kshim('run', 'scenarios/mainline-builtin.json', '--json');
     expect(r.status).to.equal(0);
     const j = JSON.parse(r.stdout) as { tree: string; softReserved: unknown[] };
     expect(j.tree).to.equal('mainline');

@@ -28,7 +28,7 @@ async function shell(file: string): Promise<Shell> {
 
 describe('kshim shell: commands', () => {
   it('cat /proc/iomem, ls under /sys, cat of an attribute, owners, and modprobe -r of a built-in module', async () => {
-    const s = scenario('cxl-owns.json');
+    const s = scenario('mainline-builtin.json');
     const run = await runScenario(s);
     const sh = new Shell(s, run);
     expect(await sh.exec('cat /proc/iomem')).to.equal(run.result.iomem.trimEnd());
@@ -117,10 +117,10 @@ describe('kshim shell in a terminal (tmux)', function () {
     if (sock !== undefined) tmux('kill-server');
   });
 
-  it('boots cxl-owns.json, answers at the kshim# prompt, completes with Tab, recalls with Up, and exits', async () => {
-    const cmd = `'${process.execPath}' bin/kshim.js shell scenarios/cxl-owns.json; echo "[kshim exited $?]"; sleep 10`;
+  it('boots mainline-builtin.json, answers at the kshim# prompt, completes with Tab, recalls with Up, and exits', async () => {
+    const cmd = `'${process.execPath}' bin/kshim.js shell scenarios/mainline-builtin.json; echo "[kshim exited $?]"; sleep 10`;
     expect(tmux('new-session', '-d', '-s', 'kshim', '-x', '160', '-y', '50', '-c', ROOT, cmd).status).to.equal(0);
-    await waitFor(/^kshim shell: cxl-owns\.json booted on tree mainline \(schedule t\.\), now \d+\.\d{6} s\. Type "help"\.\nkshim# $/m);
+    await waitFor(/^kshim shell: mainline-builtin\.json booted on tree mainline \(schedule t\.\), now \d+\.\d{6} s\. Type "help"\.\nkshim# $/m);
 
     keys('cat /proc/iomem', 'Enter');
     await waitFor(/^kshim# cat \/proc\/iomem\n[0-9a-f]+-[0-9a-f]+ : CXL Window 0$/m);

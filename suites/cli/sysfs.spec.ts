@@ -19,7 +19,7 @@ describe('kshim run --show sysfs', () => {
   let run: Run;
   let text: string;
   before(async () => {
-    run = await boot('cxl-owns.json');
+    run = await boot('mainline-builtin.json');
     text = formatSysfs(run.machine!.kernel);
   });
 
@@ -84,10 +84,10 @@ describe('kshim run --show sysfs', () => {
   });
 
   it('is wired to the --show switch of kshim run, which names it in its error', () => {
-    const r = spawnSync(process.execPath, [KSHIM, 'run', 'scenarios/cxl-owns.json', '--show', 'sysfs'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [KSHIM, 'run', 'scenarios/mainline-builtin.json', '--show', 'sysfs'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).to.equal(0);
     expect(r.stdout).to.equal(text + '\n');
-    const bad = spawnSync(process.execPath, [KSHIM, 'run', 'scenarios/cxl-owns.json', '--show', 'sys'], { cwd: ROOT, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [KSHIM, 'run', 'scenarios/mainline-builtin.json', '--show', 'sys'], { cwd: ROOT, encoding: 'utf8' });
     expect(bad.status).to.equal(2);
     expect(bad.stderr).to.equal('kshim: --show sys: expected iomem, sysfs, dmesg, owners or config\n');
   });

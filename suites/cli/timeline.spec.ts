@@ -146,13 +146,13 @@ describe('kshim timeline: the page', () => {
 
   it('kshim timeline FILE --out page.html writes the page and says what it drew; bad input exits 2', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'kshim-timeline-')), 'page.html');
-    const r = spawnSync(process.execPath, [KSHIM, 'timeline', 'scenarios/cxl-owns.json', '--out', out, '--schedule', 't.'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [KSHIM, 'timeline', 'scenarios/mainline-builtin.json', '--out', out, '--schedule', 't.'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stderr).to.equal('');
     expect(r.status).to.equal(0);
-    expect(r.stdout).to.match(/: timeline of cxl-owns\.json \(tree mainline, schedule t\.\): \d+ tasks, \d+ spans, \d+ marks\n$/);
+    expect(r.stdout).to.match(/: timeline of mainline-builtin\.json \(tree mainline, schedule t\.\): \d+ tasks, \d+ spans, \d+ marks\n$/);
     expect(existsSync(out)).to.equal(true);
     expect(readFileSync(out, 'utf8')).to.contain('class="bar initcall"');
-    const bad = spawnSync(process.execPath, [KSHIM, 'timeline', 'scenarios/cxl-owns.json', '--schedule', 'x'], { cwd: ROOT, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [KSHIM, 'timeline', 'scenarios/mainline-builtin.json', '--schedule', 'x'], { cwd: ROOT, encoding: 'utf8' });
     expect(bad.status).to.equal(2);
     expect(bad.stderr).to.match(/^kshim: schedule id "x" is malformed/);
   });

@@ -57,8 +57,16 @@ describe('explorer: what it finds', () => {
     expect(pciDriver).to.be.greaterThan(walk);
   });
 
-  it('mainline, everything modular: the complete list of outcome classes, including HMEM owning a committed region when request_module("cxl_acpi") returns while udev is still initialising cxl_acpi', async () => {
+  it('mainline, everything modular, udev and request_module racing: the complete list of outcome classes is one, CXL owns (modprobe waits for a cxl_acpi that udev is still initialising)', async () => {
     const s = scenario('mainline', MODULAR, 'commit');
+    const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
+    expect(report.complete).to.equal(true);
+    expect(report.outcomes.map((o) => o.signature)).to.deep.equal(['owners=dax_cxl build=ok warnings=none leaks=0 end=idle']);
+    expect(report.schedulesExplored).to.be.greaterThan(1);
+  });
+
+  it('the same with kmod v19 or older: request_module("cxl_acpi") returns while udev is still initialising cxl_acpi, and HMEM can own a range a committed region contains', async () => {
+    const s = scenario('mainline', MODULAR, 'commit', { userspace: { kmodVersion: 19 } });
     const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
     expect(report.complete).to.equal(true);
     expect(report.outcomes.map((o) => o.signature).sort()).to.deep.equal([
@@ -71,6 +79,7 @@ describe('explorer: what it finds', () => {
     const window = r.result.dmesg.findIndex((l) => l.includes('cxl_acpi ACPI0017:00: add: root0'));
     expect(registered, 'hmem registers the range before cxl_acpi published the window').to.be.lessThan(window);
     expect(r.result.daxRegions.map((d) => d.owner)).to.deep.equal(['dax_hmem']);
+    expect(r.result.dmesg.some((l) => l.includes('dax_region resource conflict')), 'the committed region then cannot get its dax_region').to.equal(true);
   });
 
   it('with cxl_acpi in the initramfs the race is gone: one outcome, CXL owns', async () => {

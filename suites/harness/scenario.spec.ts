@@ -88,4 +88,11 @@ describe('scenario files: validation', () => {
   it('rejects an assembly that is neither commit nor fail', () => {
     expect(problem(scenario({ cxl: { regions: [{ ...WINDOW, assembly: 'partial' }] } })).field).to.equal('cxl.regions[0].assembly');
   });
+
+  it('takes the kmod release of the userspace (default: a current kmod) and rejects anything but a release number', () => {
+    expect(parseScenario(scenario({}), 'a.json').userspace.kmodVersion).to.be.greaterThan(19);
+    expect(parseScenario(scenario({ userspace: { kmodVersion: 19 } }), 'b.json').userspace.kmodVersion).to.equal(19);
+    expect(problem(scenario({ userspace: { kmodVersion: 'v19' } })).field).to.equal('userspace.kmodVersion');
+    expect(problem(scenario({ userspace: { kmod: 19 } })).field).to.equal('userspace.kmod');
+  });
 });

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { expect } from 'chai';
-import { EBUSY, ENOMEM } from '../../framework/include/errno.js';
+import { EBUSY, ENODEV, ENOMEM } from '../../framework/include/errno.js';
 import { platform_device } from '../../framework/drivers/base/platform.js';
 import { machineWith, testModule } from './fixture.js';
 
@@ -104,7 +104,8 @@ describe('module loader: request_module', () => {
     expect(m.loader.modules).to.have.length(0);
   });
 
-  it('returns 0 without waiting for the init of a module another modprobe is still initialising (COMING)', async () => {
+  /** udev's modprobe starts loading `slow` (100 ms init); 10 ms later another init asks for it. */
+  async function requestWhileComing(kmodVersion?: number): Promise<string[]> {
     const events: string[] = [];
     const slow = testModule({
       name: 'slow',
@@ -129,12 +130,56 @@ describe('module loader: request_module', () => {
       }),
     });
     const m = machineWith([slow, asker], {});
+    if (kmodVersion !== undefined) m.modprobe.kmodVersion = kmodVersion;
     await m.bootToIdle();
     m.rootfs.realRootMounted = true;
     m.kernel.sched.spawn('udev-modprobe', 'udev', async () => void (await m.modprobe.modprobe('slow')));
     m.kernel.sched.spawn('modprobe', 'user', async () => void (await m.modprobe.modprobe('asker')));
     await m.kernel.sched.run();
-    expect(events).to.deep.equal(['slow init starts', 'request_module(slow) = 0, slow is COMING', 'slow init returns']);
+    return events;
+  }
+
+  it('waits for the init of a module another modprobe is still initialising (COMING): kmod inserts it again and finit_module waits', async () => {
+    expect(await requestWhileComing()).to.deep.equal(['slow init starts', 'slow init returns', 'request_module(slow) = 0, slow is LIVE']);
+  });
+
+  it('with kmod v19 or older, returns 0 at once for a COMING module, before its init has returned', async () => {
+    expect(await requestWhileComing(19)).to.deep.equal(['slow init starts', 'request_module(slow) = 0, slow is COMING', 'slow init returns']);
+  });
+
+  it('a concurrent finit_module of the same module waits for the first and gets its result (idempotent_init_module): one init, both fail', async () => {
+    let inits = 0;
+    const bad = testModule({
+      name: 'bad',
+      body: (k) => ({
+        init: async () => {
+          inits++;
+          await k.msleep(50);
+          return -ENODEV;
+        },
+      }),
+    });
+    const m = machineWith([bad], {});
+    await m.bootToIdle();
+    m.rootfs.realRootMounted = true;
+    const exits: number[] = [];
+    const returned: number[] = [];
+    const t0 = m.kernel.sched.now;
+    for (const who of ['udev', 'user']) {
+      m.kernel.sched.spawn(`modprobe-${who}`, who === 'udev' ? 'udev' : 'user', async () => {
+        exits.push(await m.modprobe.modprobe('bad'));
+        returned.push(m.kernel.sched.now - t0);
+      });
+    }
+    await m.kernel.sched.run();
+    expect(exits).to.deep.equal([1, 1]);
+    expect(inits, 'the second finit_module does not run the init again').to.equal(1);
+    expect(returned[1], 'both return when the one init fails').to.equal(returned[0]);
+    expect(m.modprobe.output.map((l) => l.text)).to.deep.equal([
+      "modprobe: ERROR: could not insert 'bad': No such device",
+      "modprobe: ERROR: could not insert 'bad': No such device",
+    ]);
+    expect(m.loader.find('bad')).to.equal(undefined);
   });
 });
 

@@ -51,11 +51,20 @@ export interface BuiltinInitcall extends Initcall {
 
 const RESOLVE_WAIT_US = 30_000_000;
 
+/** A finit_module() in progress, which later loads of the same file wait for. */
+interface Idempotent {
+  done: boolean;
+  ret: number;
+  readonly waiters: Task[];
+}
+
 @injectable()
 export class ModuleLoader {
   readonly symbols = new SymbolTable();
   /** Loaded modules, newest first (as lsmod and "Modules linked in:" list them). */
   readonly modules: module[] = [];
+  /** finit_module() calls in progress, by module name. */
+  private readonly idempotent = new Map<string, Idempotent>();
   /** Leaks found when a module was freed. */
   readonly leaks: Leak[] = [];
   /** request_module for ports; installed by kmod. */
@@ -299,6 +308,33 @@ export class ModuleLoader {
   async load_module(name: string, opts: { async_probe?: boolean } = {}): Promise<number> {
     const def = this.def(name);
     if (def === undefined || this.tristate(def) !== 'm') return -ENOENT;
+    // idempotent_init_module(): a second finit_module() of the same file
+    // while the first is in progress waits for the first to return, init
+    // and async_synchronize_full() included, and gets its result.
+    if (this.sched.recording) this.sched.touch(`module:${name}`, 'r');
+    const running = this.idempotent.get(name);
+    if (running !== undefined) {
+      const self = this.sched.self(`idempotent_init_module(${name})`);
+      const on = new WaitFor(() => `idempotent_init_module(${name}): finit_module of ${name} in progress`, () => []);
+      while (!running.done) {
+        running.waiters.push(self);
+        await this.sched.block(on);
+      }
+      return running.ret;
+    }
+    const idem: Idempotent = { done: false, ret: 0, waiters: [] };
+    this.idempotent.set(name, idem);
+    try {
+      idem.ret = await this.init_module_from_file(name, def, opts);
+    } finally {
+      idem.done = true;
+      this.idempotent.delete(name);
+      for (const t of idem.waiters.splice(0)) this.sched.wake(t);
+    }
+    return idem.ret;
+  }
+
+  private async init_module_from_file(name: string, def: ModuleDef, opts: { async_probe?: boolean }): Promise<number> {
     for (;;) {
       const existing = this.find(name);
       if (existing === undefined) break;

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * F5 (seed mail 000): Smita tried Dan's first suggestion, `X || !X` on
+ * DEV_DAX_CXL, with DEV_DAX_HMEM=y, CXL_ACPI=m, CXL_PCI=m. DEV_DAX_CXL is
+ * then enabled, but built-in hmem probes long before the real root (and
+ * with it cxl_acpi.ko) is there:
+ *
+ *   [  7.379] dax_hmem_platform_probe began
+ *   [  7.384] alloc_dev_dax_range: dax0.0
+ *   [ 28.560] cxl acpi probe started     <- 21 seconds later
+ *
+ * No CXL window exists at the walk, region_intersects() says DISJOINT and
+ * HMEM owns every range. The tree of that experiment is built here with
+ * deriveTree(): v8 with the two `>=` lines replaced by Dan's three lines;
+ * the real root is mounted at 28.56 s (sinon on Timing.rootfs). Mainline
+ * makes the configuration invalid (F4's fix).
+ */
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { Timing } from '../../framework/sim/timing.js';
+import { DRIVERS_DAX_KCONFIG_V8_3 } from '../../framework/kconfig/texts/dax.js';
+import { deriveTree } from '../../trees/tree.js';
+import { findTree } from '../../trees/index.js';
+import { SR, boot, decisions, lines, timeOf } from '../patches/fixture.js';
+
+const GE_LINES = '\tdepends on CXL_ACPI >= DEV_DAX_HMEM\n\tdepends on CXL_PCI >= DEV_DAX_HMEM\n';
+const DANS_LINES = '\tdepends on DEV_DAX_HMEM || !DEV_DAX_HMEM\n\tdepends on CXL_ACPI || !CXL_ACPI\n\tdepends on CXL_PCI || !CXL_PCI\n';
+
+/** v8 with `X || !X` on DEV_DAX_CXL, as Smita tested it. */
+const v8OrNot = deriveTree(findTree('v8')!, 'v8+or-not', "v8 with Dan's first `X || !X` suggestion on DEV_DAX_CXL", {
+  kconfig: { 'drivers/dax/Kconfig': DRIVERS_DAX_KCONFIG_V8_3.replace(GE_LINES, DANS_LINES) },
+});
+
+const CONFIG = { DEV_DAX_HMEM: 'y', CXL_ACPI: 'm', CXL_PCI: 'm' } as const;
+
+function smita(tree: typeof v8OrNot | string) {
+  return boot({ tree, config: { ...CONFIG }, softReserved: [{ ...SR, nid: 1 }], cfmws: [{ ...SR }], regions: [{ ...SR, assembly: 'commit' }] });
+}
+
+describe('F5: built-in hmem probes 21 s before a modular cxl_acpi (`X || !X` on DEV_DAX_CXL)', () => {
+  it('the derived Kconfig carries Dan\'s three lines instead of the two `>=` lines', () => {
+    const text = v8OrNot.kconfig['drivers/dax/Kconfig'];
+    expect(text).to.not.equal(DRIVERS_DAX_KCONFIG_V8_3);
+    expect(text).to.include(DANS_LINES);
+    expect(text).to.not.include('>=');
+  });
+
+  it('DEV_DAX_HMEM=y, CXL_ACPI=m, CXL_PCI=m keeps DEV_DAX_CXL enabled; hmem registers the range before 8 s, cxl_acpi probes after 28 s, and HMEM owns it', async () => {
+    sinon.stub(Timing.prototype, 'rootfs').returns(28_560);
+    const r = await smita(v8OrNot);
+    expect(r.result.config.adjusted).to.deep.equal([]);
+    expect(r.result.config.values['DEV_DAX_HMEM']).to.equal('y');
+    expect(r.result.config.values['DEV_DAX_CXL']).to.equal('m');
+
+    expect(timeOf(r, 'really_probe: probing driver hmem_platform with device')).to.be.below(8);
+    expect(timeOf(r, ' dax0.0: alloc range[0]: 0x0000000850000000:0x000000284fffffff')).to.be.below(8);
+    expect(timeOf(r, 'really_probe: probing driver cxl_acpi with device')).to.be.at.least(28.56);
+    // The walk found no window: no deferral, HMEM registered the range at once.
+    expect(decisions(r)).to.deep.equal([]);
+    expect(r.result.softReserved.map((s) => s.owner)).to.deep.equal(['dax_hmem']);
+    // Since v8 6/9 dax_cxl's later claim on the committed region is refused.
+    expect(lines(r, 'probe with driver cxl_dax_region failed')).to.deep.equal(['cxl_dax_region dax_region1: probe with driver cxl_dax_region failed with error -12']);
+  });
+
+  it('mainline refuses the configuration: DEV_DAX_HMEM=y becomes m ("CXL_ACPI || !CXL_ACPI")', async () => {
+    const r = await smita('mainline');
+    expect(r.result.config.adjusted).to.deep.equal([{ symbol: 'DEV_DAX_HMEM', requested: 'y', actual: 'm', reason: 'CXL_ACPI || !CXL_ACPI' }]);
+  });
+});

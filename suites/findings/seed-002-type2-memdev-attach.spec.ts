@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Seed mail 002 (Alejandro Lucero and Dan Williams, Oct 2024; series.md
+ * §6): a Type-2 accelerator driver (sfc) creates its CXL memdev with
+ * devm_cxl_add_memdev() and wants to use the endpoint port right after
+ * the call returns. If cxl_mem probes the memdev asynchronously, the
+ * endpoint is not there yet, and the driver needs "nasty dancing with
+ * delays and checks". Alejandro's fix was PROBE_FORCE_SYNCHRONOUS on
+ * cxl_mem_driver; Dan's alternative was -EPROBE_DEFER. 7.0 took the first
+ * (1f1cb7f0c255, "cxl/mem: Arrange for always-synchronous memdev
+ * attach"): devm_cxl_add_memdev() lives in cxl_mem.ko, so the driver is
+ * registered before the first memdev exists, and cxl_mem_probe() has run
+ * when the call returns. kshim's cxl_mem mock is that 7.0 driver.
+ *
+ * The accelerator here is a test-only module, "sfc_accel", passed to the
+ * run as an extra object (its own Kconfig symbol SFC_ACCEL=m) and loaded
+ * with modprobe after boot. The asynchronous cxl_mem of before 7.0 is
+ * built in the test by linking cxl_mem against a wrapper of
+ * __cxl_driver_register() that sets PROBE_PREFER_ASYNCHRONOUS (the
+ * --wrap mechanism cxl_test uses), since the mock has no knob for it.
+ */
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { Timing } from '../../framework/sim/timing.js';
+import { EPROBE_DEFER } from '../../framework/include/errno.js';
+import { PROBE_PREFER_ASYNCHRONOUS } from '../../framework/include/linux/device.js';
+import { platform_device, platform_driver } from '../../framework/drivers/base/platform.js';
+import type { ModuleDef, PortUnit } from '../../framework/kernel/module/types.js';
+import type { Machine } from '../../framework/machine.js';
+import { machineFor, resolveConfig } from '../../harness/run.js';
+import { Firmware } from '../../mocks/platform/firmware.js';
+import type { cxl_driver, cxl_memdev } from '../../mocks/cxl/cxl.h.js';
+import { CXL_ACPI_EARLY, MODULAR, SR, scenarioOf } from '../patches/fixture.js';
+
+/** What the accelerator saw. */
+interface Seen {
+  /** cxlmd->endpoint right after devm_cxl_add_memdev() returned, per call. */
+  endpointOnReturn: Array<string | null>;
+  memdevs: cxl_memdev[];
+  /** Results of the CXL function's probes, in order. */
+  cxlProbes: number[];
+}
+
+/**
+ * "use": the accelerator's probe adds the memdev and uses the endpoint at
+ * once (logging what it finds). "defer": the PCI function adds the memdev
+ * and registers a child "sfc_cxl" device for the CXL function, whose probe
+ * returns -EPROBE_DEFER until the endpoint exists.
+ */
+function sfcAccel(mode: 'use' | 'defer', seen: Seen): ModuleDef {
+  const unit: PortUnit = {
+    file: 'test/sfc_accel.c',
+    url: import.meta.url,
+    references: () => ['devm_cxl_add_memdev'],
+    importNs: ['CXL'],
+    create(k, sym) {
+      const { platform_driver_register, platform_driver_unregister, platform_device_register, platform_device_unregister, dev_info, dev_warn, dev_name } = k;
+
+      const efx = new platform_device({ name: 'sfc_efx', id: 0, dev: { release: () => {} } });
+      const cxl_fn = new platform_device({ name: 'sfc_cxl', id: 0, dev: { release: () => {} } });
+
+      async function sfc_efx_probe(pdev: platform_device): Promise<number> {
+        const cxlmd = await sym.devm_cxl_add_memdev(pdev.dev, null);
+        if ('err' in cxlmd) return cxlmd.err as number;
+        seen.memdevs.push(cxlmd);
+        seen.endpointOnReturn.push(cxlmd.endpoint ? dev_name(cxlmd.endpoint.dev) : null);
+        if (mode === 'use') {
+          if (cxlmd.endpoint) dev_info(pdev.dev, '%s: using CXL endpoint %s\n', dev_name(cxlmd.dev), dev_name(cxlmd.endpoint.dev));
+          else dev_warn(pdev.dev, '%s: no CXL endpoint yet\n', dev_name(cxlmd.dev));
+          return 0;
+        }
+        cxl_fn.dev.platform_data = cxlmd;
+        cxl_fn.dev.parent = pdev.dev;
+        return await platform_device_register(cxl_fn);
+      }
+
+      function sfc_cxl_probe(pdev: platform_device): number {
+        const cxlmd = pdev.dev.platform_data as cxl_memdev;
+        const rc = cxlmd.endpoint ? 0 : -EPROBE_DEFER;
+        seen.cxlProbes.push(rc);
+        if (rc === 0) dev_info(pdev.dev, '%s: using CXL endpoint %s\n', dev_name(cxlmd.dev), dev_name(cxlmd.endpoint!.dev));
+        return rc;
+      }
+
+      const sfc_efx_driver = new platform_driver({ probe: sfc_efx_probe, driver: { name: 'sfc_efx' } });
+      const sfc_cxl_driver = new platform_driver({ probe: sfc_cxl_probe, driver: { name: 'sfc_cxl' } });
+
+      async function sfc_init(): Promise<number> {
+        let rc = await platform_driver_register(sfc_cxl_driver);
+        if (rc) return rc;
+        rc = await platform_driver_register(sfc_efx_driver);
+        if (rc) return rc;
+        return await platform_device_register(efx);
+      }
+
+      async function sfc_exit(): Promise<void> {
+        await platform_device_unregister(efx);
+        await platform_driver_unregister(sfc_efx_driver);
+        await platform_driver_unregister(sfc_cxl_driver);
+      }
+
+      return { initcalls: [{ level: 'device', fn: sfc_init }], exit: sfc_exit };
+    },
+  };
+  return { name: 'sfc_accel', config: 'SFC_ACCEL', object: 'test/sfc_accel.ko', units: [unit] };
+}
+
+/**
+ * A machine with a CXL root and no memdev of its own; cxl_mem probes
+ * asynchronously when `asyncMem`. Modular: cxl_acpi comes from the
+ * initramfs, and after boot `modprobe sfc_accel` loads the accelerator.
+ * Built in: every CXL driver and sfc_accel are y, and sfc_accel's
+ * device_initcall runs after cxl_mem's (link order).
+ */
+async function accelerator(tree: string, mode: 'use' | 'defer', asyncMem: boolean, builtIn = false): Promise<{ m: Machine; seen: Seen; dmesg: string[] }> {
+  const seen: Seen = { endpointOnReturn: [], memdevs: [], cxlProbes: [] };
+  const config: Record<string, 'y' | 'm' | 'n'> = builtIn ? { CXL_BUS: 'y', CXL_ACPI: 'y', CXL_PCI: 'y', CXL_MEM: 'y', CXL_REGION: 'y' } : { ...MODULAR, CXL_REGION: 'y' };
+  const s = scenarioOf({ tree, config: { ...config }, cfmws: [{ ...SR }], initramfs: builtIn ? [] : CXL_ACPI_EARLY });
+  const cfg = resolveConfig(s.tree, s.config);
+  const m = machineFor(s, { ...cfg.values, SFC_ACCEL: builtIn ? 'y' : 'm' }, { extraModules: [sfcAccel(mode, seen)], trace: true });
+  if (asyncMem) {
+    m.loader.wrap('cxl_mem', '__cxl_driver_register', (real: (drv: cxl_driver, owner: string | null, modname: string) => Promise<number>) => {
+      return async function __wrap___cxl_driver_register(drv: cxl_driver, owner: string | null, modname: string): Promise<number> {
+        drv.drv.probe_type = PROBE_PREFER_ASYNCHRONOUS;
+        return await real(drv, owner, modname);
+      };
+    });
+  }
+  m.get(Firmware).apply();
+  expect((await m.bootToIdle({ initramfs: s.initramfs })).status).to.equal('idle');
+  if (!builtIn) {
+    const { exit, outcome } = await m.userModprobe('sfc_accel');
+    expect(exit, 'modprobe sfc_accel').to.equal(0);
+    expect(outcome.status).to.equal('idle');
+  }
+  return { m, seen, dmesg: m.kernel.dmesg().map((l) => l.replace(/^\[[ 0-9.]+\] /, '')) };
+}
+
+const idx = (dmesg: string[], text: string) => dmesg.findIndex((l) => l.includes(text));
+
+describe('Seed 002: a Type-2 driver uses its memdev as soon as devm_cxl_add_memdev() returns', () => {
+  it('modprobe sfc_accel loads cxl_mem first (symbol dependency on devm_cxl_add_memdev): the cxl_mem driver is registered before the first memdev exists', async () => {
+    const { m, dmesg } = await accelerator('mainline', 'use', false);
+    const order = m.loader.modules.map((x) => x.name).reverse();
+    expect(order.indexOf('cxl_mem')).to.be.within(0, order.indexOf('sfc_accel'));
+    expect(idx(dmesg, "bus: 'cxl': add driver cxl_mem")).to.be.within(0, idx(dmesg, "device: 'mem0': device_add"));
+  });
+
+  it('the race: with cxl_mem probing asynchronously, the endpoint is NULL when devm_cxl_add_memdev() returns ("no CXL endpoint yet") and appears only later', async () => {
+    const { seen, dmesg } = await accelerator('mainline', 'use', true);
+    expect(seen.endpointOnReturn).to.deep.equal([null]);
+    expect(dmesg).to.include('sfc_efx sfc_efx.0: mem0: no CXL endpoint yet');
+    expect(dmesg).to.include('cxl mem0: scheduling asynchronous probe');
+    // cxl_mem_probe() ran afterwards and did add the endpoint.
+    expect(seen.memdevs[0]!.endpoint).to.not.equal(null);
+    expect(idx(dmesg, 'cxl_mem mem0: driver: \'cxl_mem\': driver_bound')).to.be.above(idx(dmesg, 'no CXL endpoint yet'));
+  });
+
+  it('PROBE_FORCE_SYNCHRONOUS (7.0\'s cxl_mem): the endpoint is there when devm_cxl_add_memdev() returns', async () => {
+    const { seen, dmesg } = await accelerator('mainline', 'use', false);
+    expect(seen.endpointOnReturn).to.deep.equal(['endpoint2']);
+    expect(dmesg).to.include('sfc_efx sfc_efx.0: mem0: using CXL endpoint endpoint2');
+    expect(dmesg.some((l) => l.includes('scheduling asynchronous probe'))).to.equal(false);
+  });
+
+  it('the -EPROBE_DEFER alternative: the CXL function defers until the endpoint exists; every bind retries it (sfc_efx.0\'s too early), and cxl_mem binding mem0 triggers the retry that binds it', async () => {
+    const { m, seen, dmesg } = await accelerator('mainline', 'defer', true);
+    expect(seen.endpointOnReturn).to.deep.equal([null]);
+    expect(seen.cxlProbes).to.deep.equal([-EPROBE_DEFER, -EPROBE_DEFER, 0]);
+    expect(dmesg.filter((l) => l.includes('sfc_cxl sfc_cxl.0: Driver sfc_cxl requests probe deferral'))).to.have.length(2);
+    const bound = idx(dmesg, "cxl_mem mem0: driver: 'cxl_mem': driver_bound");
+    const retries = dmesg.flatMap((l, i) => (l.includes('sfc_cxl.0: Retrying from deferred list') ? [i] : []));
+    expect(retries).to.have.length(2);
+    expect(retries[0]).to.be.below(bound);
+    expect(retries[1]).to.be.above(bound);
+    expect(idx(dmesg, 'sfc_cxl sfc_cxl.0: mem0: using CXL endpoint endpoint2')).to.be.above(retries[1]!);
+    // Deferred probing was already enabled: the module loaded after late_initcall.
+    expect(m.kernel.base.dd.driver_deferred_probe_enable).to.equal(true);
+    expect(m.kernel.base.dd.deferred_probe_pending_list).to.deep.equal([]);
+  });
+
+  it('built in, retries start only at late_initcall: sfc_efx.0 binds at device_initcall time and retries nothing; deferred_probe_initcall retries twice (still no endpoint), cxl_mem binding mem0 retries the last time', async () => {
+    // Every built-in initcall takes 5 ms, so that they are apart in time.
+    sinon.stub(Timing.prototype, 'initcall').returns(5);
+    const { m, seen } = await accelerator('mainline', 'defer', true, true);
+    expect(m.loader.isBuiltin('sfc_accel')).to.equal(true);
+    expect(seen.cxlProbes).to.deep.equal([-EPROBE_DEFER, -EPROBE_DEFER, -EPROBE_DEFER, 0]);
+    const spans = m.kernel.sched.trace.spans;
+    const late = spans.find((x) => x.kind === 'initcall' && x.name === 'deferred_probe_initcall')!;
+    const sfc = spans.find((x) => x.kind === 'initcall' && x.name === 'sfc_init')!;
+    const at = (text: string) => m.kernel.log.records.filter((r) => r.text.includes(text)).map((r) => r.time);
+    expect(at("sfc_efx sfc_efx.0: driver: 'sfc_efx': driver_bound")).to.deep.equal([sfc.start]);
+    const retries = at('sfc_cxl.0: Retrying from deferred list');
+    expect(retries).to.deep.equal([late.start, late.start, at("cxl_mem mem0: driver: 'cxl_mem': driver_bound")[0]]);
+    expect(late.start).to.be.above(sfc.start);
+  });
+
+  it('with the synchronous cxl_mem the CXL function never defers', async () => {
+    const { seen, dmesg } = await accelerator('mainline', 'defer', false);
+    expect(seen.cxlProbes).to.deep.equal([0]);
+    expect(dmesg.some((l) => l.includes('sfc_cxl.0: Added to deferred list'))).to.equal(false);
+  });
+});
+

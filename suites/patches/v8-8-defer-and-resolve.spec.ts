@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * [PATCH v8 8/9] (mainline e4de6b910bf3): a Soft Reserved range that meets
+ * a CXL window at the first hmem_platform probe is no longer simply left
+ * to CXL. The probe says "await CXL initial probe" and queues one work
+ * item; after wait_for_device_probe() it decides each such range alone: a
+ * committed region that contains it keeps it ("CXL claims resource,
+ * dropping"), otherwise HMEM registers it ("CXL did not claim resource,
+ * registering"). dax_cxl's registration work first flushes that work.
+ *
+ * cxl_pci's probe latency is stubbed with sinon (CxlMockOps.pciProbe) to
+ * show that the decision waits for the probes in flight.
+ */
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { CxlMockOps } from '../../mocks/cxl/mock_ops.js';
+import { runBaseScenario } from '../../harness/expectations.js';
+import type { Run } from '../../harness/run.js';
+import { CXL_ACPI_EARLY, MODULAR, SR, at, boot, decisions, prSR, timeOf } from './fixture.js';
+
+const HOST = 'hmem_platform hmem_platform.0';
+const LOW = { start: '0x850000000', end: '0x104fffffff' };
+const HIGH = { start: '0x1050000000', end: '0x284fffffff' };
+
+/** Index of the last dmesg line containing `text`. */
+function lastAt(r: Run, text: string): number {
+  return r.result.dmesg.reduce((n, l, i) => (l.includes(text) ? i : n), -1);
+}
+
+describe('[PATCH v8 8/9] dax/hmem, cxl: Defer and resolve Soft Reserved ownership', () => {
+  it('region assembly fails: v8/7 leaves the range to CXL and nobody owns it; v8/8 awaits the CXL probes, then "CXL did not claim resource, registering" and HMEM owns it', async () => {
+    const before = await runBaseScenario('E2', 'v8/7');
+    expect(decisions(before)).to.deep.equal([`${HOST}: deferring range to CXL: ${prSR(SR)}`]);
+    expect(before.result.softReserved.map((s) => s.owner)).to.deep.equal([null]);
+
+    const after = await runBaseScenario('E2', 'v8/8');
+    expect(decisions(after)).to.deep.equal([`${HOST}: await CXL initial probe: ${prSR(SR)}`, `${HOST}: CXL did not claim resource, registering: ${prSR(SR)}`]);
+    expect(at(after, 'CXL did not claim resource')).to.be.above(lastAt(after, 'driver cxl_pci async attach completed'));
+    expect(after.result.softReserved.map((s) => s.owner)).to.deep.equal(['dax_hmem']);
+  });
+
+  it('a committed region that contains the range: "CXL claims resource, dropping" and dax_cxl owns it, as before', async () => {
+    for (const [tree, said] of [
+      ['v8/7', [`${HOST}: deferring range to CXL: ${prSR(SR)}`]],
+      ['v8/8', [`${HOST}: await CXL initial probe: ${prSR(SR)}`, `${HOST}: CXL claims resource, dropping: ${prSR(SR)}`]],
+    ] as const) {
+      const r = await runBaseScenario('E1', tree);
+      expect(decisions(r), tree).to.deep.equal(said);
+      expect(r.result.softReserved.map((s) => s.owner), tree).to.deep.equal(['dax_cxl']);
+    }
+  });
+
+  it('each range alone: of two ranges in one window, the one a committed region contains stays CXL\'s and the other becomes HMEM\'s; v8/7 left the second without an owner', async () => {
+    const before = await runBaseScenario('E4', 'v8/7');
+    expect(before.result.softReserved.map((s) => s.owner)).to.deep.equal(['dax_cxl', null]);
+
+    const after = await runBaseScenario('E4', 'v8/8');
+    expect(decisions(after)).to.deep.equal([
+      `${HOST}: await CXL initial probe: ${prSR(LOW)}`,
+      `${HOST}: await CXL initial probe: ${prSR(HIGH)}`,
+      `${HOST}: CXL claims resource, dropping: ${prSR(LOW)}`,
+      `${HOST}: CXL did not claim resource, registering: ${prSR(HIGH)}`,
+    ]);
+    expect(after.result.softReserved.map((s) => s.owner)).to.deep.equal(['dax_cxl', 'dax_hmem']);
+  });
+
+  it('wait_for_device_probe(): with cxl_pci\'s probe taking 1.5 s the decision moves with it, after the last cxl_pci attach, and CXL still keeps its region', async () => {
+    const quick = await runBaseScenario('E1', 'v8/8');
+    sinon.stub(CxlMockOps.prototype, 'pciProbe').returns(1500);
+    const slow = await runBaseScenario('E1', 'v8/8');
+    expect(timeOf(quick, 'CXL claims resource')).to.equal(3.267);
+    expect(timeOf(slow, 'CXL claims resource')).to.equal(4.617);
+    expect(timeOf(slow, 'await CXL initial probe')).to.equal(3.011);
+    expect(at(slow, 'CXL claims resource')).to.be.above(lastAt(slow, 'driver cxl_pci async attach completed'));
+    expect(slow.result.softReserved.map((s) => s.owner)).to.deep.equal(['dax_cxl']);
+  });
+
+  it('dax_cxl registers its driver only after the decision: with a second window whose memdevs probe for 1.5 s, v8/7 binds dax_region0 at once, v8/8 only after both "CXL claims resource" lines', async () => {
+    const W1 = { start: '0x3000000000', end: '0x30ffffffff' };
+    const real = CxlMockOps.prototype.pciProbe;
+    // The endpoints of region1 (the third and fourth CXL PCI devices) are slow.
+    sinon.stub(CxlMockOps.prototype, 'pciProbe').callsFake(function (this: CxlMockOps, dev: string) {
+      return dev === '0000:0f:00.0' || dev === '0000:10:00.0' ? 1500 : real.call(this, dev);
+    });
+    const machine = (tree: string) =>
+      boot({
+        tree,
+        config: { ...MODULAR, CXL_REGION: 'y', DEV_DAX_CXL: 'm' },
+        softReserved: [{ ...SR, nid: 1 }, { ...W1, nid: 1 }],
+        cfmws: [{ ...SR }, W1],
+        regions: [{ ...SR, assembly: 'commit' }, { ...W1, assembly: 'commit' }],
+        initramfs: CXL_ACPI_EARLY,
+      });
+    const before = await machine('v8/7');
+    expect(timeOf(before, "bus: 'cxl': add driver cxl_dax_region")).to.equal(3.274);
+    expect(at(before, 'probing driver cxl_dax_region with device')).to.be.below(at(before, 'cxl region1: committed'));
+
+    const after = await machine('v8/8');
+    expect(timeOf(after, 'cxl region1: committed')).to.equal(4.617);
+    expect(at(after, "bus: 'cxl': add driver cxl_dax_region")).to.be.above(lastAt(after, 'CXL claims resource, dropping'));
+    expect(decisions(after).filter((l) => l.includes('CXL claims resource'))).to.have.length(2);
+    for (const r of [before, after]) expect(r.result.softReserved.map((s) => s.owner)).to.deep.equal(['dax_cxl', 'dax_cxl']);
+  });
+});
