@@ -7,6 +7,7 @@
  */
 import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
 import { KMOD_VERSION } from '../framework/userspace/modprobe.js';
+import { closest, hintTree } from './suggest.js';
 import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import type { AutoRegion, CfmwsWindow, SoftReservedRange } from '../mocks/platform/firmware.js';
 import { ALL_TREES as TREES, lookupTree as findTree } from '../trees/registry.js';
@@ -72,13 +73,17 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
   };
   if (!isObject(raw)) fail('(top level)', 'expected a JSON object');
   const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!TOP_FIELDS.includes(k)) fail(k, `unknown field; expected one of ${TOP_FIELDS.join(', ')}`);
+  for (const k of Object.keys(o)) {
+    if (TOP_FIELDS.includes(k)) continue;
+    const near = closest(k, TOP_FIELDS);
+    fail(k, `unknown field${near !== undefined ? ` (did you mean ${near}?)` : ''}; expected one of ${TOP_FIELDS.join(', ')}`);
+  }
 
   const treeName = overrides.tree ?? o['tree'];
   if (treeName === undefined) fail('tree', `required; one of ${TREES.map((t) => t.name).join(', ')}`);
   if (typeof treeName !== 'string') fail('tree', 'expected a string');
   const tree = findTree(treeName as string);
-  if (tree === undefined) fail('tree', `unknown tree "${String(treeName)}"; known trees: ${TREES.map((t) => t.name).join(', ')}${hintTree(String(treeName))}`);
+  if (tree === undefined) fail('tree', `unknown tree "${String(treeName)}"${hintTree(String(treeName), TREES.map((t) => t.name))}; known trees: ${TREES.map((t) => t.name).join(', ')} (kshim trees)`);
 
   const config: Record<string, Tristate> = {};
   const cfg = o['config'] ?? {};
@@ -130,7 +135,10 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
   if (!isObject(t)) fail('timing', 'expected an object of knob: milliseconds');
   const knobs = knownKnobs();
   for (const [k, v] of Object.entries(t as Record<string, unknown>)) {
-    if (!knobs.includes(k)) fail(`timing.${k}`, `unknown knob; known knobs: ${knobs.join(', ')} (see kshim knobs)`);
+    if (!knobs.includes(k)) {
+      const near = closest(k, knobs);
+      fail(`timing.${k}`, `unknown knob${near !== undefined ? ` (did you mean ${near}?)` : ''}; known knobs: ${knobs.join(', ')} (see kshim knobs)`);
+    }
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`timing.${k}`, 'expected a non-negative number of milliseconds');
     timing[k] = v as number;
   }
@@ -224,10 +232,3 @@ function noOverlap(list: ReadonlyArray<{ start: number; end: number }>, field: s
   }
 }
 
-/** "; did you mean v8/3?" for a tree name from an older naming or a typo. */
-function hintTree(name: string): string {
-  const m = /^v(\d)[-_ ](\d)$/.exec(name);
-  if (m) return `; did you mean v${m[1]}/${m[2]}?`;
-  if (name === 'v6' || name === 'v5' || name === 'v4') return '; only v7 and v8 of the series are modelled';
-  return '';
-}

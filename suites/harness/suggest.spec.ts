@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/** What a new user's typos get back: the likely intent and what to do next. */
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseScenario, ScenarioError } from '../../harness/scenario.js';
+import { closest, hintTree } from '../../harness/suggest.js';
+import { ALL_TREES } from '../../trees/registry.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const KSHIM = join(ROOT, 'bin/kshim.js');
+const NAMES = ALL_TREES.map((t) => t.name);
+
+function problem(json: unknown): string {
+  try {
+    parseScenario(JSON.stringify(json), 'typo.json');
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.message;
+    throw e;
+  }
+  throw new Error('expected a ScenarioError');
+}
+
+describe('friendly errors: typos and names from elsewhere', () => {
+  it('suggests the nearest name only when it is close', () => {
+    expect(closest('CXL_REGON', ['CXL_REGION', 'CXL_PCI', 'DEV_DAX'])).to.equal('CXL_REGION');
+    expect(closest('dev_dax_hmem', ['DEV_DAX_HMEM', 'DEV_DAX_CXL'])).to.equal('DEV_DAX_HMEM');
+    expect(closest('NVDIMM', ['CXL_REGION', 'DEV_DAX'])).to.equal(undefined);
+  });
+
+  it('maps tree names of other releases and namings to the tree that has them', () => {
+    expect(hintTree('v8-3', NAMES)).to.equal('; did you mean v8/3?');
+    expect(hintTree('v7.0-rc4', NAMES)).to.contain('"base"');
+    expect(hintTree('cxl-for-7.1', NAMES)).to.contain('"mainline"');
+    expect(hintTree('v8/12', NAMES)).to.equal('; v8 has patches 1 to 9');
+    expect(hintTree('v6', NAMES)).to.contain('only v7 and v8');
+    expect(hintTree('v9', NAMES)).to.contain('docs/testing-your-patch.md');
+    expect(hintTree('mainlin', NAMES)).to.equal('; did you mean mainline?');
+  });
+
+  it('names the file and field, with the suggestion, for a misspelt top-level field, timing knob or tree', () => {
+    expect(problem({ tree: 'mainline', firmwre: {} })).to.match(/^typo\.json: firmwre: unknown field \(did you mean firmware\?\)/);
+    expect(problem({ tree: 'mainline', timing: { 'cxl_pci.prob': 3 } })).to.match(/^typo\.json: timing\.cxl_pci\.prob: unknown knob \(did you mean cxl_pci\.probe\?\)/);
+    expect(problem({ tree: 'rc4' })).to.match(/^typo\.json: tree: unknown tree "rc4"; the series applies to v7\.0-rc4, which is the tree "base"; known trees: base, /);
+  });
+
+  it('kshim run: an unknown Kconfig symbol and a machine without Soft Reserved ranges run, with a note on stderr saying what to do', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kshim-typo-'));
+    const file = join(dir, 'typo.json');
+    writeFileSync(file, JSON.stringify({ tree: 'mainline', config: { CXL_REGON: 'n' } }));
+    const r = spawnSync(process.execPath, [KSHIM, 'run', file, '--json'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).to.equal(0);
+    expect(JSON.parse(r.stdout).config.unknown).to.deep.equal(['CXL_REGON']);
+    expect(r.stderr).to.contain(`kshim: ${file}: config.CXL_REGON: not a Kconfig symbol of tree mainline, ignored; did you mean CXL_REGION?`);
+    expect(r.stderr).to.contain(`kshim: ${file}: firmware.softReserved: no Soft Reserved range`);
+  });
+});
