@@ -19,6 +19,7 @@ import { failOnInputError } from './errors.js';
 import { formatConfig, formatOwners, formatRun } from './format.js';
 import { loadScenario } from './load.js';
 import { shellCommand } from './shell.js';
+import { startCommand, type StartArgs } from './start.js';
 import { formatSysfs } from './sysfs.js';
 import { timelineCommand } from './timeline/command.js';
 
@@ -29,9 +30,16 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 program
   .command('start')
-  .description('the main job of `npm start`')
-  .action(async () => {
-    await demo();
+  .description('the main job of `npm start`: the base expectations on every tree state, as a verdict table and an HTML report')
+  .option('--out <dir>', 'where the HTML report and the scenario files of the five machines go', 'reports')
+  .option('--tree <name>', 'only this tree (repeatable)', collect, [])
+  .option('--json', 'print the verdicts as one JSON object')
+  .action(async (opts: StartArgs) => {
+    try {
+      await startCommand(opts);
+    } catch (e) {
+      failOnInputError(e);
+    }
   });
 
 program

@@ -299,7 +299,7 @@ export async function runBaseExpectations(trees?: string[]): Promise<BaseExpecta
   return { trees: names.slice(), expectations: EXPECTATIONS.slice(), verdicts };
 }
 
-/** A tree x expectation table with ✓ and ✗, the expectations' titles, then the reason of every failure. */
+/** A tree x expectation table with ✓ and ✗, the expectations' titles, then why each failed (trees failing the same way share a line). */
 export function formatVerdictTable(result: BaseExpectationsResult): string {
   const ids = result.expectations.map((e) => e.id);
   const w = Math.max(4, ...result.trees.map((t) => t.length));
@@ -311,17 +311,22 @@ export function formatVerdictTable(result: BaseExpectationsResult): string {
   }
   lines.push('');
   for (const e of result.expectations) lines.push(`${e.id}  ${e.title}`);
-  const failures: string[] = [];
-  for (const t of result.trees) {
-    for (const id of ids) {
+  // One line per (expectation, reason), naming every tree that failed it that way.
+  const groups = new Map<string, { id: ExpectationId; reason: string; trees: string[] }>();
+  for (const id of ids) {
+    for (const t of result.trees) {
       const v = result.verdicts[t]![id]!;
-      if (!v.pass) failures.push(`  ${t} ${id}: ${v.reason}`);
+      if (v.pass) continue;
+      const key = `${id}\0${v.reason}`;
+      const g = groups.get(key) ?? { id, reason: v.reason, trees: [] };
+      g.trees.push(t);
+      groups.set(key, g);
     }
   }
-  if (failures.length > 0) {
+  if (groups.size > 0) {
     lines.push('');
     lines.push('failures:');
-    lines.push(...failures);
+    for (const g of groups.values()) lines.push(`  ${g.id} on ${g.trees.join(', ')}: ${g.reason}`);
   }
   return lines.join('\n');
 }

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * `kshim start` (what `npm start` runs): the base expectations on every
+ * tree state, printed as a verdict table, with an HTML report and the five
+ * machines as scenario files, so any failing cell can be rerun with
+ * `kshim run`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { BASE_SCENARIOS, formatVerdictTable, runBaseExpectations, type BaseScenarioId, type ExpectationId } from '../harness/expectations.js';
+import { lookupTree } from '../trees/registry.js';
+import { UsageError } from './errors.js';
+import { renderReport } from './report/html.js';
+
+export interface StartArgs {
+  readonly out: string;
+  readonly tree: string[];
+  readonly json?: boolean;
+}
+
+/** E6 is judged over all five machines; point at E1 for it. */
+function machineOf(id: ExpectationId): BaseScenarioId {
+  return id === 'E6' ? 'E1' : id;
+}
+
+export async function startCommand(opts: StartArgs): Promise<void> {
+  for (const t of opts.tree) if (lookupTree(t) === undefined) throw new UsageError(`--tree ${t}: unknown tree (kshim trees lists them)`);
+  const result = await runBaseExpectations(opts.tree.length > 0 ? opts.tree : undefined);
+
+  const dir = opts.out;
+  const scenarios = join(dir, 'base-expectations');
+  mkdirSync(scenarios, { recursive: true });
+  for (const [id, s] of Object.entries(BASE_SCENARIOS)) {
+    writeFileSync(join(scenarios, `${id}.json`), JSON.stringify({ tree: 'mainline', ...s }, null, 2) + '\n');
+  }
+  const rel = (p: string): string => relative(process.cwd(), p) || '.';
+  const reproduce = (tree: string, id: ExpectationId): string => `npx kshim run ${rel(join(scenarios, `${machineOf(id)}.json`))} --tree ${tree}`;
+  const page = join(dir, 'base-expectations.html');
+  writeFileSync(page, renderReport(result, { reproduce }));
+
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ ...result, report: rel(page) }, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(formatVerdictTable(result) + '\n\n');
+  const failing = result.trees.flatMap((t) => result.expectations.filter((e) => !result.verdicts[t]![e.id].pass).map((e) => [t, e.id] as const));
+  if (failing.length > 0) process.stdout.write(`rerun a failing cell: ${reproduce(failing[0]![0], failing[0]![1])}\n`);
+  process.stdout.write(`HTML report: ${rel(page)}\n`);
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/** `npm start`: the verdict table, the HTML report, and failing cells that rerun with kshim run. */
+import { expect } from 'chai';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const KSHIM = join(ROOT, 'bin', 'kshim.js');
+
+describe('kshim start (npm start): the base expectations on every tree state', () => {
+  let out: string;
+  let r: SpawnSyncReturns<string>;
+
+  before(() => {
+    out = mkdtempSync(join(tmpdir(), 'kshim-start-'));
+    r = spawnSync(process.execPath, [KSHIM, 'start', '--out', out], { cwd: ROOT, encoding: 'utf8' });
+  });
+
+  it('prints a row per tree, series and local trees, with a mark per expectation', () => {
+    expect(r.status, r.stderr).to.equal(0);
+    const rows = r.stdout.split('\n');
+    expect(rows[0]).to.match(/^tree\s+E1 {2}E2 {2}E3 {2}E4 {2}E5 {2}E6$/);
+    const row = (t: string): string[] => rows.find((l) => l.split(/\s+/)[0] === t)!.trim().split(/\s+/).slice(1);
+    expect(row('base')).to.deep.equal(['✓', '✗', '✓', '✗', '✓', '✗']);
+    expect(row('mainline')).to.deep.equal(['✓', '✓', '✓', '✓', '✓', '✓']);
+    expect(row('v9-candidate')).to.have.length(6);
+  });
+
+  it('says why a cell failed, and which command reruns it', () => {
+    expect(r.stdout).to.contain('  E2 on base, v8/1,');
+    expect(r.stdout).to.match(/E2 on [^:]+: 0x850000000-0x284fffffff has no owner \(hmem_platform said "deferring range to CXL"\)/);
+    const rerun = /rerun a failing cell: npx kshim run (\S+) --tree (\S+)/.exec(r.stdout)!;
+    expect(rerun).to.not.equal(null);
+    const again = spawnSync(process.execPath, [KSHIM, 'run', rerun[1]!, '--tree', rerun[2]!, '--json'], { cwd: ROOT, encoding: 'utf8' });
+    expect(again.status).to.equal(0);
+    expect(JSON.parse(again.stdout).softReserved.map((s: { owner: string | null }) => s.owner)).to.deep.equal([null]);
+  });
+
+  it('writes a self-contained HTML report with the same verdicts and names it', () => {
+    const page = join(out, 'base-expectations.html');
+    expect(r.stdout).to.contain('HTML report: ');
+    expect(existsSync(page)).to.equal(true);
+    const html = readFileSync(page, 'utf8');
+    expect(html).to.not.match(/(src|href)="(https?:)?\/\//);
+    expect((html.match(/<td class="fail"/g) ?? []).length).to.equal((r.stdout.split('\n').filter((l) => /^\S+\s+[✓✗]/.test(l)).join('').match(/✗/g) ?? []).length);
+    expect(html).to.contain('npx kshim run ');
+  });
+
+  it('refuses an unknown --tree with exit 2', () => {
+    const bad = spawnSync(process.execPath, [KSHIM, 'start', '--out', out, '--tree', 'v8-8'], { cwd: ROOT, encoding: 'utf8' });
+    expect(bad.status).to.equal(2);
+    expect(bad.stderr).to.contain('--tree v8-8: unknown tree');
+  });
+});
