@@ -5,7 +5,7 @@
  * links its objects in. A tree is derived from another by naming only what
  * a patch changed; unchanged files are shared, never copied.
  */
-import type { PortUnit } from '../framework/kernel/module/types.js';
+import type { InitcallLevel, PortUnit } from '../framework/kernel/module/types.js';
 
 /** The C files whose version depends on the tree. */
 export interface TreeFiles {
@@ -51,5 +51,20 @@ export function deriveTree(parent: Tree, name: string, description: string, chan
     files: { ...parent.files, ...changes.files },
     kconfig: { ...parent.kconfig, ...changes.kconfig },
     daxMakefile: changes.daxMakefile ?? parent.daxMakefile,
+  };
+}
+
+/**
+ * A port whose only change is the initcall macro (module_init ->
+ * late_initcall, say): the same file, its initcalls run at `level` when
+ * built in. For anything more, copy the port and edit it.
+ */
+export function atInitcallLevel(unit: PortUnit, level: InitcallLevel): PortUnit {
+  return {
+    ...unit,
+    create(k, sym) {
+      const inst = unit.create(k, sym);
+      return { ...inst, initcalls: (inst.initcalls ?? []).map((c) => ({ ...c, level })) };
+    },
   };
 }

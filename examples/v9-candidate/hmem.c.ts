@@ -8,8 +8,8 @@
  * queued before hmem_platform probes, and the deferred work's
  * wait_for_device_probe() has them to wait for. As a module nothing
  * changes (module_init and late_initcall both become init_module).
- * Together with ./cxl.c.ts: this change alone lets dax_cxl flush a
- * workqueue dax_hmem has not allocated yet.
+ * Together with dax_cxl at late_initcall (./tree.ts): this change alone
+ * lets dax_cxl flush a workqueue dax_hmem has not allocated yet.
  *
  * Not a kernel patch: an illustration of the workflow. Deviations: as in
  * drivers/dax/hmem/hmem.c/mainline.ts.
