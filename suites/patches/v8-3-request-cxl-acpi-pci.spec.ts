@@ -1,89 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * [PATCH v8 3/9] (mainline 7b4bcaadfe00): dax_hmem_init() calls
- * request_module("cxl_acpi") and request_module("cxl_pci") when
- * DEV_DAX_CXL is enabled, instead of MODULE_SOFTDEP("pre: cxl_acpi"); and
- * DEV_DAX_CXL gains `depends on CXL_ACPI >= DEV_DAX_HMEM` and
- * `depends on CXL_PCI >= DEV_DAX_HMEM`.
- *
- * To see what dax_hmem's own init loads, udev is made slow (2 s) to act
- * on the ACPI and PCI uevents (sinon on Timing.udevDelay), so that only
- * dax_hmem (hmem_platform.0's "platform:hmem_platform" alias) is loaded
- * at once when the real root is mounted.
+ * [PATCH v8 3/9] (mainline 7b4bcaadfe00): dax_hmem_init() requests
+ * cxl_acpi and cxl_pci itself instead of the soft dependency, and
+ * DEV_DAX_CXL depends on both being at least as built in as DEV_DAX_HMEM.
+ * The claims (shared with [PATCH v7 1/7], the same change) are in
+ * claims-request-cxl-acpi-pci.ts; here they run on v8/2 -> v8/3.
  */
-import { expect } from 'chai';
-import sinon from 'sinon';
-import { Timing } from '../../framework/sim/timing.js';
-import { resolveConfig, type Run } from '../../harness/run.js';
-import { findTree } from '../../trees/index.js';
-import { MODULAR, SR, at, boot, loadOrder, prSR } from './fixture.js';
-
-const CONFIG = { ...MODULAR, CXL_REGION: 'y' } as const;
-
-/** udev handles ACPI and PCI uevents 2 s late; everything else as usual. */
-function slowUdevForAcpiAndPci(): void {
-  const real = Timing.prototype.udevDelay;
-  sinon.stub(Timing.prototype, 'udevDelay').callsFake(function (this: Timing, modalias: string) {
-    return /^(acpi|pci):/.test(modalias) ? 2000 : real.call(this, modalias);
-  });
-}
-
-/** The cover letter machine with its committed region (two CXL memdevs on PCI), every module loaded from the real root. */
-function coverLetter(tree: string) {
-  return boot({ tree, config: { ...CONFIG }, softReserved: [{ ...SR, nid: 1 }], cfmws: [{ ...SR }], regions: [{ ...SR, assembly: 'commit' }] }, { trace: true });
-}
-
-/** The load of `name` (by the modprobe request_module() runs) happened inside dax_hmem's load: dax_hmem's init asked for it. */
-function loadedFromDaxHmemInit(r: Run, name: string): boolean {
-  const spans = r.machine!.kernel.sched.trace.spans.filter((s) => s.kind === 'module');
-  const outer = spans.find((s) => s.name === 'dax_hmem');
-  const inner = spans.find((s) => s.name === name);
-  if (outer === undefined || inner === undefined) return false;
-  return inner.start >= outer.start && inner.end <= outer.end;
-}
+import { requestCxlAcpiPciClaims } from './claims-request-cxl-acpi-pci.js';
 
 describe('[PATCH v8 3/9] dax/hmem: Request cxl_acpi and cxl_pci before walking Soft Reserved ranges', () => {
-  it('v8/3: dax_hmem\'s init loads cxl_acpi (its CXL Window is in iomem) and cxl_pci before hmem_platform probes; v8/2 loads cxl_acpi through the soft dependency and leaves cxl_pci to udev, after the walk', async () => {
-    slowUdevForAcpiAndPci();
-    const probe = 'really_probe: probing driver hmem_platform with device';
-
-    const before = await coverLetter('v8/2');
-    const order2 = loadOrder(before);
-    expect(order2.indexOf('cxl_acpi'), 'v8/2: pre: cxl_acpi').to.be.within(0, order2.indexOf('dax_hmem'));
-    expect(loadedFromDaxHmemInit(before, 'cxl_acpi'), 'v8/2: cxl_acpi from dax_hmem_init').to.equal(false);
-    expect(at(before, 'cxl_acpi ACPI0017:00: add: root0'), 'v8/2: windows before the walk').to.be.within(0, at(before, probe));
-    expect(at(before, "bus: 'pci': add driver cxl_pci"), 'v8/2: cxl_pci after the walk').to.be.above(at(before, probe));
-
-    const after = await coverLetter('v8/3');
-    const order3 = loadOrder(after);
-    expect(order3.indexOf('dax_hmem'), 'v8/3: dax_hmem first').to.be.below(order3.indexOf('cxl_acpi'));
-    expect(order3.indexOf('cxl_acpi')).to.be.below(order3.indexOf('cxl_pci'));
-    expect(loadedFromDaxHmemInit(after, 'cxl_acpi'), 'v8/3: cxl_acpi from dax_hmem_init').to.equal(true);
-    expect(loadedFromDaxHmemInit(after, 'cxl_pci'), 'v8/3: cxl_pci from dax_hmem_init').to.equal(true);
-    expect(at(after, 'cxl_acpi ACPI0017:00: add: root0'), 'v8/3: windows before the walk').to.be.within(0, at(after, probe));
-    expect(at(after, "bus: 'pci': add driver cxl_pci"), 'v8/3: cxl_pci before the walk').to.be.within(0, at(after, probe));
-    // Both trees then leave the range to CXL at probe time.
-    for (const r of [before, after]) expect(r.result.dmesg.some((l) => l.endsWith(`hmem_platform hmem_platform.0: deferring range to CXL: ${prSR(SR)}`))).to.equal(true);
-  });
-
-  it('the soft dependency is gone: with DEV_DAX_CXL=n (CXL_REGION=y) v8/2 still loads cxl_acpi for dax_hmem, v8/3 loads no CXL module', async () => {
-    const machine = (tree: string) => boot({ tree, config: { ...CONFIG, DEV_DAX_CXL: 'n' }, softReserved: [{ ...SR, nid: 1 }] });
-    const before = loadOrder(await machine('v8/2'));
-    expect(before.indexOf('cxl_acpi')).to.be.within(0, before.indexOf('dax_hmem'));
-    const after = loadOrder(await machine('v8/3'));
-    expect(after).to.include('dax_hmem');
-    expect(after.filter((m) => m.startsWith('cxl_'))).to.deep.equal([]);
-  });
-
-  it('Kconfig: with DEV_DAX_HMEM=y, CXL_ACPI=m (or CXL_PCI=m) forces DEV_DAX_CXL=n on v8/3, naming the `>=` line; v8/2 keeps DEV_DAX_CXL=m', () => {
-    const acpiModular = { DEV_DAX_HMEM: 'y', CXL_ACPI: 'm', CXL_PCI: 'y', DEV_DAX_CXL: 'm' } as const;
-    const pciModular = { DEV_DAX_HMEM: 'y', CXL_ACPI: 'y', CXL_PCI: 'm', DEV_DAX_CXL: 'm' } as const;
-    for (const req of [acpiModular, pciModular]) {
-      const before = resolveConfig(findTree('v8/2')!, req);
-      expect(before.values['DEV_DAX_CXL']).to.equal('m');
-      expect(before.adjusted).to.deep.equal([]);
-    }
-    expect(resolveConfig(findTree('v8/3')!, acpiModular).adjusted).to.deep.equal([{ symbol: 'DEV_DAX_CXL', requested: 'm', actual: 'n', reason: 'CXL_ACPI >= DEV_DAX_HMEM' }]);
-    expect(resolveConfig(findTree('v8/3')!, pciModular).adjusted).to.deep.equal([{ symbol: 'DEV_DAX_CXL', requested: 'm', actual: 'n', reason: 'CXL_PCI >= DEV_DAX_HMEM' }]);
-  });
+  requestCxlAcpiPciClaims('v8/2', 'v8/3');
 });

@@ -1,72 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * [PATCH v8 7/9] (mainline 8e65f99b525b): cxl_core exports
- * cxl_region_contains_resource(res), true iff a region on the cxl bus is
- * in CXL_CONFIG_COMMIT and its p->res fully contains res. The suite calls
- * the exported function on a booted machine, from a kernel task, with
- * ranges placed around one committed and one uncommitted region.
+ * cxl_region_contains_resource(). The claims (shared with [PATCH v7 5/7],
+ * the same change) are in claims-cxl-region-contains-resource.ts; here
+ * they run on v8/6 -> v8/7.
  */
-import { expect } from 'chai';
-import { IORESOURCE_MEM, resource } from '../../framework/include/linux/ioport.js';
-import type { Run } from '../../harness/run.js';
-import { CXL_ACPI_EARLY, MODULAR, boot } from './fixture.js';
-
-const W0 = { start: '0x850000000', end: '0x284fffffff' };
-const REGION0 = { start: '0x850000000', end: '0x104fffffff' };
-const W1 = { start: '0x3000000000', end: '0x30ffffffff' };
-
-/** Window 0 with region0 committed over its first 8 GiB; window 1 with region1, whose assembly fails. */
-function machine(tree: string): Promise<Run> {
-  return boot({
-    tree,
-    config: { ...MODULAR, CXL_REGION: 'y', DEV_DAX_CXL: 'm' },
-    cfmws: [W0, W1],
-    regions: [
-      { ...REGION0, assembly: 'commit' },
-      { ...W1, assembly: 'fail' },
-    ],
-    initramfs: CXL_ACPI_EARLY,
-  });
-}
-
-/** Call cxl_region_contains_resource() as a kernel task would, for [start, end]. */
-async function contains(r: Run, start: number, end: number): Promise<boolean> {
-  const m = r.machine!;
-  const fn = m.loader.symbols.find('cxl_region_contains_resource')!.value as (res: resource) => Promise<boolean>;
-  let answer: boolean | null = null;
-  await m.kernel.run(async () => {
-    answer = await fn(new resource({ start, end, name: 'Soft Reserved', flags: IORESOURCE_MEM }));
-  }, 'contains-test');
-  return answer!;
-}
-
-const n = (hex: string) => Number.parseInt(hex.slice(2), 16);
-const GiB = 0x40000000;
+import { cxlRegionContainsResourceClaims } from './claims-cxl-region-contains-resource.js';
 
 describe('[PATCH v8 7/9] cxl/region: Add helper to check Soft Reserved containment by CXL regions', () => {
-  it('v8/7: cxl_core exports cxl_region_contains_resource (GPL); v8/6 has no such symbol', async () => {
-    const before = await machine('v8/6');
-    expect(before.machine!.loader.symbols.find('cxl_region_contains_resource')).to.equal(undefined);
-    const after = await machine('v8/7');
-    const sym = after.machine!.loader.symbols.find('cxl_region_contains_resource');
-    expect(sym?.owner).to.equal('cxl_core');
-    expect(sym?.decl.gpl).to.equal(true);
-    expect(after.result.dmesg.some((l) => l.includes('cxl region0: committed'))).to.equal(true);
-    expect(after.result.dmesg.some((l) => l.includes('cxl region1: committed'))).to.equal(false);
-  });
-
-  it('true only for a range that a committed region fully contains: the region itself or a part of it', async () => {
-    const r = await machine('v8/7');
-    expect(await contains(r, n(REGION0.start), n(REGION0.end)), 'region0 exactly').to.equal(true);
-    expect(await contains(r, n(REGION0.start) + GiB, n(REGION0.start) + 2 * GiB - 1), '1 GiB inside region0').to.equal(true);
-  });
-
-  it('false for partial overlap, for the part of the window no region covers, for a range larger than the region, and for an uncommitted region', async () => {
-    const r = await machine('v8/7');
-    expect(await contains(r, n(REGION0.end) - GiB + 1, n(REGION0.end) + GiB), 'straddles the end of region0').to.equal(false);
-    expect(await contains(r, n(REGION0.end) + 1, n(W0.end)), 'the rest of window 0').to.equal(false);
-    expect(await contains(r, n(W0.start), n(W0.end)), 'all of window 0').to.equal(false);
-    expect(await contains(r, n(W1.start), n(W1.end)), 'region1, never committed').to.equal(false);
-    expect(await contains(r, n(W1.start), n(W1.start) + GiB - 1), 'inside region1').to.equal(false);
-  });
+  cxlRegionContainsResourceClaims('v8/6', 'v8/7');
 });
