@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * Scenario files: the tree, the configuration, the firmware tables, the
- * CXL regions the BIOS programmed, timing knobs and the steps to run.
+ * CXL regions the BIOS programmed, timing knobs and the steps to run, and
+ * optionally a Type-2 accelerator driver (mocks/cxl/type2.ts).
  * Every problem is reported once, naming the file, the field and what is
  * wrong, so the CLI can print it and exit 2.
  */
@@ -33,6 +34,8 @@ export interface Scenario {
   readonly hmemTest: boolean;
   /** The userspace the boot runs: which kmod release modprobe and udev use. */
   readonly userspace: { readonly kmodVersion: number };
+  /** A built-in Type-2 accelerator driver (mocks/cxl/type2.ts), or null. */
+  readonly accelerator: { readonly probe: 'use' | 'defer' } | null;
 }
 
 export class ScenarioError extends Error {
@@ -50,7 +53,7 @@ export function knownKnobs(): string[] {
   return [...FRAMEWORK_KNOBS, ...CXL_KNOBS].map((k) => k.name).sort();
 }
 
-const TOP_FIELDS = ['tree', 'config', 'firmware', 'cxl', 'timing', 'steps', 'initramfs', 'hmemTest', 'userspace', 'description'];
+const TOP_FIELDS = ['tree', 'config', 'firmware', 'cxl', 'timing', 'steps', 'initramfs', 'hmemTest', 'userspace', 'accelerator', 'description'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -163,6 +166,16 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     fail('userspace.kmodVersion', `expected a kmod release number such as 19 or ${KMOD_VERSION}`);
   }
 
+  const acc = o['accelerator'] ?? null;
+  let accelerator: { probe: 'use' | 'defer' } | null = null;
+  if (acc !== null) {
+    if (!isObject(acc)) fail('accelerator', 'expected an object such as { "probe": "defer" }');
+    for (const k of Object.keys(acc as object)) if (k !== 'probe') fail(`accelerator.${k}`, 'unknown field; expected probe');
+    const probe = (acc as Record<string, unknown>)['probe'];
+    if (probe !== 'use' && probe !== 'defer') fail('accelerator.probe', `${JSON.stringify(probe)} is not "use" or "defer"`);
+    accelerator = { probe: probe as 'use' | 'defer' };
+  }
+
   return {
     file,
     tree: tree!,
@@ -175,6 +188,7 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     initramfs: initramfs as string[],
     hmemTest: hmemTest as boolean,
     userspace: { kmodVersion: kmodVersion as number },
+    accelerator,
   };
 }
 

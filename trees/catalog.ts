@@ -2,12 +2,14 @@
 /**
  * The objects a tree builds, in link order, as the Makefiles define them:
  * the mocked platform (PCI, ACPI scan) first, then drivers/dax (hmem/ last
- * or first, per the tree), then drivers/cxl. Each object names the Kconfig
- * symbol that makes it y, m or n.
+ * or first, per the tree), then drivers/cxl, then what the platform adds
+ * for tests (a Type-2 accelerator driver, cxl_test's hmem_test). Each
+ * object names the Kconfig symbol that makes it y, m or n.
  */
 import type { ModuleDef } from '../framework/kernel/module/types.js';
 import { cxl_acpi_unit } from '../mocks/cxl/acpi.js';
 import { hmem_test_unit } from '../mocks/cxl/hmem_test.js';
+import { sfcAccelModule } from '../mocks/cxl/type2.js';
 import { core_port_c } from '../mocks/cxl/core.js';
 import { cxl_mem_unit } from '../mocks/cxl/mem.js';
 import type { CxlMockOps } from '../mocks/cxl/mock_ops.js';
@@ -48,5 +50,8 @@ export function buildCatalog(tree: Tree, ops: CxlMockOps): ModuleDef[] {
   const test: ModuleDef[] = ops.firmware.tables.hmemTest
     ? [{ name: 'cxl_test', config: 'always', object: 'tools/testing/cxl/test/hmem_test.o', units: [hmem_test_unit()] }]
     : [];
-  return [...platform, ...daxDir, ...cxl, ...test];
+  // A device driver outside drivers/cxl (drivers/net links after cxl/).
+  const accel = ops.firmware.tables.accelerator;
+  const type2: ModuleDef[] = accel ? [sfcAccelModule(accel.probe)] : [];
+  return [...platform, ...daxDir, ...cxl, ...type2, ...test];
 }

@@ -12,9 +12,9 @@
  * registered before the first memdev exists, and cxl_mem_probe() has run
  * when the call returns. kshim's cxl_mem mock is that 7.0 driver.
  *
- * The accelerator here is a test-only module, "sfc_accel", passed to the
- * run as an extra object (its own Kconfig symbol SFC_ACCEL=m) and loaded
- * with modprobe after boot. The asynchronous cxl_mem of before 7.0 is
+ * The accelerator is the mock of mocks/cxl/type2.ts, "sfc_accel", passed
+ * to the run as an extra object (its own Kconfig symbol SFC_ACCEL=m) and
+ * loaded with modprobe after boot. The asynchronous cxl_mem of before 7.0 is
  * built in the test by linking cxl_mem against a wrapper of
  * __cxl_driver_register() that sets PROBE_PREFER_ASYNCHRONOUS (the
  * --wrap mechanism cxl_test uses), since the mock has no knob for it.
@@ -24,86 +24,12 @@ import sinon from 'sinon';
 import { Timing } from '../../framework/sim/timing.js';
 import { EPROBE_DEFER } from '../../framework/include/errno.js';
 import { PROBE_PREFER_ASYNCHRONOUS } from '../../framework/include/linux/device.js';
-import { platform_device, platform_driver } from '../../framework/drivers/base/platform.js';
-import type { ModuleDef, PortUnit } from '../../framework/kernel/module/types.js';
 import type { Machine } from '../../framework/machine.js';
 import { machineFor, resolveConfig } from '../../harness/run.js';
 import { Firmware } from '../../mocks/platform/firmware.js';
-import type { cxl_driver, cxl_memdev } from '../../mocks/cxl/cxl.h.js';
+import type { cxl_driver } from '../../mocks/cxl/cxl.h.js';
+import { acceleratorSeen, sfcAccelModule, type AcceleratorSeen } from '../../mocks/cxl/type2.js';
 import { CXL_ACPI_EARLY, MODULAR, SR, scenarioOf } from '../patches/fixture.js';
-
-/** What the accelerator saw. */
-interface Seen {
-  /** cxlmd->endpoint right after devm_cxl_add_memdev() returned, per call. */
-  endpointOnReturn: Array<string | null>;
-  memdevs: cxl_memdev[];
-  /** Results of the CXL function's probes, in order. */
-  cxlProbes: number[];
-}
-
-/**
- * "use": the accelerator's probe adds the memdev and uses the endpoint at
- * once (logging what it finds). "defer": the PCI function adds the memdev
- * and registers a child "sfc_cxl" device for the CXL function, whose probe
- * returns -EPROBE_DEFER until the endpoint exists.
- */
-function sfcAccel(mode: 'use' | 'defer', seen: Seen): ModuleDef {
-  const unit: PortUnit = {
-    file: 'test/sfc_accel.c',
-    url: import.meta.url,
-    references: () => ['devm_cxl_add_memdev'],
-    importNs: ['CXL'],
-    create(k, sym) {
-      const { platform_driver_register, platform_driver_unregister, platform_device_register, platform_device_unregister, dev_info, dev_warn, dev_name } = k;
-
-      const efx = new platform_device({ name: 'sfc_efx', id: 0, dev: { release: () => {} } });
-      const cxl_fn = new platform_device({ name: 'sfc_cxl', id: 0, dev: { release: () => {} } });
-
-      async function sfc_efx_probe(pdev: platform_device): Promise<number> {
-        const cxlmd = await sym.devm_cxl_add_memdev(pdev.dev, null);
-        if ('err' in cxlmd) return cxlmd.err as number;
-        seen.memdevs.push(cxlmd);
-        seen.endpointOnReturn.push(cxlmd.endpoint ? dev_name(cxlmd.endpoint.dev) : null);
-        if (mode === 'use') {
-          if (cxlmd.endpoint) dev_info(pdev.dev, '%s: using CXL endpoint %s\n', dev_name(cxlmd.dev), dev_name(cxlmd.endpoint.dev));
-          else dev_warn(pdev.dev, '%s: no CXL endpoint yet\n', dev_name(cxlmd.dev));
-          return 0;
-        }
-        cxl_fn.dev.platform_data = cxlmd;
-        cxl_fn.dev.parent = pdev.dev;
-        return await platform_device_register(cxl_fn);
-      }
-
-      function sfc_cxl_probe(pdev: platform_device): number {
-        const cxlmd = pdev.dev.platform_data as cxl_memdev;
-        const rc = cxlmd.endpoint ? 0 : -EPROBE_DEFER;
-        seen.cxlProbes.push(rc);
-        if (rc === 0) dev_info(pdev.dev, '%s: using CXL endpoint %s\n', dev_name(cxlmd.dev), dev_name(cxlmd.endpoint!.dev));
-        return rc;
-      }
-
-      const sfc_efx_driver = new platform_driver({ probe: sfc_efx_probe, driver: { name: 'sfc_efx' } });
-      const sfc_cxl_driver = new platform_driver({ probe: sfc_cxl_probe, driver: { name: 'sfc_cxl' } });
-
-      async function sfc_init(): Promise<number> {
-        let rc = await platform_driver_register(sfc_cxl_driver);
-        if (rc) return rc;
-        rc = await platform_driver_register(sfc_efx_driver);
-        if (rc) return rc;
-        return await platform_device_register(efx);
-      }
-
-      async function sfc_exit(): Promise<void> {
-        await platform_device_unregister(efx);
-        await platform_driver_unregister(sfc_efx_driver);
-        await platform_driver_unregister(sfc_cxl_driver);
-      }
-
-      return { initcalls: [{ level: 'device', fn: sfc_init }], exit: sfc_exit };
-    },
-  };
-  return { name: 'sfc_accel', config: 'SFC_ACCEL', object: 'test/sfc_accel.ko', units: [unit] };
-}
 
 /**
  * A machine with a CXL root and no memdev of its own; cxl_mem probes
@@ -112,12 +38,12 @@ function sfcAccel(mode: 'use' | 'defer', seen: Seen): ModuleDef {
  * Built in: every CXL driver and sfc_accel are y, and sfc_accel's
  * device_initcall runs after cxl_mem's (link order).
  */
-async function accelerator(tree: string, mode: 'use' | 'defer', asyncMem: boolean, builtIn = false): Promise<{ m: Machine; seen: Seen; dmesg: string[] }> {
-  const seen: Seen = { endpointOnReturn: [], memdevs: [], cxlProbes: [] };
+async function accelerator(tree: string, mode: 'use' | 'defer', asyncMem: boolean, builtIn = false): Promise<{ m: Machine; seen: AcceleratorSeen; dmesg: string[] }> {
+  const seen = acceleratorSeen();
   const config: Record<string, 'y' | 'm' | 'n'> = builtIn ? { CXL_BUS: 'y', CXL_ACPI: 'y', CXL_PCI: 'y', CXL_MEM: 'y', CXL_REGION: 'y' } : { ...MODULAR, CXL_REGION: 'y' };
   const s = scenarioOf({ tree, config: { ...config }, cfmws: [{ ...SR }], initramfs: builtIn ? [] : CXL_ACPI_EARLY });
   const cfg = resolveConfig(s.tree, s.config);
-  const m = machineFor(s, { ...cfg.values, SFC_ACCEL: builtIn ? 'y' : 'm' }, { extraModules: [sfcAccel(mode, seen)], trace: true });
+  const m = machineFor(s, { ...cfg.values, SFC_ACCEL: builtIn ? 'y' : 'm' }, { extraModules: [sfcAccelModule(mode, seen, 'SFC_ACCEL')], trace: true });
   if (asyncMem) {
     m.loader.wrap('cxl_mem', '__cxl_driver_register', (real: (drv: cxl_driver, owner: string | null, modname: string) => Promise<number>) => {
       return async function __wrap___cxl_driver_register(drv: cxl_driver, owner: string | null, modname: string): Promise<number> {

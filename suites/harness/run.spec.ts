@@ -85,4 +85,17 @@ describe('kshim run: the result of a scenario', () => {
     const { result } = await runScenario(s);
     expect(result.config.unknown).to.deep.equal(['CXL_REGOIN']);
   });
+
+  it('links the Type-2 accelerator of "accelerator" after drivers/cxl, built in: it needs a built-in cxl_mem to link', async () => {
+    const acc = (config: Record<string, string>) => validateScenario({ tree: 'mainline', config, firmware: { cfmws: [RANGE] }, accelerator: { probe: 'use' } }, 'x.json');
+    const run = await runScenario(acc({}), { trace: true });
+    expect(run.machine!.loader.isBuiltin('sfc_accel')).to.equal(true);
+    expect(run.result.dmesg).to.include('[    0.144000] sfc_efx sfc_efx.0: mem0: using CXL endpoint endpoint2');
+    const initcalls = run.machine!.kernel.sched.trace.spans.filter((x) => x.kind === 'initcall').map((x) => x.name);
+    expect(initcalls.indexOf('sfc_init')).to.be.greaterThan(initcalls.indexOf('cxl_pci_driver_init'));
+    const none = await runScenario(validateScenario({ tree: 'mainline', firmware: { cfmws: [RANGE] } }, 'x.json'));
+    expect(none.result.dmesg.some((l) => l.includes('sfc_efx'))).to.equal(false);
+    const modular = await runScenario(acc({ CXL_PCI: 'm', CXL_MEM: 'm' }));
+    expect(modular.result.build).to.deep.equal({ ok: false, errors: ["ld: test/sfc_accel.o: undefined reference to `devm_cxl_add_memdev'"] });
+  });
 });

@@ -95,4 +95,15 @@ describe('scenario files: validation', () => {
     expect(problem(scenario({ userspace: { kmodVersion: 'v19' } })).field).to.equal('userspace.kmodVersion');
     expect(problem(scenario({ userspace: { kmod: 19 } })).field).to.equal('userspace.kmod');
   });
+
+  it('takes an optional Type-2 accelerator whose probe uses or defers, and rejects anything else', () => {
+    expect(parseScenario(scenario({}), 'a.json').accelerator).to.equal(null);
+    expect(parseScenario(scenario({ accelerator: { probe: 'defer' } }), 'b.json').accelerator).to.deep.equal({ probe: 'defer' });
+    expect(parseScenario(scenario({ accelerator: { probe: 'use' } }), 'c.json').accelerator).to.deep.equal({ probe: 'use' });
+    const bad = problem(scenario({ accelerator: { probe: 'wait' } }));
+    expect(bad.message).to.equal('scn.json: accelerator.probe: "wait" is not "use" or "defer"');
+    expect(problem(scenario({ accelerator: { probe: 'use', count: 2 } })).field).to.equal('accelerator.count');
+    expect(problem(scenario({ accelerator: 'defer' })).message).to.equal('scn.json: accelerator: expected an object such as { "probe": "defer" }');
+    expect(problem(scenario({ accelerater: { probe: 'use' } })).problem).to.contain('did you mean accelerator?');
+  });
 });
