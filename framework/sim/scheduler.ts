@@ -207,7 +207,7 @@ export class Scheduler {
     t.state = 'ready';
     t.readyAt = this.now;
     t.readySeq = ++this.seq;
-    this.ready.push(t);
+    this.insertReady(t);
     return this.suspend(t, t);
   }
 
@@ -284,7 +284,7 @@ export class Scheduler {
     t.state = 'ready';
     t.readyAt = this.now;
     t.readySeq = ++this.seq;
-    this.ready.push(t);
+    this.insertReady(t);
   }
 
   private insertSleeper(t: Task): void {
@@ -389,14 +389,21 @@ export class Scheduler {
 
   private moveSleeperToReady(t: Task): void {
     t.state = 'ready';
-    this.ready.push(t);
+    this.insertReady(t);
   }
 
-  /** Ready tasks by (readyAt, readySeq). The ready list is nearly sorted already. */
+  /** Keep the ready list ordered by (readyAt, readySeq); a newcomer almost always goes last. */
+  private insertReady(t: Task): void {
+    const r = this.ready;
+    let i = r.length;
+    while (i > 0 && (r[i - 1]!.readyAt > t.readyAt || (r[i - 1]!.readyAt === t.readyAt && r[i - 1]!.readySeq > t.readySeq))) i--;
+    if (i === r.length) r.push(t);
+    else r.splice(i, 0, t);
+  }
+
+  /** Ready tasks by (readyAt, readySeq): a copy of the ready list, which is kept in that order. */
   private orderedCandidates(): Task[] {
-    const r = this.ready.slice();
-    if (r.length > 1) r.sort((a, b) => a.readyAt - b.readyAt || a.readySeq - b.readySeq);
-    return r;
+    return this.ready.length === 1 ? [this.ready[0]!] : this.ready.slice();
   }
 
   private finish(o: RunOutcome): void {
