@@ -78,7 +78,8 @@ const HIGH = { start: '0x1050000000', end: '0x284fffffff' } as const;
 /** E5: a Soft Reserved range (4 GiB) far above every window. */
 const OUTSIDE = { start: '0x3000000000', end: '0x30ffffffff' } as const;
 
-const MODULAR: Readonly<Record<string, Tristate>> = {
+/** CXL and DAX as modules; each machine adds CXL_REGION and DEV_DAX_CXL. */
+export const MODULAR: Readonly<Record<string, Tristate>> = {
   CXL_BUS: 'm',
   CXL_ACPI: 'm',
   CXL_PCI: 'm',

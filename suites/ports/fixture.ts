@@ -7,23 +7,14 @@
  */
 import { expect } from 'chai';
 import { runScenario, type Run } from '../../harness/run.js';
+import { MODULAR as BASE_MODULAR } from '../../harness/expectations.js';
 import { validateScenario, type Tristate } from '../../harness/scenario.js';
 
 /** The cover letter's range: 0x850000000-0x284fffffff (128 GiB), also CXL Window 0. */
 export const SR = { start: '0x850000000', end: '0x284fffffff' } as const;
 
 /** Everything CXL and DAX built as a module. */
-export const MODULAR: Readonly<Record<string, Tristate>> = {
-  CXL_BUS: 'm',
-  CXL_ACPI: 'm',
-  CXL_PCI: 'm',
-  CXL_MEM: 'm',
-  DAX: 'm',
-  DEV_DAX: 'm',
-  DEV_DAX_HMEM: 'm',
-  DEV_DAX_CXL: 'm',
-  DEV_DAX_KMEM: 'm',
-};
+export const MODULAR: Readonly<Record<string, Tristate>> = { ...BASE_MODULAR, DEV_DAX_CXL: 'm' };
 
 /**
  * cxl_acpi (and what it needs) in the initramfs: the CXL windows exist
