@@ -8,14 +8,14 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { CXL_DAX_SYMBOLS } from '../framework/kconfig/texts/index.js';
 import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
-import { runScenario, strategyFor } from '../harness/run.js';
+import { runScenario, strategyFor, type Run } from '../harness/run.js';
 import { decodeSchedule } from '../harness/schedule.js';
 import { exploreCommand, type ExploreArgs } from './explore.js';
 import { matrixCommand } from './matrix.js';
 import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import { ALL_TREES as TREES } from '../trees/registry.js';
 import { demo } from './demo.js';
-import { failOnInputError } from './errors.js';
+import { failOnInputError, UsageError } from './errors.js';
 import { formatConfig, formatOwners, formatRun } from './format.js';
 import { loadScenario } from './load.js';
 import { shellCommand } from './shell.js';
@@ -27,6 +27,18 @@ const program = new Command();
 program.name('kshim').description('A deterministic simulation of the Linux driver model').showHelpAfterError();
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** What kshim run and kshim replay print: the JSON contract, one view, or everything. */
+async function printRun({ result, machine }: Run, opts: { json?: boolean; show?: string }): Promise<void> {
+  if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else if (opts.show === 'iomem') process.stdout.write(result.iomem);
+  else if (opts.show === 'sysfs') process.stdout.write(machine === null ? 'nothing booted: the build failed (kshim run shows why)\n' : formatSysfs(machine.kernel) + '\n');
+  else if (opts.show === 'dmesg') process.stdout.write(result.dmesg.join('\n') + '\n');
+  else if (opts.show === 'owners') process.stdout.write(formatOwners(result) + '\n');
+  else if (opts.show === 'config') process.stdout.write(formatConfig(result, CXL_DAX_SYMBOLS) + '\n');
+  else if (opts.show !== undefined) throw new UsageError(`--show ${opts.show}: expected iomem, sysfs, dmesg, owners or config`);
+  else process.stdout.write(formatRun(result) + '\n');
+}
 
 program
   .command('start')
@@ -53,15 +65,7 @@ program
   .action(async (file: string, opts: { json?: boolean; tree?: string; set: string[]; show?: string }) => {
     try {
       const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
-      const { result, machine } = await runScenario(scenario);
-      if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-      else if (opts.show === 'iomem') process.stdout.write(result.iomem);
-      else if (opts.show === 'sysfs') process.stdout.write(machine === null ? 'nothing booted: the build failed (kshim run shows why)\n' : formatSysfs(machine.kernel) + '\n');
-      else if (opts.show === 'dmesg') process.stdout.write(result.dmesg.join('\n') + '\n');
-      else if (opts.show === 'owners') process.stdout.write(formatOwners(result) + '\n');
-      else if (opts.show === 'config') process.stdout.write(formatConfig(result, CXL_DAX_SYMBOLS) + '\n');
-      else if (opts.show !== undefined) failOnInputError(new (await import('./errors.js')).UsageError(`--show ${opts.show}: expected iomem, sysfs, dmesg, owners or config`));
-      else process.stdout.write(formatRun(result) + '\n');
+      await printRun(await runScenario(scenario), opts);
     } catch (e) {
       failOnInputError(e);
     }
@@ -96,12 +100,12 @@ program
   .option('--json', 'print one JSON object (the same as kshim run --json)')
   .option('--tree <name>', 'run on this tree instead of the scenario\'s')
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
-  .action(async (file: string, opts: { schedule: string; json?: boolean; tree?: string; set: string[] }) => {
+  .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config')
+  .action(async (file: string, opts: { schedule: string; json?: boolean; tree?: string; set: string[]; show?: string }) => {
     try {
       const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
       const spec = decodeSchedule(opts.schedule);
-      const { result } = await runScenario(scenario, { strategy: strategyFor(spec), timeMode: spec.timeMode });
-      process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : formatRun(result) + '\n');
+      await printRun(await runScenario(scenario, { strategy: strategyFor(spec), timeMode: spec.timeMode }), opts);
     } catch (e) {
       failOnInputError(e);
     }

@@ -22,6 +22,14 @@ describe('the kshim command', () => {
     expect(j.softReserved).to.have.length(1);
   });
 
+  it('kshim replay --show owners prints the ownership of exactly the replayed run', () => {
+    const hmem = kshim('replay', 'scenarios/mainline-modular-kmod19.json', '--schedule', 't.', '--show', 'owners');
+    expect(hmem.status).to.equal(0);
+    expect(hmem.stdout.split('\n')[1]).to.match(/^0x850000000-0x284fffffff\s+dax_hmem$/);
+    const cxl = kshim('replay', 'scenarios/mainline-modular-kmod19.json', '--schedule', 't.1h1', '--show', 'owners');
+    expect(cxl.stdout.split('\n')[1]).to.match(/^0x850000000-0x284fffffff\s+dax_cxl$/);
+  });
+
   it('exits 2 with one line naming the file, the field and the problem, and no stack trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kshim-'));
     const file = join(dir, 'bad.json');
