@@ -3,13 +3,13 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { hmem_c } from '../../examples/v9-candidate/hmem.c.js';
+import { hmem_c as hmem_mainline } from '../../drivers/dax/hmem/hmem.c/mainline.js';
 import { judgeTree } from '../../harness/expectations.js';
 import { Explorer } from '../../harness/explore/explorer.js';
 import { parseScenario, type Scenario } from '../../harness/scenario.js';
 import { mainline } from '../../trees/index.js';
 import { lookupTree } from '../../trees/registry.js';
-import { deriveTree } from '../../trees/tree.js';
+import { atInitcallLevel, deriveTree } from '../../trees/tree.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -41,7 +41,7 @@ describe('docs/testing-your-patch.md: a v9 candidate for the built-in window', (
   });
 
   it('first attempt, dax_hmem_init() alone as a late_initcall: dax_cxl\'s registration work flushes a dax_hmem_wq that does not exist yet, in every schedule', async () => {
-    const firstTry = deriveTree(mainline, 'first-try', 'hmem.c only', { files: { 'drivers/dax/hmem/hmem.c': hmem_c } });
+    const firstTry = deriveTree(mainline, 'first-try', 'hmem.c only', { files: { 'drivers/dax/hmem/hmem.c': atInitcallLevel(hmem_mainline, 'late') } });
     const s = { ...scenario('mainline-builtin.json'), tree: firstTry };
     const r = await owners(s);
     expect(r.complete).to.equal(true);
