@@ -401,9 +401,13 @@ export class Scheduler {
     else r.splice(i, 0, t);
   }
 
-  /** Ready tasks by (readyAt, readySeq): a copy of the ready list, which is kept in that order. */
+  /**
+   * Ready tasks by (readyAt, readySeq), the order the ready list is kept in.
+   * A copy when there is a choice (the choice point keeps it); with one
+   * task or none the list itself, read before dispatch changes it.
+   */
   private orderedCandidates(): Task[] {
-    return this.ready.length === 1 ? [this.ready[0]!] : this.ready.slice();
+    return this.ready.length > 1 ? this.ready.slice() : this.ready;
   }
 
   private finish(o: RunOutcome): void {
