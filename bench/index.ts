@@ -19,6 +19,10 @@ export interface BenchReport {
   readonly bootMedianMs: number;
   /** The same, boots per second over consecutive runs. */
   readonly bootsPerSecond: number;
+  /** Of one boot: µs to build the machine (fresh inversify container and subsystems) before PID 1 runs. */
+  readonly bootMachineUs: number;
+  /** Of the boots' wall time: the share spent in garbage collection (0..1). */
+  readonly bootGcShare: number;
   /** Exhaustive exploration of the all-modular mainline scenario. */
   readonly exploreSchedules: number;
   readonly exploreComplete: boolean;
@@ -45,6 +49,7 @@ export async function runBench(log: (line: string) => void = () => {}): Promise<
 
   const boot = await bootTiming(mainlineBuiltinScenario());
   log(`boot (mainline, all built in, to idle, result collected): median ${boot.medianMs.toFixed(3)} ms, ${Math.round(boot.bootsPerSecond)} boots/s`);
+  log(`  of which: building the machine (fresh DI container, subsystems) ${Math.round(boot.machineUs)} µs per boot; garbage collection ${(boot.gcShare * 100).toFixed(0)}% of the time`);
 
   const file = `${ROOT}scenarios/mainline-modular.json`;
   const modular = parseScenario(readFileSync(file, 'utf8'), file);
@@ -67,6 +72,8 @@ export async function runBench(log: (line: string) => void = () => {}): Promise<
     schedulerStepsPerSecond: Math.round(steps.stepsPerSecond),
     bootMedianMs: Number(boot.medianMs.toFixed(3)),
     bootsPerSecond: Math.round(boot.bootsPerSecond),
+    bootMachineUs: Math.round(boot.machineUs),
+    bootGcShare: Number(boot.gcShare.toFixed(3)),
     exploreSchedules: report.schedulesExplored,
     exploreComplete: report.complete,
     exploreMs: Math.round(exploreMs),

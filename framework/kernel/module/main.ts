@@ -70,9 +70,10 @@ export class ModuleLoader {
   /** request_module for ports; installed by kmod. */
   requestModule: (caller: string | null, name: string) => Promise<number> = async () => -ENOENT;
   private catalog: ModuleDef[] = [];
-  private readonly byUrl = new Map<string, string>();
+  /** Module name by source file, built when a stack trace first needs it. */
+  private byUrl: Map<string, string> | null = null;
   private readonly portApis = new Map<string, PortApi>();
-  private readonly derived = new Map<string, unknown>();
+  private derived = new Derived();
   /** --wrap=<sym> per module (tools/testing/cxl style mocking). */
   private readonly wraps = new Map<string, Map<string, (real: any) => unknown>>();
   private cacheGeneration = -1;
@@ -101,8 +102,8 @@ export class ModuleLoader {
   /** Set the objects of this boot, in link order. */
   setCatalog(defs: readonly ModuleDef[]): void {
     this.catalog = defs.slice();
-    this.derived.clear();
-    for (const d of defs) for (const u of d.units) this.byUrl.set(sourceKey(u.url), d.name);
+    this.derived = new Derived();
+    this.byUrl = null;
   }
 
   catalogue(): readonly ModuleDef[] {
@@ -138,6 +139,10 @@ export class ModuleLoader {
   }
 
   private moduleOfUrl(url: string): string | null {
+    if (this.byUrl === null) {
+      this.byUrl = new Map();
+      for (const d of this.catalog) for (const u of d.units) this.byUrl.set(sourceKey(u.url), d.name);
+    }
     const name = this.byUrl.get(sourceKey(url));
     if (name === undefined) return null;
     return this.isModular(name) ? name : null;
@@ -145,30 +150,25 @@ export class ModuleLoader {
 
   // ---- references, exports, link objects ----------------------------------------
 
-  /** Memoise what depends only on the catalogue and the configuration, which a boot does not change. */
-  private cached<T>(key: string, compute: () => T): T {
+  /** What depends only on the catalogue and the configuration, which a boot does not change. */
+  private memo(): Derived {
     if (this.cacheGeneration !== this.config.generation) {
-      this.derived.clear();
+      this.derived = new Derived();
       this.cacheGeneration = this.config.generation;
     }
-    let v = this.derived.get(key) as T | undefined;
-    if (v === undefined) {
-      v = compute();
-      this.derived.set(key, v);
-    }
-    return v;
+    return this.derived;
   }
 
   /** The C files the Makefile links into this module under the current configuration. */
   units(def: ModuleDef): PortUnit[] {
-    return this.cached(`units:${def.name}`, () => {
+    return memoized(this.memo().units, def, () => {
       const view = this.config.view(this.tristate(def) === 'y');
       return def.units.filter((u) => u.built === undefined || u.built(view));
     });
   }
 
   references(def: ModuleDef, builtIn: boolean): string[] {
-    return this.cached(`refs:${def.name}:${builtIn}`, () => {
+    return memoized(builtIn ? this.memo().refsBuiltIn : this.memo().refsModular, def, () => {
       const view = this.config.view(builtIn);
       const own = new Set(this.exportsOf(def).map((e) => e.symbol));
       const out: string[] = [];
@@ -178,7 +178,7 @@ export class ModuleLoader {
   }
 
   exportsOf(def: ModuleDef): ExportDecl[] {
-    return this.cached(`exports:${def.name}`, () => this.units(def).flatMap((u) => u.exports ?? []));
+    return memoized(this.memo().exports, def, () => this.units(def).flatMap((u) => u.exports ?? []));
   }
 
   /** What the linker and modpost see under the current configuration (see ./link_objects.ts). */
@@ -188,7 +188,7 @@ export class ModuleLoader {
 
   /** The module (configured m) exporting `symbol`, if any. */
   providerOf(symbol: string): ModuleDef | undefined {
-    return this.cached(`provider:${symbol}`, () => this.catalog.find((d) => this.tristate(d) === 'm' && this.exportsOf(d).some((e) => e.symbol === symbol)) ?? null) ?? undefined;
+    return memoized(this.memo().provider, symbol, () => this.catalog.find((d) => this.tristate(d) === 'm' && this.exportsOf(d).some((e) => e.symbol === symbol)) ?? null) ?? undefined;
   }
 
   /** MODULE_SOFTDEP pre/post lists of a module under this configuration. */
@@ -210,12 +210,12 @@ export class ModuleLoader {
   }
 
   aliases(def: ModuleDef): string[] {
-    return this.cached(`aliases:${def.name}`, () => this.units(def).flatMap((u) => u.aliases ?? []));
+    return memoized(this.memo().aliases, def, () => this.units(def).flatMap((u) => u.aliases ?? []));
   }
 
   /** Modules (configured m) whose MODULE_ALIAS matches `alias`, in catalogue order. */
   resolveAlias(alias: string): ModuleDef[] {
-    return this.cached(`alias:${alias}`, () => this.catalog.filter((d) => this.tristate(d) !== 'n' && this.aliases(d).some((p) => globMatch(p, alias))));
+    return memoized(this.memo().alias, alias, () => this.catalog.filter((d) => this.tristate(d) !== 'n' && this.aliases(d).some((p) => globMatch(p, alias))));
   }
 
   // ---- the API a port sees -------------------------------------------------------
@@ -515,6 +515,26 @@ export class ModuleLoader {
  * stack frames map to modules with or without source maps:
  * ".../dist/drivers/dax/hmem/hmem.c/v8-8.js" and ".../drivers/dax/hmem/hmem.c/v8-8.ts".
  */
+/** The loader's memo tables for one catalogue under one configuration. */
+class Derived {
+  readonly units = new Map<ModuleDef, PortUnit[]>();
+  readonly refsBuiltIn = new Map<ModuleDef, string[]>();
+  readonly refsModular = new Map<ModuleDef, string[]>();
+  readonly exports = new Map<ModuleDef, ExportDecl[]>();
+  readonly aliases = new Map<ModuleDef, string[]>();
+  readonly provider = new Map<string, ModuleDef | null>();
+  readonly alias = new Map<string, ModuleDef[]>();
+}
+
+function memoized<K, V>(table: Map<K, V>, key: K, compute: () => V): V {
+  let v = table.get(key);
+  if (v === undefined) {
+    v = compute();
+    table.set(key, v);
+  }
+  return v;
+}
+
 function sourceKey(url: string): string {
   return url.replace(/^file:\/\//, '').replace('/dist/', '/').replace(/\.(js|ts)$/, '');
 }
