@@ -182,9 +182,9 @@ export class DeviceCore {
 
   /** "platform/hmem_platform.0/hmem.0": the device's path below /sys/devices. */
   sysfsPath(dev: device): string {
-    const parts: string[] = [];
-    for (let d: device | null = dev; d !== null; d = d.parent) parts.unshift(dev_name(d));
-    return parts.join('/');
+    let path = dev_name(dev);
+    for (let d = dev.parent; d !== null; d = d.parent) path = `${dev_name(d)}/${path}`;
+    return path;
   }
 
   // ---- dev_printk -------------------------------------------------------

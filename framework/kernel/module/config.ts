@@ -12,10 +12,13 @@ export class KernelConfig {
   private values: Readonly<Record<string, Tristate>> = {};
   /** Bumped on every change, so that derived data can be cached. */
   generation = 0;
+  /** The two views (module, built-in) of the current values. */
+  private views: [KconfigView | null, KconfigView | null] = [null, null];
 
   set(values: Readonly<Record<string, Tristate>>): void {
     this.values = values;
     this.generation++;
+    this.views = [null, null];
   }
 
   /** CONFIG_FOO as y, m or n; symbols the configuration does not know are n. */
@@ -29,7 +32,8 @@ export class KernelConfig {
 
   /** The view of an object built in (true) or as a module (false). */
   view(builtIn: boolean): KconfigView {
-    return kconfigView((s) => this.value(s), builtIn);
+    const i = builtIn ? 1 : 0;
+    return (this.views[i] ??= kconfigView((s) => this.value(s), builtIn));
   }
 }
 
