@@ -102,7 +102,7 @@ export class ModuleLoader {
   /** Set the objects of this boot, in link order. */
   setCatalog(defs: readonly ModuleDef[]): void {
     this.catalog = defs.slice();
-    this.derived = new Derived();
+    this.cacheGeneration = -1;
     this.byUrl = null;
   }
 
@@ -510,11 +510,6 @@ export class ModuleLoader {
   }
 }
 
-/**
- * The same key for a port's compiled file and its TypeScript source, so that
- * stack frames map to modules with or without source maps:
- * ".../dist/drivers/dax/hmem/hmem.c/v8-8.js" and ".../drivers/dax/hmem/hmem.c/v8-8.ts".
- */
 /** The loader's memo tables for one catalogue under one configuration. */
 class Derived {
   readonly units = new Map<ModuleDef, PortUnit[]>();
@@ -535,6 +530,11 @@ function memoized<K, V>(table: Map<K, V>, key: K, compute: () => V): V {
   return v;
 }
 
+/**
+ * The same key for a port's compiled file and its TypeScript source, so that
+ * stack frames map to modules with or without source maps:
+ * ".../dist/drivers/dax/hmem/hmem.c/v8-8.js" and ".../drivers/dax/hmem/hmem.c/v8-8.ts".
+ */
 function sourceKey(url: string): string {
   return url.replace(/^file:\/\//, '').replace('/dist/', '/').replace(/\.(js|ts)$/, '');
 }
