@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** Boot-to-idle timings of whole scenarios, in process, after warm-up. */
 import { PerformanceObserver } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { machineFor, resolveConfig, runScenario } from '../harness/run.js';
 import { validateScenario, type Scenario } from '../harness/scenario.js';
 import { letWeakRefsGo } from '../harness/yield.js';
@@ -36,7 +38,7 @@ async function machineTiming(scenario: Scenario, runs: number): Promise<number> 
   const cfg = resolveConfig(scenario.tree, scenario.config);
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < runs; i++) {
-    machineFor(scenario, cfg.values);
+    machineFor(scenario, cfg.values).powerOff();
     await letWeakRefsGo();
   }
   return Number(process.hrtime.bigint() - t0) / 1e3 / runs;
@@ -49,7 +51,7 @@ async function machineTiming(scenario: Scenario, runs: number): Promise<number> 
  */
 export async function bootTiming(scenario: Scenario, runs = 2000, warmup = 500): Promise<BootTiming> {
   for (let i = 0; i < warmup; i++) {
-    await runScenario(scenario);
+    await runScenario(scenario, { powerOff: true });
     await letWeakRefsGo();
   }
   const machineUs = await machineTiming(scenario, Math.min(runs, 1000));
@@ -62,7 +64,7 @@ export async function bootTiming(scenario: Scenario, runs = 2000, warmup = 500):
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < runs; i++) {
     const s = process.hrtime.bigint();
-    await runScenario(scenario);
+    await runScenario(scenario, { powerOff: true });
     times.push(Number(process.hrtime.bigint() - s) / 1e6);
     await letWeakRefsGo();
   }
@@ -72,4 +74,38 @@ export async function bootTiming(scenario: Scenario, runs = 2000, warmup = 500):
   gc.disconnect();
   times.sort((a, b) => a - b);
   return { medianMs: times[Math.floor(times.length / 2)]!, bootsPerSecond: runs / total, runs, machineUs, gcShare: gcMs / 1000 / total };
+}
+
+/**
+ * KB per boot still alive after two young-generation GCs, once the boot's
+ * result is dropped: what a finished machine costs the scavenger. A few KB
+ * is the log kept for the lazy dmesg; hundreds mean something allocated in
+ * V8's old generation points into the machine (docs/performance.md).
+ */
+export async function youngSurvivorsKB(scenario: Scenario, boots = 200): Promise<number> {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (opts?: { type: 'minor' | 'major' }) => void;
+  const oldSpace = (): number => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!.space_used_size;
+  const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+  for (let i = 0; i < 50; i++) {
+    await runScenario(scenario, { powerOff: true });
+    await turn();
+  }
+  gc({ type: 'major' });
+  let grown = 0;
+  const batch = 10;
+  for (let done = 0; done < boots; done += batch) {
+    gc({ type: 'minor' });
+    gc({ type: 'minor' });
+    const before = oldSpace();
+    for (let i = 0; i < batch; i++) {
+      await runScenario(scenario, { powerOff: true });
+      // A macrotask turn ends the job, so V8 lets go of what new WeakRefs kept alive.
+      await turn();
+    }
+    gc({ type: 'minor' });
+    gc({ type: 'minor' });
+    grown += oldSpace() - before;
+  }
+  return grown / boots / 1024;
 }

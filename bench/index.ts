@@ -9,7 +9,7 @@ import { Explorer } from '../harness/explore/explorer.js';
 import { configMatrix } from '../harness/matrix.js';
 import { parseScenario } from '../harness/scenario.js';
 import { findTree } from '../trees/index.js';
-import { bootTiming, mainlineBuiltinScenario } from './boot.js';
+import { bootTiming, mainlineBuiltinScenario, youngSurvivorsKB } from './boot.js';
 import { schedulerStepsPerSecond } from './scheduler-steps.js';
 
 export interface BenchReport {
@@ -23,6 +23,8 @@ export interface BenchReport {
   readonly bootMachineUs: number;
   /** Of the boots' wall time: the share spent in garbage collection (0..1). */
   readonly bootGcShare: number;
+  /** KB per finished boot that a young-generation GC cannot free (should stay near the log's size). */
+  readonly bootYoungSurvivorsKB: number;
   /** Exhaustive exploration of the all-modular mainline scenario. */
   readonly exploreSchedules: number;
   readonly exploreComplete: boolean;
@@ -50,6 +52,8 @@ export async function runBench(log: (line: string) => void = () => {}): Promise<
   const boot = await bootTiming(mainlineBuiltinScenario());
   log(`boot (mainline, all built in, to idle, result collected): median ${boot.medianMs.toFixed(3)} ms, ${Math.round(boot.bootsPerSecond)} boots/s`);
   log(`  of which: building the machine (fresh DI container, subsystems) ${Math.round(boot.machineUs)} µs per boot; garbage collection ${(boot.gcShare * 100).toFixed(0)}% of the time`);
+  const survivors = await youngSurvivorsKB(mainlineBuiltinScenario());
+  log(`  a finished boot leaves ${survivors.toFixed(1)} KB that a young-generation GC cannot free`);
 
   const file = `${ROOT}scenarios/mainline-modular.json`;
   const modular = parseScenario(readFileSync(file, 'utf8'), file);
@@ -74,6 +78,7 @@ export async function runBench(log: (line: string) => void = () => {}): Promise<
     bootsPerSecond: Math.round(boot.bootsPerSecond),
     bootMachineUs: Math.round(boot.machineUs),
     bootGcShare: Number(boot.gcShare.toFixed(3)),
+    bootYoungSurvivorsKB: Number(survivors.toFixed(1)),
     exploreSchedules: report.schedulesExplored,
     exploreComplete: report.complete,
     exploreMs: Math.round(exploreMs),

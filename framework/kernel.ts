@@ -19,6 +19,7 @@ import { Resources, resourceModule, type ResourceApi } from './kernel/resource.j
 import { Memregion, memregionModule, type MemregionApi } from './lib/memregion.js';
 import { Numa, numaModule, type NumaApi } from './mm/numa.js';
 import { Workqueue, work_struct, workqueueModule, type WorkqueueApi } from './kernel/workqueue.js';
+import { layered } from './lib/layered.js';
 import { Scheduler, schedulerModule, type RunOutcome, type SchedulerOptions } from './sim/scheduler.js';
 import type { Task, TaskKind } from './sim/task.js';
 
@@ -87,7 +88,7 @@ export class Kernel {
         platform_driver_register: (drv) => this.platform.__platform_driver_register(drv, module),
         ...this.ownedWorkApi(module),
       };
-      a = Object.assign(Object.create(this.api) as object, owned) as KernelApi;
+      a = layered<KernelApi>(this.api, owned);
       this.moduleApis.set(module, a);
     }
     return a;

@@ -65,6 +65,13 @@ export interface RunOptions {
   readonly maxSteps?: number;
   /** Record the timeline (sched.trace). */
   readonly trace?: boolean;
+  /**
+   * Power the machine off when the run ends: its container is emptied, so
+   * `machine.get()` no longer works, but its objects stay readable. For
+   * callers that keep only the result (explorer, bench): nothing of a
+   * powered-off machine outlives the run (docs/performance.md).
+   */
+  readonly powerOff?: boolean;
   /** Fault injection rules active from the start (fail_function style). */
   readonly faults?: readonly FaultRule[];
   /** More objects after the tree's, in link order (a test's own drivers). */
@@ -188,7 +195,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     if (step.kind === 'boot') outcomes.push(await m.bootToIdle({ initramfs: scenario.initramfs }));
     else outcomes.push((await m.userModprobe(step.module, step.remove)).outcome);
   }
-  return { result: collect(scenario, m, cfg, timeMode), machine: m, outcomes, choices: m.kernel.sched.choices.slice() };
+  const run = { result: collect(scenario, m, cfg, timeMode), machine: m, outcomes, choices: m.kernel.sched.choices.slice() };
+  if (opts.powerOff) m.powerOff();
+  return run;
 }
 
 /** The strategy that replays a schedule id. */
@@ -215,10 +224,8 @@ function collect(scenario: Scenario, m: Machine, cfg: ResolvedConfig, timeMode: 
     return { start: hex(sr.start), end: hex(sr.end), owner: covering.length > 0 ? covering[0]!.owner : null };
   });
   const leaks = [...k.leaks(), ...m.loader.leaks].map((l) => l.what);
-  // /proc/iomem and dmesg are rendered when first read (the explorer never reads them).
   const iomem = k.resources.proc_iomem();
-  let dmesg: string[] | null = null;
-  return {
+  const head = {
     tree: scenario.tree.name,
     config: cfg,
     build: { ok: true, errors: [] },
@@ -233,9 +240,31 @@ function collect(scenario: Scenario, m: Machine, cfg: ResolvedConfig, timeMode: 
     iomem,
     warnings: k.panic.warnings.map((w) => ({ function: w.function, message: w.message, time: w.time })),
     leaks,
+  };
+  return withLazyDmesg(head, k.log.deferredLines(), encodeSchedule(timeMode, k.sched.choices));
+}
+
+/**
+ * The result with dmesg rendered when first read (the explorer never reads
+ * it). The getter sees only the log, not the machine: it is a property
+ * accessor, which V8 keeps in its old generation, and through the machine
+ * it would keep every finished boot alive until a full GC.
+ */
+function withLazyDmesg(head: Omit<RunResult, 'dmesg' | 'schedule'>, render: () => string[], schedule: string): RunResult {
+  let dmesg: string[] | null = null;
+  // Field by field: a spread before an accessor puts the accessor last in V8's key order.
+  return {
+    tree: head.tree,
+    config: head.config,
+    build: head.build,
+    softReserved: head.softReserved,
+    daxRegions: head.daxRegions,
+    iomem: head.iomem,
+    warnings: head.warnings,
+    leaks: head.leaks,
     get dmesg(): string[] {
-      return (dmesg ??= k.dmesg());
+      return (dmesg ??= render());
     },
-    schedule: encodeSchedule(timeMode, k.sched.choices),
+    schedule,
   };
 }

@@ -29,7 +29,11 @@ export class Kmod {
     @inject(Modprobe) private readonly modprobe: Modprobe,
     @inject(ModuleLoader) loader: ModuleLoader,
   ) {
-    loader.requestModule = (_caller, name) => this.request_module(name);
+    loader.requestModule = this.requestFor.bind(this);
+  }
+
+  private requestFor(_caller: string | null, name: string): Promise<number> {
+    return this.request_module(name);
   }
 
   /** Returns 0 when modprobe succeeded, -EBUSY before user-mode helpers exist, else modprobe's wait status. */

@@ -66,7 +66,7 @@ export class Panic {
     @inject(Scheduler) private readonly sched: Scheduler,
     @inject(Printk) private readonly log: Printk,
   ) {
-    sched.oopsHandler = (task, err) => this.handleTaskError(task, err);
+    sched.oopsHandler = this.handleTaskError.bind(this);
   }
 
   /**

@@ -59,6 +59,12 @@ function snapshot(a: unknown): unknown {
   return a;
 }
 
+function renderLines(records: readonly LogRecord[], minLevel: number): string[] {
+  const out: string[] = [];
+  for (const r of records) if (r.level <= minLevel) out.push(`${formatTimestamp(r.time)} ${r.text}`);
+  return out;
+}
+
 /** "[    7.379000]": seconds right-aligned in 5 columns, microseconds in 6. */
 export function formatTimestamp(us: number): string {
   const sec = Math.floor(us / 1_000_000);
@@ -117,9 +123,13 @@ export class Printk {
 
   /** The log as dmesg prints it (all levels, debug included). */
   lines(minLevel = KERN_DEBUG): string[] {
-    const out: string[] = [];
-    for (const r of this.records) if (r.level <= minLevel) out.push(`${formatTimestamp(r.time)} ${r.text}`);
-    return out;
+    return renderLines(this.records, minLevel);
+  }
+
+  /** lines(), rendered later from what the log holds then; the function keeps only the records. */
+  deferredLines(): () => string[] {
+    const records = this.records;
+    return () => renderLines(records, KERN_DEBUG);
   }
 
   /** True if some record's text contains `needle` (or matches it). */

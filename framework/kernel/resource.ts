@@ -565,17 +565,10 @@ export class Resources {
   }
 
   api(): ResourceApi {
-    const self = this;
     return {
-      get iomem_resource() {
-        return self.iomem_resource;
-      },
-      get ioport_resource() {
-        return self.ioport_resource;
-      },
-      get soft_reserve_resource() {
-        return self.soft_reserve_resource;
-      },
+      iomem_resource: this.iomem_resource,
+      ioport_resource: this.ioport_resource,
+      soft_reserve_resource: this.soft_reserve_resource,
       request_resource_conflict: (root, n) => this.request_resource_conflict(root, n),
       request_resource: (root, n) => this.request_resource(root, n),
       release_resource: (old) => this.release_resource(old),

@@ -470,7 +470,6 @@ export class Workqueue {
   }
 
   api(): WorkqueueApi {
-    const self = this;
     return {
       INIT_WORK: (w, f) => this.INIT_WORK(w, f),
       INIT_DELAYED_WORK: (w, f) => this.INIT_DELAYED_WORK(w, f),
@@ -490,15 +489,9 @@ export class Workqueue {
       alloc_workqueue: (f, fl, m) => this.alloc_workqueue(f, fl, m),
       alloc_ordered_workqueue: (f, fl) => this.alloc_ordered_workqueue(f, fl),
       current_work: () => this.current_work(),
-      get system_wq() {
-        return self.system_wq;
-      },
-      get system_long_wq() {
-        return self.system_long_wq;
-      },
-      get system_unbound_wq() {
-        return self.system_unbound_wq;
-      },
+      system_wq: this.system_wq,
+      system_long_wq: this.system_long_wq,
+      system_unbound_wq: this.system_unbound_wq,
     };
   }
 }

@@ -137,6 +137,11 @@ export class Scheduler {
   }
 
   /** Reserve the next pid (PID 1 is the first task spawned). */
+  /** A task's first resume starts its body on a fresh microtask. */
+  private firstResume(t: Task): () => void {
+    return () => queueMicrotask(() => this.start(t));
+  }
+
   allocPid(): number {
     return this.nextPid++;
   }
@@ -149,7 +154,7 @@ export class Scheduler {
     const t = new Task(opts.pid ?? this.allocPid(), comm, kind, body);
     this.tasks.push(t);
     if (this.recording && this.current !== null) t.enabledBy = this.steps.length - 1;
-    t.resume = () => queueMicrotask(() => this.start(t));
+    t.resume = this.firstResume(t);
     if (opts.at !== undefined && opts.at > this.now) {
       t.state = 'sleeping';
       t.readyAt = opts.at;

@@ -91,7 +91,7 @@ export class Explorer {
   }
 
   private async run(strategy: SchedulingStrategy, record: boolean): Promise<Run> {
-    const r = await runScenario(this.scenario, { strategy, timeMode: this.timeMode, recordSteps: record });
+    const r = await runScenario(this.scenario, { strategy, timeMode: this.timeMode, recordSteps: record, powerOff: true });
     await letWeakRefsGo();
     this.runs++;
     this.opts.observe?.(r);
@@ -233,7 +233,7 @@ export class Explorer {
       for (const idx of [...devs.keys()].reverse()) {
         const trial = new Map(devs);
         trial.delete(idx);
-        const r = await runScenario(this.scenario, { strategy: new DeviationStrategy(trial), timeMode: this.timeMode });
+        const r = await runScenario(this.scenario, { strategy: new DeviationStrategy(trial), timeMode: this.timeMode, powerOff: true });
         await letWeakRefsGo();
         if (outcomeOf(r).signature === signature) {
           devs = new Map<number, number>();
@@ -257,7 +257,7 @@ export class Explorer {
   async naiveEstimate(probes: number, seed = 1): Promise<number> {
     let sum = 0;
     for (let i = 0; i < probes; i++) {
-      const r = await runScenario(this.scenario, { strategy: new RandomStrategy(seed * 7919 + i), timeMode: this.timeMode, recordSteps: true });
+      const r = await runScenario(this.scenario, { strategy: new RandomStrategy(seed * 7919 + i), timeMode: this.timeMode, recordSteps: true, powerOff: true });
       await letWeakRefsGo();
       let prod = 1;
       for (const c of r.machine?.kernel.sched.choiceRecords ?? []) prod *= c.candidates.length;

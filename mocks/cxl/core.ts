@@ -46,16 +46,28 @@ export const core_port_c: PortUnit = {
     const { bus_register, driver_register, driver_unregister, device_initialize, dev_set_name, device_add, device_unregister,
       devm_add_action_or_reset, memregion_alloc, memregion_free, insert_resource_expand_to_fit, remove_resource, dev_dbg } = k;
 
-    const cxl_bus_type = new bus_type('cxl');
-    cxl_bus_type.match = (dev: device, drv: device_driver) => (cxl_device_id(dev) === to_cxl_drv(drv).id ? 1 : 0);
-    cxl_bus_type.probe = async (dev: device) => await to_cxl_drv(dev.driver!).probe(dev);
-    cxl_bus_type.remove = async (dev: device) => {
+    function cxl_bus_match(dev: device, drv: device_driver): number {
+      return cxl_device_id(dev) === to_cxl_drv(drv).id ? 1 : 0;
+    }
+
+    async function cxl_bus_probe(dev: device): Promise<number> {
+      return await to_cxl_drv(dev.driver!).probe(dev);
+    }
+
+    async function cxl_bus_remove(dev: device): Promise<void> {
       const drv = to_cxl_drv(dev.driver!);
       if (drv.remove) await drv.remove(dev);
-    };
-    cxl_bus_type.uevent = (dev: device, env: Map<string, string>) => {
+    }
+
+    function cxl_bus_uevent(dev: device, env: Map<string, string>): void {
       env.set('MODALIAS', CXL_MODALIAS_FMT.replace('%d', String(cxl_device_id(dev))));
-    };
+    }
+
+    const cxl_bus_type = new bus_type('cxl');
+    cxl_bus_type.match = cxl_bus_match;
+    cxl_bus_type.probe = cxl_bus_probe;
+    cxl_bus_type.remove = cxl_bus_remove;
+    cxl_bus_type.uevent = cxl_bus_uevent;
 
     async function __cxl_driver_register(cxl_drv: cxl_driver, owner: string | null, modname: string): Promise<number> {
       if (!cxl_drv.probe) return -EINVAL;

@@ -69,20 +69,32 @@ export function pci_core_unit(firmware: Firmware): PortUnit {
     create(k) {
       const { bus_register, driver_register, driver_unregister, device_initialize, dev_set_name, device_add } = k;
 
-      const pci_bus_type = new bus_type('pci');
-      pci_bus_type.match = (dev, drv) => {
+      function pci_bus_match(dev: device, drv: device_driver): number {
         const pdev = to_pci_dev(dev);
         return to_pci_driver(drv).id_table.some((id) => (pdev.class & id.class_mask) === (id.class & id.class_mask)) ? 1 : 0;
-      };
-      pci_bus_type.probe = async (dev) => await to_pci_driver(dev.driver!).probe(to_pci_dev(dev));
-      pci_bus_type.remove = async (dev) => {
+      }
+
+      async function pci_device_probe(dev: device): Promise<number> {
+        return await to_pci_driver(dev.driver!).probe(to_pci_dev(dev));
+      }
+
+      async function pci_device_remove(dev: device): Promise<void> {
         const drv = to_pci_driver(dev.driver!);
         if (drv.remove) await drv.remove(to_pci_dev(dev));
-      };
-      pci_bus_type.uevent = (dev, env) => {
+      }
+
+      function pci_uevent(dev: device, env: Map<string, string>): void {
         const p = to_pci_dev(dev);
         env.set('MODALIAS', `pci:v${hex(p.vendor, 8)}d${hex(p.device, 8)}sv00000000sd00000000bc${hex(p.class >> 16, 2)}sc${hex((p.class >> 8) & 0xff, 2)}i${hex(p.class & 0xff, 2)}`);
-      };
+      }
+
+      function pci_release_dev(_dev: device): void {}
+
+      const pci_bus_type = new bus_type('pci');
+      pci_bus_type.match = pci_bus_match;
+      pci_bus_type.probe = pci_device_probe;
+      pci_bus_type.remove = pci_device_remove;
+      pci_bus_type.uevent = pci_uevent;
 
       const pci_root = new device();
 
@@ -104,7 +116,7 @@ export function pci_core_unit(firmware: Firmware): PortUnit {
       async function pci_subsys_init(): Promise<number> {
         device_initialize(pci_root);
         dev_set_name(pci_root, 'pci0000:00');
-        pci_root.release = () => {};
+        pci_root.release = pci_release_dev;
         await device_add(pci_root);
         const memdevs = firmware.memdevs();
         for (let i = 0; i < memdevs.length; i++) {
@@ -112,7 +124,7 @@ export function pci_core_unit(firmware: Firmware): PortUnit {
           const pdev = new pci_dev();
           pdev.hdm = { region: m.region, position: m.position, programmed: m.present };
           device_initialize(pdev.dev);
-          pdev.dev.release = () => {};
+          pdev.dev.release = pci_release_dev;
           pdev.dev.parent = pci_root;
           pdev.dev.bus = pci_bus_type;
           dev_set_name(pdev.dev, '0000:%s:00.0', (0x0d + i).toString(16).padStart(2, '0'));

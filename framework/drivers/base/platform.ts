@@ -88,6 +88,9 @@ export interface PlatformApi {
   readonly platform_bus: device;
 }
 
+/** The platform root device is static: nothing to free. */
+function platform_bus_release(_dev: device): void {}
+
 @injectable()
 export class PlatformBus {
   readonly platform_bus_type = new bus_type('platform');
@@ -106,7 +109,7 @@ export class PlatformBus {
     bus.remove = this.platform_remove.bind(this);
     bus.uevent = this.platform_uevent.bind(this);
     this.platform_bus.init_name = 'platform';
-    this.platform_bus.release = () => {};
+    this.platform_bus.release = platform_bus_release;
   }
 
   /** platform_bus_init(): the "platform" root device and the bus. Runs before any initcall. */
@@ -234,7 +237,6 @@ export class PlatformBus {
   }
 
   api(owner: string | null = null): PlatformApi {
-    const self = this;
     return {
       platform_device_alloc: (name, id) => this.platform_device_alloc(name, id),
       platform_device_add_data: (pdev, data, size) => this.platform_device_add_data(pdev, data, size),
@@ -246,12 +248,8 @@ export class PlatformBus {
       platform_driver_register: (drv) => this.__platform_driver_register(drv, owner),
       platform_driver_unregister: (drv) => this.platform_driver_unregister(drv),
       to_platform_device,
-      get platform_bus_type() {
-        return self.platform_bus_type;
-      },
-      get platform_bus() {
-        return self.platform_bus;
-      },
+      platform_bus_type: this.platform_bus_type,
+      platform_bus: this.platform_bus,
     };
   }
 }

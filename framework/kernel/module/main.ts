@@ -19,6 +19,8 @@ import { WaitFor } from '../locking.js';
 import { Panic } from '../panic.js';
 import { KERN_ERR, KERN_WARNING, Printk } from '../printk.js';
 import { Workqueue } from '../workqueue.js';
+import { layered } from '../../lib/layered.js';
+import type { work_struct } from '../../include/linux/workqueue_types.js';
 import { KernelConfig } from './config.js';
 import { SymbolTable, globMatch, moduleMatches } from './symbols.js';
 import type { LinkObject } from '../../kconfig/link.js';
@@ -58,6 +60,11 @@ interface Idempotent {
   readonly waiters: Task[];
 }
 
+/** A work item's function for reports, with the module that set it up. */
+function describeWorkFunc(w: work_struct): string {
+  return `${w.func?.name || 'work_fn'}${w.owner ? ` [${w.owner}]` : ''}`;
+}
+
 @injectable()
 export class ModuleLoader {
   readonly symbols = new SymbolTable();
@@ -88,15 +95,27 @@ export class ModuleLoader {
     @inject(KernelConfig) readonly config: KernelConfig,
     @inject(Kernel) private readonly kernel: Kernel,
   ) {
-    panic.moduleOf = (file) => this.moduleOfUrl(file);
-    panic.modulesLinkedIn = () => this.modules.map((m) => m.name);
-    base.dd.module_requested_async_probing = (owner) => owner !== null && (this.find(owner)?.async_probe_requested ?? false);
-    wq.describeFunc = (w) => `${w.func?.name || 'work_fn'}${w.owner ? ` [${w.owner}]` : ''}`;
-    wq.beforeRun = (w) => {
-      if (w.owner !== null && this.isGone(w.owner)) {
-        this.panic.kasan('process_one_work', `work function ${w.func?.name ?? '?'} of module ${w.owner} runs after the module was freed`);
-      }
-    };
+    // Hooks are bound methods: see docs/performance.md on function literals stored into properties.
+    panic.moduleOf = this.moduleOfUrl.bind(this);
+    panic.modulesLinkedIn = this.modulesLinkedIn.bind(this);
+    base.dd.module_requested_async_probing = this.asyncProbeRequested.bind(this);
+    wq.describeFunc = describeWorkFunc;
+    wq.beforeRun = this.checkWorkOwnerAlive.bind(this);
+  }
+
+  private modulesLinkedIn(): string[] {
+    return this.modules.map((m) => m.name);
+  }
+
+  private asyncProbeRequested(owner: string | null): boolean {
+    return owner !== null && (this.find(owner)?.async_probe_requested ?? false);
+  }
+
+  /** A work item of an unloaded module must not run: KASAN reports the use after free. */
+  private checkWorkOwnerAlive(w: work_struct): void {
+    if (w.owner !== null && this.isGone(w.owner)) {
+      this.panic.kasan('process_one_work', `work function ${w.func?.name ?? '?'} of module ${w.owner} runs after the module was freed`);
+    }
   }
 
   /** Set the objects of this boot, in link order. */
@@ -220,15 +239,16 @@ export class ModuleLoader {
 
   // ---- the API a port sees -------------------------------------------------------
 
-  portApi(moduleName: string | null, builtIn: boolean): PortApi {
-    const key = `${moduleName ?? 'vmlinux'}:${builtIn}`;
+  portApi(moduleName: string, builtIn: boolean): PortApi {
+    const owner = builtIn ? null : moduleName;
+    const key = owner ?? 'vmlinux';
     let api = this.portApis.get(key);
     if (api !== undefined) return api;
-    const owner = builtIn ? null : moduleName;
-    api = Object.assign(Object.create(this.kernel.apiFor(owner)) as object, this.config.view(builtIn), {
+    api = layered<PortApi>(this.kernel.apiFor(owner), {
+      ...this.config.view(builtIn),
       THIS_MODULE: owner,
       request_module: (name: string) => this.requestModule(owner, name),
-    }) as PortApi;
+    });
     this.portApis.set(key, api);
     return api;
   }
@@ -272,9 +292,9 @@ export class ModuleLoader {
 
   private wrapApi(api: PortApi, wraps: Map<string, (real: any) => unknown> | undefined): PortApi {
     if (wraps === undefined) return api;
-    const out = Object.create(api) as Record<string, unknown>;
-    for (const [name, wrap] of wraps) if (name in api) out[name] = wrap((api as unknown as Record<string, unknown>)[name]);
-    return out as unknown as PortApi;
+    const own: Record<string, unknown> = {};
+    for (const [name, wrap] of wraps) if (name in api) own[name] = wrap((api as unknown as Record<string, unknown>)[name]);
+    return layered<PortApi>(api, own);
   }
 
   // ---- vmlinux ----------------------------------------------------------------------

@@ -50,30 +50,54 @@ export class SymbolTable {
    * other regardless of the order they were instantiated in.
    */
   importTable(names: readonly string[]): Record<string, unknown> {
-    const table: Record<string, unknown> = {};
-    for (const name of names) {
-      Object.defineProperty(table, name, {
-        enumerable: true,
-        configurable: true,
-        get: () => {
-          const v = this.resolve(name);
-          return v instanceof ExportedVariable ? v.get() : v;
-        },
-        set: (x: unknown) => {
-          const v = this.resolve(name);
-          if (!(v instanceof ExportedVariable)) throw new TypeError(`${name} is not an exported variable`);
-          v.set(x);
-        },
-      });
-    }
-    return table;
+    return new (importTableClass(names))(this);
   }
 
-  private resolve(name: string): unknown {
+  /** The value of a symbol for an importer (kept public for the import-table classes). */
+  resolve(name: string): unknown {
     const s = this.symbols.get(name);
     if (s === undefined) throw new ReferenceError(`kshim: symbol ${name} is not resolved (its provider is gone)`);
     return s.value;
   }
+}
+
+/** An import table: the accessors live on a prototype shared by every table with the same names. */
+type ImportTable = Record<string, unknown> & { readonly [TABLE]: SymbolTable };
+const TABLE = Symbol('symbol table');
+const importTableClasses = new Map<string, new (t: SymbolTable) => ImportTable>();
+
+/**
+ * One class per list of names, made once per process. The accessors are on
+ * its prototype, not on each table: per-boot accessors would be allocated
+ * in V8's old space and keep the finished machine alive (docs/performance.md).
+ */
+function importTableClass(names: readonly string[]): new (t: SymbolTable) => ImportTable {
+  const key = names.join(',');
+  let cls = importTableClasses.get(key);
+  if (cls !== undefined) return cls;
+  cls = class {
+    readonly [TABLE]: SymbolTable;
+    constructor(t: SymbolTable) {
+      this[TABLE] = t;
+    }
+  } as new (t: SymbolTable) => ImportTable;
+  for (const name of names) {
+    Object.defineProperty(cls.prototype, name, {
+      enumerable: true,
+      configurable: true,
+      get(this: ImportTable): unknown {
+        const v = this[TABLE].resolve(name);
+        return v instanceof ExportedVariable ? v.get() : v;
+      },
+      set(this: ImportTable, x: unknown): void {
+        const v = this[TABLE].resolve(name);
+        if (!(v instanceof ExportedVariable)) throw new TypeError(`${name} is not an exported variable`);
+        v.set(x);
+      },
+    });
+  }
+  importTableClasses.set(key, cls);
+  return cls;
 }
 
 /** Does `module` match the comma-separated glob list of EXPORT_SYMBOL_FOR_MODULES? */
