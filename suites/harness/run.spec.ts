@@ -4,6 +4,7 @@ import { runScenario, strategyFor } from '../../harness/run.js';
 import { decodeSchedule, encodeSchedule } from '../../harness/schedule.js';
 import { validateScenario } from '../../harness/scenario.js';
 import { RandomStrategy } from '../../framework/sim/strategy.js';
+import { Firmware } from '../../mocks/platform/firmware.js';
 
 const MODULAR = { CXL_BUS: 'm', CXL_ACPI: 'm', CXL_PCI: 'm', CXL_MEM: 'm', DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_CXL: 'm', DEV_DAX_KMEM: 'm' };
 const RANGE = { start: '0x850000000', end: '0x284fffffff' };
@@ -97,5 +98,28 @@ describe('kshim run: the result of a scenario', () => {
     expect(none.result.dmesg.some((l) => l.includes('sfc_efx'))).to.equal(false);
     const modular = await runScenario(acc({ CXL_PCI: 'm', CXL_MEM: 'm' }));
     expect(modular.result.build).to.deep.equal({ ok: false, errors: ["ld: test/sfc_accel.o: undefined reference to `devm_cxl_add_memdev'"] });
+  });
+});
+
+describe('kshim run: powering the machine off after the run (explorer and bench)', () => {
+  it('gives the same result, and dmesg is still rendered when first read', async () => {
+    const kept = await runScenario(cover('fail'));
+    const off = await runScenario(cover('fail'), { powerOff: true });
+    expect(off.result.softReserved).to.deep.equal(kept.result.softReserved);
+    expect(off.result.schedule).to.equal(kept.result.schedule);
+    expect(off.result.dmesg).to.deep.equal(kept.result.dmesg);
+    expect(off.result.dmesg.some((l) => l.includes('CXL did not claim resource'))).to.equal(true);
+  });
+
+  it("leaves the machine's objects readable but its container empty", async () => {
+    const { machine } = await runScenario(cover('commit'), { powerOff: true });
+    expect(machine!.kernel.sched.stepCount).to.be.greaterThan(0);
+    expect(machine!.kernel.resources.proc_iomem()).to.contain('CXL Window 0');
+    expect(() => machine!.get(Firmware)).to.throw(/powered off/);
+  });
+
+  it('keeps the container of a run that was not powered off', async () => {
+    const { machine } = await runScenario(cover('commit'));
+    expect(machine!.get(Firmware)).to.be.instanceOf(Firmware);
   });
 });
