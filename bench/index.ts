@@ -44,11 +44,21 @@ function ms(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-export async function runBench(log: (line: string) => void = () => {}): Promise<BenchReport> {
-  const boot = await bootTiming(mainlineBuiltinScenario());
+/** How much each benchmark runs; the defaults are what `kshim bench` reports. */
+export interface BenchSizes {
+  readonly boots: number;
+  readonly bootWarmup: number;
+  readonly survivorBoots: number;
+  readonly schedulerSteps: number;
+}
+
+const FULL: BenchSizes = { boots: 2000, bootWarmup: 500, survivorBoots: 200, schedulerSteps: 400_000 };
+
+export async function runBench(log: (line: string) => void = () => {}, sizes: BenchSizes = FULL): Promise<BenchReport> {
+  const boot = await bootTiming(mainlineBuiltinScenario(), sizes.boots, sizes.bootWarmup);
   log(`boot (mainline, all built in, to idle, result collected): median ${boot.medianMs.toFixed(3)} ms, ${Math.round(boot.bootsPerSecond)} boots/s`);
   log(`  of which: building the machine (fresh DI container, subsystems) ${Math.round(boot.machineUs)} µs per boot; garbage collection ${(boot.gcShare * 100).toFixed(0)}% of the time`);
-  const survivors = await youngSurvivorsKB(mainlineBuiltinScenario());
+  const survivors = await youngSurvivorsKB(mainlineBuiltinScenario(), sizes.survivorBoots);
   log(`  a finished boot leaves ${survivors.toFixed(1)} KB that a young-generation GC cannot free`);
 
   const file = `${ROOT}scenarios/mainline-modular.json`;
@@ -71,8 +81,8 @@ export async function runBench(log: (line: string) => void = () => {}): Promise<
   // Last: one scheduler living through 400,000 steps teaches V8 to allocate
   // the scheduler's arrays in the old generation, and measured first it made
   // every later boot's scheduler pin its machine (docs/performance.md).
-  await schedulerStepsPerSecond(100_000);
-  const steps = await schedulerStepsPerSecond();
+  await schedulerStepsPerSecond(sizes.schedulerSteps / 4);
+  const steps = await schedulerStepsPerSecond(sizes.schedulerSteps);
   log(`scheduler: ${Math.round(steps.stepsPerSecond).toLocaleString('en-US')} steps/s`);
 
   return {
