@@ -50,7 +50,7 @@ export class Machine {
    * Some of inversify's own objects live in V8's old generation and reach
    * every singleton through the container's services; swapping those
    * services for empty ones lets a young-generation GC free the machine
-   * once it is dropped.
+   * once it is dropped (docs/performance.md).
    */
   powerOff(): void {
     this.container?.restore();

@@ -248,7 +248,7 @@ function collect(scenario: Scenario, m: Machine, cfg: ResolvedConfig, timeMode: 
  * The result with dmesg rendered when first read (the explorer never reads
  * it). The getter sees only the log, not the machine: it is a property
  * accessor, which V8 keeps in its old generation, and through the machine
- * it would keep every finished boot alive until a full GC.
+ * it would keep every finished boot alive until a full GC (docs/performance.md).
  */
 function withLazyDmesg(head: Omit<RunResult, 'dmesg' | 'schedule'>, render: () => string[], schedule: string): RunResult {
   let dmesg: string[] | null = null;

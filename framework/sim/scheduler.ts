@@ -137,7 +137,10 @@ export class Scheduler {
   }
 
   /** Reserve the next pid (PID 1 is the first task spawned). */
-  /** A task's first resume starts its body on a fresh microtask. */
+  /**
+   * A task's first resume starts its body on a fresh microtask. Made here,
+   * not as a literal stored into t.resume (docs/performance.md).
+   */
   private firstResume(t: Task): () => void {
     return () => queueMicrotask(() => this.start(t));
   }
