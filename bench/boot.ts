@@ -86,10 +86,9 @@ export async function youngSurvivorsKB(scenario: Scenario, boots = 200): Promise
   v8.setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (opts?: { type: 'minor' | 'major' }) => void;
   const oldSpace = (): number => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!.space_used_size;
-  const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
   for (let i = 0; i < 50; i++) {
     await runScenario(scenario, { powerOff: true });
-    await turn();
+    await letWeakRefsGo();
   }
   gc({ type: 'major' });
   // Per batch of boots; the median ignores a batch during which V8 ran a full GC.
@@ -101,8 +100,7 @@ export async function youngSurvivorsKB(scenario: Scenario, boots = 200): Promise
     const before = oldSpace();
     for (let i = 0; i < batch; i++) {
       await runScenario(scenario, { powerOff: true });
-      // A macrotask turn ends the job, so V8 lets go of what new WeakRefs kept alive.
-      await turn();
+      await letWeakRefsGo();
     }
     gc({ type: 'minor' });
     gc({ type: 'minor' });

@@ -7,11 +7,8 @@
  * young-generation GCs and is copied, then promoted, by each of them.
  * One turn per boot measured best (docs/performance.md).
  */
-let runsSinceTurn = 0;
 
-/** Give the event loop a turn every `every` calls (by default, every call). */
-export async function letWeakRefsGo(every = 1): Promise<void> {
-  if (++runsSinceTurn < every) return;
-  runsSinceTurn = 0;
+/** Give the event loop a turn; call it after each run in a loop of boots. */
+export async function letWeakRefsGo(): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
 }
