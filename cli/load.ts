@@ -32,7 +32,8 @@ export function loadScenario(file: string, args: ScenarioArgs = {}): Scenario {
 /**
  * What is legal but probably not what the user meant, with what to do
  * next: Kconfig symbols the tree does not have (olddefconfig drops them),
- * and a machine without any Soft Reserved range.
+ * and a machine whose file does not mention Soft Reserved ranges at all
+ * (an explicit empty list says the machine has none on purpose).
  */
 export function scenarioNotes(scenario: Scenario): string[] {
   const notes: string[] = [];
@@ -41,8 +42,8 @@ export function scenarioNotes(scenario: Scenario): string[] {
     const near = closest(u, Object.keys(cfg.values));
     notes.push(`${scenario.file}: config.${u}: not a Kconfig symbol of tree ${scenario.tree.name}, ignored${near !== undefined ? `; did you mean ${near}?` : ''} (kshim run FILE --show config lists the CXL/DAX symbols)`);
   }
-  if (scenario.softReserved.length === 0) {
-    notes.push(`${scenario.file}: firmware.softReserved: no Soft Reserved range, so hmem_platform.0 is not created and neither dax_hmem nor dax_cxl has a range to own; add one, e.g. { "start": "0x850000000", "end": "0x284fffffff", "nid": 1 }`);
+  if (scenario.softReserved.length === 0 && scenario.softReservedOmitted === true) {
+    notes.push(`${scenario.file}: firmware.softReserved: no Soft Reserved range, so hmem_platform.0 is not created and neither dax_hmem nor dax_cxl has a range to own; add one, e.g. { "start": "0x850000000", "end": "0x284fffffff", "nid": 1 }, or write "softReserved": [] if the machine has none on purpose`);
   }
   return notes;
 }

@@ -24,6 +24,8 @@ export interface Scenario {
   readonly tree: Tree;
   readonly config: Readonly<Record<string, Tristate>>;
   readonly softReserved: readonly SoftReservedRange[];
+  /** The file has no firmware.softReserved at all (an explicit [] means "none, on purpose"). */
+  readonly softReservedOmitted?: boolean;
   readonly cfmws: readonly CfmwsWindow[];
   readonly regions: readonly AutoRegion[];
   readonly timing: Readonly<Record<string, number>>;
@@ -181,6 +183,7 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     tree: tree!,
     config,
     softReserved,
+    softReservedOmitted: f['softReserved'] === undefined,
     cfmws,
     regions,
     timing,

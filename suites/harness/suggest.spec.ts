@@ -2,12 +2,13 @@
 /** What a new user's typos get back: the likely intent and what to do next. */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenario, ScenarioError } from '../../harness/scenario.js';
 import { closest, hintTree } from '../../harness/suggest.js';
+import { scenarioNotes } from '../../cli/load.js';
 import { ALL_TREES } from '../../trees/registry.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -57,4 +58,22 @@ describe('friendly errors: typos and names from elsewhere', () => {
     expect(r.stderr).to.contain(`kshim: ${file}: config.CXL_REGON: not a Kconfig symbol of tree mainline, ignored; did you mean CXL_REGION?`);
     expect(r.stderr).to.contain(`kshim: ${file}: firmware.softReserved: no Soft Reserved range`);
   });
+
+  it('an explicit "softReserved": [] means none on purpose: no note, while leaving the field out gets one', () => {
+    const omitted = parseScenario(JSON.stringify({ tree: 'mainline', firmware: { cfmws: [{ start: '0x850000000', end: '0x284fffffff' }] } }), 'omitted.json');
+    const explicit = parseScenario(JSON.stringify({ tree: 'mainline', firmware: { softReserved: [], cfmws: [{ start: '0x850000000', end: '0x284fffffff' }] } }), 'explicit.json');
+    expect(scenarioNotes(omitted).join('\n')).to.contain('omitted.json: firmware.softReserved: no Soft Reserved range');
+    expect(scenarioNotes(explicit)).to.deep.equal([]);
+  });
+
+  it('the shipped scenarios give no note: each is what its description says it is', () => {
+    const dir = join(ROOT, 'scenarios');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files.length).to.be.greaterThan(5);
+    for (const f of files) {
+      const s = parseScenario(readFileSync(join(dir, f), 'utf8'), `scenarios/${f}`);
+      expect(scenarioNotes(s), f).to.deep.equal([]);
+    }
+  });
 });
+
