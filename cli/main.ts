@@ -105,7 +105,16 @@ program
     try {
       const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
       const spec = decodeSchedule(opts.schedule);
-      await printRun(await runScenario(scenario, { strategy: strategyFor(spec), timeMode: spec.timeMode }), opts);
+      const strategy = strategyFor(spec);
+      const run = await runScenario(scenario, { strategy, timeMode: spec.timeMode });
+      const misfits = strategy.misfits(run.choices.length);
+      if (misfits.length > 0) {
+        const what = `schedule ${opts.schedule} does not fit this run: ${misfits.join('; ')}`;
+        // On another tree or configuration the choice points differ by design: say what ran instead.
+        if (opts.tree === undefined && opts.set.length === 0) throw new UsageError(`${file}: --schedule: ${what}; kshim explore ${file} prints the ids of this scenario`);
+        process.stderr.write(`kshim: ${what}; what ran is ${run.result.schedule}\n`);
+      }
+      await printRun(run, opts);
     } catch (e) {
       failOnInputError(e);
     }

@@ -201,7 +201,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
 }
 
 /** The strategy that replays a schedule id. */
-export function strategyFor(spec: ScheduleSpec): SchedulingStrategy {
+export function strategyFor(spec: ScheduleSpec): DeviationStrategy {
   return new DeviationStrategy(spec.deviations);
 }
 

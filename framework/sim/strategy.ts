@@ -66,9 +66,28 @@ export class ReplayStrategy implements SchedulingStrategy {
 
 /** Deviations from the default, keyed by choice-point index: the compact form of a schedule. */
 export class DeviationStrategy implements SchedulingStrategy {
+  /** Candidates offered at each choice point that has a deviation, as the run reached it. */
+  private readonly offered = new Map<number, number>();
   constructor(private readonly deviations: ReadonlyMap<number, number>) {}
   choose(point: ChoicePoint): number {
     const a = this.deviations.get(point.index);
-    return a !== undefined && a < point.candidates.length ? a : 0;
+    if (a === undefined) return 0;
+    this.offered.set(point.index, point.candidates.length);
+    return a < point.candidates.length ? a : 0;
+  }
+
+  /**
+   * After a run: the deviations it could not follow, in words (a choice
+   * point the run never reached, or one with fewer candidates), so that a
+   * schedule id from another scenario or tree is not taken silently.
+   */
+  misfits(choicePoints: number): string[] {
+    const out: string[] = [];
+    for (const [index, answer] of [...this.deviations].sort((x, y) => x[0] - y[0])) {
+      const n = this.offered.get(index);
+      if (n === undefined) out.push(`choice point ${index} is never reached (this run has ${choicePoints})`);
+      else if (answer >= n) out.push(`choice point ${index} offers ${n} candidates, so there is no candidate ${answer}`);
+    }
+    return out;
   }
 }

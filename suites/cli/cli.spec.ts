@@ -30,6 +30,24 @@ describe('the kshim command', () => {
     expect(cxl.stdout.split('\n')[1]).to.match(/^0x850000000-0x284fffffff\s+dax_cxl$/);
   });
 
+  it('kshim replay refuses a schedule id that this scenario cannot have produced, and says which choice does not fit', () => {
+    const r = kshim('replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1zz1', '--json');
+    expect(r.status).to.equal(2);
+    expect(r.stdout).to.equal('');
+    expect(r.stderr.trim()).to.match(/^kshim: scenarios\/mainline-builtin\.json: --schedule: schedule t\.1zz1 does not fit this run: choice point 1295 is never reached \(this run has \d+\)/);
+    const tooFew = kshim('replay', 'scenarios/mainline-builtin.json', '--schedule', 't.10z', '--json');
+    expect(tooFew.status).to.equal(2);
+    expect(tooFew.stderr).to.match(/choice point 0 offers \d+ candidates, so there is no candidate 35/);
+  });
+
+  it('kshim replay on another tree runs what fits and names what did not', () => {
+    const r = kshim('replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1zz1', '--tree', 'v8', '--json');
+    expect(r.status).to.equal(0);
+    expect((JSON.parse(r.stdout) as { schedule: string }).schedule).to.equal('t.');
+    expect(r.stderr).to.contain('kshim: schedule t.1zz1 does not fit this run: choice point 1295 is never reached');
+    expect(r.stderr).to.contain('what ran is t.');
+  });
+
   it('exits 2 with one line naming the file, the field and the problem, and no stack trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kshim-'));
     const file = join(dir, 'bad.json');
