@@ -8,8 +8,8 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { CXL_DAX_SYMBOLS } from '../framework/kconfig/texts/index.js';
 import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
-import { runScenario, strategyFor, type Run } from '../harness/run.js';
-import { decodeSchedule } from '../harness/schedule.js';
+import { runScenario, type Run } from '../harness/run.js';
+import { runWithSchedule } from './schedule.js';
 import { exploreCommand, type ExploreArgs } from './explore.js';
 import { matrixCommand } from './matrix.js';
 import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
@@ -104,16 +104,7 @@ program
   .action(async (file: string, opts: { schedule: string; json?: boolean; tree?: string; set: string[]; show?: string }) => {
     try {
       const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
-      const spec = decodeSchedule(opts.schedule);
-      const strategy = strategyFor(spec);
-      const run = await runScenario(scenario, { strategy, timeMode: spec.timeMode });
-      const misfits = strategy.misfits(run.choices.length);
-      if (misfits.length > 0) {
-        const what = `schedule ${opts.schedule} does not fit this run: ${misfits.join('; ')}`;
-        // On another tree or configuration the choice points differ by design: say what ran instead.
-        if (opts.tree === undefined && opts.set.length === 0) throw new UsageError(`${file}: --schedule: ${what}; kshim explore ${file} prints the ids of this scenario`);
-        process.stderr.write(`kshim: ${what}; what ran is ${run.result.schedule}\n`);
-      }
+      const run = await runWithSchedule(file, scenario, opts);
       await printRun(run, opts);
     } catch (e) {
       failOnInputError(e);

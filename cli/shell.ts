@@ -18,8 +18,8 @@ import type { Machine } from '../framework/machine.js';
 import type { RunOutcome } from '../framework/sim/scheduler.js';
 import type { Task } from '../framework/sim/task.js';
 import { strerror } from '../framework/userspace/modprobe.js';
-import { liveDaxRegions, runScenario, strategyFor, type Owner, type Run } from '../harness/run.js';
-import { decodeSchedule } from '../harness/schedule.js';
+import { liveDaxRegions, type Owner, type Run } from '../harness/run.js';
+import { runWithSchedule } from './schedule.js';
 import type { Scenario } from '../harness/scenario.js';
 import { formatOwners, formatRun } from './format.js';
 import { loadScenario } from './load.js';
@@ -340,8 +340,7 @@ export interface ShellArgs {
 /** Boot the scenario and read commands until exit or end of input. */
 export async function shellCommand(file: string, opts: ShellArgs): Promise<number> {
   const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
-  const spec = opts.schedule !== undefined ? decodeSchedule(opts.schedule) : undefined;
-  const run = await runScenario(scenario, spec ? { strategy: strategyFor(spec), timeMode: spec.timeMode } : {});
+  const run = await runWithSchedule(file, scenario, opts);
   if (run.machine === null) {
     process.stdout.write(formatRun(run.result) + '\n');
     return 1;

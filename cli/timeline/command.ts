@@ -2,10 +2,9 @@
 /** `kshim timeline FILE [--out page.html]`: trace one run and write its timeline page. */
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { runScenario, strategyFor } from '../../harness/run.js';
-import { decodeSchedule } from '../../harness/schedule.js';
 import { UsageError } from '../errors.js';
 import { loadScenario } from '../load.js';
+import { runWithSchedule } from '../schedule.js';
 import { renderTimeline } from './render.js';
 
 export interface TimelineArgs {
@@ -17,8 +16,7 @@ export interface TimelineArgs {
 
 export async function timelineCommand(file: string, opts: TimelineArgs): Promise<void> {
   const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
-  const spec = opts.schedule !== undefined ? decodeSchedule(opts.schedule) : undefined;
-  const run = await runScenario(scenario, { trace: true, ...(spec ? { strategy: strategyFor(spec), timeMode: spec.timeMode } : {}) });
+  const run = await runWithSchedule(file, scenario, opts, { trace: true });
   const html = renderTimeline(run, { scenario: basename(file) });
   if (opts.out === undefined) {
     process.stdout.write(html);
