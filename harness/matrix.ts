@@ -10,7 +10,6 @@ import { CXL_DAX_USER_SYMBOLS } from '../framework/kconfig/texts/index.js';
 import { KCONFIG_ENV, KCONFIG_ENV_FILE } from '../framework/kconfig/texts/env.js';
 import { computeLinkObjects } from '../framework/kernel/module/link_objects.js';
 import type { Tristate } from '../framework/kernel/module/types.js';
-import type { CxlMockOps } from '../mocks/cxl/mock_ops.js';
 import { buildCatalog } from '../trees/catalog.js';
 import type { Tree } from '../trees/tree.js';
 import { Explorer, type OutcomeClass } from './explore/explorer.js';
@@ -37,7 +36,6 @@ export interface MatrixOptions {
 }
 
 /** The catalogue's declarations only; the mocks' runtime state is never touched by the link check. */
-const DECLARATIONS_ONLY = { firmware: { tables: { softReserved: [], cfmws: [], regions: [] } } } as unknown as CxlMockOps;
 
 export async function configMatrix(tree: Tree, opts: MatrixOptions = {}): Promise<Matrix> {
   const kconfig = loadKconfig([
@@ -45,7 +43,7 @@ export async function configMatrix(tree: Tree, opts: MatrixOptions = {}): Promis
     { file: 'drivers/cxl/Kconfig', text: tree.kconfig['drivers/cxl/Kconfig'] },
     { file: 'drivers/dax/Kconfig', text: tree.kconfig['drivers/dax/Kconfig'] },
   ]);
-  const catalog = buildCatalog(tree, DECLARATIONS_ONLY);
+  const catalog = buildCatalog(tree);
   const configs: MatrixConfig[] = [];
   const fixed = opts.fixed ?? { DAX: 'y', DEV_DAX: 'y' };
   sweepValid(kconfig, CXL_DAX_USER_SYMBOLS, fixed, (cfg) => {

@@ -158,7 +158,9 @@ export function machineFor(scenario: Scenario, config: Readonly<Record<string, T
   fw.tables = { softReserved: scenario.softReserved, cfmws: scenario.cfmws, regions: scenario.regions, hmemTest: scenario.hmemTest, accelerator: scenario.accelerator };
   for (const [k, v] of Object.entries(scenario.timing)) m.timing.set(k, v);
   m.modprobe.kmodVersion = scenario.userspace.kmodVersion;
-  m.loader.setCatalog([...buildCatalog(scenario.tree, ops), ...(opts.extraModules ?? [])]);
+  m.loader.setPlatformApi({ cxl_mock_ops: ops, platform_firmware: fw });
+  const catalog = buildCatalog(scenario.tree, fw.tables);
+  m.loader.setCatalog(opts.extraModules?.length ? [...catalog, ...opts.extraModules] : catalog);
   if (scenario.hmemTest) install_hmem_test_wraps(m.loader, fw);
   for (const f of opts.faults ?? []) m.kernel.faults.add(f);
   return m;

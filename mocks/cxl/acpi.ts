@@ -11,55 +11,54 @@
 import type { PortUnit } from '../../framework/kernel/module/types.js';
 import { ENOMEM, ENXIO } from '../../framework/include/errno.js';
 import { platform_driver, type platform_device } from '../../framework/drivers/base/platform.js';
-import type { CxlMockOps } from './mock_ops.js';
+import { get_cxl_mock_ops } from './mock_ops.js';
 
-export function cxl_acpi_unit(ops: CxlMockOps): PortUnit {
-  return {
-    file: 'drivers/cxl/acpi.c',
-    url: import.meta.url,
-    references: () => ['devm_cxl_add_root', 'cxl_root_decoder_add', 'devm_cxl_add_port', 'cxl_bus_type'],
-    aliases: ['acpi*:ACPI0017:*', 'platform:cxl_acpi*'],
-    softdep: () => 'pre: cxl_port',
-    importNs: ['CXL', 'ACPI'],
-    create(k, sym) {
-      const { msleep, platform_driver_register, platform_driver_unregister, bus_rescan_devices, dev_dbg } = k;
+export const cxl_acpi_c: PortUnit = {
+  file: 'drivers/cxl/acpi.c',
+  url: import.meta.url,
+  references: () => ['devm_cxl_add_root', 'cxl_root_decoder_add', 'devm_cxl_add_port', 'cxl_bus_type'],
+  aliases: ['acpi*:ACPI0017:*', 'platform:cxl_acpi*'],
+  softdep: () => 'pre: cxl_port',
+  importNs: ['CXL', 'ACPI'],
+  create(k, sym) {
+    const ops = get_cxl_mock_ops(k);
+    const { msleep, platform_driver_register, platform_driver_unregister, bus_rescan_devices, dev_dbg } = k;
 
-      async function cxl_acpi_probe(pdev: platform_device): Promise<number> {
-        const host = pdev.dev;
-        await msleep(ops.acpiProbe());
+    async function cxl_acpi_probe(pdev: platform_device): Promise<number> {
+      const host = pdev.dev;
+      await msleep(ops.acpiProbe());
 
-        const cxl_root = await sym.devm_cxl_add_root(host);
-        if (!cxl_root) return -ENOMEM;
-        dev_dbg(host, 'add: %s\n', 'root0');
+      const cxl_root = await sym.devm_cxl_add_root(host);
+      if (!cxl_root) return -ENOMEM;
+      dev_dbg(host, 'add: %s\n', 'root0');
 
-        const windows = ops.firmware.tables.cfmws;
-        for (let i = 0; i < windows.length; i++) {
-          const cxlrd = await sym.cxl_root_decoder_add(host, cxl_root, windows[i]!, i);
-          if (!cxlrd) return -ENXIO;
-        }
-
-        const host_bridge = await sym.devm_cxl_add_port(host, cxl_root.dev, 'port');
-        if (!host_bridge) return -ENOMEM;
-
-        await bus_rescan_devices(sym.cxl_bus_type);
-        return 0;
+      const windows = ops.firmware.tables.cfmws;
+      for (let i = 0; i < windows.length; i++) {
+        const cxlrd = await sym.cxl_root_decoder_add(host, cxl_root, windows[i]!, i);
+        if (!cxlrd) return -ENXIO;
       }
 
-      const cxl_acpi_driver = new platform_driver({
-        probe: cxl_acpi_probe,
-        driver: { name: 'cxl_acpi' },
-        acpi_match_table: ['ACPI0017'],
-      });
+      const host_bridge = await sym.devm_cxl_add_port(host, cxl_root.dev, 'port');
+      if (!host_bridge) return -ENOMEM;
 
-      async function cxl_acpi_init(): Promise<number> {
-        return await platform_driver_register(cxl_acpi_driver);
-      }
+      await bus_rescan_devices(sym.cxl_bus_type);
+      return 0;
+    }
 
-      async function cxl_acpi_exit(): Promise<void> {
-        await platform_driver_unregister(cxl_acpi_driver);
-      }
+    const cxl_acpi_driver = new platform_driver({
+      probe: cxl_acpi_probe,
+      driver: { name: 'cxl_acpi' },
+      acpi_match_table: ['ACPI0017'],
+    });
 
-      return { initcalls: [{ level: 'subsys', fn: cxl_acpi_init }], exit: cxl_acpi_exit };
-    },
-  };
-}
+    async function cxl_acpi_init(): Promise<number> {
+      return await platform_driver_register(cxl_acpi_driver);
+    }
+
+    async function cxl_acpi_exit(): Promise<void> {
+      await platform_driver_unregister(cxl_acpi_driver);
+    }
+
+    return { initcalls: [{ level: 'subsys', fn: cxl_acpi_init }], exit: cxl_acpi_exit };
+  },
+};

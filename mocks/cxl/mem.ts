@@ -13,53 +13,52 @@ import type { PortUnit } from '../../framework/kernel/module/types.js';
 import { ENXIO } from '../../framework/include/errno.js';
 import { PROBE_FORCE_SYNCHRONOUS, type device } from '../../framework/include/linux/device.js';
 import { CXL_DEVICE_MEMORY_EXPANDER, MODULE_ALIAS_CXL, cxl_driver, cxl_port_type, to_cxl_memdev, to_cxl_port, type cxl_hdm_program, type cxl_memdev } from './cxl.h.js';
-import type { CxlMockOps } from './mock_ops.js';
+import { get_cxl_mock_ops } from './mock_ops.js';
 
-export function cxl_mem_unit(ops: CxlMockOps): PortUnit {
-  return {
-    file: 'drivers/cxl/mem.c',
-    url: import.meta.url,
-    exports: [{ symbol: 'devm_cxl_add_memdev', gpl: true, namespace: 'CXL' }],
-    references: () => ['__devm_cxl_add_memdev', 'devm_cxl_add_endpoint', '__cxl_driver_register', 'cxl_driver_unregister', 'cxl_bus_type'],
-    aliases: [MODULE_ALIAS_CXL(CXL_DEVICE_MEMORY_EXPANDER)],
-    importNs: ['CXL'],
-    create(k, sym) {
-      const { msleep, dev_dbg, dev_name, bus_find_device, put_device, THIS_MODULE } = k;
+export const cxl_mem_c: PortUnit = {
+  file: 'drivers/cxl/mem.c',
+  url: import.meta.url,
+  exports: [{ symbol: 'devm_cxl_add_memdev', gpl: true, namespace: 'CXL' }],
+  references: () => ['__devm_cxl_add_memdev', 'devm_cxl_add_endpoint', '__cxl_driver_register', 'cxl_driver_unregister', 'cxl_bus_type'],
+  aliases: [MODULE_ALIAS_CXL(CXL_DEVICE_MEMORY_EXPANDER)],
+  importNs: ['CXL'],
+  create(k, sym) {
+    const ops = get_cxl_mock_ops(k);
+    const { msleep, dev_dbg, dev_name, bus_find_device, put_device, THIS_MODULE } = k;
 
-      async function devm_cxl_add_memdev(host: device, hdm: cxl_hdm_program | null): Promise<cxl_memdev | { err: number }> {
-        return await sym.__devm_cxl_add_memdev(host, hdm);
+    async function devm_cxl_add_memdev(host: device, hdm: cxl_hdm_program | null): Promise<cxl_memdev | { err: number }> {
+      return await sym.__devm_cxl_add_memdev(host, hdm);
+    }
+
+    async function cxl_mem_probe(dev: device): Promise<number> {
+      const cxlmd = to_cxl_memdev(dev);
+      await msleep(ops.memProbe(dev_name(dev)));
+
+      const parent_port = bus_find_device(sym.cxl_bus_type, null, (d) => d.type === cxl_port_type && to_cxl_port(d).uport === null);
+      if (!parent_port) {
+        dev_dbg(dev, 'CXL port topology not found\n');
+        return -ENXIO;
       }
+      const rc = await sym.devm_cxl_add_endpoint(cxlmd, parent_port);
+      put_device(parent_port);
+      return rc;
+    }
 
-      async function cxl_mem_probe(dev: device): Promise<number> {
-        const cxlmd = to_cxl_memdev(dev);
-        await msleep(ops.memProbe(dev_name(dev)));
+    const cxl_mem_driver = new cxl_driver({
+      name: 'cxl_mem',
+      probe: cxl_mem_probe,
+      id: CXL_DEVICE_MEMORY_EXPANDER,
+      drv: { probe_type: PROBE_FORCE_SYNCHRONOUS },
+    });
 
-        const parent_port = bus_find_device(sym.cxl_bus_type, null, (d) => d.type === cxl_port_type && to_cxl_port(d).uport === null);
-        if (!parent_port) {
-          dev_dbg(dev, 'CXL port topology not found\n');
-          return -ENXIO;
-        }
-        const rc = await sym.devm_cxl_add_endpoint(cxlmd, parent_port);
-        put_device(parent_port);
-        return rc;
-      }
+    async function cxl_mem_init(): Promise<number> {
+      return await sym.__cxl_driver_register(cxl_mem_driver, THIS_MODULE, 'cxl_mem');
+    }
 
-      const cxl_mem_driver = new cxl_driver({
-        name: 'cxl_mem',
-        probe: cxl_mem_probe,
-        id: CXL_DEVICE_MEMORY_EXPANDER,
-        drv: { probe_type: PROBE_FORCE_SYNCHRONOUS },
-      });
+    async function cxl_mem_exit(): Promise<void> {
+      await sym.cxl_driver_unregister(cxl_mem_driver);
+    }
 
-      async function cxl_mem_init(): Promise<number> {
-        return await sym.__cxl_driver_register(cxl_mem_driver, THIS_MODULE, 'cxl_mem');
-      }
-
-      async function cxl_mem_exit(): Promise<void> {
-        await sym.cxl_driver_unregister(cxl_mem_driver);
-      }
-
-      return { initcalls: [{ level: 'device', fn: cxl_mem_init }], exit: cxl_mem_exit, exports: { devm_cxl_add_memdev } };
-    },
-  };
-}
+    return { initcalls: [{ level: 'device', fn: cxl_mem_init }], exit: cxl_mem_exit, exports: { devm_cxl_add_memdev } };
+  },
+};

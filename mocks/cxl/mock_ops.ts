@@ -46,6 +46,18 @@ export class CxlMockOps {
   }
 }
 
+/**
+ * The ops of the machine running the calling mock, as cxl_test's mocks call
+ * get_cxl_mock_ops(): machineFor() lays them into every object's API
+ * (ModuleLoader.setPlatformApi). A sinon stub on the machine's CxlMockOps
+ * is therefore what the mocks see.
+ */
+export function get_cxl_mock_ops(k: object): CxlMockOps {
+  const ops = (k as { readonly cxl_mock_ops?: CxlMockOps }).cxl_mock_ops;
+  if (ops === undefined) throw new Error('kshim: get_cxl_mock_ops: this machine has no CXL mock ops (machineFor() provides them)');
+  return ops;
+}
+
 export const cxlMockOpsModule = new ContainerModule(({ bind }) => {
   bind(CxlMockOps).toSelf().inSingletonScope();
 });

@@ -70,6 +70,18 @@ export class Firmware {
   }
 }
 
+/**
+ * The firmware of the machine running the calling object's code: machineFor()
+ * lays it into every object's API (ModuleLoader.setPlatformApi), so that the
+ * mocked platform objects are the same for every boot and find their tables
+ * at run time.
+ */
+export function platform_firmware(k: object): Firmware {
+  const fw = (k as { readonly platform_firmware?: Firmware }).platform_firmware;
+  if (fw === undefined) throw new Error('kshim: platform_firmware: this machine has no firmware tables (machineFor() provides them)');
+  return fw;
+}
+
 export const firmwareModule = new ContainerModule(({ bind }) => {
   bind(Firmware).toSelf().inSingletonScope();
 });

@@ -25,7 +25,7 @@ import { KernelConfig } from './config.js';
 import { SymbolTable, globMatch, moduleMatches } from './symbols.js';
 import type { LinkObject } from '../../kconfig/link.js';
 import { computeLinkObjects } from './link_objects.js';
-import type { ExportDecl, Initcall, InitcallLevel, ModuleDef, PortApi, PortUnit, UnitInstance } from './types.js';
+import type { ExportDecl, Initcall, InitcallLevel, ModuleDef, PortApi, PortUnit, Tristate, UnitInstance } from './types.js';
 
 export type module_state = 'UNFORMED' | 'COMING' | 'LIVE' | 'GOING';
 
@@ -76,7 +76,9 @@ export class ModuleLoader {
   readonly leaks: Leak[] = [];
   /** request_module for ports; installed by kmod. */
   requestModule: (caller: string | null, name: string) => Promise<number> = async () => -ENOENT;
-  private catalog: ModuleDef[] = [];
+  private catalog: readonly ModuleDef[] = [];
+  /** What the simulated platform adds to the API of every object (setPlatformApi). */
+  private platformApi: Readonly<Record<string, unknown>> = {};
   /** Module name by source file, built when a stack trace first needs it. */
   private byUrl: Map<string, string> | null = null;
   private readonly portApis = new Map<string, PortApi>();
@@ -118,11 +120,25 @@ export class ModuleLoader {
     }
   }
 
-  /** Set the objects of this boot, in link order. */
+  /**
+   * Set the objects of this boot, in link order. The array is kept, not
+   * copied: what the loader derives from it is shared by every boot given
+   * the same array under the same configuration (see memo()).
+   */
   setCatalog(defs: readonly ModuleDef[]): void {
-    this.catalog = defs.slice();
+    this.catalog = defs;
     this.cacheGeneration = -1;
     this.byUrl = null;
+  }
+
+  /**
+   * Data every object of this machine sees in its API besides the kernel's,
+   * as cxl_test's mocks reach their ops through get_cxl_mock_ops(): the
+   * mocked platform objects stay free of machine state. Set before the
+   * first object is instantiated.
+   */
+  setPlatformApi(api: Readonly<Record<string, unknown>>): void {
+    this.platformApi = api;
   }
 
   catalogue(): readonly ModuleDef[] {
@@ -169,10 +185,19 @@ export class ModuleLoader {
 
   // ---- references, exports, link objects ----------------------------------------
 
-  /** What depends only on the catalogue and the configuration, which a boot does not change. */
+  /**
+   * What depends only on the catalogue and the configuration. Both are
+   * inputs of the build, not state of a boot, so the tables are shared by
+   * every machine booting the same catalogue array under the same values.
+   */
   private memo(): Derived {
     if (this.cacheGeneration !== this.config.generation) {
-      this.derived = new Derived();
+      let byConfig = derivedByCatalog.get(this.catalog);
+      if (byConfig === undefined) derivedByCatalog.set(this.catalog, (byConfig = new Map()));
+      const key = configKey(this.config.all());
+      let d = byConfig.get(key);
+      if (d === undefined) byConfig.set(key, (d = new Derived()));
+      this.derived = d;
       this.cacheGeneration = this.config.generation;
     }
     return this.derived;
@@ -246,6 +271,7 @@ export class ModuleLoader {
     if (api !== undefined) return api;
     api = layered<PortApi>(this.kernel.apiFor(owner), {
       ...this.config.view(builtIn),
+      ...this.platformApi,
       THIS_MODULE: owner,
       request_module: (name: string) => this.requestModule(owner, name),
     });
@@ -530,7 +556,7 @@ export class ModuleLoader {
   }
 }
 
-/** The loader's memo tables for one catalogue under one configuration. */
+/** The loader's memo tables for one catalogue under one configuration; they hold no machine state. */
 class Derived {
   readonly units = new Map<ModuleDef, PortUnit[]>();
   readonly refsBuiltIn = new Map<ModuleDef, string[]>();
@@ -539,6 +565,16 @@ class Derived {
   readonly aliases = new Map<ModuleDef, string[]>();
   readonly provider = new Map<string, ModuleDef | null>();
   readonly alias = new Map<string, ModuleDef[]>();
+}
+
+const derivedByCatalog = new WeakMap<readonly ModuleDef[], Map<string, Derived>>();
+
+/** The same string for the same values, whatever order the record was built in. */
+function configKey(values: Readonly<Record<string, Tristate>>): string {
+  return Object.keys(values)
+    .sort()
+    .map((k) => `${k}=${values[k]}`)
+    .join(' ');
 }
 
 function memoized<K, V>(table: Map<K, V>, key: K, compute: () => V): V {
