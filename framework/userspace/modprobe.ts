@@ -195,7 +195,7 @@ export class Modprobe {
       return 1;
     }
     // Then the dependencies nobody uses any more, as kmod does.
-    for (const dep of this.depends(def).reverse()) {
+    for (const dep of [...this.depends(def)].reverse()) {
       const m = this.loader.find(dep.name);
       if (m !== undefined && m.holders.size === 0 && m.refcnt === 0) await this.loader.delete_module(dep.name);
     }

@@ -355,6 +355,27 @@ describe('module loader: unload', () => {
     expect(m.loader.modules).to.have.length(0);
   });
 
+  it('modprobe after modprobe -r inserts the providers first again (modules.dep is not reordered by the removal)', async () => {
+    const order: string[] = [];
+    const mk = (name: string, refs: string[], exp: string | null) =>
+      testModule({
+        name,
+        references: refs,
+        exports: exp ? [{ symbol: exp }] : [],
+        body: () => ({ init: () => (order.push(name), 0), exit: () => {}, exports: exp ? { [exp]: () => 0 } : {} }),
+      });
+    const m = machineWith([mk('core', [], 'core_fn'), mk('mid', ['core_fn'], 'mid_fn'), mk('top', ['mid_fn'], null)]);
+    await m.bootToIdle();
+    m.rootfs.realRootMounted = true;
+    expect((await m.userModprobe('top')).exit).to.equal(0);
+    expect((await m.userModprobe('top', true)).exit).to.equal(0);
+    expect(m.loader.modules).to.have.length(0);
+    const again = await m.userModprobe('top');
+    expect(again.exit).to.equal(0);
+    expect(order).to.deep.equal(['core', 'mid', 'top', 'core', 'mid', 'top']);
+    expect(m.modprobe.output.map((l) => l.text)).to.deep.equal([]);
+  });
+
   it('reports a driver left registered by a module that was freed (use after free)', async () => {
     const sloppy = testModule({
       name: 'sloppy',
