@@ -6,6 +6,8 @@
  * the cxl-dax-hmem.sh test filters on.
  */
 import { expect } from 'chai';
+import { runScenario } from '../../harness/run.js';
+import { validateScenario } from '../../harness/scenario.js';
 import { CXL_ACPI_EARLY, MODULAR, SR, coverLetter, lines, owner, run } from './fixture.js';
 
 describe('ports: hmem.c in mainline against v8 8/9', () => {
@@ -38,4 +40,22 @@ describe('ports: hmem.c in mainline against v8 8/9', () => {
       expect(owners, assembly).to.deep.equal(assembly === 'commit' ? ['dax_cxl', 'dax_cxl'] : ['dax_hmem', 'dax_hmem']);
     }
   });
+
+  it('device.c: when registering the static hmem_platform.0 fails, mainline logs once and keeps its reference (no put of a device without release()); the next range registers it again, which kobject_init reports', async () => {
+    const twoRanges = (tree: string) =>
+      validateScenario({ tree, firmware: { softReserved: [{ start: '0x100000000', end: '0x13fffffff' }, { start: '0x200000000', end: '0x23fffffff' }] } }, `${tree}.json`);
+    const failFirstAdd = [{ function: 'platform_device_add', match: 'hmem_platform.0', times: 1 }];
+
+    const main = await runScenario(twoRanges('mainline'), { faults: failFirstAdd });
+    expect(main.result.dmesg.filter((l) => l.includes('failed to register device-dax hmem_platform device'))).to.have.length(1);
+    expect(main.result.dmesg.join('\n')).to.not.contain('does not have a release() function');
+    expect(main.result.warnings.map((w) => w.message)).to.deep.equal(['kobject (hmem_platform.0): tried to init an initialized object, something is seriously wrong.']);
+    expect(main.result.softReserved.map((r) => r.owner)).to.deep.equal(['dax_hmem', 'dax_hmem']);
+
+    // Before the series the device came from platform_device_alloc(): the failed one is put (and released), the next range allocates a new one.
+    const base = await runScenario(twoRanges('base'), { faults: failFirstAdd });
+    expect(base.result.warnings).to.deep.equal([]);
+    expect(base.result.softReserved.map((r) => r.owner)).to.deep.equal(['dax_hmem', 'dax_hmem']);
+  });
 });
+

@@ -191,7 +191,8 @@ export class PlatformBus {
         break;
     }
     this.base.log.printk(KERN_DEBUG, "Registering platform device '%s'. Parent at %s", dev_name(dev), dev_name(dev.parent!));
-    const ret = await core.device_add(dev);
+    // Injected as a failure of device_add() before it published anything.
+    const ret = this.faults.should_fail('platform_device_add', dev_name(dev)) || (await core.device_add(dev));
     if (ret === 0) return ret;
     if (pdev.id_auto) {
       this.freeAutoIds.push(pdev.id);

@@ -10,6 +10,7 @@
  *   here (no ACPI HMAT).
  * - hmem_init() collects the Soft Reserved ranges first and registers them
  *   after the walk, because the walk callback cannot sleep here.
+ * - The "disable" module parameter (nohmem) is a constant false.
  */
 import type { PortUnit } from '../../../../framework/kernel/module/types.js';
 import { newResourceRoot, resource_size, type resource } from '../../../../framework/include/linux/ioport.js';
@@ -76,10 +77,16 @@ export const device_c: PortUnit = {
       mutex_unlock(hmem_resource_lock);
     }
 
+    // Split in two: the walk collects (it cannot sleep here), registration follows in walk order.
+    async function hmem_register_one(res: resource): Promise<number> {
+      await hmem_register_resource(phys_to_target_node(res.start), res);
+      return 0;
+    }
+
     async function hmem_init(): Promise<number> {
       const ranges: resource[] = [];
       walk_soft_reserve_res(0, -1, null, (res) => (ranges.push(res), 0));
-      for (const res of ranges) await hmem_register_resource(phys_to_target_node(res.start), res);
+      for (const res of ranges) await hmem_register_one(res);
       return 0;
     }
 

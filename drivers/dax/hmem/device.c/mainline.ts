@@ -4,14 +4,17 @@
  * ("dax/hmem: Fix singleton confusion between dax_hmem_work and hmem
  * devices"), unchanged by 059edcc405e4.
  *
- * The merged file was not available to us: this follows its known shape
- * (a static struct hmem_platform_device, work initialised statically with
- * a placeholder function, registered on the first range; no global
- * initial-probe flag) and tools/testing/cxl/test/hmem_test.c, which uses
- * the same pattern. Names of the static device and the placeholder are
- * guesses.
+ * The C diff of f8dc1bde1873 is not in our reference set. This port
+ * follows a line-by-line translation of device.c at d482bb509b7d (after
+ * the fix) found in the public index: a static struct hmem_platform_device
+ * named hmem_platform, its work statically initialised with the
+ * placeholder hmem_work, registered on the first range with
+ * platform_device_register() and no put on failure (the device is static),
+ * and no global initial-probe flag. tools/testing/cxl/test/hmem_test.c
+ * uses the same pattern.
  *
- * Deviations: see ./base.ts.
+ * Deviations: see ./base.ts; in addition pr_err_once() is pr_err() behind
+ * a flag local to this file.
  */
 import type { PortUnit } from '../../../../framework/kernel/module/types.js';
 import { newResourceRoot, resource_size, type resource } from '../../../../framework/include/linux/ioport.js';
@@ -25,7 +28,7 @@ export const device_c: PortUnit = {
   url: import.meta.url,
   exports: [{ symbol: 'walk_hmem_resources', gpl: true }],
   create(k) {
-    const { mutex_lock, mutex_unlock, __request_region, pr_debug, pr_err, platform_device_register, platform_device_put,
+    const { mutex_lock, mutex_unlock, __request_region, pr_debug, pr_err, platform_device_register,
       walk_soft_reserve_res, phys_to_target_node, __WORK_INITIALIZER } = k;
 
     const nohmem = false;
@@ -53,7 +56,7 @@ export const device_c: PortUnit = {
       return rc;
     }
 
-    let warned = false;
+    let failed_once = false;
     async function __hmem_register_resource(target_nid: number, res: resource): Promise<void> {
       const new_ = __request_region(hmem_active, res.start, resource_size(res), '', 0);
       if (!new_) {
@@ -67,9 +70,8 @@ export const device_c: PortUnit = {
 
       const rc = await platform_device_register(hmem_platform.pdev);
       if (rc) {
-        if (!warned) pr_err('failed to register device-dax hmem_platform device\n');
-        warned = true;
-        platform_device_put(hmem_platform.pdev);
+        if (!failed_once) pr_err('failed to register device-dax hmem_platform device\n');
+        failed_once = true;
         return;
       }
       platform_initialized = true;
@@ -83,10 +85,16 @@ export const device_c: PortUnit = {
       mutex_unlock(hmem_resource_lock);
     }
 
+    // Split in two: the walk collects (it cannot sleep here), registration follows in walk order.
+    async function hmem_register_one(res: resource): Promise<number> {
+      await hmem_register_resource(phys_to_target_node(res.start), res);
+      return 0;
+    }
+
     async function hmem_init(): Promise<number> {
       const ranges: resource[] = [];
       walk_soft_reserve_res(0, -1, null, (res) => (ranges.push(res), 0));
-      for (const res of ranges) await hmem_register_resource(phys_to_target_node(res.start), res);
+      for (const res of ranges) await hmem_register_one(res);
       return 0;
     }
 
