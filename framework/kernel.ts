@@ -8,6 +8,7 @@ import 'reflect-metadata';
 import { Container, ContainerModule, inject, injectable } from 'inversify';
 import { DriverBase, driverCoreModule, type DriverCoreApi } from './drivers/base/driver_base.js';
 import type { device } from './include/linux/device.js';
+import { resource_size, type resource } from './include/linux/ioport.js';
 import { PlatformBus, platformModule, type PlatformApi } from './drivers/base/platform.js';
 import { Sysfs, sysfsModule, type SysfsApi } from './fs/sysfs.js';
 import { Async, asyncModule, type AsyncApi } from './kernel/async.js';
@@ -28,6 +29,11 @@ export interface SlabApi {
   kzalloc<T extends object>(ctor: () => T): T | null;
 }
 
+/** Managed resources of kernel/resource.c: released with the device's devres. */
+export interface DevmResourceApi {
+  devm_request_mem_region(dev: device, start: number, n: number, name: string): resource | null;
+}
+
 export type KernelApi = PrintkApi &
   PanicApi &
   LockingApi &
@@ -39,7 +45,8 @@ export type KernelApi = PrintkApi &
   MemregionApi &
   SysfsApi &
   NumaApi &
-  SlabApi;
+  SlabApi &
+  DevmResourceApi;
 
 export interface Leak {
   readonly kind: 'device-ref' | 'work' | 'module-ref';
@@ -109,7 +116,28 @@ export class Kernel {
       this.sysfs.api(),
       this.numa.api(),
       this.slabApi(),
+      this.devmResourceApi(),
     ) as KernelApi;
+  }
+
+  private devmResourceApi(): DevmResourceApi {
+    const resources = this.resources;
+    const devres = this.base.devres;
+    function devm_region_release(data: unknown): void {
+      const res = data as resource;
+      resources.release_mem_region(res.start, resource_size(res));
+    }
+    return {
+      devm_request_mem_region(dev, start, n, name) {
+        const res = resources.request_mem_region(start, n, name);
+        if (res === null) return null;
+        if (devres.devm_add_action(dev, devm_region_release, res)) {
+          resources.release_mem_region(start, n);
+          return null;
+        }
+        return res;
+      },
+    };
   }
 
   private slabApi(): SlabApi {

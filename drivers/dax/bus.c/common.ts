@@ -10,14 +10,14 @@
  *
  * Deviations:
  * - No dax_device, inode, pgmap or mapping child devices; kill_dev_dax
- *   only clears the pgmap pointer it would clear.
+ *   is therefore empty.
  * - The dax_region_rwsem and dax_dev_rwsem are not modelled (all callers
  *   run under the device lock of the region's parent in this simulation).
- * - dax_core_init() of super.c is folded in: it registers the bus at
- *   subsys_initcall level.
+ * - dax_core_init() and dax_core_exit() of super.c are folded in: they
+ *   register the bus at subsys_initcall level and unregister it at exit.
  */
 import type { PortApi } from '../../../framework/kernel/module/types.js';
-import { ERR_PTR, EINVAL, ENOMEM, ENXIO, type ErrPtr } from '../../../framework/include/errno.js';
+import { ERR_PTR, EBUSY, EINVAL, ENOMEM, ENXIO, type ErrPtr } from '../../../framework/include/errno.js';
 import { bus_type, type device, type device_driver } from '../../../framework/include/linux/device.js';
 import { ida_alloc, ida_free, ida_init } from '../../../framework/include/linux/idr.js';
 import { range_len, type resource } from '../../../framework/include/linux/ioport.js';
@@ -31,7 +31,7 @@ export interface DaxRegionLifetime {
 
 export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
   const { dev_dbg, dev_WARN_ONCE, device_initialize, dev_set_name, device_add, device_del, put_device, dev_name,
-    devm_add_action_or_reset, driver_register, driver_unregister, bus_register, __request_region, __release_region,
+    devm_add_action_or_reset, driver_register, driver_unregister, bus_register, bus_unregister, __request_region, __release_region,
     IS_ENABLED } = k;
   const { dax_region_put } = lifetime;
 
@@ -168,7 +168,7 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
     let pgoff = 0;
 
     if (!size) {
-      if (dev_WARN_ONCE(dev, dev_dax.nr_range, '0-size allocation must be first\n')) return -EINVAL;
+      if (dev_WARN_ONCE(dev, dev_dax.nr_range, '0-size allocation must be first\n')) return -EBUSY;
       return 0;
     }
 
@@ -262,6 +262,10 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
     return bus_register(dax_bus_type);
   }
 
+  function dax_bus_exit(): void {
+    bus_unregister(dax_bus_type);
+  }
+
   return {
     dax_bus_type,
     static_dev_dax,
@@ -270,5 +274,6 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
     __dax_driver_register,
     dax_driver_unregister,
     dax_bus_init,
+    dax_bus_exit,
   };
 }

@@ -22,7 +22,7 @@ import { dax_bus_common } from './common.js';
 import { BUS_C_EXPORTS, IS_ALIGNED, dax_region_attribute_groups } from './exports.js';
 
 function create(k: PortApi) {
-  const { dev_get_drvdata, dev_set_drvdata, dev_WARN_ONCE, dev_dbg, sysfs_create_groups, sysfs_remove_groups, devm_add_action_or_reset, kzalloc, request_resource, release_resource } = k;
+  const { dev_get_drvdata, dev_set_drvdata, dev_WARN, dev_dbg, sysfs_create_groups, sysfs_remove_groups, devm_add_action_or_reset, kzalloc, request_resource, release_resource } = k;
 
   const dax_regions = DEFINE_RES_MEM_NAMED(0, -1, 'DAX Regions');
 
@@ -45,7 +45,7 @@ function create(k: PortApi) {
 
   async function alloc_dax_region(parent: device, region_id: number, range: range, target_node: number, align: number, flags: number): Promise<dax_region | null> {
     if (dev_get_drvdata(parent)) {
-      dev_WARN_ONCE(parent, true, 'dax core failed to setup private data\n');
+      dev_WARN(parent, 'dax core failed to setup private data\n');
       return null;
     }
 
@@ -95,6 +95,7 @@ export const bus_c: PortUnit = {
     const c = create(k);
     return {
       initcalls: [{ level: 'subsys', fn: function dax_core_init() { return c.dax_bus_init(); } }],
+      exit: function dax_core_exit() { c.dax_bus_exit(); },
       exports: c,
     };
   },

@@ -28,6 +28,14 @@ export class Bus {
     return 0;
   }
 
+  /** The bus goes away with its lists; whatever is still on them is the caller's bug, as in the kernel. */
+  bus_unregister(bus: bus_type): void {
+    this.base.log.printk(KERN_DEBUG, "bus: '%s': unregistering", bus.name);
+    const i = this.buses.indexOf(bus);
+    if (i >= 0) this.buses.splice(i, 1);
+    bus.p = null;
+  }
+
   bus_add_device(dev: device): number {
     const bus = dev.bus;
     if (bus === null) return 0;

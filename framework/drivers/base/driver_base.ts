@@ -58,6 +58,7 @@ export interface DriverCoreApi {
   driver_unregister(drv: device_driver): Promise<void>;
   driver_find(name: string, bus: bus_type): device_driver | null;
   bus_register(bus: bus_type): number;
+  bus_unregister(bus: bus_type): void;
   bus_for_each_dev(bus: bus_type, data: unknown, fn: (dev: device, data: unknown) => Promise<number> | number): Promise<number>;
   bus_find_device(bus: bus_type, data: unknown, match: (dev: device, data: unknown) => boolean): device | null;
   bus_register_notifier(bus: bus_type, nb: notifier_block): number;
@@ -74,6 +75,7 @@ export interface DriverCoreApi {
   dev_warn(dev: device, fmt: string, ...args: unknown[]): void;
   dev_err(dev: device, fmt: string, ...args: unknown[]): void;
   dev_crit(dev: device, fmt: string, ...args: unknown[]): void;
+  dev_WARN(dev: device, fmt: string, ...args: unknown[]): void;
   dev_WARN_ONCE(dev: device, condition: unknown, fmt: string, ...args: unknown[]): boolean;
 }
 
@@ -149,6 +151,7 @@ export class DriverBase {
       driver_unregister: (drv) => this.drivers.driver_unregister(drv),
       driver_find: (name, bus) => this.drivers.driver_find(name, bus),
       bus_register: (bus) => this.bus.bus_register(bus),
+      bus_unregister: (bus) => this.bus.bus_unregister(bus),
       bus_for_each_dev: (bus, data, fn) => this.bus.bus_for_each_dev(bus, data, fn),
       bus_find_device: (bus, data, match) => this.bus.bus_find_device(bus, data, match),
       bus_register_notifier: (bus, nb) => this.bus.bus_register_notifier(bus, nb),
@@ -165,6 +168,10 @@ export class DriverBase {
       dev_warn: dp('dev_warn'),
       dev_err: dp('dev_err'),
       dev_crit: dp('dev_crit'),
+      dev_WARN: (dev, fmt, ...args) => {
+        const msg = args.length ? vsprintf(fmt, args) : fmt;
+        this.panic.warn(null, `${core.dev_driver_string(dev)} ${dev_name(dev)}: ${msg}`, 1);
+      },
       dev_WARN_ONCE: (dev, cond, fmt, ...args) => {
         if (!cond) return false;
         // Once per call site (a macro in the kernel), whatever the device.
