@@ -6,11 +6,14 @@
  * "System RAM (kmem)" beneath it.
  *
  * Deviations: memory hotplug is a resource request (no memory blocks, no
- * memory tiers, no onlining); hot-remove always succeeds.
+ * memory tiers, no onlining); hot-remove always succeeds. Ranges are not
+ * trimmed to memory block boundaries (dax_kmem_range()): the shipped
+ * scenarios' ranges are 128 MiB aligned, and an unaligned range shows
+ * larger here than in a kernel's /proc/iomem.
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
-import { EBUSY, EINVAL, ENOMEM } from '../../framework/include/errno.js';
-import { IORESOURCE_BUSY, IORESOURCE_EXCLUSIVE, IORESOURCE_SYSRAM_DRIVER_MANAGED, IORESOURCE_SYSTEM_RAM, range_len, resource_size, type resource } from '../../framework/include/linux/ioport.js';
+import { EBUSY, EEXIST, EINVAL } from '../../framework/include/errno.js';
+import { IORESOURCE_BUSY, IORESOURCE_SYSRAM_DRIVER_MANAGED, IORESOURCE_SYSTEM_RAM, range_len, resource_size, type resource } from '../../framework/include/linux/ioport.js';
 import { DAXDRV_KMEM_TYPE, MODULE_ALIAS_DAX_DEVICE, dax_device_driver } from './bus.h/base.js';
 import type { dev_dax } from './dax-private.h.js';
 
@@ -29,9 +32,12 @@ export const kmem_c: PortUnit = {
     const { dev_warn, dev_name, dev_set_drvdata, dev_get_drvdata, request_mem_region, release_mem_region, __request_region, __release_region, iomem_resource, THIS_MODULE } = k;
     const kmem_name = 'System RAM (kmem)';
 
+    // mm/memory_hotplug.c reduced to register_memory_resource(): the iomem node, or -EEXIST.
     function add_memory_driver_managed(_nid: number, start: number, size: number, resource_name: string): number {
-      const res = __request_region(iomem_resource, start, size, resource_name, IORESOURCE_SYSTEM_RAM | IORESOURCE_EXCLUSIVE | IORESOURCE_SYSRAM_DRIVER_MANAGED);
-      return res ? 0 : -EBUSY;
+      let flags = IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY;
+      if (resource_name !== 'System RAM') flags |= IORESOURCE_SYSRAM_DRIVER_MANAGED;
+      const res = __request_region(iomem_resource, start, size, resource_name, flags);
+      return res ? 0 : -EEXIST;
     }
 
     function dev_dax_kmem_probe(dev_dax: dev_dax): number {
@@ -66,7 +72,7 @@ export const kmem_c: PortUnit = {
           release_mem_region(range.start, range_len(range));
           data.res[i] = null;
           if (mapped) continue;
-          return -ENOMEM;
+          return rc;
         }
         mapped++;
       }

@@ -44,4 +44,13 @@ describe('ports: the dax core and device_dax', () => {
     expect(r.result.dmesg.at(-1)).to.match(/bus: 'dax': unregistering$/);
     expect(r.result.warnings).to.deep.equal([]);
   });
+
+  it('kmem: when the hot-add cannot claim its System RAM node, "memory add failed" and the probe fails with the -EEXIST of register_memory_resource()', async () => {
+    const r = await runScenario(plainRange({ ...MODULAR }, ['boot']), { faults: [{ function: '__request_region', match: 'System RAM (kmem)' }] });
+    const dmesg = r.result.dmesg.join('\n');
+    expect(dmesg).to.contain('kmem dax0.0: mapping0: 0x100000000-0x13fffffff memory add failed');
+    expect(dmesg).to.contain('kmem dax0.0: probe with driver kmem failed with error -17');
+    expect(r.result.iomem).to.equal('');
+  });
 });
+

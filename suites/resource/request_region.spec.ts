@@ -6,7 +6,6 @@ import {
   IORES_DESC_DEVICE_PRIVATE_MEMORY,
   IORES_DESC_NONE,
   IORESOURCE_BUSY,
-  IORESOURCE_EXCLUSIVE,
   IORESOURCE_MEM,
   IORESOURCE_SYSRAM,
   IORESOURCE_SYSRAM_DRIVER_MANAGED,
@@ -111,9 +110,9 @@ describe('resource: __request_region / __release_region', () => {
     expect(port.parent).to.equal(null);
   });
 
-  it('passes caller flags through (kmem marks its RAM exclusive and driver managed)', () => {
+  it('passes caller flags through (memory hotplug marks kmem\'s RAM as driver managed)', () => {
     const { res } = makeFixture();
-    const flags = IORESOURCE_SYSTEM_RAM | IORESOURCE_EXCLUSIVE | IORESOURCE_SYSRAM_DRIVER_MANAGED;
+    const flags = IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY | IORESOURCE_SYSRAM_DRIVER_MANAGED;
     const r = res.__request_region(res.iomem_resource, CXL_START, CXL_SIZE, 'System RAM (kmem)', flags)!;
     expect(r.flags >>> 0).to.equal((flags | IORESOURCE_BUSY) >>> 0);
   });

@@ -206,7 +206,7 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
     }
 
     const dev = dev_dax_.dev;
-    dev.type = { name: 'dev_dax', release: dev_dax_release };
+    dev.type = { name: 'dev_dax', release: dev_dax_release }; // the name is ours, for reports: dev_dax_type has none
     device_initialize(dev);
     dev_set_name(dev, 'dax%d.%d', dax_region.id, dev_dax_.id);
 

@@ -6,7 +6,8 @@
  * rest of the file is in ./common.ts.
  *
  * The "DAX Regions" root is DEFINE_RES_MEM_NAMED(0, -1, ...) as merged:
- * the second argument is a size, so the root ends at 2^64 - 2.
+ * the second argument is a size, so the root ends at 2^64 - 2 (at 2^53 - 2
+ * here: addresses are exact JavaScript integers, see ioport.ts).
  *
  * Deviations: see ./common.ts. kzalloc is `new dax_region()`; its
  * failure is the fault-injection point "kmalloc" ("dax_region").

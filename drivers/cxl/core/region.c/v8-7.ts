@@ -7,7 +7,10 @@
  * GPL. The rest of region.c is mocked in mocks/cxl/region.ts.
  *
  * Deviations: the cxl_rwsem.region read lock is not modelled (region state
- * changes only in steps that do not interleave with this walk).
+ * changes only in steps that do not interleave with this walk). The walk
+ * uses the async bus_for_each_dev(), which the C does not sleep in; the
+ * match callback never waits, so no other task runs in between. The
+ * mainline port walks synchronously.
  */
 import type { PortUnit } from '../../../../framework/kernel/module/types.js';
 import type { device } from '../../../../framework/include/linux/device.js';
