@@ -27,6 +27,9 @@ describe('kshim start (npm start): the base expectations on every tree state', (
     expect(row('base')).to.deep.equal(['✓', '✗', '✓', '✗', '✓', '✗']);
     expect(row('mainline')).to.deep.equal(['✓', '✓', '✓', '✓', '✓', '✓']);
     expect(row('v9-candidate')).to.have.length(6);
+    const trees = spawnSync(process.execPath, [KSHIM, 'trees'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]!);
+    expect(trees.length).to.be.above(20);
+    for (const t of trees) expect(row(t), t).to.have.length(6);
   });
 
   it('says why a cell failed, and which command reruns it', () => {
@@ -45,7 +48,11 @@ describe('kshim start (npm start): the base expectations on every tree state', (
     expect(existsSync(page)).to.equal(true);
     const html = readFileSync(page, 'utf8');
     expect(html).to.not.match(/(src|href)="(https?:)?\/\//);
-    expect((html.match(/<td class="fail"/g) ?? []).length).to.equal((r.stdout.split('\n').filter((l) => /^\S+\s+[✓✗]/.test(l)).join('').match(/✗/g) ?? []).length);
+    // Row by row, the same marks as the table on stdout.
+    const stdoutRows = r.stdout.split('\n').filter((l) => /^\S+\s+[✓✗]/.test(l)).map((l) => l.trim().split(/\s+/));
+    const htmlRows = [...html.matchAll(/<tr><th class="tree">([^<]+)<\/th>(.*?)<\/tr>/g)].map((m) => [m[1]!, ...[...m[2]!.matchAll(/<td class="(pass|fail)"/g)].map((c) => (c[1] === 'pass' ? '✓' : '✗'))]);
+    expect(htmlRows.length).to.be.above(20);
+    expect(htmlRows).to.deep.equal(stdoutRows);
     expect(html).to.contain('npx kshim run ');
   });
 

@@ -31,6 +31,9 @@ describe('kshim run --show sysfs', () => {
       }
     }
     expect(text).to.match(/^\/sys\/bus\/platform\/devices\/hmem_platform\.0 -> \.\.\/\.\.\/\.\.\/devices\/platform\/hmem_platform\.0$/m);
+    // The CXL topology as cxl_acpi and cxl_pci build it: regions under the root decoder, memdevs under their PCI function.
+    expect(text).to.contain('/sys/bus/cxl/devices/region0 -> ../../../devices/platform/ACPI0017:00/root0/decoder0.0/region0\n');
+    expect(text).to.contain('/sys/bus/cxl/devices/mem0 -> ../../../devices/pci0000:00/0000:0d:00.0/mem0\n');
   });
 
   it('lists each driver with links to the devices bound to it, and drivers with none as empty directories', () => {
@@ -48,6 +51,8 @@ describe('kshim run --show sysfs', () => {
     }
     expect(empty).to.be.above(0);
     expect(text).to.match(/^\/sys\/bus\/platform\/drivers\/hmem_platform\/hmem_platform\.0 -> \.\.\/\.\.\/\.\.\/\.\.\/devices\/platform\/hmem_platform\.0$/m);
+    expect(text).to.contain('/sys/bus/pci/drivers/cxl_pci/0000:0d:00.0 -> ../../../../devices/pci0000:00/0000:0d:00.0\n');
+    expect(text).to.contain('/sys/bus/cxl/drivers/cxl_region/region0 -> ../../../../devices/platform/ACPI0017:00/root0/decoder0.0/region0\n');
   });
 
   it('shows the attributes of a device (dax_region/id of the device that owns a dax region) and the /sys/devices tree', () => {

@@ -13,7 +13,13 @@ describe('explorer: partial-order reduction', () => {
     expect(conflicts(['rprobe_count'], ['rprobe_count'])).to.equal(false);
     expect(conflicts(['cprobe_count'], ['cprobe_count'])).to.equal(false);
     expect(conflicts(['cprobe_count'], ['rprobe_count'])).to.equal(true);
+    expect(conflicts(['rprobe_count'], ['cprobe_count'])).to.equal(true);
+    for (const [w, other] of [['wdev:a', 'rdev:a'], ['wdev:a', 'cdev:a']]) {
+      expect(conflicts([w!], [other!]), `${w} vs ${other}`).to.equal(true);
+      expect(conflicts([other!], [w!]), `${other} vs ${w}`).to.equal(true);
+    }
     expect(conflicts(['wdev:a'], ['wdev:b'])).to.equal(false);
+    expect(conflicts(['rdev:a', 'wlock:x'], ['rdev:a', 'rlock:x']), 'any shared key written').to.equal(true);
   });
 
   it('reverses a race between two tasks that touch the same lock at the choice point of the first', () => {

@@ -66,7 +66,7 @@ describe('friendly errors: typos and names from elsewhere', () => {
     expect(scenarioNotes(explicit)).to.deep.equal([]);
   });
 
-  it('the shipped scenarios give no note: each is what its description says it is', () => {
+  it('no shipped scenario draws a note', () => {
     const dir = join(ROOT, 'scenarios');
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
     expect(files.length).to.be.greaterThan(5);

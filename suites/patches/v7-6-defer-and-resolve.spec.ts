@@ -20,6 +20,7 @@
  * in suites/ports/hmem-deferred.spec.ts and v8-8-defer-and-resolve.spec.ts.
  */
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { runScenario, type Run } from '../../harness/run.js';
 import { validateScenario } from '../../harness/scenario.js';
 import { Explorer } from '../../harness/explore/explorer.js';
@@ -89,10 +90,18 @@ describe('[PATCH v7 6/7] dax/hmem, cxl: Defer and resolve Soft Reserved ownershi
     expect(ws).to.have.length(1);
     expect(ws[0]!.callTrace.slice(0, 2)).to.deep.equal(['flush_work', 'dax_hmem_exit [dax_hmem]']);
 
-    const v8 = await noSoftReserved('v8/8', steps);
-    expect(v8.machine!.loader.find('dax_hmem')).to.equal(undefined);
-    expect(v8.result.warnings).to.deep.equal([]);
-    expect(v8.result.leaks).to.deep.equal([]);
+    // v8/8: load, then watch the exit itself.
+    const v8 = await noSoftReserved('v8/8', ['boot', 'modprobe dax_hmem']);
+    const m = v8.machine!;
+    const flushes = sinon.spy(m.kernel.wq, 'flush_work');
+    const puts = sinon.spy(m.kernel.base.core, 'put_device');
+    const rmmod = await m.userModprobe('dax_hmem', true);
+    expect(rmmod.exit).to.equal(0);
+    expect(m.loader.find('dax_hmem')).to.equal(undefined);
+    expect(flushes.callCount, 'flush_work calls during modprobe -r dax_hmem').to.equal(0);
+    expect(puts.getCalls().filter((c) => !c.args[0] || /hmem_platform/.test(c.args[0].name ?? '')), 'put_device of an hmem_platform device (or of nothing)').to.deep.equal([]);
+    expect(m.kernel.panic.warnings).to.deep.equal([]);
+    expect(m.loader.leaks).to.deep.equal([]);
   });
 
   it('no WARN on v7/6 either once a Soft Reserved range made the platform probe run INIT_WORK', async () => {
