@@ -10,7 +10,7 @@
  * Deviations:
  * - Functions that sleep in the kernel are async.
  * - The region_idle module parameter is a constant false.
- * - guard(device) is `using _ = await guard(device)(dev)`: the unlock runs
+ * - guard(device) is `using _guard = await guard(device)(dev)`: the unlock runs
  *   at the end of the block, after the trailing put_device(), as in C.
  * - Symbols of other objects are called through `sym`.
  */
