@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { Explorer } from '../../harness/explore/explorer.js';
 import { outcomeOf } from '../../harness/explore/signature.js';
-import { runScenario, strategyFor } from '../../harness/run.js';
+import { runScenario, strategyFor, type Run } from '../../harness/run.js';
 import { decodeSchedule } from '../../harness/schedule.js';
 import { validateScenario, type Scenario } from '../../harness/scenario.js';
 
@@ -46,9 +46,18 @@ describe('explorer: what it finds', () => {
 
   it('mainline, everything built in: the hmem work can pass wait_for_device_probe() before cxl_pci has registered its driver, so HMEM owns the range in the default order and CXL only when PID 1 gets ahead', async () => {
     const s = scenario('mainline', BUILTIN, 'commit');
-    const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
+    // In every explored schedule: who owns the range, and whether PID 1 added cxl_pci's driver before the hmem work decided.
+    const seen = new Set<string>();
+    const observe = (run: Run): void => {
+      const records = run.machine!.kernel.log.records;
+      const added = records.findIndex((l) => l.pid === 1 && l.text.includes("bus: 'pci': add driver cxl_pci"));
+      const decided = records.findIndex((l) => /CXL (claims|did not claim) resource/.test(l.text));
+      seen.add(`${run.result.daxRegions.map((d) => d.owner).join(',')} ${added >= 0 && added < decided ? 'cxl_pci first' : 'decision first'}`);
+    };
+    const report = await new Explorer(s, { strategy: 'exhaustive', observe }).explore();
     expect(report.complete).to.equal(true);
     expect(report.outcomes.map((o) => o.owners.join(','))).to.have.members(['dax_cxl', 'dax_hmem']);
+    expect([...seen].sort(), 'CXL owns exactly in the schedules where PID 1 adds cxl_pci first').to.deep.equal(['dax_cxl cxl_pci first', 'dax_hmem decision first']);
     const hmem = report.outcomes.find((o) => o.owners[0] === 'dax_hmem')!;
     expect(hmem.shrunk).to.equal('t.');
     const r = await replay(s, hmem.shrunk);
@@ -56,6 +65,18 @@ describe('explorer: what it finds', () => {
     const pciDriver = r.result.dmesg.findIndex((l) => l.includes("bus: 'pci': add driver cxl_pci"));
     expect(walk).to.be.greaterThan(-1);
     expect(pciDriver).to.be.greaterThan(walk);
+    // The other class: PID 1 runs cxl_pci's initcall (add driver cxl_pci) before the hmem work
+    // gets past wait_for_device_probe(), so the walk waits for cxl_pci's probes and CXL claims the range.
+    const cxl = report.outcomes.find((o) => o.owners[0] === 'dax_cxl')!;
+    const c = await replay(s, cxl.shrunk);
+    const records = c.machine!.kernel.log.records;
+    const added = records.findIndex((l) => l.text.includes("bus: 'pci': add driver cxl_pci"));
+    const claimed = records.findIndex((l) => l.text.includes('CXL claims resource, dropping'));
+    expect(added).to.be.greaterThan(-1);
+    expect(records[added]!.pid, 'cxl_pci_driver_init runs on PID 1').to.equal(1);
+    expect(claimed, 'add driver cxl_pci comes before the hmem work decides').to.be.greaterThan(added);
+    expect(records.some((l) => l.text.includes('CXL did not claim resource'))).to.equal(false);
+    expect(c.result.daxRegions.map((d) => d.owner)).to.deep.equal(['dax_cxl']);
   });
 
   it('mainline, everything modular, udev and request_module racing: the complete list of outcome classes is one, CXL owns (modprobe waits for a cxl_acpi that udev is still initialising)', async () => {
