@@ -104,8 +104,12 @@ describe('explorer: what it finds', () => {
     expect(r.result.dmesg.some((l) => l.includes('dax_region resource conflict')), 'the committed region then cannot get its dax_region').to.equal(true);
   });
 
-  it('with cxl_acpi in the initramfs the race is gone: one outcome, CXL owns', async () => {
-    const s = scenario('mainline', MODULAR, 'commit', { initramfs: ['cxl_core', 'cxl_port', 'cxl_acpi'] });
+  it('with kmod v19, putting cxl_acpi in the initramfs closes the race: two outcomes without it, one (CXL owns) with it', async () => {
+    const kmod19 = { userspace: { kmodVersion: 19 } };
+    const racy = await new Explorer(scenario('mainline', MODULAR, 'commit', kmod19), { strategy: 'exhaustive', shrink: false }).explore();
+    expect(racy.complete).to.equal(true);
+    expect(racy.outcomes.map((o) => o.owners.join(',')).sort()).to.deep.equal(['dax_cxl', 'dax_hmem']);
+    const s = scenario('mainline', MODULAR, 'commit', { ...kmod19, initramfs: ['cxl_core', 'cxl_port', 'cxl_acpi'] });
     const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
     expect(report.complete).to.equal(true);
     expect(report.outcomes.map((o) => o.owners.join(','))).to.deep.equal(['dax_cxl']);
