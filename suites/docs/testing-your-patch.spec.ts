@@ -60,6 +60,7 @@ describe('docs/testing-your-patch.md: a v9 candidate for the built-in window', (
 
   it('the candidate keeps every base expectation', async () => {
     const verdicts = await judgeTree('v9-candidate');
+    expect(Object.keys(verdicts).sort()).to.deep.equal(['E1', 'E2', 'E3', 'E4', 'E5', 'E6']);
     expect(Object.entries(verdicts).filter(([, v]) => !v.pass).map(([id, v]) => `${id}: ${v.reason}`)).to.deep.equal([]);
   });
 });

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { Explorer } from '../../harness/explore/explorer.js';
 import { outcomeOf } from '../../harness/explore/signature.js';
-import { runScenario, strategyFor } from '../../harness/run.js';
+import { runScenario, strategyFor, type Run } from '../../harness/run.js';
 import { decodeSchedule } from '../../harness/schedule.js';
 import { validateScenario, type Scenario } from '../../harness/scenario.js';
 
@@ -39,15 +39,25 @@ describe('explorer: what it finds', () => {
     const warned = report.outcomes.filter((o) => o.warnings.includes('__flush_work'));
     expect(warned).to.have.length.greaterThan(0);
     const r = await replay(s, warned[0]!.shrunk);
-    expect(r.result.warnings.map((w) => w.message)).to.include.members([`WARNING: CPU: 0 PID: ${r.result.warnings[0]!.message.match(/PID: (\d+)/)![1]} at kernel/workqueue.c:4289 __flush_work`]);
+    const flushWarning = /^WARNING: CPU: 0 PID: \d+ at kernel\/workqueue\.c:4289 __flush_work$/;
+    expect(r.result.warnings.map((w) => w.message).filter((m) => flushWarning.test(m))).to.have.length(1);
     expect(outcomeOf(r).signature).to.equal(warned[0]!.signature);
   });
 
   it('mainline, everything built in: the hmem work can pass wait_for_device_probe() before cxl_pci has registered its driver, so HMEM owns the range in the default order and CXL only when PID 1 gets ahead', async () => {
     const s = scenario('mainline', BUILTIN, 'commit');
-    const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
+    // In every explored schedule: who owns the range, and whether PID 1 added cxl_pci's driver before the hmem work decided.
+    const seen = new Set<string>();
+    const observe = (run: Run): void => {
+      const records = run.machine!.kernel.log.records;
+      const added = records.findIndex((l) => l.pid === 1 && l.text.includes("bus: 'pci': add driver cxl_pci"));
+      const decided = records.findIndex((l) => /CXL (claims|did not claim) resource/.test(l.text));
+      seen.add(`${run.result.daxRegions.map((d) => d.owner).join(',')} ${added >= 0 && added < decided ? 'cxl_pci first' : 'decision first'}`);
+    };
+    const report = await new Explorer(s, { strategy: 'exhaustive', observe }).explore();
     expect(report.complete).to.equal(true);
     expect(report.outcomes.map((o) => o.owners.join(','))).to.have.members(['dax_cxl', 'dax_hmem']);
+    expect([...seen].sort(), 'CXL owns exactly in the schedules where PID 1 adds cxl_pci first').to.deep.equal(['dax_cxl cxl_pci first', 'dax_hmem decision first']);
     const hmem = report.outcomes.find((o) => o.owners[0] === 'dax_hmem')!;
     expect(hmem.shrunk).to.equal('t.');
     const r = await replay(s, hmem.shrunk);
@@ -55,6 +65,18 @@ describe('explorer: what it finds', () => {
     const pciDriver = r.result.dmesg.findIndex((l) => l.includes("bus: 'pci': add driver cxl_pci"));
     expect(walk).to.be.greaterThan(-1);
     expect(pciDriver).to.be.greaterThan(walk);
+    // The other class: PID 1 runs cxl_pci's initcall (add driver cxl_pci) before the hmem work
+    // gets past wait_for_device_probe(), so the walk waits for cxl_pci's probes and CXL claims the range.
+    const cxl = report.outcomes.find((o) => o.owners[0] === 'dax_cxl')!;
+    const c = await replay(s, cxl.shrunk);
+    const records = c.machine!.kernel.log.records;
+    const added = records.findIndex((l) => l.text.includes("bus: 'pci': add driver cxl_pci"));
+    const claimed = records.findIndex((l) => l.text.includes('CXL claims resource, dropping'));
+    expect(added).to.be.greaterThan(-1);
+    expect(records[added]!.pid, 'cxl_pci_driver_init runs on PID 1').to.equal(1);
+    expect(claimed, 'add driver cxl_pci comes before the hmem work decides').to.be.greaterThan(added);
+    expect(records.some((l) => l.text.includes('CXL did not claim resource'))).to.equal(false);
+    expect(c.result.daxRegions.map((d) => d.owner)).to.deep.equal(['dax_cxl']);
   });
 
   it('mainline, everything modular, udev and request_module racing: the complete list of outcome classes is one, CXL owns (modprobe waits for a cxl_acpi that udev is still initialising)', async () => {
@@ -82,8 +104,12 @@ describe('explorer: what it finds', () => {
     expect(r.result.dmesg.some((l) => l.includes('dax_region resource conflict')), 'the committed region then cannot get its dax_region').to.equal(true);
   });
 
-  it('with cxl_acpi in the initramfs the race is gone: one outcome, CXL owns', async () => {
-    const s = scenario('mainline', MODULAR, 'commit', { initramfs: ['cxl_core', 'cxl_port', 'cxl_acpi'] });
+  it('with kmod v19, putting cxl_acpi in the initramfs closes the race: two outcomes without it, one (CXL owns) with it', async () => {
+    const kmod19 = { userspace: { kmodVersion: 19 } };
+    const racy = await new Explorer(scenario('mainline', MODULAR, 'commit', kmod19), { strategy: 'exhaustive', shrink: false }).explore();
+    expect(racy.complete).to.equal(true);
+    expect(racy.outcomes.map((o) => o.owners.join(',')).sort()).to.deep.equal(['dax_cxl', 'dax_hmem']);
+    const s = scenario('mainline', MODULAR, 'commit', { ...kmod19, initramfs: ['cxl_core', 'cxl_port', 'cxl_acpi'] });
     const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
     expect(report.complete).to.equal(true);
     expect(report.outcomes.map((o) => o.owners.join(','))).to.deep.equal(['dax_cxl']);
@@ -98,13 +124,22 @@ describe('explorer: what it finds', () => {
     expect(after.outcomes.map(owners)).to.deep.equal(['dax_hmem']);
   });
 
-  it('random and PCT exploration are reproducible from their seed', async () => {
-    const s = scenario('mainline', MODULAR, 'commit');
+  it('random and PCT exploration are reproducible from their seed: the same seed runs the same schedules, another seed other ones', async () => {
+    const s = scenario('mainline', MODULAR, 'commit', { userspace: { kmodVersion: 19 } });
+    const explore = async (strategy: 'random' | 'pct', seed: number) => {
+      const schedules: string[] = [];
+      const report = await new Explorer(s, { strategy, runs: 12, seed, shrink: false, observe: (r) => schedules.push(r.result.schedule) }).explore();
+      return { report, schedules };
+    };
     for (const strategy of ['random', 'pct'] as const) {
-      const a = await new Explorer(s, { strategy, runs: 12, seed: 5, shrink: false }).explore();
-      const b = await new Explorer(s, { strategy, runs: 12, seed: 5, shrink: false }).explore();
-      expect(a).to.deep.equal(b);
-      expect(a.schedulesExplored).to.equal(12);
+      const a = await explore(strategy, 5);
+      const b = await explore(strategy, 5);
+      const other = await explore(strategy, 6);
+      expect(a.schedules).to.have.length(12);
+      expect(a.report.schedulesExplored).to.equal(12);
+      expect(b.schedules, `${strategy}, seed 5 twice`).to.deep.equal(a.schedules);
+      expect(b.report).to.deep.equal(a.report);
+      expect(other.schedules, `${strategy}, seed 5 against seed 6`).to.not.deep.equal(a.schedules);
     }
   });
 });
