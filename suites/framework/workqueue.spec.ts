@@ -220,12 +220,13 @@ describe('workqueues', () => {
       const rec = new Recorder();
       const wq = k.api.alloc_workqueue('dax_wq', 0, 0)!;
       await runInit(k, async () => {
-        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'a', 30)));
-        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'b', 10)));
+        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'a', 10)));
+        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'b', 30)));
         await k.api.flush_workqueue(wq);
         rec.push(`flushed@${k.sched.now / 1000}`);
       });
-      expect(rec.events.at(-1)).to.equal('flushed@30');
+      // The last item queued is the longest: a flush that waited for the first only would return at 10.
+      expect(rec.events).to.deep.equal(['a start@0', 'b start@0', 'a end@10', 'b end@30', 'flushed@30']);
     });
 
     it('does not wait for items queued after the call, even when chained from an item it waits for', async () => {
