@@ -8,12 +8,12 @@ describe('module loader: boot, initcalls and link order', () => {
   it('runs built-in initcalls on PID 1 by level, then by link order within a level', async () => {
     const order: string[] = [];
     const mk = (name: string, level: 'subsys' | 'device' | 'late') =>
-      testModule({ name, level, body: () => ({ init: () => (order.push(`${name}@${level}`), 0) }) });
+      testModule({ name, level, body: () => ({ init: () => (order.push(`${name}@${level} on PID ${m.kernel.sched.current!.pid}`), 0) }) });
     const m = machineWith([mk('late_one', 'late'), mk('dev_b', 'device'), mk('dev_a', 'device'), mk('sub', 'subsys')], {
       LATE_ONE: 'y', DEV_B: 'y', DEV_A: 'y', SUB: 'y',
     });
     await m.bootToIdle();
-    expect(order).to.deep.equal(['sub@subsys', 'dev_b@device', 'dev_a@device', 'late_one@late']);
+    expect(order).to.deep.equal(['sub@subsys on PID 1', 'dev_b@device on PID 1', 'dev_a@device on PID 1', 'late_one@late on PID 1']);
   });
 
   it('runs work queued by an initcall on a kworker while later initcalls continue', async () => {
