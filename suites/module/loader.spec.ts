@@ -233,13 +233,23 @@ describe('module loader: modprobe, dependencies and softdeps', () => {
 
   it('honours MODULE_SOFTDEP pre: in modprobe only, loading the dependency fully first', async () => {
     const order: string[] = [];
-    const dep = testModule({ name: 'dep', body: () => ({ init: () => (order.push('dep'), 0) }) });
+    const dep = testModule({
+      name: 'dep',
+      body: (k) => ({
+        init: async () => {
+          order.push('dep start');
+          await k.msleep(50);
+          order.push('dep end');
+          return 0;
+        },
+      }),
+    });
     const mod = testModule({ name: 'mod', softdep: 'pre: dep', body: () => ({ init: () => (order.push('mod'), 0) }) });
     const m = machineWith([dep, mod]);
     await m.bootToIdle();
     m.rootfs.realRootMounted = true;
     await m.userModprobe('mod');
-    expect(order).to.deep.equal(['dep', 'mod']);
+    expect(order).to.deep.equal(['dep start', 'dep end', 'mod']);
   });
 
   it('ignores the softdep when the module is loaded directly (insmod, init_module)', async () => {
