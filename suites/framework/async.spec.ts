@@ -57,9 +57,13 @@ describe('async function calls', () => {
 
   it('async_synchronize_full returns at once when nothing is pending', async () => {
     const k = boot();
-    await runInit(k, async () => {
+    const rec = new Recorder();
+    const o = await runInit(k, async () => {
       await k.api.async_synchronize_full();
+      rec.push(`returned@${k.sched.now / 1000}`);
     });
+    expect(o.status).to.equal('idle');
+    expect(rec.events).to.deep.equal(['returned@0']);
     expect(k.sched.now).to.equal(0);
   });
 

@@ -9,6 +9,7 @@ import { platform_device, platform_driver, type platform_driver_init } from '../
 import type { device, probe_type } from '../../framework/include/linux/device.js';
 import type { RunOutcome } from '../../framework/sim/scheduler.js';
 import type { Warning } from '../../framework/kernel/panic.js';
+import type { ChoicePoint, SchedulingStrategy } from '../../framework/sim/strategy.js';
 
 export { createKernel };
 export type { Kernel };
@@ -72,4 +73,39 @@ export function grep(k: Kernel, needle: string): string[] {
 /** Warnings of one kind. */
 export function warningsOf(k: Kernel, kind: Warning['kind'] = 'warn'): Warning[] {
   return k.panic.warnings.filter((w) => w.kind === kind);
+}
+
+/** Replays a prefix of answers, then takes the default; notes how many candidates each choice point offered. */
+class PrefixStrategy implements SchedulingStrategy {
+  readonly widths: number[] = [];
+  constructor(private readonly prefix: readonly number[]) {}
+  choose(point: ChoicePoint): number {
+    this.widths.push(point.candidates.length);
+    return point.index < this.prefix.length ? this.prefix[point.index]! : 0;
+  }
+}
+
+/**
+ * Run a test under every schedule, depth first and without reduction: each
+ * run replays a prefix of answers and takes the default after it, and every
+ * later choice point with n candidates adds n - 1 prefixes to try. `run`
+ * boots a kernel with the strategy it is given, runs it (asserting what it
+ * must) and returns it. Returns the choices of every run, one per schedule.
+ * Throws past `limit` runs rather than claim "every schedule" for a part.
+ */
+export async function everySchedule(run: (strategy: SchedulingStrategy) => Promise<Kernel>, limit = 2000): Promise<number[][]> {
+  const todo: number[][] = [[]];
+  const done: number[][] = [];
+  while (todo.length > 0) {
+    if (done.length === limit) throw new Error(`more than ${limit} schedules`);
+    const prefix = todo.pop()!;
+    const strategy = new PrefixStrategy(prefix);
+    const k = await run(strategy);
+    const choices = k.sched.choices.slice();
+    done.push(choices);
+    for (let i = prefix.length; i < strategy.widths.length; i++) {
+      for (let alt = 1; alt < strategy.widths[i]!; alt++) todo.push([...choices.slice(0, i), alt]);
+    }
+  }
+  return done;
 }

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { delayed_work, work_struct, type workqueue_struct } from '../../framework/include/linux/workqueue_types.js';
 import { RandomStrategy } from '../../framework/sim/strategy.js';
-import { boot, grep, Recorder, runInit, warningsOf, type Kernel } from './fixture.js';
+import { boot, everySchedule, grep, Recorder, runInit, warningsOf, type Kernel } from './fixture.js';
 
 /** A work function named `name` that records start and end around a sleep of `ms`. */
 function sleeper(k: Kernel, rec: Recorder, name: string, ms: number): (w: work_struct) => Promise<void> {
@@ -220,12 +220,13 @@ describe('workqueues', () => {
       const rec = new Recorder();
       const wq = k.api.alloc_workqueue('dax_wq', 0, 0)!;
       await runInit(k, async () => {
-        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'a', 30)));
-        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'b', 10)));
+        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'a', 10)));
+        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'b', 30)));
         await k.api.flush_workqueue(wq);
         rec.push(`flushed@${k.sched.now / 1000}`);
       });
-      expect(rec.events.at(-1)).to.equal('flushed@30');
+      // The last item queued is the longest: a flush that waited for the first only would return at 10.
+      expect(rec.events).to.deep.equal(['a start@0', 'b start@0', 'a end@10', 'b end@30', 'flushed@30']);
     });
 
     it('does not wait for items queued after the call, even when chained from an item it waits for', async () => {
@@ -294,17 +295,40 @@ describe('workqueues', () => {
 
   describe('ordered and system workqueues', () => {
     it('an ordered workqueue runs one item at a time, in queue order, whatever the schedule', async () => {
-      for (const seed of [1, 2, 3, 4, 5]) {
-        const k = boot({ scheduler: { strategy: new RandomStrategy(seed) } });
+      // Two tasks queue a, b and c; the schedule (untimed: any timing) decides the queue order.
+      const queueOrders = new Set<string>();
+      const schedules = await everySchedule(async (strategy) => {
+        const k = boot({ scheduler: { strategy, timeMode: 'untimed' } });
         const rec = new Recorder();
         const wq = orderedWq(k);
-        await runInit(k, async () => {
-          k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'a', 30)));
-          k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'b', 10)));
-          k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'c', 20)));
+        const a = k.api.__WORK_INITIALIZER(sleeper(k, rec, 'a', 30));
+        const b = k.api.__WORK_INITIALIZER(sleeper(k, rec, 'b', 10));
+        const c = k.api.__WORK_INITIALIZER(sleeper(k, rec, 'c', 20));
+        const queued: string[] = [];
+        const queue = (name: string, w: work_struct): void => {
+          queued.push(name);
+          k.api.queue_work(wq, w);
+        };
+        const o = await runInit(k, async () => {
+          k.spawn('modprobe', 'user', async () => {
+            queue('a', a);
+            await k.api.msleep(5);
+            queue('c', c);
+          });
+          k.spawn('udev', 'user', async () => {
+            queue('b', b);
+          });
         });
-        expect(rec.events, `seed ${seed}`).to.deep.equal(['a start@0', 'a end@30', 'b start@30', 'b end@40', 'c start@40', 'c end@60']);
-      }
+        const what = `schedule [${k.sched.choices.join(',')}], queued ${queued.join(',')}: ${rec.events.join(', ')}`;
+        expect(o.status, what).to.equal('idle');
+        // One at a time: each start is followed by its own end; in queue order.
+        const runs = rec.events.map((e) => e.replace(/@.*/, ''));
+        expect(runs, what).to.deep.equal(queued.flatMap((n) => [`${n} start`, `${n} end`]));
+        queueOrders.add(queued.join(','));
+        return k;
+      });
+      expect(schedules.length).to.be.greaterThan(1);
+      expect([...queueOrders].sort()).to.deep.equal(['a,b,c', 'a,c,b', 'b,a,c']);
     });
 
     it('system_long_wq runs two items concurrently: their steps interleave and both finish at 20 ms', async () => {

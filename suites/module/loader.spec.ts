@@ -8,12 +8,12 @@ describe('module loader: boot, initcalls and link order', () => {
   it('runs built-in initcalls on PID 1 by level, then by link order within a level', async () => {
     const order: string[] = [];
     const mk = (name: string, level: 'subsys' | 'device' | 'late') =>
-      testModule({ name, level, body: () => ({ init: () => (order.push(`${name}@${level}`), 0) }) });
+      testModule({ name, level, body: () => ({ init: () => (order.push(`${name}@${level} on PID ${m.kernel.sched.current!.pid}`), 0) }) });
     const m = machineWith([mk('late_one', 'late'), mk('dev_b', 'device'), mk('dev_a', 'device'), mk('sub', 'subsys')], {
       LATE_ONE: 'y', DEV_B: 'y', DEV_A: 'y', SUB: 'y',
     });
     await m.bootToIdle();
-    expect(order).to.deep.equal(['sub@subsys', 'dev_b@device', 'dev_a@device', 'late_one@late']);
+    expect(order).to.deep.equal(['sub@subsys on PID 1', 'dev_b@device on PID 1', 'dev_a@device on PID 1', 'late_one@late on PID 1']);
   });
 
   it('runs work queued by an initcall on a kworker while later initcalls continue', async () => {
@@ -233,13 +233,23 @@ describe('module loader: modprobe, dependencies and softdeps', () => {
 
   it('honours MODULE_SOFTDEP pre: in modprobe only, loading the dependency fully first', async () => {
     const order: string[] = [];
-    const dep = testModule({ name: 'dep', body: () => ({ init: () => (order.push('dep'), 0) }) });
+    const dep = testModule({
+      name: 'dep',
+      body: (k) => ({
+        init: async () => {
+          order.push('dep start');
+          await k.msleep(50);
+          order.push('dep end');
+          return 0;
+        },
+      }),
+    });
     const mod = testModule({ name: 'mod', softdep: 'pre: dep', body: () => ({ init: () => (order.push('mod'), 0) }) });
     const m = machineWith([dep, mod]);
     await m.bootToIdle();
     m.rootfs.realRootMounted = true;
     await m.userModprobe('mod');
-    expect(order).to.deep.equal(['dep', 'mod']);
+    expect(order).to.deep.equal(['dep start', 'dep end', 'mod']);
   });
 
   it('ignores the softdep when the module is loaded directly (insmod, init_module)', async () => {
