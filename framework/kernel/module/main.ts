@@ -569,12 +569,19 @@ class Derived {
 
 const derivedByCatalog = new WeakMap<readonly ModuleDef[], Map<string, Derived>>();
 
-/** The same string for the same values, whatever order the record was built in. */
+const configKeys = new WeakMap<Readonly<Record<string, Tristate>>, string>();
+
+/** The same string for the same values, whatever order the record was built in (values are never changed in place). */
 function configKey(values: Readonly<Record<string, Tristate>>): string {
-  return Object.keys(values)
-    .sort()
-    .map((k) => `${k}=${values[k]}`)
-    .join(' ');
+  let key = configKeys.get(values);
+  if (key === undefined) {
+    key = Object.keys(values)
+      .sort()
+      .map((k) => `${k}=${values[k]}`)
+      .join(' ');
+    configKeys.set(values, key);
+  }
+  return key;
 }
 
 function memoized<K, V>(table: Map<K, V>, key: K, compute: () => V): V {
