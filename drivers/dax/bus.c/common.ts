@@ -13,6 +13,12 @@
  *   is therefore empty.
  * - The dax_region_rwsem and dax_dev_rwsem are not modelled (all callers
  *   run under the device lock of the region's parent in this simulation).
+ * - On the err_range path of __devm_create_dev_dax() the C frees the id
+ *   and kfree()s the device it initialised; here the type is set before
+ *   device_initialize() and put_device() runs the release, which frees the
+ *   id, so the device core sees the device go. The end state is the same.
+ * - The dax_region/ sysfs group has id, size and align only (no
+ *   available_size, create, seed or delete: nothing here writes them).
  * - dax_core_init() and dax_core_exit() of super.c are folded in: they
  *   register the bus at subsys_initcall level and unregister it at exit.
  */
@@ -183,10 +189,15 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
     return 0;
   }
 
+  // dax_dev_rwsem is not modelled (see the header): the locked wrapper only calls the helper.
+  function free_dev_dax_id(dev_dax: dev_dax): number {
+    return __free_dev_dax_id(dev_dax);
+  }
+
   function dev_dax_release(dev: device): void {
     const dev_dax = to_dev_dax(dev);
 
-    __free_dev_dax_id(dev_dax);
+    free_dev_dax_id(dev_dax);
   }
 
   async function __devm_create_dev_dax(data: dev_dax_data): Promise<dev_dax | ErrPtr> {
@@ -212,6 +223,7 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
 
     rc = alloc_dev_dax_range(dev_dax_, dax_region.res.start, data.size);
     if (rc) {
+      // err_range, see the header: put_device() frees the id through the release.
       put_device(dev);
       return ERR_PTR(rc);
     }
