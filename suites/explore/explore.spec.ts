@@ -79,6 +79,18 @@ describe('explorer: what it finds', () => {
     expect(c.result.daxRegions.map((d) => d.owner)).to.deep.equal(['dax_cxl']);
   });
 
+  it('mainline, everything built in, each initcall taking 10 µs: every timed schedule ends in one class, HMEM owning the committed region (the kworker passes its wait while PID 1 is still on its way to cxl_pci)', async () => {
+    const s = scenario('mainline', BUILTIN, 'commit', { timing: { initcall: 0.01 } });
+    const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
+    expect(report.complete).to.equal(true);
+    expect(report.outcomes.map((o) => o.owners)).to.deep.equal([['dax_hmem']]);
+    const r = await replay(s, report.outcomes[0]!.shrunk);
+    const decided = r.result.dmesg.findIndex((l) => l.includes('CXL did not claim resource, registering'));
+    const pciDriver = r.result.dmesg.findIndex((l) => l.includes("bus: 'pci': add driver cxl_pci"));
+    expect(decided).to.be.greaterThan(-1);
+    expect(pciDriver, 'cxl_pci registers after the hmem work decided').to.be.greaterThan(decided);
+  });
+
   it('mainline, everything modular, udev and request_module racing: the complete list of outcome classes is one, CXL owns (modprobe waits for a cxl_acpi that udev is still initialising)', async () => {
     const s = scenario('mainline', MODULAR, 'commit');
     const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
