@@ -24,7 +24,12 @@ import { formatSysfs } from './sysfs.js';
 import { timelineCommand } from './timeline/command.js';
 
 const program = new Command();
-program.name('kshim').description('A deterministic simulation of the Linux driver model').showHelpAfterError();
+program
+  .name('kshim')
+  .description('A deterministic simulation of the Linux driver model')
+  // Usage errors as every other input error: one line, with where to look, and exit status 2.
+  .configureOutput({ outputError: (str, write) => write(`kshim: ${str.replace(/^error: /, '').trimEnd()} (--help lists the commands and options)\n`) })
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 

@@ -60,6 +60,20 @@ describe('the kshim command', () => {
     expect(r.stderr).to.not.match(/\bat .*\.js:\d+/);
   });
 
+  it('a usage error (unknown option or command, missing argument) is one line and exit 2, like every other input error', () => {
+    for (const [args, text] of [
+      [['bench', '--bogus'], "kshim: unknown option '--bogus'"],
+      [['frob'], "kshim: unknown command 'frob'"],
+      [['run'], "kshim: missing required argument 'file'"],
+    ] as const) {
+      const r = kshim(...args);
+      expect(r.status, args.join(' ')).to.equal(2);
+      expect(r.stdout).to.equal('');
+      expect(r.stderr.trim().split('\n')).to.deep.equal([`${text} (--help lists the commands and options)`]);
+    }
+    expect(kshim('explore', '--help').status).to.equal(0);
+  });
+
   it('kshim trees lists one tree per line, and kshim knobs the timing knobs with defaults', () => {
     const trees = kshim('trees');
     expect(trees.status).to.equal(0);
