@@ -13,6 +13,7 @@ import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import type { AutoRegion, CfmwsWindow, SoftReservedRange } from '../mocks/platform/firmware.js';
 import { ALL_TREES as TREES, lookupTree as findTree } from '../trees/registry.js';
 import type { Tree } from '../trees/tree.js';
+import { buildCatalog } from '../trees/catalog.js';
 
 export type Tristate = 'y' | 'm' | 'n';
 
@@ -178,6 +179,15 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     accelerator = { probe: probe as 'use' | 'defer' };
   }
 
+  // Module names as modprobe takes them ("cxl-acpi" is cxl_acpi); objects that are always built in are not modules.
+  const objects = buildCatalog(tree!, { hmemTest: hmemTest as boolean, accelerator }).filter((d) => d.config !== 'always').map((d) => d.name);
+  const initramfsModules = (initramfs as string[]).map((m) => m.replace(/-/g, '_'));
+  initramfsModules.forEach((m, i) => {
+    if (objects.includes(m)) return;
+    const near = closest(m, objects);
+    fail(`initramfs[${i}]`, `"${(initramfs as string[])[i]}" is not a module of tree ${tree!.name}${near !== undefined ? ` (did you mean ${near}?)` : ''}; its modules: ${objects.join(', ')}`);
+  });
+
   return {
     file,
     tree: tree!,
@@ -188,7 +198,7 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     regions,
     timing,
     steps,
-    initramfs: initramfs as string[],
+    initramfs: initramfsModules,
     hmemTest: hmemTest as boolean,
     userspace: { kmodVersion: kmodVersion as number },
     accelerator,

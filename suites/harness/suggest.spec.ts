@@ -42,6 +42,12 @@ describe('friendly errors: typos and names from elsewhere', () => {
     expect(hintTree('mainlin', NAMES)).to.equal('; did you mean mainline?');
   });
 
+  it('an initramfs entry must name a module of the tree (with the nearest name); "cxl-acpi" is cxl_acpi, as modprobe reads it', () => {
+    expect(problem({ tree: 'mainline', initramfs: ['cxl_core', 'cxl_acp'] })).to.match(/^typo\.json: initramfs\[1\]: "cxl_acp" is not a module of tree mainline \(did you mean cxl_acpi\?\); its modules: .*\bcxl_pci\b/);
+    expect(problem({ tree: 'mainline', initramfs: ['pci'] })).to.match(/^typo\.json: initramfs\[0\]: "pci" is not a module of tree mainline/);
+    expect(parseScenario(JSON.stringify({ tree: 'mainline', initramfs: ['cxl-acpi'] }), 'ok.json').initramfs).to.deep.equal(['cxl_acpi']);
+  });
+
   it('names the file and field, with the suggestion, for a misspelt top-level field, timing knob or tree', () => {
     expect(problem({ tree: 'mainline', firmwre: {} })).to.match(/^typo\.json: firmwre: unknown field \(did you mean firmware\?\)/);
     expect(problem({ tree: 'mainline', timing: { 'cxl_pci.prob': 3 } })).to.match(/^typo\.json: timing\.cxl_pci\.prob: unknown knob \(did you mean cxl_pci\.probe\?\)/);
