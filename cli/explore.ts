@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** `kshim explore`: outcome classes of a scenario over many schedules. */
 import cliProgress from 'cli-progress';
+import { explainSchedule } from '../harness/explore/explain.js';
 import { Explorer, type ExploreStrategy } from '../harness/explore/explorer.js';
 import { UsageError } from './errors.js';
 import { loadScenario } from './load.js';
@@ -16,6 +17,9 @@ export interface ExploreArgs {
   tree?: string;
   set: string[];
 }
+
+/** Deviations of a shortest schedule spelled out under it. */
+const EXPLAINED = 8;
 
 function int(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -56,6 +60,9 @@ export async function exploreCommand(file: string, opts: ExploreArgs): Promise<v
   ];
   for (const o of report.outcomes) {
     lines.push('', `  ${o.signature}`, `    ${o.count} schedule${o.count === 1 ? '' : 's'}; shortest: ${o.shrunk} (${o.deviations} deviation${o.deviations === 1 ? '' : 's'} from the default order)`);
+    const why = await explainSchedule(scenario, o.shrunk);
+    for (const line of why.slice(0, EXPLAINED)) lines.push(`      ${line}`);
+    if (why.length > EXPLAINED) lines.push(`      ... and ${why.length - EXPLAINED} more (kshim timeline ${file} --schedule ${o.shrunk} shows them all)`);
     const extra = [...(opts.tree ? [`--tree ${opts.tree}`] : []), ...opts.set.map((v) => `--set ${v}`), ...(opts.untimed ? [] : [])].join(' ');
     lines.push(`    replay: kshim replay ${file} --schedule ${o.shrunk}${extra ? ' ' + extra : ''}`);
   }

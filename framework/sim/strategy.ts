@@ -64,16 +64,35 @@ export class ReplayStrategy implements SchedulingStrategy {
   }
 }
 
+export interface TaskLabel {
+  readonly pid: number;
+  readonly comm: string;
+}
+
+/** A deviation as a replay followed it. */
+export interface TakenDeviation {
+  readonly index: number;
+  /** Virtual time (µs) of the choice point. */
+  readonly now: number;
+  readonly chosen: TaskLabel;
+  readonly postponed: TaskLabel;
+}
+
 /** Deviations from the default, keyed by choice-point index: the compact form of a schedule. */
 export class DeviationStrategy implements SchedulingStrategy {
   /** Candidates offered at each choice point that has a deviation, as the run reached it. */
   private readonly offered = new Map<number, number>();
+  /** Each deviation followed: when, the task it ran and the task the default order would have run. */
+  readonly taken: TakenDeviation[] = [];
   constructor(private readonly deviations: ReadonlyMap<number, number>) {}
   choose(point: ChoicePoint): number {
     const a = this.deviations.get(point.index);
     if (a === undefined) return 0;
     this.offered.set(point.index, point.candidates.length);
-    return a < point.candidates.length ? a : 0;
+    if (a >= point.candidates.length) return 0;
+    const label = (t: Task): TaskLabel => ({ pid: t.pid, comm: t.comm });
+    this.taken.push({ index: point.index, now: point.now, chosen: label(point.candidates[a]!), postponed: label(point.candidates[0]!) });
+    return a;
   }
 
   /**

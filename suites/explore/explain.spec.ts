@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/** A shortest schedule in words: what each deviation from the default order ran, and what it postponed. */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { countRepeats, explainSchedule } from '../../harness/explore/explain.js';
+import { validateScenario } from '../../harness/scenario.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+function shipped(name: string) {
+  return validateScenario(JSON.parse(readFileSync(join(ROOT, 'scenarios', name), 'utf8')), name);
+}
+
+describe('explorer: a schedule in words', () => {
+  it('built-in mainline, CXL owns: PID 1 runs the initcalls up to cxl_pci_driver_init while the hmem work waits to pass wait_for_device_probe()', async () => {
+    const lines = await explainSchedule(shipped('mainline-builtin.json'), 't.101.111.121.131.141.151');
+    const hmemWork = 'kworker/u4:0[4] (work dax_hmem_wq process_defer_work)';
+    expect(lines).to.have.length(6);
+    for (const l of lines) expect(l).to.match(new RegExp(`^at 0\\.034000: .* ran before ${hmemWork.replace(/[[\]()/]/g, '\\$&')}$`));
+    const pid1 = lines.map((l) => /^at [\d.]+: swapper\/0\[1\] \(initcall (\w+)\)/.exec(l)?.[1]).filter((x) => x !== undefined);
+    expect(pid1).to.deep.equal(['dax_init', 'dax_kmem_init', 'cxl_dax_region_init', 'cxl_mem_init', 'cxl_pci_driver_init']);
+  });
+
+  it('the default order has nothing to explain; one deviation is one line', async () => {
+    expect(await explainSchedule(shipped('mainline-builtin.json'), 't.')).to.deep.equal([]);
+    const once = await explainSchedule(shipped('mainline-modular-kmod19.json'), 't.1h1');
+    expect(once).to.deep.equal(['at 3.007000: (udev-worker)[10] (module cxl_mem) ran before (udev-worker)[9] (module dax)']);
+  });
+
+  it('repeats of the same deviation in a row are one line with a count', () => {
+    expect(countRepeats(['a', 'a', 'a', 'b', 'a'])).to.deep.equal(['a (3 times)', 'b', 'a']);
+    expect(countRepeats([])).to.deep.equal([]);
+  });
+});
