@@ -22,6 +22,13 @@ export async function runWithSchedule(file: string, scenario: Scenario, args: Sc
   const spec = decodeSchedule(args.schedule);
   const strategy = strategyFor(spec);
   const run = await runScenario(scenario, { ...opts, strategy, timeMode: spec.timeMode });
+  const trace = run.machine?.kernel.sched.trace;
+  if (trace?.enabled) {
+    // The deviations on the timeline: on the task that ran, saying which task the default order would have run.
+    strategy.taken.forEach((d, i) => {
+      trace.marks.push({ kind: 'choice', name: `deviation ${i + 1} of ${strategy.taken.length}`, pid: d.chosen.pid, time: d.now, text: `ran before ${d.postponed.comm} (pid ${d.postponed.pid}), the default order's pick at choice point ${d.index}` });
+    });
+  }
   const misfits = strategy.misfits(run.choices.length);
   if (misfits.length > 0) {
     const what = `schedule ${args.schedule} does not fit this run: ${misfits.join('; ')}`;

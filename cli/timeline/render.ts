@@ -104,6 +104,9 @@ function markTip(m: TraceMark, who: string, records: readonly LogRecord[]): Tip 
       while (b < at.length - 1 && !at[b]!.text.startsWith('---[ end trace')) b++;
       lines = at.slice(a, b + 1);
     }
+  } else if (m.kind === 'choice') {
+    title = `${m.name}: ${who.replace(/ \(pid \d+\)$/, '')} ran`;
+    info.push(m.text);
   } else if (m.text !== '') info.push(m.text);
   // A splat is shown whole (up to a generous limit).
   return { title, info, logCaption, ...capped(lines.map(dmesgLine), m.kind === 'warn' ? 4 * MAX_LOG : MAX_LOG) };
@@ -208,6 +211,7 @@ svg { display: block; font-size: 11px; }
 .mark { cursor: pointer; }
 .mark.uevent, i.uevent { fill: #17becf; background: #17becf; }
 .mark.warn, i.warn { fill: #e15759; background: #e15759; }
+.mark.choice, i.choice { fill: #9467bd; background: #9467bd; }
 #tooltip { position: fixed; z-index: 10; max-width: 760px; background: #fffff4; border: 1px solid #999; box-shadow: 0 2px 8px rgba(0,0,0,.25); padding: 6px 8px; font-size: 12px; pointer-events: none; }
 #tooltip[hidden] { display: none; }
 #tooltip .tip-title { font-weight: 600; margin-bottom: 2px; }
@@ -299,6 +303,7 @@ export function renderTimeline(run: Run, meta: TimelineMeta = {}): string {
     const kinds = ['initcall', 'probe', 'work', 'module', 'exit'];
     const legend = kinds.map((k) => `<span><i class="${k}"></i>${KIND_TITLE[k]}</span>`);
     legend.push('<span><i class="uevent"></i>uevent</span>', '<span><i class="warn"></i>WARN</span>');
+    if (trace.marks.some((x) => x.kind === 'choice')) legend.push('<span><i class="choice"></i>deviation from the default order</span>');
     legend.push('<span>hatched: idle time left out of the axis; hover or focus a bar for its dmesg</span>');
     body.push(`<div class="legend">${legend.join('')}</div>`);
     body.push(`<div class="scroll">${renderSvg(layout, tips, m.kernel.log.records)}</div>`);

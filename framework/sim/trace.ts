@@ -7,7 +7,8 @@
  */
 
 export type SpanKind = 'initcall' | 'probe' | 'work' | 'module' | 'exit';
-export type MarkKind = 'uevent' | 'warn' | 'dmesg';
+/** choice: a deviation from the default order that a replayed schedule id made (added by the CLI). */
+export type MarkKind = 'uevent' | 'warn' | 'dmesg' | 'choice';
 
 export interface Span {
   readonly kind: SpanKind;

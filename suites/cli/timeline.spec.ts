@@ -156,4 +156,22 @@ describe('kshim timeline: the page', () => {
     expect(bad.status).to.equal(2);
     expect(bad.stderr).to.match(/^kshim: schedule id "x" is malformed/);
   });
+
+  it('with --schedule, marks each deviation from the default order on the task that ran, naming the task it ran before', () => {
+    const page = (schedule: string): string => {
+      const out = join(mkdtempSync(join(tmpdir(), 'kshim-timeline-')), 'page.html');
+      const r = spawnSync(process.execPath, [KSHIM, 'timeline', 'scenarios/mainline-builtin.json', '--out', out, '--schedule', schedule], { cwd: ROOT, encoding: 'utf8' });
+      expect(r.status, r.stderr).to.equal(0);
+      return readFileSync(out, 'utf8');
+    };
+    const cxl = page('t.101.111.121.131.141.151');
+    const marks = [...cxl.matchAll(/class="mark choice"[^>]*data-name="([^"]+)"/g)].map((m) => m[1]);
+    expect(marks).to.have.members([1, 2, 3, 4, 5, 6].map((i) => `deviation ${i} of 6`));
+    expect(cxl).to.contain('deviation from the default order</span>');
+    expect(cxl).to.contain('ran before kworker/u4:0 (pid 4)');
+    const plain = page('t.');
+    expect(plain).to.not.contain('class="mark choice"');
+    expect(plain).to.not.contain('deviation from the default order</span>');
+  });
 });
+
