@@ -146,7 +146,13 @@ export class ModuleLoader {
   }
 
   def(name: string): ModuleDef | undefined {
-    return this.catalog.find((d) => d.name === name);
+    let byName = defsByName.get(this.catalog);
+    if (byName === undefined) {
+      byName = new Map();
+      for (const d of this.catalog) if (!byName.has(d.name)) byName.set(d.name, d);
+      defsByName.set(this.catalog, byName);
+    }
+    return byName.get(name);
   }
 
   /** y, m or n for an object of the catalogue. */
@@ -568,6 +574,7 @@ class Derived {
 }
 
 const derivedByCatalog = new WeakMap<readonly ModuleDef[], Map<string, Derived>>();
+const defsByName = new WeakMap<readonly ModuleDef[], Map<string, ModuleDef>>();
 
 const configKeys = new WeakMap<Readonly<Record<string, Tristate>>, string>();
 
