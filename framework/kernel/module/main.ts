@@ -122,8 +122,9 @@ export class ModuleLoader {
 
   /**
    * Set the objects of this boot, in link order. The array is kept, not
-   * copied: what the loader derives from it is shared by every boot given
-   * the same array under the same configuration (see memo()).
+   * copied, and must not change afterwards: what the loader derives from
+   * it is shared by every boot given the same array under the same
+   * configuration (see memo() and def()).
    */
   setCatalog(defs: readonly ModuleDef[]): void {
     this.catalog = defs;
