@@ -65,6 +65,7 @@ export class SymbolTable {
 type ImportTable = Record<string, unknown> & { readonly [TABLE]: SymbolTable };
 const TABLE = Symbol('symbol table');
 const importTableClasses = new Map<string, new (t: SymbolTable) => ImportTable>();
+const importTableClassByList = new WeakMap<readonly string[], new (t: SymbolTable) => ImportTable>();
 
 /**
  * One class per list of names, made once per process. The accessors are on
@@ -72,9 +73,15 @@ const importTableClasses = new Map<string, new (t: SymbolTable) => ImportTable>(
  * in V8's old space and keep the finished machine alive (docs/performance.md).
  */
 function importTableClass(names: readonly string[]): new (t: SymbolTable) => ImportTable {
-  const key = names.join(',');
-  let cls = importTableClasses.get(key);
+  // The loader passes the same reference lists boot after boot: look the array up before joining it.
+  let cls = importTableClassByList.get(names);
   if (cls !== undefined) return cls;
+  const key = names.join(',');
+  cls = importTableClasses.get(key);
+  if (cls !== undefined) {
+    importTableClassByList.set(names, cls);
+    return cls;
+  }
   cls = class {
     readonly [TABLE]: SymbolTable;
     constructor(t: SymbolTable) {
@@ -97,6 +104,7 @@ function importTableClass(names: readonly string[]): new (t: SymbolTable) => Imp
     });
   }
   importTableClasses.set(key, cls);
+  importTableClassByList.set(names, cls);
   return cls;
 }
 
