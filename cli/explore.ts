@@ -60,10 +60,10 @@ export async function exploreCommand(file: string, opts: ExploreArgs): Promise<v
   ];
   for (const o of report.outcomes) {
     lines.push('', `  ${o.signature}`, `    ${o.count} schedule${o.count === 1 ? '' : 's'}; shortest: ${o.shrunk} (${o.deviations} deviation${o.deviations === 1 ? '' : 's'} from the default order)`);
+    const extra = [...(opts.tree ? [`--tree ${opts.tree}`] : []), ...opts.set.map((v) => `--set ${v}`)].join(' ');
     const why = await explainSchedule(scenario, o.shrunk);
     for (const line of why.slice(0, EXPLAINED)) lines.push(`      ${line}`);
-    if (why.length > EXPLAINED) lines.push(`      ... and ${why.length - EXPLAINED} more (kshim timeline ${file} --schedule ${o.shrunk} shows them all)`);
-    const extra = [...(opts.tree ? [`--tree ${opts.tree}`] : []), ...opts.set.map((v) => `--set ${v}`), ...(opts.untimed ? [] : [])].join(' ');
+    if (why.length > EXPLAINED) lines.push(`      ... and ${why.length - EXPLAINED} more lines (kshim timeline ${file} --schedule ${o.shrunk}${extra ? ' ' + extra : ''} marks every deviation)`);
     lines.push(`    replay: kshim replay ${file} --schedule ${o.shrunk}${extra ? ' ' + extra : ''}`);
   }
   process.stdout.write(lines.join('\n') + '\n');

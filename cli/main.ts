@@ -28,7 +28,7 @@ program
   .name('kshim')
   .description('A deterministic simulation of the Linux driver model')
   // Usage errors as every other input error: one line, with where to look, and exit status 2.
-  .configureOutput({ outputError: (str, write) => write(`kshim: ${str.replace(/^error: /, '').trimEnd()} (--help lists the commands and options)\n`) })
+  .configureOutput({ outputError: (str, write) => write(`kshim: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (--help lists the commands and options)\n`) })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];

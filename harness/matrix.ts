@@ -35,8 +35,7 @@ export interface MatrixOptions {
   readonly runs?: number;
 }
 
-/** The catalogue's declarations only; the mocks' runtime state is never touched by the link check. */
-
+/** Every valid assignment of the user-visible symbols of `tree`, with the link check of each (and its exploration, if asked). */
 export async function configMatrix(tree: Tree, opts: MatrixOptions = {}): Promise<Matrix> {
   const kconfig = loadKconfig([
     { file: KCONFIG_ENV_FILE, text: KCONFIG_ENV },

@@ -72,7 +72,7 @@ export interface TaskLabel {
 /** A deviation as a replay followed it. */
 export interface TakenDeviation {
   readonly index: number;
-  /** Virtual time (µs) of the choice point. */
+  /** Virtual time (µs) at which the chosen task ran. */
   readonly now: number;
   readonly chosen: TaskLabel;
   readonly postponed: TaskLabel;
@@ -87,11 +87,14 @@ export class DeviationStrategy implements SchedulingStrategy {
   constructor(private readonly deviations: ReadonlyMap<number, number>) {}
   choose(point: ChoicePoint): number {
     const a = this.deviations.get(point.index);
-    if (a === undefined) return 0;
+    // An answer of 0 is the default order: nothing to follow or report.
+    if (a === undefined || a === 0) return 0;
     this.offered.set(point.index, point.candidates.length);
     if (a >= point.candidates.length) return 0;
+    const chosen = point.candidates[a]!;
     const label = (t: Task): TaskLabel => ({ pid: t.pid, comm: t.comm });
-    this.taken.push({ index: point.index, now: point.now, chosen: label(point.candidates[a]!), postponed: label(point.candidates[0]!) });
+    // Untimed, picking a sleeping task moves the clock to its wake-up: that is when it ran.
+    this.taken.push({ index: point.index, now: Math.max(point.now, chosen.readyAt), chosen: label(chosen), postponed: label(point.candidates[0]!) });
     return a;
   }
 
@@ -103,9 +106,11 @@ export class DeviationStrategy implements SchedulingStrategy {
   misfits(choicePoints: number): string[] {
     const out: string[] = [];
     for (const [index, answer] of [...this.deviations].sort((x, y) => x[0] - y[0])) {
+      if (answer === 0) continue;
       const n = this.offered.get(index);
-      if (n === undefined) out.push(`choice point ${index} is never reached (this run has ${choicePoints})`);
-      else if (answer >= n) out.push(`choice point ${index} offers ${n} candidates, so there is no candidate ${answer}`);
+      const where = `choice point ${index} ("${index.toString(36)}" in the id)`;
+      if (n === undefined) out.push(`${where} is never reached (this run has ${choicePoints})`);
+      else if (answer >= n) out.push(`${where} offers ${n} candidates, so there is no candidate ${answer}`);
     }
     return out;
   }

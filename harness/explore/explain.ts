@@ -14,10 +14,17 @@ import { runScenario } from '../run.js';
 import type { Scenario } from '../scenario.js';
 import { decodeSchedule } from '../schedule.js';
 
-/** A replay that also notes how long the timeline was at each deviation it followed. */
+/** What a task was doing at a deviation: the innermost span it had open, or, if none, the next one it started. */
+interface Activity {
+  readonly open: Span | null;
+  /** How many spans the timeline had at the deviation, to find the next one afterwards. */
+  readonly spansBefore: number;
+}
+
+/** A replay that also notes, at each deviation it follows, what the two tasks were in the middle of. */
 class ExplainingStrategy extends DeviationStrategy {
   private sched: Scheduler | null = null;
-  readonly spansBefore: number[] = [];
+  readonly activities: Array<{ chosen: Activity; postponed: Activity }> = [];
 
   attach(sched: Scheduler): void {
     this.sched = sched;
@@ -26,8 +33,18 @@ class ExplainingStrategy extends DeviationStrategy {
   override choose(point: ChoicePoint): number {
     const before = this.taken.length;
     const a = super.choose(point);
-    if (this.taken.length > before) this.spansBefore.push(this.sched?.trace.spans.length ?? 0);
+    if (this.taken.length > before) {
+      const d = this.taken[before]!;
+      this.activities.push({ chosen: this.activity(d.chosen.pid), postponed: this.activity(d.postponed.pid) });
+    }
     return a;
+  }
+
+  private activity(pid: number): Activity {
+    const spans = this.sched?.trace.spans ?? [];
+    let open: Span | null = null;
+    for (const s of spans) if (s.pid === pid && s.end < 0) open = s;
+    return { open, spansBefore: spans.length };
   }
 }
 
@@ -38,8 +55,8 @@ export async function explainSchedule(scenario: Scenario, id: string): Promise<s
   const run = await runScenario(scenario, { strategy, timeMode: spec.timeMode, trace: true, powerOff: true });
   const spans = run.machine?.kernel.sched.trace.spans ?? [];
   const lines = strategy.taken.map((d, i) => {
-    const from = strategy.spansBefore[i] ?? 0;
-    return `at ${formatSeconds(d.now)}: ${describe(d.chosen, from, spans)} ran before ${describe(d.postponed, from, spans)}`;
+    const act = strategy.activities[i]!;
+    return `at ${formatSeconds(d.now)}: ${describe(d.chosen, act.chosen, spans)} ran before ${describe(d.postponed, act.postponed, spans)}`;
   });
   return countRepeats(lines);
 }
@@ -56,8 +73,9 @@ export function countRepeats(lines: readonly string[]): string[] {
   return out;
 }
 
-/** The task and the first thing it starts after the choice point. */
-function describe(t: TaskLabel, from: number, spans: readonly Span[]): string {
-  const next = spans.slice(from).find((s) => s.pid === t.pid);
+/** The task, with the span it was inside ("in probe ...") or else the first one it started afterwards. */
+function describe(t: TaskLabel, act: Activity, spans: readonly Span[]): string {
+  if (act.open !== null) return `${t.comm}[${t.pid}] (in ${act.open.kind} ${act.open.name})`;
+  const next = spans.slice(act.spansBefore).find((s) => s.pid === t.pid);
   return `${t.comm}[${t.pid}]${next ? ` (${next.kind} ${next.name})` : ''}`;
 }

@@ -34,17 +34,17 @@ describe('the kshim command', () => {
     const r = kshim('replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1zz1', '--json');
     expect(r.status).to.equal(2);
     expect(r.stdout).to.equal('');
-    expect(r.stderr.trim()).to.match(/^kshim: scenarios\/mainline-builtin\.json: --schedule: schedule t\.1zz1 does not fit this run: choice point 1295 is never reached \(this run has \d+\)/);
+    expect(r.stderr.trim()).to.match(/^kshim: scenarios\/mainline-builtin\.json: --schedule: schedule t\.1zz1 does not fit this run: choice point 1295 \("zz" in the id\) is never reached \(this run has \d+\)/);
     const tooFew = kshim('replay', 'scenarios/mainline-builtin.json', '--schedule', 't.10z', '--json');
     expect(tooFew.status).to.equal(2);
-    expect(tooFew.stderr).to.match(/choice point 0 offers \d+ candidates, so there is no candidate 35/);
+    expect(tooFew.stderr).to.match(/choice point 0 \("0" in the id\) offers \d+ candidates, so there is no candidate 35/);
   });
 
   it('kshim replay on another tree runs what fits and names what did not', () => {
     const r = kshim('replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1zz1', '--tree', 'v8', '--json');
     expect(r.status).to.equal(0);
     expect((JSON.parse(r.stdout) as { schedule: string }).schedule).to.equal('t.');
-    expect(r.stderr).to.contain('kshim: schedule t.1zz1 does not fit this run: choice point 1295 is never reached');
+    expect(r.stderr).to.contain('kshim: schedule t.1zz1 does not fit this run: choice point 1295 ("zz" in the id) is never reached');
     expect(r.stderr).to.contain('what ran is t.');
   });
 
@@ -65,6 +65,7 @@ describe('the kshim command', () => {
       [['bench', '--bogus'], "kshim: unknown option '--bogus'"],
       [['frob'], "kshim: unknown command 'frob'"],
       [['run'], "kshim: missing required argument 'file'"],
+      [['run', 'scenarios/probe.json', '--sett', 'CXL_PCI=y'], "kshim: unknown option '--sett' (Did you mean --set?)"],
     ] as const) {
       const r = kshim(...args);
       expect(r.status, args.join(' ')).to.equal(2);

@@ -33,4 +33,15 @@ describe('explorer: a schedule in words', () => {
     expect(countRepeats(['a', 'a', 'a', 'b', 'a'])).to.deep.equal(['a (3 times)', 'b', 'a']);
     expect(countRepeats([])).to.deep.equal([]);
   });
+
+  it('a task in the middle of something is described by what it is in ("in probe ..."), not by what it starts later', async () => {
+    const lines = await explainSchedule(shipped('workqueue-flush-v7.json'), 't.1h1');
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.match(/^at [\d.]+: kworker\/u4:0\[\d+\] \(in probe cxl_region region0\) ran before /);
+  });
+
+  it('an answer of 0 in a hand-written id is the default order: nothing is explained', async () => {
+    expect(await explainSchedule(shipped('mainline-builtin.json'), 't.1h0')).to.deep.equal([]);
+  });
 });
+

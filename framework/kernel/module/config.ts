@@ -15,8 +15,9 @@ export class KernelConfig {
   /** The two views (module, built-in) of the current values. */
   private views: [KconfigView | null, KconfigView | null] = [null, null];
 
+  /** The values are frozen: the module loader shares what it derives from them across boots. */
   set(values: Readonly<Record<string, Tristate>>): void {
-    this.values = values;
+    this.values = Object.freeze(values);
     this.generation++;
     this.views = [null, null];
   }

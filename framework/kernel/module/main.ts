@@ -127,7 +127,7 @@ export class ModuleLoader {
    * configuration (see memo() and def()).
    */
   setCatalog(defs: readonly ModuleDef[]): void {
-    this.catalog = defs;
+    this.catalog = Object.freeze(defs);
     this.cacheGeneration = -1;
     this.byUrl = null;
   }
