@@ -155,7 +155,7 @@ export function machineFor(scenario: Scenario, config: Readonly<Record<string, T
   (strategy as { attach?: (s: Machine['kernel']['sched']) => void }).attach?.(m.kernel.sched);
   const ops = m.get(CxlMockOps);
   const fw = m.get(Firmware);
-  fw.tables = { softReserved: scenario.softReserved, cfmws: scenario.cfmws, regions: scenario.regions, hmemTest: scenario.hmemTest, accelerator: scenario.accelerator };
+  fw.tables = { softReserved: scenario.softReserved, cfmws: scenario.cfmws, regions: scenario.regions, hmemTest: scenario.hmemTest, accelerator: scenario.accelerator, asyncDevice: scenario.asyncDevice };
   for (const [k, v] of Object.entries(scenario.timing)) m.timing.set(k, v);
   m.modprobe.kmodVersion = scenario.userspace.kmodVersion;
   m.loader.setPlatformApi({ cxl_mock_ops: ops, platform_firmware: fw });
@@ -171,7 +171,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const timeMode = opts.timeMode ?? 'timed';
   const cfg = resolveConfig(scenario.tree, scenario.config);
   const m = machineFor(scenario, cfg.values, opts);
-  const build = buildMemo.get(`${treeKey(scenario.tree)}\0${JSON.stringify(cfg.values)}\0${scenario.hmemTest}\0${scenario.accelerator?.probe ?? ''}`, () => linkCheck(m.loader.linkObjects()));
+  const build = buildMemo.get(`${treeKey(scenario.tree)}\0${JSON.stringify(cfg.values)}\0${scenario.hmemTest}\0${scenario.accelerator?.probe ?? ''}\0${scenario.asyncDevice ? 'async' : ''}`, () => linkCheck(m.loader.linkObjects()));
   if (!build.ok) {
     return {
       result: {

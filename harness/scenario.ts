@@ -39,6 +39,8 @@ export interface Scenario {
   readonly userspace: { readonly kmodVersion: number };
   /** A built-in Type-2 accelerator driver (mocks/cxl/type2.ts), or null. */
   readonly accelerator: { readonly probe: 'use' | 'defer' } | null;
+  /** Another driver's device that probes asynchronously for `probe` ms at boot (mocks/platform/slow_async.ts), or null. */
+  readonly asyncDevice?: { readonly probe: number } | null;
 }
 
 export class ScenarioError extends Error {
@@ -56,7 +58,7 @@ export function knownKnobs(): string[] {
   return [...FRAMEWORK_KNOBS, ...CXL_KNOBS].map((k) => k.name).sort();
 }
 
-const TOP_FIELDS = ['tree', 'config', 'firmware', 'cxl', 'timing', 'steps', 'initramfs', 'hmemTest', 'userspace', 'accelerator', 'description'];
+const TOP_FIELDS = ['tree', 'config', 'firmware', 'cxl', 'timing', 'steps', 'initramfs', 'hmemTest', 'userspace', 'accelerator', 'asyncDevice', 'description'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -180,7 +182,17 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
   }
 
   // Module names as modprobe takes them ("cxl-acpi" is cxl_acpi); objects that are always built in are not modules.
-  const objects = buildCatalog(tree!, { hmemTest: hmemTest as boolean, accelerator }).filter((d) => d.config !== 'always').map((d) => d.name);
+  const ad = o['asyncDevice'] ?? null;
+  let asyncDevice: { probe: number } | null = null;
+  if (ad !== null) {
+    if (!isObject(ad)) fail('asyncDevice', 'expected an object such as { "probe": 200 } (milliseconds)');
+    for (const k of Object.keys(ad as object)) if (k !== 'probe') fail(`asyncDevice.${k}`, 'unknown field; expected probe');
+    const probe = (ad as Record<string, unknown>)['probe'];
+    if (typeof probe !== 'number' || !Number.isFinite(probe) || probe < 0) fail('asyncDevice.probe', 'expected a non-negative number of milliseconds');
+    asyncDevice = { probe: probe as number };
+  }
+
+  const objects = buildCatalog(tree!, { hmemTest: hmemTest as boolean, accelerator, asyncDevice }).filter((d) => d.config !== 'always').map((d) => d.name);
   const initramfsModules = (initramfs as string[]).map((m) => m.replace(/-/g, '_'));
   initramfsModules.forEach((m, i) => {
     if (objects.includes(m)) return;
@@ -202,6 +214,7 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     hmemTest: hmemTest as boolean,
     userspace: { kmodVersion: kmodVersion as number },
     accelerator,
+    asyncDevice,
   };
 }
 

@@ -18,12 +18,13 @@ import { region_c_mock } from '../mocks/cxl/region.js';
 import { acpi_scan_c } from '../mocks/platform/acpi.js';
 import type { FirmwareTables } from '../mocks/platform/firmware.js';
 import { pci_driver_c } from '../mocks/platform/pci.js';
+import { slow_async_c } from '../mocks/platform/slow_async.js';
 import { device_c as dax_device_c } from '../drivers/dax/device.js';
 import { kmem_c } from '../drivers/dax/kmem.js';
 import type { Tree } from './tree.js';
 
-/** What of the firmware decides which objects exist: cxl_test's hmem_test and a Type-2 accelerator driver. */
-export type CatalogOptions = Pick<FirmwareTables, 'hmemTest' | 'accelerator'>;
+/** What of the firmware decides which objects exist: cxl_test's hmem_test, a Type-2 accelerator driver, another asynchronous driver. */
+export type CatalogOptions = Pick<FirmwareTables, 'hmemTest' | 'accelerator' | 'asyncDevice'>;
 
 const catalogs = new Map<Tree, Map<string, readonly ModuleDef[]>>();
 
@@ -36,7 +37,7 @@ const catalogs = new Map<Tree, Map<string, readonly ModuleDef[]>>();
 export function buildCatalog(tree: Tree, opts: CatalogOptions = {}): readonly ModuleDef[] {
   let byOpts = catalogs.get(tree);
   if (byOpts === undefined) catalogs.set(tree, (byOpts = new Map()));
-  const key = `${opts.hmemTest === true}:${opts.accelerator?.probe ?? ''}`;
+  const key = `${opts.hmemTest === true}:${opts.accelerator?.probe ?? ''}:${opts.asyncDevice ? 'async' : ''}`;
   let catalog = byOpts.get(key);
   if (catalog === undefined) byOpts.set(key, (catalog = Object.freeze(linkOrder(tree, opts))));
   return catalog;
@@ -47,6 +48,8 @@ function linkOrder(tree: Tree, opts: CatalogOptions): ModuleDef[] {
   const platform: ModuleDef[] = [
     { name: 'pci', config: 'always', object: 'drivers/pci/pci-driver.o', units: [pci_driver_c] },
     { name: 'acpi', config: 'always', object: 'drivers/acpi/scan.o', units: [acpi_scan_c] },
+    // Another driver's hardware, linked before drivers/dax (drivers/block, drivers/nvdimm).
+    ...(opts.asyncDevice ? [{ name: 'slow_async', config: 'always', object: 'test/slow_async.o', units: [slow_async_c] }] : []),
   ];
   const hmem: ModuleDef[] = [
     { name: 'device_hmem', config: 'DEV_DAX_HMEM_DEVICES', object: 'drivers/dax/hmem/device_hmem.ko', units: [f['drivers/dax/hmem/device.c']] },

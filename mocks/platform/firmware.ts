@@ -38,6 +38,8 @@ export interface FirmwareTables {
   readonly regions: readonly AutoRegion[];
   /** cxl_test's hmem_test=1: a second hmem_platform device (hmem_platform.1). */
   readonly hmemTest?: boolean;
+  /** A device of another driver that probes asynchronously for `probe` ms during boot (mocks/platform/slow_async.ts). */
+  readonly asyncDevice?: { readonly probe: number } | null;
   /** A Type-2 accelerator whose driver adds its own CXL memdev (mocks/cxl/type2.ts). */
   readonly accelerator?: { readonly probe: 'use' | 'defer' } | null;
 }

@@ -91,6 +91,22 @@ describe('explorer: what it finds', () => {
     expect(pciDriver, 'cxl_pci registers after the hmem work decided').to.be.greaterThan(decided);
   });
 
+  it('the same with another driver probing asynchronously for 200 ms (linked before drivers/dax): the hmem work\'s wait covers cxl_pci\'s probes too and CXL owns in every timed schedule; a 1 ms probe changes nothing', async () => {
+    const neighbour = (probe: number) => scenario('mainline', BUILTIN, 'commit', { timing: { initcall: 0.01 }, asyncDevice: { probe } });
+    const slow = await new Explorer(neighbour(200), { strategy: 'exhaustive' }).explore();
+    expect(slow.complete).to.equal(true);
+    expect(slow.outcomes.map((o) => o.owners)).to.deep.equal([['dax_cxl']]);
+    const r = await replay(neighbour(200), 't.');
+    const dmesg = r.result.dmesg;
+    const ready = dmesg.findIndex((l) => l.includes('slow_async slow_async.0: ready'));
+    const claims = dmesg.findIndex((l) => l.includes('CXL claims resource, dropping'));
+    const pciDriver = dmesg.findIndex((l) => l.includes("bus: 'pci': add driver cxl_pci"));
+    expect(pciDriver, 'cxl_pci registers while the other probe still runs').to.be.lessThan(ready);
+    expect(claims, 'the hmem work decides after both').to.be.greaterThan(ready);
+    const quick = await new Explorer(neighbour(1), { strategy: 'exhaustive' }).explore();
+    expect(quick.outcomes.map((o) => o.owners)).to.deep.equal([['dax_hmem']]);
+  });
+
   it('mainline, everything modular, udev and request_module racing: the complete list of outcome classes is one, CXL owns (modprobe waits for a cxl_acpi that udev is still initialising)', async () => {
     const s = scenario('mainline', MODULAR, 'commit');
     const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();

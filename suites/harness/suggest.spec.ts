@@ -48,6 +48,12 @@ describe('friendly errors: typos and names from elsewhere', () => {
     expect(parseScenario(JSON.stringify({ tree: 'mainline', initramfs: ['cxl-acpi'] }), 'ok.json').initramfs).to.deep.equal(['cxl_acpi']);
   });
 
+  it('asyncDevice takes a probe time in milliseconds', () => {
+    expect(problem({ tree: 'mainline', asyncDevice: { probe: -1 } })).to.equal('typo.json: asyncDevice.probe: expected a non-negative number of milliseconds');
+    expect(problem({ tree: 'mainline', asyncDevice: { probes: 5 } })).to.equal('typo.json: asyncDevice.probes: unknown field; expected probe');
+    expect(parseScenario(JSON.stringify({ tree: 'mainline', asyncDevice: { probe: 200 } }), 'ok.json').asyncDevice).to.deep.equal({ probe: 200 });
+  });
+
   it('names the file and field, with the suggestion, for a misspelt top-level field, timing knob or tree', () => {
     expect(problem({ tree: 'mainline', firmwre: {} })).to.match(/^typo\.json: firmwre: unknown field \(did you mean firmware\?\)/);
     expect(problem({ tree: 'mainline', timing: { 'cxl_pci.prob': 3 } })).to.match(/^typo\.json: timing\.cxl_pci\.prob: unknown knob \(did you mean cxl_pci\.probe\?\)/);
