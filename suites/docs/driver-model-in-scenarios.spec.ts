@@ -313,6 +313,22 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     expect(formatOwners(cxl.result).split('\n').slice(0, 2)).to.deep.equal(['Soft Reserved range       owner', '0x850000000-0x284fffffff  dax_cxl']);
   });
 
+  it('4b. mainline-builtin-async-neighbour.json: another driver\'s 200 ms asynchronous probe keeps the hmem work in async_synchronize_full() past cxl_pci\'s registration, so CXL owns in every timed schedule; with a 1 ms probe HMEM does', async () => {
+    const s = scenario('mainline-builtin-async-neighbour.json');
+    const r = await boot(s);
+    expectInOrder(r, [
+      '[    0.030090] platform slow_async.0: scheduling asynchronous probe',
+      '[    0.034110] hmem_platform hmem_platform.0: await CXL initial probe: [mem 0x850000000-0x284fffffff flags 0x80000200]',
+      "[    0.034160] bus: 'pci': add driver cxl_pci",
+      '[    0.230090] slow_async slow_async.0: ready',
+      '[    0.294160] cxl region0: committed',
+      '[    0.294160] hmem_platform hmem_platform.0: CXL claims resource, dropping: [mem 0x850000000-0x284fffffff flags 0x80000200]',
+    ]);
+    expect((await classesOfEverySchedule(s)).map((c) => c.split(' ')[0])).to.deep.equal(['owners=dax_cxl']);
+    const quick = parseScenario(readFileSync(`${ROOT}scenarios/mainline-builtin-async-neighbour.json`, 'utf8').replace('"probe": 200', '"probe": 1'), 'quick.json');
+    expect((await classesOfEverySchedule(quick)).map((c) => c.split(' ')[0])).to.deep.equal(['owners=dax_hmem']);
+  });
+
   it('5. workqueue-flush-v7.json: v7\'s flush of a never-initialised work item WARNs at __flush_work in every schedule, from 6/7 on; v8 and mainline do not', async () => {
     const s = scenario('workqueue-flush-v7.json');
     const r = await boot(s);
