@@ -147,13 +147,7 @@ export class ModuleLoader {
   }
 
   def(name: string): ModuleDef | undefined {
-    let byName = defsByName.get(this.catalog);
-    if (byName === undefined) {
-      byName = new Map();
-      for (const d of this.catalog) if (!byName.has(d.name)) byName.set(d.name, d);
-      defsByName.set(this.catalog, byName);
-    }
-    return byName.get(name);
+    return catalogTables(this.catalog).byName.get(name);
   }
 
   /** y, m or n for an object of the catalogue. */
@@ -199,8 +193,7 @@ export class ModuleLoader {
    */
   private memo(): Derived {
     if (this.cacheGeneration !== this.config.generation) {
-      let byConfig = derivedByCatalog.get(this.catalog);
-      if (byConfig === undefined) derivedByCatalog.set(this.catalog, (byConfig = new Map()));
+      const byConfig = catalogTables(this.catalog).derived;
       const key = configKey(this.config.all());
       let d = byConfig.get(key);
       if (d === undefined) byConfig.set(key, (d = new Derived()));
@@ -574,8 +567,23 @@ class Derived {
   readonly alias = new Map<string, ModuleDef[]>();
 }
 
-const derivedByCatalog = new WeakMap<readonly ModuleDef[], Map<string, Derived>>();
-const defsByName = new WeakMap<readonly ModuleDef[], Map<string, ModuleDef>>();
+/** What the loader keeps per catalogue array: its objects by name, and the derived tables per configuration. */
+interface CatalogTables {
+  readonly byName: ReadonlyMap<string, ModuleDef>;
+  readonly derived: Map<string, Derived>;
+}
+
+const tablesByCatalog = new WeakMap<readonly ModuleDef[], CatalogTables>();
+
+function catalogTables(catalog: readonly ModuleDef[]): CatalogTables {
+  let t = tablesByCatalog.get(catalog);
+  if (t === undefined) {
+    const byName = new Map<string, ModuleDef>();
+    for (const d of catalog) if (!byName.has(d.name)) byName.set(d.name, d);
+    tablesByCatalog.set(catalog, (t = { byName, derived: new Map() }));
+  }
+  return t;
+}
 
 const configKeys = new WeakMap<Readonly<Record<string, Tristate>>, string>();
 
