@@ -23,8 +23,10 @@
  * that, udev loads cxl_acpi and dax_hmem concurrently; a current kmod makes
  * dax_hmem's request_module("cxl_acpi") wait for that load, so the outcome
  * is the same, but every boot explores more interleavings.) The built-in
- * configuration is not a base expectation: its outcome depends on the
- * order of PID 1 and the hmem work (docs/findings.md §2).
+ * configuration is not a base expectation: with initcalls that take time,
+ * mainline ends with HMEM owning the range in every schedule, and for any
+ * timing the owner depends on the order of PID 1 and the hmem work
+ * (docs/findings.md §2).
  *
  * The verdicts come out of the simulation; nothing here knows which tree
  * should pass what. suites/expectations/base-expectations.spec.ts states

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Explorer } from '../../harness/explore/explorer.js';
 import { outcomeOf } from '../../harness/explore/signature.js';
 import { runScenario, strategyFor, type Run } from '../../harness/run.js';
 import { decodeSchedule } from '../../harness/schedule.js';
 import { validateScenario, type Scenario } from '../../harness/scenario.js';
 
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const RANGE = { start: '0x850000000', end: '0x284fffffff' };
 const MODULAR = { CXL_BUS: 'm', CXL_ACPI: 'm', CXL_PCI: 'm', CXL_MEM: 'm', CXL_REGION: 'y', DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_CXL: 'm', DEV_DAX_KMEM: 'm' };
 const BUILTIN = { CXL_BUS: 'y', CXL_ACPI: 'y', CXL_PCI: 'y', CXL_MEM: 'y', CXL_REGION: 'y', DAX: 'y', DEV_DAX: 'y', DEV_DAX_HMEM: 'y', DEV_DAX_CXL: 'y', DEV_DAX_KMEM: 'y' };
@@ -21,6 +25,19 @@ function scenario(tree: string, config: Record<string, string>, assembly: 'commi
     },
     `explore on ${tree}`,
   );
+}
+
+function shipped(name: string): Scenario {
+  return validateScenario(JSON.parse(readFileSync(join(ROOT, 'scenarios', name), 'utf8')), name);
+}
+
+/** Whether PID 1 added the cxl_pci driver before the hmem work decided the range. */
+function decisionVersusCxlPci(run: Run): 'cxl_pci first' | 'decision first' {
+  const records = run.machine!.kernel.log.records;
+  const added = records.findIndex((l) => l.pid === 1 && l.text.includes("bus: 'pci': add driver cxl_pci"));
+  const decided = records.findIndex((l) => /CXL (claims|did not claim) resource/.test(l.text));
+  if (decided < 0) throw new Error('the hmem work never decided');
+  return added >= 0 && added < decided ? 'cxl_pci first' : 'decision first';
 }
 
 async function replay(s: Scenario, id: string) {
@@ -44,51 +61,48 @@ describe('explorer: what it finds', () => {
     expect(outcomeOf(r).signature).to.equal(warned[0]!.signature);
   });
 
-  it('mainline, everything built in: the hmem work can pass wait_for_device_probe() before cxl_pci has registered its driver, so HMEM owns the range in the default order and CXL only when PID 1 gets ahead', async () => {
-    const s = scenario('mainline', BUILTIN, 'commit');
-    // In every explored schedule: who owns the range, and whether PID 1 added cxl_pci's driver before the hmem work decided.
+  it('mainline, everything built in (scenarios/mainline-builtin.json, 10 µs per initcall): one outcome class across all schedules, and it is HMEM owning the committed region, because the hmem work passes wait_for_device_probe() before PID 1 registers cxl_pci', async () => {
+    const s = shipped('mainline-builtin.json');
+    expect(s.timing['initcall'], 'the shipped scenario gives every initcall a duration').to.equal(0.01);
+    const order = new Set<string>();
+    const observe = (run: Run): void => {
+      order.add(decisionVersusCxlPci(run));
+    };
+    const report = await new Explorer(s, { strategy: 'exhaustive', observe }).explore();
+    expect(report.complete).to.equal(true);
+    expect(report.schedulesExplored).to.be.greaterThan(1);
+    expect(report.outcomes.map((o) => o.signature)).to.deep.equal(['owners=dax_hmem build=ok warnings=none leaks=0 end=idle']);
+    expect([...order], 'in every schedule the walk decides before PID 1 adds the cxl_pci driver').to.deep.equal(['decision first']);
+    const r = await replay(s, report.outcomes[0]!.shrunk);
+    expect(r.result.dmesg.some((l) => l.includes('CXL did not claim resource, registering'))).to.equal(true);
+    expect(r.result.dmesg.some((l) => /dax_region resource conflict/.test(l)), 'dax_cxl then finds the range taken').to.equal(true);
+  });
+
+  it('the same for any timing (untimed): CXL owns only when PID 1 runs every initcall up to cxl_pci_driver_init before the hmem work passes its wait', async () => {
+    const s = shipped('mainline-builtin.json');
+    const hmem = await replay(s, 'u.');
+    expect(hmem.result.daxRegions.map((d) => d.owner)).to.deep.equal(['dax_hmem']);
+    expect(decisionVersusCxlPci(hmem)).to.equal('decision first');
+    const cxl = await replay(s, 'u.101.111.121.131.141.151');
+    expect(cxl.result.daxRegions.map((d) => d.owner)).to.deep.equal(['dax_cxl']);
+    expect(decisionVersusCxlPci(cxl)).to.equal('cxl_pci first');
+    const records = cxl.machine!.kernel.log.records;
+    const added = records.findIndex((l) => l.text.includes("bus: 'pci': add driver cxl_pci"));
+    expect(records[added]!.pid, 'cxl_pci_driver_init runs on PID 1').to.equal(1);
+    expect(records.some((l) => l.text.includes('CXL claims resource, dropping'))).to.equal(true);
+  });
+
+  it('with instantaneous initcalls (the initcall knob at 0) PID 1 and the hmem work tie, and the timed explorer finds both classes: CXL owns exactly in the schedules where PID 1 adds cxl_pci first', async () => {
+    const s = scenario('mainline', BUILTIN, 'commit', { timing: { initcall: 0 } });
     const seen = new Set<string>();
     const observe = (run: Run): void => {
-      const records = run.machine!.kernel.log.records;
-      const added = records.findIndex((l) => l.pid === 1 && l.text.includes("bus: 'pci': add driver cxl_pci"));
-      const decided = records.findIndex((l) => /CXL (claims|did not claim) resource/.test(l.text));
-      seen.add(`${run.result.daxRegions.map((d) => d.owner).join(',')} ${added >= 0 && added < decided ? 'cxl_pci first' : 'decision first'}`);
+      seen.add(`${run.result.daxRegions.map((d) => d.owner).join(',')} ${decisionVersusCxlPci(run)}`);
     };
     const report = await new Explorer(s, { strategy: 'exhaustive', observe }).explore();
     expect(report.complete).to.equal(true);
     expect(report.outcomes.map((o) => o.owners.join(','))).to.have.members(['dax_cxl', 'dax_hmem']);
-    expect([...seen].sort(), 'CXL owns exactly in the schedules where PID 1 adds cxl_pci first').to.deep.equal(['dax_cxl cxl_pci first', 'dax_hmem decision first']);
-    const hmem = report.outcomes.find((o) => o.owners[0] === 'dax_hmem')!;
-    expect(hmem.shrunk).to.equal('t.');
-    const r = await replay(s, hmem.shrunk);
-    const walk = r.result.dmesg.findIndex((l) => l.includes('CXL did not claim resource, registering'));
-    const pciDriver = r.result.dmesg.findIndex((l) => l.includes("bus: 'pci': add driver cxl_pci"));
-    expect(walk).to.be.greaterThan(-1);
-    expect(pciDriver).to.be.greaterThan(walk);
-    // The other class: PID 1 runs cxl_pci's initcall (add driver cxl_pci) before the hmem work
-    // gets past wait_for_device_probe(), so the walk waits for cxl_pci's probes and CXL claims the range.
-    const cxl = report.outcomes.find((o) => o.owners[0] === 'dax_cxl')!;
-    const c = await replay(s, cxl.shrunk);
-    const records = c.machine!.kernel.log.records;
-    const added = records.findIndex((l) => l.text.includes("bus: 'pci': add driver cxl_pci"));
-    const claimed = records.findIndex((l) => l.text.includes('CXL claims resource, dropping'));
-    expect(added).to.be.greaterThan(-1);
-    expect(records[added]!.pid, 'cxl_pci_driver_init runs on PID 1').to.equal(1);
-    expect(claimed, 'add driver cxl_pci comes before the hmem work decides').to.be.greaterThan(added);
-    expect(records.some((l) => l.text.includes('CXL did not claim resource'))).to.equal(false);
-    expect(c.result.daxRegions.map((d) => d.owner)).to.deep.equal(['dax_cxl']);
-  });
-
-  it('mainline, everything built in, each initcall taking 10 µs: every timed schedule ends in one class, HMEM owning the committed region (the kworker passes its wait while PID 1 is still on its way to cxl_pci)', async () => {
-    const s = scenario('mainline', BUILTIN, 'commit', { timing: { initcall: 0.01 } });
-    const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
-    expect(report.complete).to.equal(true);
-    expect(report.outcomes.map((o) => o.owners)).to.deep.equal([['dax_hmem']]);
-    const r = await replay(s, report.outcomes[0]!.shrunk);
-    const decided = r.result.dmesg.findIndex((l) => l.includes('CXL did not claim resource, registering'));
-    const pciDriver = r.result.dmesg.findIndex((l) => l.includes("bus: 'pci': add driver cxl_pci"));
-    expect(decided).to.be.greaterThan(-1);
-    expect(pciDriver, 'cxl_pci registers after the hmem work decided').to.be.greaterThan(decided);
+    expect([...seen].sort()).to.deep.equal(['dax_cxl cxl_pci first', 'dax_hmem decision first']);
+    expect(report.outcomes.find((o) => o.owners[0] === 'dax_hmem')!.shrunk, 'HMEM in the default order').to.equal('t.');
   });
 
   it('the same with another driver probing asynchronously for 200 ms (linked before drivers/dax): the hmem work\'s wait covers cxl_pci\'s probes too and CXL owns in every timed schedule; a 1 ms probe changes nothing', async () => {
