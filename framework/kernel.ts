@@ -15,7 +15,8 @@ import { Async, asyncModule, type AsyncApi } from './kernel/async.js';
 import { FaultInjection, faultInjectionModule } from './kernel/fail_function.js';
 import { Locking, lockingModule, type LockingApi } from './kernel/locking.js';
 import { Panic, panicModule, type PanicApi } from './kernel/panic.js';
-import { Printk, printkModule, type PrintkApi } from './kernel/printk.js';
+import { KERN_INFO, Printk, printkModule, type PrintkApi } from './kernel/printk.js';
+import { UTS_RELEASE } from './include/generated/utsrelease.js';
 import { Resources, resourceModule, type ResourceApi } from './kernel/resource.js';
 import { Memregion, memregionModule, type MemregionApi } from './lib/memregion.js';
 import { Numa, numaModule, type NumaApi } from './mm/numa.js';
@@ -74,6 +75,8 @@ export class Kernel {
     @inject(Sysfs) readonly sysfs: Sysfs,
     @inject(Numa) readonly numa: Numa,
   ) {
+    // start_kernel() prints the banner first; driver_init() registers the platform bus later.
+    log.emit(KERN_INFO, `Linux version ${UTS_RELEASE} (kshim) #1 SMP PREEMPT_DYNAMIC`);
     platform.platform_bus_init();
     this.api = this.buildApi();
   }

@@ -15,7 +15,6 @@ import { KERN_DEBUG, KERN_INFO, Printk } from '../kernel/printk.js';
 import { Scheduler } from '../sim/scheduler.js';
 import type { Task } from '../sim/task.js';
 import { Timing } from '../sim/timing.js';
-import { KERNEL_RELEASE } from '../userspace/modprobe.js';
 import { Udevd } from '../userspace/udev.js';
 import { Rootfs } from './initramfs.js';
 
@@ -57,7 +56,6 @@ export class Boot {
     for (const m of params.initramfs ?? []) this.rootfs.initramfs.add(m);
     for (const d of params.driver_async_probe ?? []) this.base.dd.async_probe_drivers.add(d);
     this.base.dd.test_driver_remove = params.test_driver_remove ?? false;
-    this.log.emit(KERN_INFO, `Linux version ${KERNEL_RELEASE} (kshim) #1 SMP PREEMPT_DYNAMIC`);
     const t = this.sched.spawn('swapper/0', 'init', () => this.kernel_init());
     t.baseFrames = PID1_FRAMES;
     this.init = t;

@@ -11,6 +11,7 @@ import { Scheduler } from '../sim/scheduler.js';
 import type { Task } from '../sim/task.js';
 import { formatSeconds, KERN_ALERT, KERN_ERR, KERN_WARNING, Printk } from './printk.js';
 import { callTrace, captureFrames, type ModuleOfFile } from './stacktrace.js';
+import { UTS_RELEASE } from '../include/generated/utsrelease.js';
 
 /** Where a WARN fires: the C file, line and function it models. */
 export interface WarnSite {
@@ -181,7 +182,7 @@ export class Panic {
     const mods = this.modulesLinkedIn();
     this.log.emit(level, `Modules linked in:${mods.length ? ' ' + mods.join(' ') : ''}`);
     const comm = task ? task.comm : 'swapper/0';
-    this.log.emit(level, `CPU: 0 UID: 0 PID: ${task ? task.pid : 0} Comm: ${comm} ${this.taint ? 'Tainted: G        W' : 'Not tainted'} 7.0.0-kshim #1`);
+    this.log.emit(level, `CPU: 0 UID: 0 PID: ${task ? task.pid : 0} Comm: ${comm} ${this.taint ? 'Tainted: G        W' : 'Not tainted'} ${UTS_RELEASE} #1`);
     if (task?.workqueueLine) this.log.emit(level, `Workqueue: ${task.workqueueLine}`);
     this.log.emit(level, 'Call Trace:');
     this.log.emit(level, ' <TASK>');

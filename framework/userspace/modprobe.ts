@@ -22,8 +22,9 @@ import type { ModuleDef } from '../kernel/module/types.js';
 import { formatSeconds } from '../kernel/printk.js';
 import { Scheduler } from '../sim/scheduler.js';
 import { Timing } from '../sim/timing.js';
+import { UTS_RELEASE } from '../include/generated/utsrelease.js';
 
-export const KERNEL_RELEASE = '7.0.0-kshim';
+export const KERNEL_RELEASE = UTS_RELEASE;
 
 /** The kmod release modelled by default (any release from v20 on behaves alike here). */
 export const KMOD_VERSION = 34;

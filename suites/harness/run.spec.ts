@@ -53,6 +53,12 @@ describe('kshim run: the result of a scenario', () => {
     expect(result.warnings).to.deep.equal([]);
   });
 
+  it('starts dmesg with the banner of start_kernel(), before driver_init() registers the platform bus', async () => {
+    const { result } = await runScenario(cover('commit'));
+    expect(result.dmesg[0]).to.equal('[    0.000000] Linux version 7.0.0-kshim (kshim) #1 SMP PREEMPT_DYNAMIC');
+    expect(result.dmesg.findIndex((l) => l.includes("bus: 'platform': registered"))).to.be.greaterThan(0);
+  });
+
   it('gives byte-identical output on every run', async () => {
     const a = JSON.stringify((await runScenario(cover('commit'))).result);
     const b = JSON.stringify((await runScenario(cover('commit'))).result);
