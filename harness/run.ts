@@ -246,16 +246,31 @@ function collect(scenario: Scenario, m: Machine, cfg: ResolvedConfig, timeMode: 
   return withLazyDmesg(head, k.log.deferredLines(), encodeSchedule(timeMode, k.sched.choices));
 }
 
+/** Where a result keeps what its dmesg is rendered from; a symbol key that is not enumerable, so JSON and spreads never see it. */
+const DMESG = Symbol('dmesg');
+
+interface DeferredDmesg {
+  readonly render: () => string[];
+  lines: string[] | null;
+}
+
+/** The getter of RunResult.dmesg: one function for the whole process, reading its state from the result. */
+function renderedDmesg(this: { readonly [DMESG]: DeferredDmesg }): string[] {
+  const d = this[DMESG];
+  return (d.lines ??= d.render());
+}
+
 /**
  * The result with dmesg rendered when first read (the explorer never reads
- * it). The getter sees only the log, not the machine: it is a property
- * accessor, which V8 keeps in its old generation, and through the machine
- * it would keep every finished boot alive until a full GC (docs/performance.md).
+ * it). V8 keeps the accessor in its old generation: were the getter a
+ * closure made per result, that old object would point at the young log
+ * and keep every finished boot's log alive through young-generation GCs.
+ * With one getter per process the accessor points at nothing young; the
+ * log hangs off the result itself (docs/performance.md).
  */
 function withLazyDmesg(head: Omit<RunResult, 'dmesg' | 'schedule'>, render: () => string[], schedule: string): RunResult {
-  let dmesg: string[] | null = null;
-  // Field by field: a spread before an accessor puts the accessor last in V8's key order.
-  return {
+  // Field by field, dmesg in its place: redefining it as an accessor below keeps that place in the key order.
+  const r = {
     tree: head.tree,
     config: head.config,
     build: head.build,
@@ -264,9 +279,10 @@ function withLazyDmesg(head: Omit<RunResult, 'dmesg' | 'schedule'>, render: () =
     iomem: head.iomem,
     warnings: head.warnings,
     leaks: head.leaks,
-    get dmesg(): string[] {
-      return (dmesg ??= render());
-    },
+    dmesg: null as unknown as string[],
     schedule,
   };
+  Object.defineProperty(r, DMESG, { value: { render, lines: null } satisfies DeferredDmesg });
+  Object.defineProperty(r, 'dmesg', { get: renderedDmesg, enumerable: true, configurable: true });
+  return r;
 }
