@@ -118,6 +118,16 @@ function treeKey(tree: Tree): string {
   return `${tree.name}#${id}`;
 }
 const buildMemo = new Memo<ReturnType<typeof linkCheck>>();
+/** JSON of configuration values a machine has taken (KernelConfig freezes them), by identity. */
+const valuesJson = new WeakMap<Readonly<Record<string, Tristate>>, string>();
+
+/** The values as JSON, rendered once per frozen values object instead of once per boot. */
+function jsonOfValues(values: Readonly<Record<string, Tristate>>): string {
+  if (!Object.isFrozen(values)) return JSON.stringify(values);
+  let json = valuesJson.get(values);
+  if (json === undefined) valuesJson.set(values, (json = JSON.stringify(values)));
+  return json;
+}
 
 /** olddefconfig of the tree's Kconfig over BASELINE_CONFIG and the requested values. */
 export function resolveConfig(tree: Tree, requested: Readonly<Record<string, Tristate>>): ResolvedConfig {
@@ -171,7 +181,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const timeMode = opts.timeMode ?? 'timed';
   const cfg = resolveConfig(scenario.tree, scenario.config);
   const m = machineFor(scenario, cfg.values, opts);
-  const build = buildMemo.get(`${treeKey(scenario.tree)}\0${JSON.stringify(cfg.values)}\0${scenario.hmemTest}\0${scenario.accelerator?.probe ?? ''}\0${scenario.asyncDevice ? 'async' : ''}`, () => linkCheck(m.loader.linkObjects()));
+  const build = buildMemo.get(`${treeKey(scenario.tree)}\0${jsonOfValues(cfg.values)}\0${scenario.hmemTest}\0${scenario.accelerator?.probe ?? ''}\0${scenario.asyncDevice ? 'async' : ''}`, () => linkCheck(m.loader.linkObjects()));
   if (!build.ok) {
     return {
       result: {
