@@ -115,7 +115,7 @@ export class Boot {
     if (debug) this.log.printk(KERN_DEBUG, 'calling  %s @ %d', call.name, pid);
     const span = this.sched.trace.begin('initcall', call.name);
     const ret = await call.fn();
-    this.sched.trace.end(span, String(ret));
+    this.sched.trace.end(span, ret);
     const extra = this.timing.initcall(call.name);
     if (extra > 0) await this.sched.sleep(extra * 1000);
     else await this.sched.preempt();

@@ -408,7 +408,7 @@ export class ModuleLoader {
     mod.state = 'COMING';
     const span = this.sched.trace.begin('module', name);
     const ret = await this.do_init_module(mod);
-    this.sched.trace.end(span, String(ret));
+    this.sched.trace.end(span, ret);
     return ret;
   }
 
