@@ -289,7 +289,8 @@ export class ModuleLoader {
     const api = this.wrapApi(this.portApi(def.name, builtIn), wraps);
     const refs = this.references(def, builtIn);
     const shared: Record<string, unknown> = {};
-    return this.units(def).map((u: PortUnit) => {
+    const units = this.units(def);
+    return units.map((u: PortUnit, i) => {
       const sym = this.symbols.importTable(refs);
       if (wraps !== undefined) {
         for (const [name, wrap] of wraps) {
@@ -300,7 +301,8 @@ export class ModuleLoader {
       }
       for (const [name, value] of Object.entries(shared)) Object.defineProperty(sym, name, { value, enumerable: true });
       const inst = u.create(api, sym);
-      Object.assign(shared, inst.exports ?? {}, inst.internals ?? {});
+      // Only the units after this one see what it shares; after the last there are none.
+      if (i < units.length - 1) Object.assign(shared, inst.exports ?? {}, inst.internals ?? {});
       return inst;
     });
   }
@@ -334,8 +336,7 @@ export class ModuleLoader {
     for (const d of this.catalog) {
       if (this.tristate(d) !== 'y') continue;
       const inst = this.instantiate(d, true);
-      const values = Object.assign({}, ...inst.map((i) => i.exports ?? {}));
-      const dup = this.symbols.add(null, this.exportsOf(d), values);
+      const dup = this.symbols.add(null, this.exportsOf(d), exportValues(inst));
       if (dup !== null) this.log.emit(KERN_ERR, `kshim: vmlinux exports duplicate symbol ${dup}`);
       this.units(d).forEach((u, i) => {
         for (const c of inst[i]!.initcalls ?? []) calls.push({ level: c.level, fn: c.fn, file: u.file, name: c.fn.name || u.file });
@@ -398,8 +399,7 @@ export class ModuleLoader {
       return err;
     }
     mod.instances = this.instantiate(def, false);
-    const values = Object.assign({}, ...mod.instances.map((i) => i.exports ?? {}));
-    const dup = this.symbols.add(name, this.exportsOf(def), values);
+    const dup = this.symbols.add(name, this.exportsOf(def), exportValues(mod.instances));
     if (dup !== null) {
       this.log.emit(KERN_ERR, `${name}: exports duplicate symbol ${dup} (owned by ${this.symbols.find(dup)?.owner ?? 'kernel'})`);
       this.free_module(mod);
@@ -598,6 +598,13 @@ function configKey(values: Readonly<Record<string, Tristate>>): string {
     configKeys.set(values, key);
   }
   return key;
+}
+
+/** What a module's units export, as one record (a later unit wins a name, as with Object.assign). */
+function exportValues(instances: readonly UnitInstance[]): Readonly<Record<string, unknown>> {
+  // Most objects are one C file, whose exports need no copy.
+  if (instances.length === 1) return instances[0]!.exports ?? {};
+  return Object.assign({}, ...instances.map((i) => i.exports ?? {}));
 }
 
 function memoized<K, V>(table: Map<K, V>, key: K, compute: () => V): V {
