@@ -279,7 +279,8 @@ function renderedDmesg(this: { readonly [DMESG]: DeferredDmesg }): string[] {
  * log hangs off the result itself (docs/performance.md).
  */
 function withLazyDmesg(head: Omit<RunResult, 'dmesg' | 'schedule'>, render: () => string[], schedule: string): RunResult {
-  // Field by field, dmesg in its place: redefining it as an accessor below keeps that place in the key order.
+  // Field by field, in the order of RunResult. Adding dmesg as a new property, not redefining
+  // one, keeps the object in V8's fast mode; schedule then goes after it.
   const r = {
     tree: head.tree,
     config: head.config,
@@ -289,10 +290,9 @@ function withLazyDmesg(head: Omit<RunResult, 'dmesg' | 'schedule'>, render: () =
     iomem: head.iomem,
     warnings: head.warnings,
     leaks: head.leaks,
-    dmesg: null as unknown as string[],
-    schedule,
-  };
+  } as Omit<RunResult, 'dmesg' | 'schedule'> & { dmesg: string[]; schedule: string };
   Object.defineProperty(r, DMESG, { value: { render, lines: null } satisfies DeferredDmesg });
   Object.defineProperty(r, 'dmesg', { get: renderedDmesg, enumerable: true, configurable: true });
+  r.schedule = schedule;
   return r;
 }
