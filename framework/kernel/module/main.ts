@@ -82,7 +82,8 @@ export class ModuleLoader {
   /** Module name by source file, built when a stack trace first needs it. */
   private byUrl: Map<string, string> | null = null;
   private readonly portApis = new Map<string, PortApi>();
-  private derived = new Derived();
+  /** The shared tables of the current catalogue and configuration, found on first use by memo(). */
+  private derived: Derived | null = null;
   /** --wrap=<sym> per module (tools/testing/cxl style mocking). */
   private readonly wraps = new Map<string, Map<string, (real: any) => unknown>>();
   private cacheGeneration = -1;
@@ -192,7 +193,7 @@ export class ModuleLoader {
    * every machine booting the same catalogue array under the same values.
    */
   private memo(): Derived {
-    if (this.cacheGeneration !== this.config.generation) {
+    if (this.derived === null || this.cacheGeneration !== this.config.generation) {
       const byConfig = catalogTables(this.catalog).derived;
       const key = configKey(this.config.all());
       let d = byConfig.get(key);
