@@ -139,15 +139,21 @@ export class Scheduler {
     return this.tasks;
   }
 
-  /** Reserve the next pid (PID 1 is the first task spawned). */
   /**
-   * A task's first resume starts its body on a fresh microtask. Made here,
-   * not as a literal stored into t.resume (docs/performance.md).
+   * Every task's first resume: start the body of the task dispatch() just
+   * picked on a fresh microtask. One function per scheduler rather than
+   * closures per task; the microtasks run in the order they were queued,
+   * so the queue of tasks to start is taken in the same order.
    */
-  private firstResume(t: Task): () => void {
-    return () => void RESOLVED.then(() => this.start(t));
-  }
+  private readonly startPicked = (): void => {
+    this.starting.push(this.current!);
+    void RESOLVED.then(this.startQueued);
+  };
+  private readonly startQueued = (): void => this.start(this.starting.shift()!);
+  /** Tasks picked for the first time whose bodies have not started yet. */
+  private readonly starting: Task[] = [];
 
+  /** Reserve the next pid (PID 1 is the first task spawned). */
   allocPid(): number {
     return this.nextPid++;
   }
@@ -160,7 +166,7 @@ export class Scheduler {
     const t = new Task(opts.pid ?? this.allocPid(), comm, kind, body);
     this.tasks.push(t);
     if (this.recording && this.current !== null) t.enabledBy = this.steps.length - 1;
-    t.resume = this.firstResume(t);
+    t.resume = this.startPicked;
     if (opts.at !== undefined && opts.at > this.now) {
       t.state = 'sleeping';
       t.readyAt = opts.at;
