@@ -117,16 +117,18 @@ function treeKey(tree: Tree): string {
   if (id === undefined) treeIds.set(tree, (id = nextTreeId++));
   return `${tree.name}#${id}`;
 }
-const buildMemo = new Memo<ReturnType<typeof linkCheck>>();
-/** JSON of configuration values a machine has taken (KernelConfig freezes them), by identity. */
-const valuesJson = new WeakMap<Readonly<Record<string, Tristate>>, string>();
+/**
+ * Link checks per configuration values, then per the rest of what the build
+ * depends on. The values are keyed by identity: a machine's KernelConfig
+ * freezes them, and resolveConfig() hands out the same object for the same
+ * request, so the key needs no rendering of them per boot.
+ */
+const buildMemos = new WeakMap<Readonly<Record<string, Tristate>>, Memo<ReturnType<typeof linkCheck>>>();
 
-/** The values as JSON, rendered once per frozen values object instead of once per boot. */
-function jsonOfValues(values: Readonly<Record<string, Tristate>>): string {
-  if (!Object.isFrozen(values)) return JSON.stringify(values);
-  let json = valuesJson.get(values);
-  if (json === undefined) valuesJson.set(values, (json = JSON.stringify(values)));
-  return json;
+function buildMemo(values: Readonly<Record<string, Tristate>>): Memo<ReturnType<typeof linkCheck>> {
+  let memo = buildMemos.get(values);
+  if (memo === undefined) buildMemos.set(values, (memo = new Memo()));
+  return memo;
 }
 
 /** olddefconfig of the tree's Kconfig over BASELINE_CONFIG and the requested values. */
@@ -181,7 +183,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const timeMode = opts.timeMode ?? 'timed';
   const cfg = resolveConfig(scenario.tree, scenario.config);
   const m = machineFor(scenario, cfg.values, opts);
-  const build = buildMemo.get(`${treeKey(scenario.tree)}\0${jsonOfValues(cfg.values)}\0${scenario.hmemTest}\0${scenario.accelerator?.probe ?? ''}\0${scenario.asyncDevice ? 'async' : ''}`, () => linkCheck(m.loader.linkObjects()));
+  const build = buildMemo(cfg.values).get(`${treeKey(scenario.tree)}\0${scenario.hmemTest}\0${scenario.accelerator?.probe ?? ''}\0${scenario.asyncDevice ? 'async' : ''}`, () => linkCheck(m.loader.linkObjects()));
   if (!build.ok) {
     return {
       result: {
