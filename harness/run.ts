@@ -16,6 +16,7 @@ import { CxlMockOps, cxlMockOpsModule } from '../mocks/cxl/mock_ops.js';
 import { Firmware, firmwareModule } from '../mocks/platform/firmware.js';
 import { dax_region } from '../drivers/dax/dax-private.h.js';
 import { buildCatalog } from '../trees/catalog.js';
+import { hex as hexDigits } from '../framework/lib/hex.js';
 import { install_hmem_test_wraps } from '../mocks/cxl/hmem_test.js';
 import type { FaultRule } from '../framework/kernel/fail_function.js';
 import type { ModuleDef } from '../framework/kernel/module/types.js';
@@ -153,7 +154,7 @@ function resolveConfigUncached(tree: Tree, requested: Readonly<Record<string, Tr
 }
 
 function hex(n: number): string {
-  return `0x${n.toString(16)}`;
+  return `0x${hexDigits(n)}`;
 }
 
 /** A fresh machine for a scenario: configuration, catalogue, firmware, timing. */

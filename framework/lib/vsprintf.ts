@@ -7,6 +7,7 @@
  * (function name), %pe (error name).
  */
 import { errname } from '../include/errno.js';
+import { hex } from './hex.js';
 
 /** The fields of struct resource that %pr and %pR print. */
 export interface PrintableResource {
@@ -17,10 +18,6 @@ export interface PrintableResource {
 
 const IORESOURCE_IO = 0x100;
 const IORESOURCE_MEM = 0x200;
-
-function hex(n: number): string {
-  return n.toString(16);
-}
 
 function pad(s: string, width: number, left: boolean, zero: boolean): string {
   if (s.length >= width) return s;
