@@ -16,6 +16,7 @@ import { CxlMockOps, cxlMockOpsModule } from '../mocks/cxl/mock_ops.js';
 import { Firmware, firmwareModule } from '../mocks/platform/firmware.js';
 import { dax_region } from '../drivers/dax/dax-private.h.js';
 import { buildCatalog } from '../trees/catalog.js';
+import { hex as hexDigits } from '../framework/lib/hex.js';
 import { install_hmem_test_wraps } from '../mocks/cxl/hmem_test.js';
 import type { FaultRule } from '../framework/kernel/fail_function.js';
 import type { ModuleDef } from '../framework/kernel/module/types.js';
@@ -117,7 +118,19 @@ function treeKey(tree: Tree): string {
   if (id === undefined) treeIds.set(tree, (id = nextTreeId++));
   return `${tree.name}#${id}`;
 }
-const buildMemo = new Memo<ReturnType<typeof linkCheck>>();
+/**
+ * Link checks per configuration values, then per the rest of what the build
+ * depends on. The values are keyed by identity: a machine's KernelConfig
+ * freezes them, and resolveConfig() hands out the same object for the same
+ * request, so the key needs no rendering of them per boot.
+ */
+const buildMemos = new WeakMap<Readonly<Record<string, Tristate>>, Memo<ReturnType<typeof linkCheck>>>();
+
+function buildMemo(values: Readonly<Record<string, Tristate>>): Memo<ReturnType<typeof linkCheck>> {
+  let memo = buildMemos.get(values);
+  if (memo === undefined) buildMemos.set(values, (memo = new Memo()));
+  return memo;
+}
 
 /** olddefconfig of the tree's Kconfig over BASELINE_CONFIG and the requested values. */
 export function resolveConfig(tree: Tree, requested: Readonly<Record<string, Tristate>>): ResolvedConfig {
@@ -141,7 +154,7 @@ function resolveConfigUncached(tree: Tree, requested: Readonly<Record<string, Tr
 }
 
 function hex(n: number): string {
-  return `0x${n.toString(16)}`;
+  return `0x${hexDigits(n)}`;
 }
 
 /** A fresh machine for a scenario: configuration, catalogue, firmware, timing. */
@@ -171,7 +184,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const timeMode = opts.timeMode ?? 'timed';
   const cfg = resolveConfig(scenario.tree, scenario.config);
   const m = machineFor(scenario, cfg.values, opts);
-  const build = buildMemo.get(`${treeKey(scenario.tree)}\0${JSON.stringify(cfg.values)}\0${scenario.hmemTest}\0${scenario.accelerator?.probe ?? ''}\0${scenario.asyncDevice ? 'async' : ''}`, () => linkCheck(m.loader.linkObjects()));
+  const build = buildMemo(cfg.values).get(`${treeKey(scenario.tree)}\0${scenario.hmemTest}\0${scenario.accelerator?.probe ?? ''}\0${scenario.asyncDevice ? 'async' : ''}`, () => linkCheck(m.loader.linkObjects()));
   if (!build.ok) {
     return {
       result: {
@@ -246,16 +259,32 @@ function collect(scenario: Scenario, m: Machine, cfg: ResolvedConfig, timeMode: 
   return withLazyDmesg(head, k.log.deferredLines(), encodeSchedule(timeMode, k.sched.choices));
 }
 
+/** Where a result keeps what its dmesg is rendered from; a symbol key that is not enumerable, so JSON and spreads never see it. */
+const DMESG = Symbol('dmesg');
+
+interface DeferredDmesg {
+  readonly render: () => string[];
+  lines: string[] | null;
+}
+
+/** The getter of RunResult.dmesg: one function for the whole process, reading its state from the result. */
+function renderedDmesg(this: { readonly [DMESG]: DeferredDmesg }): string[] {
+  const d = this[DMESG];
+  return (d.lines ??= d.render());
+}
+
 /**
  * The result with dmesg rendered when first read (the explorer never reads
- * it). The getter sees only the log, not the machine: it is a property
- * accessor, which V8 keeps in its old generation, and through the machine
- * it would keep every finished boot alive until a full GC (docs/performance.md).
+ * it). V8 keeps the accessor in its old generation: were the getter a
+ * closure made per result, that old object would point at the young log
+ * and keep every finished boot's log alive through young-generation GCs.
+ * With one getter per process the accessor points at nothing young; the
+ * log hangs off the result itself (docs/performance.md).
  */
 function withLazyDmesg(head: Omit<RunResult, 'dmesg' | 'schedule'>, render: () => string[], schedule: string): RunResult {
-  let dmesg: string[] | null = null;
-  // Field by field: a spread before an accessor puts the accessor last in V8's key order.
-  return {
+  // Field by field, in the order of RunResult. Adding dmesg as a new property, not redefining
+  // one, keeps the object in V8's fast mode; schedule then goes after it.
+  const r = {
     tree: head.tree,
     config: head.config,
     build: head.build,
@@ -264,9 +293,9 @@ function withLazyDmesg(head: Omit<RunResult, 'dmesg' | 'schedule'>, render: () =
     iomem: head.iomem,
     warnings: head.warnings,
     leaks: head.leaks,
-    get dmesg(): string[] {
-      return (dmesg ??= render());
-    },
-    schedule,
-  };
+  } as Omit<RunResult, 'dmesg' | 'schedule'> & { dmesg: string[]; schedule: string };
+  Object.defineProperty(r, DMESG, { value: { render, lines: null } satisfies DeferredDmesg });
+  Object.defineProperty(r, 'dmesg', { get: renderedDmesg, enumerable: true, configurable: true });
+  r.schedule = schedule;
+  return r;
 }

@@ -89,7 +89,8 @@ export class Boot {
   private async kernel_init(): Promise<void> {
     const calls = [...this.frameworkInitcalls(), ...this.loader.linkVmlinux()];
     for (const level of INITCALL_LEVELS) {
-      for (const call of calls) if (call.level === level) await this.do_one_initcall(call);
+      // By index: a for-of whose body awaits allocates an iterator result for every call.
+      for (let i = 0; i < calls.length; i++) if (calls[i]!.level === level) await this.do_one_initcall(calls[i]!);
     }
     await this.async.async_synchronize_full();
     this.log.emit(KERN_INFO, 'Freeing unused kernel image (initmem) memory: 4096K');
@@ -113,7 +114,7 @@ export class Boot {
     if (debug) this.log.printk(KERN_DEBUG, 'calling  %s @ %d', call.name, pid);
     const span = this.sched.trace.begin('initcall', call.name);
     const ret = await call.fn();
-    this.sched.trace.end(span, String(ret));
+    this.sched.trace.end(span, ret);
     const extra = this.timing.initcall(call.name);
     if (extra > 0) await this.sched.sleep(extra * 1000);
     else await this.sched.preempt();

@@ -99,7 +99,9 @@ export class Printk {
   emit(level: number, text: string): void {
     const body = text.endsWith('\n') ? text.slice(0, -1) : text;
     const pid = this.sched.current ? this.sched.current.pid : 0;
-    for (const line of body.split('\n')) this.push(new LogRecord(this.sched.now, level, pid, line));
+    // Nearly every message is one line: no array from split() for it.
+    if (!body.includes('\n')) this.push(new LogRecord(this.sched.now, level, pid, body));
+    else for (const line of body.split('\n')) this.push(new LogRecord(this.sched.now, level, pid, line));
   }
 
   /** Append `prefix` + the formatted message; formatting waits until the line is read. */

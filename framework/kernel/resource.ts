@@ -48,6 +48,7 @@ import { Scheduler } from '../sim/scheduler.js';
 import { FaultInjection } from './fail_function.js';
 import { Panic, type WarnSite } from './panic.js';
 import { KERN_INFO, KERN_WARNING, Printk } from './printk.js';
+import { hex } from '../lib/hex.js';
 
 export { resource };
 
@@ -127,10 +128,6 @@ function next_resource(p: resource, skip_children: boolean, subtree_root: resour
     if (p === subtree_root) return null;
   }
   return p.sibling;
-}
-
-function hex(n: number): string {
-  return n.toString(16);
 }
 
 @injectable()

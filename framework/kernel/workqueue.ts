@@ -271,7 +271,7 @@ export class Workqueue {
     if (this.sched.recording) this.sched.touch(`work:${work.id}`);
     task.workqueueLine = `${wq.name} ${this.describeFunc(work)}`;
     if (this.beforeRun !== null) this.beforeRun(work);
-    const span = this.sched.trace.begin('work', `${wq.name} ${work.func?.name || 'work'}`);
+    const span = this.sched.trace.begin('work', wq.name, work.func?.name || 'work');
     try {
       const fn = work.func;
       if (fn !== null) await fn(work);

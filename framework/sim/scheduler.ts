@@ -94,6 +94,9 @@ export class TaskCrash extends Error {
 
 const DEFAULT_MAX_STEPS = 500_000;
 
+/** Settled once: then() on it queues a microtask, without the AsyncResource Node's queueMicrotask() makes for each call. */
+const RESOLVED = Promise.resolve();
+
 export class Scheduler {
   /** Virtual time in microseconds. */
   now = 0;
@@ -136,15 +139,21 @@ export class Scheduler {
     return this.tasks;
   }
 
-  /** Reserve the next pid (PID 1 is the first task spawned). */
   /**
-   * A task's first resume starts its body on a fresh microtask. Made here,
-   * not as a literal stored into t.resume (docs/performance.md).
+   * Every task's first resume: start the body of the task dispatch() just
+   * picked on a fresh microtask. One function per scheduler rather than
+   * closures per task; the microtasks run in the order they were queued,
+   * so the queue of tasks to start is taken in the same order.
    */
-  private firstResume(t: Task): () => void {
-    return () => queueMicrotask(() => this.start(t));
-  }
+  private readonly startPicked = (): void => {
+    this.starting.push(this.current!);
+    void RESOLVED.then(this.startQueued);
+  };
+  private readonly startQueued = (): void => this.start(this.starting.shift()!);
+  /** Tasks picked for the first time whose bodies have not started yet. */
+  private readonly starting: Task[] = [];
 
+  /** Reserve the next pid (PID 1 is the first task spawned). */
   allocPid(): number {
     return this.nextPid++;
   }
@@ -157,7 +166,7 @@ export class Scheduler {
     const t = new Task(opts.pid ?? this.allocPid(), comm, kind, body);
     this.tasks.push(t);
     if (this.recording && this.current !== null) t.enabledBy = this.steps.length - 1;
-    t.resume = this.firstResume(t);
+    t.resume = this.startPicked;
     if (opts.at !== undefined && opts.at > this.now) {
       t.state = 'sleeping';
       t.readyAt = opts.at;
@@ -299,7 +308,8 @@ export class Scheduler {
     const s = this.sleepers;
     let i = s.length;
     while (i > 0 && (s[i - 1]!.readyAt > t.readyAt || (s[i - 1]!.readyAt === t.readyAt && s[i - 1]!.readySeq > t.readySeq))) i--;
-    s.splice(i, 0, t);
+    if (i === s.length) s.push(t);
+    else s.splice(i, 0, t);
   }
 
   private suspend(t: Task, preempting: Task | null = null): Promise<void> {
@@ -375,10 +385,10 @@ export class Scheduler {
     }
     const next = candidates[idx]!;
     if (next.state === 'sleeping') {
-      this.sleepers.splice(this.sleepers.indexOf(next), 1);
+      removeTask(this.sleepers, next);
       if (next.readyAt > this.now) this.now = next.readyAt;
     } else {
-      this.ready.splice(this.ready.indexOf(next), 1);
+      removeTask(this.ready, next);
     }
     next.state = 'running';
     this.enabledInStep = false;
@@ -469,6 +479,16 @@ export class Scheduler {
     const steps = worst ? worst.steps : 0;
     return { task: name, steps, message: `runaway: ${this.stepCount} steps without reaching idle; ${name} took ${steps} of them` };
   }
+}
+
+/**
+ * Take `t` out of a run list. The task picked is nearly always the first
+ * (the default order), and shift() is much cheaper than splice(), which
+ * also builds an array of what it removed.
+ */
+function removeTask(list: Task[], t: Task): void {
+  if (list[0] === t) list.shift();
+  else list.splice(list.indexOf(t), 1);
 }
 
 /** The DI module of the scheduler: one instance per kernel, built from the boot's options. */

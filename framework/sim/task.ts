@@ -41,8 +41,7 @@ export class Task {
   workqueueLine: string | null = null;
   /** True while the task runs an async_schedule'd function. */
   isAsync = false;
-  /** Free-form per-subsystem state (e.g. the module a modprobe is loading). */
-  readonly ctx = new Map<string, unknown>();
+  private ctxMap: Map<string, unknown> | null = null;
 
   constructor(
     readonly pid: number,
@@ -50,6 +49,11 @@ export class Task {
     readonly kind: TaskKind,
     readonly body: () => Promise<void>,
   ) {}
+
+  /** Free-form per-subsystem state (e.g. the module a modprobe is loading); made on first use. */
+  get ctx(): Map<string, unknown> {
+    return (this.ctxMap ??= new Map());
+  }
 
   toString(): string {
     return `${this.comm} (pid ${this.pid})`;

@@ -2,7 +2,9 @@
 /**
  * A boot's timeline, for the timeline page and learners: spans (an
  * initcall, a probe, a work item, a module load) and instants (a uevent, a
- * WARN) per task, in virtual time. Recording costs nothing unless enabled.
+ * WARN) per task, in virtual time. Recording costs nothing unless enabled:
+ * callers pass the parts of a name and a detail that may be a number, and
+ * the trace joins and converts them only when it records.
  * The scheduler owns one (`sched.trace`), as it owns the clock.
  */
 
@@ -41,18 +43,22 @@ export class Trace {
 
   constructor(private readonly sched: Clock) {}
 
-  /** Open a span on the current task; returns it (or null when not recording) for end(). */
-  begin(kind: SpanKind, name: string): Span | null {
+  /**
+   * Open a span on the current task; returns it (or null when not recording)
+   * for end(). With `object`, the span is named "name object".
+   */
+  begin(kind: SpanKind, name: string, object?: string): Span | null {
     if (!this.enabled) return null;
+    if (object !== undefined) name = `${name} ${object}`;
     const s: Span = { kind, name, pid: this.sched.current?.pid ?? 0, start: this.sched.now, end: -1, detail: '' };
     this.spans.push(s);
     return s;
   }
 
-  end(span: Span | null, detail = ''): void {
+  end(span: Span | null, detail: string | number = ''): void {
     if (span === null) return;
     span.end = this.sched.now;
-    span.detail = detail;
+    span.detail = String(detail);
   }
 
   mark(kind: MarkKind, name: string, text = ''): void {

@@ -115,8 +115,18 @@ export class Modprobe {
     return m.state === 'LIVE' || (m.state === 'COMING' && this.kmodVersion <= KMOD_LAST_COMING_IS_LOADED);
   }
 
-  private async insertModule(def: ModuleDef, opts: ModprobeOptions, visiting: Set<string>): Promise<number> {
+  /**
+   * Insert `def` and what it needs, unless it is present or this run is
+   * inserting it already. Not async itself: an async function allocates its
+   * whole frame on entry, and most calls (every uevent of a built-in
+   * driver) return at once.
+   */
+  private insertModule(def: ModuleDef, opts: ModprobeOptions, visiting: Set<string>): Promise<number> | number {
     if (this.present(def) || visiting.has(def.name)) return 0;
+    return this.insertMissing(def, opts, visiting);
+  }
+
+  private async insertMissing(def: ModuleDef, opts: ModprobeOptions, visiting: Set<string>): Promise<number> {
     visiting.add(def.name);
     if (this.sched.recording) this.sched.touch('rootfs', 'r');
     if (!this.rootfs.moduleOnDisk(def.name)) {

@@ -176,7 +176,7 @@ export class DeviceCore {
     if (dev.bus) env.set('SUBSYSTEM', dev.bus.name);
     if (dev.driver) env.set('DRIVER', dev.driver.name);
     if (dev.bus?.uevent) dev.bus.uevent(dev, env);
-    this.base.sched.trace.mark('uevent', `${action} ${dev_name(dev)}`, env.get('MODALIAS') ?? '');
+    if (this.base.sched.trace.enabled) this.base.sched.trace.mark('uevent', `${action} ${dev_name(dev)}`, env.get('MODALIAS') ?? '');
     for (const l of this.base.ueventListeners) l(action, dev, env);
   }
 

@@ -225,9 +225,9 @@ export class DeviceDriverBinding {
     if (dev.driver) return -EBUSY;
     dev.can_match = true;
     this.dev_dbg(dev, "bus: '%s': %s: matched device with driver %s\n", drv.bus!.name, '__driver_probe_device', drv.name);
-    const span = this.base.sched.trace.begin('probe', `${drv.name} ${dev_name(dev)}`);
+    const span = this.base.sched.trace.begin('probe', drv.name, dev_name(dev));
     const ret = await this.really_probe(dev, drv);
-    this.base.sched.trace.end(span, String(ret));
+    this.base.sched.trace.end(span, ret);
     return ret;
   }
 

@@ -125,10 +125,18 @@ export class device {
   state_in_sysfs = false;
   /** Set once the last reference is dropped and the release ran. */
   released = false;
-  /** References taken by module code, per module, to report what a module leaves behind. */
-  readonly moduleRefs = new Map<string, number>();
-  /** Extra sysfs-style attributes shown by the sysfs view (e.g. a dax region's size). */
-  readonly attrs = new Map<string, string>();
+  private moduleRefsMap: Map<string, number> | null = null;
+  private attrsMap: Map<string, string> | null = null;
+
+  /** References taken by module code, per module, to report what a module leaves behind (made on first use). */
+  get moduleRefs(): Map<string, number> {
+    return (this.moduleRefsMap ??= new Map());
+  }
+
+  /** Extra sysfs-style attributes shown by the sysfs view, e.g. a dax region's size (made on first use). */
+  get attrs(): Map<string, string> {
+    return (this.attrsMap ??= new Map());
+  }
 }
 
 export function dev_name(dev: device): string {

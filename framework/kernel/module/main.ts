@@ -82,7 +82,8 @@ export class ModuleLoader {
   /** Module name by source file, built when a stack trace first needs it. */
   private byUrl: Map<string, string> | null = null;
   private readonly portApis = new Map<string, PortApi>();
-  private derived = new Derived();
+  /** The shared tables of the current catalogue and configuration, found on first use by memo(). */
+  private derived: Derived | null = null;
   /** --wrap=<sym> per module (tools/testing/cxl style mocking). */
   private readonly wraps = new Map<string, Map<string, (real: any) => unknown>>();
   private cacheGeneration = -1;
@@ -192,7 +193,7 @@ export class ModuleLoader {
    * every machine booting the same catalogue array under the same values.
    */
   private memo(): Derived {
-    if (this.cacheGeneration !== this.config.generation) {
+    if (this.derived === null || this.cacheGeneration !== this.config.generation) {
       const byConfig = catalogTables(this.catalog).derived;
       const key = configKey(this.config.all());
       let d = byConfig.get(key);
@@ -269,12 +270,13 @@ export class ModuleLoader {
     const key = owner ?? 'vmlinux';
     let api = this.portApis.get(key);
     if (api !== undefined) return api;
-    api = layered<PortApi>(this.kernel.apiFor(owner), {
-      ...this.config.view(builtIn),
-      ...this.platformApi,
+    // Object.assign, not a literal of spreads: V8 takes a slow path for every property
+    // a literal adds after a spread (about 2 us here, against 0.15 us).
+    const own = Object.assign({}, this.config.view(builtIn), this.platformApi, {
       THIS_MODULE: owner,
       request_module: (name: string) => this.requestModule(owner, name),
     });
+    api = layered<PortApi>(this.kernel.apiFor(owner), own);
     this.portApis.set(key, api);
     return api;
   }
@@ -289,7 +291,8 @@ export class ModuleLoader {
     const api = this.wrapApi(this.portApi(def.name, builtIn), wraps);
     const refs = this.references(def, builtIn);
     const shared: Record<string, unknown> = {};
-    return this.units(def).map((u: PortUnit) => {
+    const units = this.units(def);
+    return units.map((u: PortUnit, i) => {
       const sym = this.symbols.importTable(refs);
       if (wraps !== undefined) {
         for (const [name, wrap] of wraps) {
@@ -300,7 +303,8 @@ export class ModuleLoader {
       }
       for (const [name, value] of Object.entries(shared)) Object.defineProperty(sym, name, { value, enumerable: true });
       const inst = u.create(api, sym);
-      Object.assign(shared, inst.exports ?? {}, inst.internals ?? {});
+      // Only the units after this one see what it shares; after the last there are none.
+      if (i < units.length - 1) Object.assign(shared, inst.exports ?? {}, inst.internals ?? {});
       return inst;
     });
   }
@@ -334,8 +338,7 @@ export class ModuleLoader {
     for (const d of this.catalog) {
       if (this.tristate(d) !== 'y') continue;
       const inst = this.instantiate(d, true);
-      const values = Object.assign({}, ...inst.map((i) => i.exports ?? {}));
-      const dup = this.symbols.add(null, this.exportsOf(d), values);
+      const dup = this.symbols.add(null, this.exportsOf(d), exportValues(inst));
       if (dup !== null) this.log.emit(KERN_ERR, `kshim: vmlinux exports duplicate symbol ${dup}`);
       this.units(d).forEach((u, i) => {
         for (const c of inst[i]!.initcalls ?? []) calls.push({ level: c.level, fn: c.fn, file: u.file, name: c.fn.name || u.file });
@@ -398,8 +401,7 @@ export class ModuleLoader {
       return err;
     }
     mod.instances = this.instantiate(def, false);
-    const values = Object.assign({}, ...mod.instances.map((i) => i.exports ?? {}));
-    const dup = this.symbols.add(name, this.exportsOf(def), values);
+    const dup = this.symbols.add(name, this.exportsOf(def), exportValues(mod.instances));
     if (dup !== null) {
       this.log.emit(KERN_ERR, `${name}: exports duplicate symbol ${dup} (owned by ${this.symbols.find(dup)?.owner ?? 'kernel'})`);
       this.free_module(mod);
@@ -408,7 +410,7 @@ export class ModuleLoader {
     mod.state = 'COMING';
     const span = this.sched.trace.begin('module', name);
     const ret = await this.do_init_module(mod);
-    this.sched.trace.end(span, String(ret));
+    this.sched.trace.end(span, ret);
     return ret;
   }
 
@@ -598,6 +600,13 @@ function configKey(values: Readonly<Record<string, Tristate>>): string {
     configKeys.set(values, key);
   }
   return key;
+}
+
+/** What a module's units export, as one record (a later unit wins a name, as with Object.assign). */
+function exportValues(instances: readonly UnitInstance[]): Readonly<Record<string, unknown>> {
+  // Most objects are one C file, whose exports need no copy.
+  if (instances.length === 1) return instances[0]!.exports ?? {};
+  return Object.assign({}, ...instances.map((i) => i.exports ?? {}));
 }
 
 function memoized<K, V>(table: Map<K, V>, key: K, compute: () => V): V {
