@@ -24,6 +24,8 @@ export interface BootTiming {
   readonly coldBootsPerSecond: number;
   /** Boots run before the timed ones (cold boots included). */
   readonly warmupBoots: number;
+  /** Whether the last warm-up window was within 5% of the one before (false: the warm-up stopped at its cap). */
+  readonly warmupSettled: boolean;
   readonly runs: number;
   /** Mean µs to build a machine alone (fresh inversify container, subsystems, catalogue), no boot. */
   readonly machineUs: number;
@@ -64,14 +66,16 @@ export const COLD_BOOTS = 500;
  * The first COLD_BOOTS are timed on their own.
  */
 export async function bootTiming(scenario: Scenario, runs = 2000, minWarmup = 4000, maxWarmup = 4 * minWarmup, window = Math.min(500, minWarmup)): Promise<BootTiming> {
+  if (!(window > 0) || !(maxWarmup >= minWarmup)) throw new RangeError(`bootTiming: window ${window} must be positive and maxWarmup ${maxWarmup} at least minWarmup ${minWarmup}`);
   const cold = Math.min(COLD_BOOTS, minWarmup);
   const coldBootsPerSecond = await bootRate(scenario, cold);
   let warmupBoots = cold;
   let last = coldBootsPerSecond;
+  let settled = false;
   for (;;) {
     const rate = await bootRate(scenario, window);
     warmupBoots += window;
-    const settled = Math.abs(rate - last) <= 0.05 * last;
+    settled = Math.abs(rate - last) <= 0.05 * last;
     last = rate;
     if (warmupBoots >= maxWarmup || (settled && warmupBoots >= minWarmup)) break;
   }
@@ -94,7 +98,7 @@ export async function bootTiming(scenario: Scenario, runs = 2000, minWarmup = 40
   await new Promise<void>((resolve) => setImmediate(resolve));
   gc.disconnect();
   times.sort((a, b) => a - b);
-  return { medianMs: times[Math.floor(times.length / 2)]!, bootsPerSecond: runs / total, coldBootsPerSecond, warmupBoots, runs, machineUs, gcShare: gcMs / 1000 / total };
+  return { medianMs: times[Math.floor(times.length / 2)]!, bootsPerSecond: runs / total, coldBootsPerSecond, warmupBoots, warmupSettled: settled, runs, machineUs, gcShare: gcMs / 1000 / total };
 }
 
 /**

@@ -23,6 +23,8 @@ export interface BenchReport {
   readonly bootsPerSecondCold: number;
   /** Boots run to warm up before the timed ones. */
   readonly bootWarmupBoots: number;
+  /** Whether the boot rate had settled when the warm-up ended (false: it stopped at its cap). */
+  readonly bootWarmupSettled: boolean;
   /** Of one boot: µs to build the machine (fresh inversify container and subsystems) before PID 1 runs. */
   readonly bootMachineUs: number;
   /** Of the boots' wall time: the share spent in garbage collection (0..1). */
@@ -60,7 +62,7 @@ const FULL: BenchSizes = { boots: 2000, bootWarmup: 4000, survivorBoots: 200, sc
 
 export async function runBench(log: (line: string) => void = () => {}, sizes: BenchSizes = FULL): Promise<BenchReport> {
   const boot = await bootTiming(mainlineBuiltinScenario(), sizes.boots, sizes.bootWarmup);
-  log(`boot (scenarios/mainline-builtin.json, to idle, result collected): median ${boot.medianMs.toFixed(3)} ms, ${Math.round(boot.bootsPerSecond)} boots/s after ${boot.warmupBoots} warm-up boots`);
+  log(`boot (scenarios/mainline-builtin.json, to idle, result collected): median ${boot.medianMs.toFixed(3)} ms, ${Math.round(boot.bootsPerSecond)} boots/s after ${boot.warmupBoots} warm-up boots${boot.warmupSettled ? '' : ' (the rate had not settled; the warm-up stopped at its cap)'}`);
   log(`  of which: building the machine (fresh DI container, subsystems) ${Math.round(boot.machineUs)} µs per boot; garbage collection ${(boot.gcShare * 100).toFixed(0)}% of the time`);
   log(`  the first ${Math.min(COLD_BOOTS, sizes.bootWarmup)} boots of the process: ${Math.round(boot.coldBootsPerSecond)} boots/s (before V8 has optimised the hot code)`);
   const survivors = await youngSurvivorsKB(mainlineBuiltinScenario(), sizes.survivorBoots);
@@ -96,6 +98,7 @@ export async function runBench(log: (line: string) => void = () => {}, sizes: Be
     bootsPerSecond: Math.round(boot.bootsPerSecond),
     bootsPerSecondCold: Math.round(boot.coldBootsPerSecond),
     bootWarmupBoots: boot.warmupBoots,
+    bootWarmupSettled: boot.warmupSettled,
     bootMachineUs: Math.round(boot.machineUs),
     bootGcShare: Number(boot.gcShare.toFixed(3)),
     bootYoungSurvivorsKB: Number(survivors.toFixed(1)),

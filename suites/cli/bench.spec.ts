@@ -22,5 +22,6 @@ describe('kshim bench --json: the report other tools read', function () {
     // The warm-up: the first boots timed on their own, then windows until the rate settles (at most 4 times the minimum).
     expect(report.bootsPerSecondCold).to.be.greaterThan(0);
     expect(report.bootWarmupBoots).to.be.within(10, 20);
+    expect(report.bootWarmupSettled).to.be.a('boolean');
   });
 });
