@@ -78,6 +78,15 @@ describe('explorer: what it finds', () => {
     expect(r.result.dmesg.some((l) => /dax_region resource conflict/.test(l)), 'dax_cxl then finds the range taken').to.equal(true);
   });
 
+  it('the built-in outcome does not depend on how long an initcall takes, as long as it takes some time: from 1 µs to 1 ms, HMEM owns in every timed schedule', async () => {
+    for (const initcall of [0.001, 0.1, 1]) {
+      const s = scenario('mainline', BUILTIN, 'commit', { timing: { initcall } });
+      const report = await new Explorer(s, { strategy: 'exhaustive', shrink: false }).explore();
+      expect(report.complete, `initcall ${initcall} ms`).to.equal(true);
+      expect(report.outcomes.map((o) => o.owners), `initcall ${initcall} ms`).to.deep.equal([['dax_hmem']]);
+    }
+  });
+
   it('the same for any timing (untimed): CXL owns only when PID 1 runs every initcall up to cxl_pci_driver_init before the hmem work passes its wait', async () => {
     const s = shipped('mainline-builtin.json');
     const hmem = await replay(s, 'u.');
