@@ -44,13 +44,18 @@ async function machineTiming(scenario: Scenario, runs: number): Promise<number> 
   return Number(process.hrtime.bigint() - t0) / 1e3 / runs;
 }
 
-/** Boots per second of `boots` consecutive boots. */
-async function bootRate(scenario: Scenario, boots: number): Promise<number> {
-  const t0 = process.hrtime.bigint();
+/** Boot `scenario` to idle `boots` times in a row, each machine powered off and let go. */
+async function bootMany(scenario: Scenario, boots: number): Promise<void> {
   for (let i = 0; i < boots; i++) {
     await runScenario(scenario, { powerOff: true });
     await letWeakRefsGo();
   }
+}
+
+/** Boots per second of `boots` consecutive boots. */
+async function bootRate(scenario: Scenario, boots: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await bootMany(scenario, boots);
   return boots / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 
@@ -111,10 +116,7 @@ export async function youngSurvivorsKB(scenario: Scenario, boots = 200): Promise
   v8.setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (opts?: { type: 'minor' | 'major' }) => void;
   const oldSpace = (): number => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!.space_used_size;
-  for (let i = 0; i < 50; i++) {
-    await runScenario(scenario, { powerOff: true });
-    await letWeakRefsGo();
-  }
+  await bootMany(scenario, 50);
   gc({ type: 'major' });
   // Per batch of boots; the median ignores a batch during which V8 ran a full GC.
   const grown: number[] = [];
@@ -123,10 +125,7 @@ export async function youngSurvivorsKB(scenario: Scenario, boots = 200): Promise
     gc({ type: 'minor' });
     gc({ type: 'minor' });
     const before = oldSpace();
-    for (let i = 0; i < batch; i++) {
-      await runScenario(scenario, { powerOff: true });
-      await letWeakRefsGo();
-    }
+    await bootMany(scenario, batch);
     gc({ type: 'minor' });
     gc({ type: 'minor' });
     grown.push((oldSpace() - before) / batch / 1024);

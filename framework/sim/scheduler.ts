@@ -97,6 +97,14 @@ const DEFAULT_MAX_STEPS = 500_000;
 /** Settled once: then() on it queues a microtask, without the AsyncResource Node's queueMicrotask() makes for each call. */
 const RESOLVED = Promise.resolve();
 
+/** Insert `t` into `list`, kept ordered by (readyAt, readySeq); a newcomer almost always goes last. */
+function insertByReadyTime(list: Task[], t: Task): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1]!.readyAt > t.readyAt || (list[i - 1]!.readyAt === t.readyAt && list[i - 1]!.readySeq > t.readySeq))) i--;
+  if (i === list.length) list.push(t);
+  else list.splice(i, 0, t);
+}
+
 export class Scheduler {
   /** Virtual time in microseconds. */
   now = 0;
@@ -305,11 +313,7 @@ export class Scheduler {
   }
 
   private insertSleeper(t: Task): void {
-    const s = this.sleepers;
-    let i = s.length;
-    while (i > 0 && (s[i - 1]!.readyAt > t.readyAt || (s[i - 1]!.readyAt === t.readyAt && s[i - 1]!.readySeq > t.readySeq))) i--;
-    if (i === s.length) s.push(t);
-    else s.splice(i, 0, t);
+    insertByReadyTime(this.sleepers, t);
   }
 
   private suspend(t: Task, preempting: Task | null = null): Promise<void> {
@@ -410,13 +414,8 @@ export class Scheduler {
     this.insertReady(t);
   }
 
-  /** Keep the ready list ordered by (readyAt, readySeq); a newcomer almost always goes last. */
   private insertReady(t: Task): void {
-    const r = this.ready;
-    let i = r.length;
-    while (i > 0 && (r[i - 1]!.readyAt > t.readyAt || (r[i - 1]!.readyAt === t.readyAt && r[i - 1]!.readySeq > t.readySeq))) i--;
-    if (i === r.length) r.push(t);
-    else r.splice(i, 0, t);
+    insertByReadyTime(this.ready, t);
   }
 
   /**

@@ -29,13 +29,16 @@ function fate(regions: ReturnType<typeof trackDaxRegions>, nth: number) {
   return { kref: kref_read(r.kref), released: r.dev === null, claimed: r.res.parent !== null };
 }
 
+/** What becomes of a dax_region whose probe failed: v7/4 kfree()s it with its kref at 1, v8/6 puts it to 0 and releases it. */
+const FAILED_REGION_FATE = [
+  ['v7/4', { kref: 1, released: false, claimed: false }],
+  ['v8/6', { kref: 0, released: true, claimed: false }],
+] as const;
+
 describe('F7: dax_region lifetime and teardown order in v7 4/7 (fixed in v8 6/9)', () => {
   it('sysfs_create_groups() fails for hmem.1: v7/4 drops the "DAX Regions" claim and kfree()s the region with its kref at 1, no release; v8/6 releases it through dax_region_put()', async () => {
     const seen = trackDaxRegions();
-    for (const [tree, want] of [
-      ['v7/4', { kref: 1, released: false, claimed: false }],
-      ['v8/6', { kref: 0, released: true, claimed: false }],
-    ] as const) {
+    for (const [tree, want] of FAILED_REGION_FATE) {
       seen.length = 0;
       const r = await runScenario(baseScenario('E3', tree), { faults: [{ function: 'sysfs_create_groups', match: 'hmem.1' }] });
       expect(lines(r, 'hmem hmem.1: probe with driver hmem failed'), tree).to.deep.equal(['hmem hmem.1: probe with driver hmem failed with error -12']);
@@ -46,10 +49,7 @@ describe('F7: dax_region lifetime and teardown order in v7 4/7 (fixed in v8 6/9)
 
   it('the "dax_region resource conflict" path: dax_cxl\'s region over the range HMEM holds is kfree()d with its kref at 1 on v7/4, put to 0 and released on v8/6', async () => {
     const seen = trackDaxRegions();
-    for (const [tree, want] of [
-      ['v7/4', { kref: 1, released: false, claimed: false }],
-      ['v8/6', { kref: 0, released: true, claimed: false }],
-    ] as const) {
+    for (const [tree, want] of FAILED_REGION_FATE) {
       seen.length = 0;
       const r = await hmemFirst(tree);
       expect(lines(r, 'dax_region resource conflict'), tree).to.deep.equal([`cxl_dax_region dax_region1: dax_region resource conflict for [mem ${SR.start}-${SR.end}]`]);
