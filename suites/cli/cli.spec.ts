@@ -13,7 +13,10 @@ function kshim(...args: string[]) {
   return spawnSync(process.execPath, [KSHIM, ...args], { cwd: ROOT, encoding: 'utf8' });
 }
 
-describe('the kshim command', () => {
+describe('the kshim command', function () {
+  // Each test starts node processes; on a loaded machine one can take several seconds.
+  this.timeout(30_000);
+
   it('kshim run --json prints one JSON object and exits 0', () => {
     const r = kshim('run', 'scenarios/mainline-builtin.json', '--json');
     expect(r.status).to.equal(0);

@@ -25,7 +25,10 @@ async function owners(s: Scenario, untimed = false): Promise<{ complete: boolean
   return { complete: r.complete, classes: r.outcomes.map((o) => o.signature).sort() };
 }
 
-describe('docs/testing-your-patch.md: a v9 candidate for the built-in window', () => {
+describe('docs/testing-your-patch.md: a v9 candidate for the built-in window', function () {
+  // Exhaustive untimed explorations of the built-in tree: several seconds each on a loaded CI machine.
+  this.timeout(60_000);
+
   it('is a tree derived from mainline that replaces drivers/dax/hmem/hmem.c and drivers/dax/cxl.c only', () => {
     const v9 = lookupTree('v9-candidate')!;
     expect(v9.parent).to.equal('mainline');
