@@ -26,7 +26,12 @@ export function formatConfig(r: RunResult, symbols: readonly string[]): string {
   return lines.join('\n');
 }
 
-export function formatRun(r: RunResult): string {
+/**
+ * `details`, aligned with r.warnings, adds a line under a warning: for an
+ * oops from a NULL dereference in a port, the JavaScript error and the
+ * source line it came from.
+ */
+export function formatRun(r: RunResult, details: ReadonlyArray<string | null> = []): string {
   const out: string[] = [];
   out.push(`tree ${r.tree}, schedule ${r.schedule}`);
   for (const a of r.config.adjusted) out.push(`config: ${a.symbol}=${a.requested} requested, ${a.actual} used (limited by ${a.reason})`);
@@ -36,7 +41,11 @@ export function formatRun(r: RunResult): string {
     return out.join('\n');
   }
   out.push('', '== dmesg ==', ...r.dmesg, '', '== /proc/iomem ==', r.iomem.trimEnd(), '', '== owners ==', formatOwners(r));
-  out.push('', '== warnings ==', ...(r.warnings.length ? r.warnings.map((w) => `[${w.time}] ${w.message}`) : ['(none)']));
+  const warnings = r.warnings.flatMap((w, i) => {
+    const detail = details[i];
+    return detail ? [`[${w.time}] ${w.message}`, `    ${detail}`] : [`[${w.time}] ${w.message}`];
+  });
+  out.push('', '== warnings ==', ...(warnings.length ? warnings : ['(none)']));
   if (r.leaks.length) out.push('', '== leaks ==', ...r.leaks);
   return out.join('\n');
 }

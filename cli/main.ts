@@ -42,7 +42,7 @@ async function printRun({ result, machine }: Run, opts: { json?: boolean; show?:
   else if (opts.show === 'owners') process.stdout.write(formatOwners(result) + '\n');
   else if (opts.show === 'config') process.stdout.write(formatConfig(result, CXL_DAX_SYMBOLS) + '\n');
   else if (opts.show !== undefined) throw new UsageError(`--show ${opts.show}: expected iomem, sysfs, dmesg, owners or config`);
-  else process.stdout.write(formatRun(result) + '\n');
+  else process.stdout.write(formatRun(result, machine?.kernel.panic.warnings.map((w) => (w.kind === 'oops' ? w.text : null))) + '\n');
 }
 
 program

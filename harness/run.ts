@@ -9,7 +9,7 @@
 import { loadKconfig, olddefconfig, linkCheck, type Adjustment } from '../framework/kconfig/index.js';
 import { KCONFIG_ENV, KCONFIG_ENV_FILE } from '../framework/kconfig/texts/env.js';
 import { createMachine, type Machine } from '../framework/machine.js';
-import type { RunOutcome, TimeMode } from '../framework/sim/scheduler.js';
+import { TaskCrash, type RunOutcome, type TimeMode } from '../framework/sim/scheduler.js';
 import { DefaultStrategy, DeviationStrategy, type SchedulingStrategy } from '../framework/sim/strategy.js';
 import type { device } from '../framework/include/linux/device.js';
 import { CxlMockOps, cxlMockOpsModule } from '../mocks/cxl/mock_ops.js';
@@ -206,9 +206,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   }
   m.get(Firmware).apply();
   const outcomes: RunOutcome[] = [];
-  for (const step of scenario.steps) {
-    if (step.kind === 'boot') outcomes.push(await m.bootToIdle({ initramfs: scenario.initramfs }));
-    else outcomes.push((await m.userModprobe(step.module, step.remove)).outcome);
+  try {
+    for (const step of scenario.steps) {
+      if (step.kind === 'boot') outcomes.push(await m.bootToIdle({ initramfs: scenario.initramfs }));
+      else outcomes.push((await m.userModprobe(step.module, step.remove)).outcome);
+    }
+  } catch (e) {
+    // A crash that is not a kernel oops: keep the id of the schedule that reached it, for a replay.
+    if (e instanceof TaskCrash) e.schedule = encodeSchedule(timeMode, m.kernel.sched.choices);
+    throw e;
   }
   const run = { result: collect(scenario, m, cfg, timeMode), machine: m, outcomes, choices: m.kernel.sched.choices.slice() };
   if (opts.powerOff) m.powerOff();

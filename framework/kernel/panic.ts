@@ -10,7 +10,7 @@ import { vsprintf } from '../lib/vsprintf.js';
 import { Scheduler } from '../sim/scheduler.js';
 import type { Task } from '../sim/task.js';
 import { formatSeconds, KERN_ALERT, KERN_ERR, KERN_WARNING, Printk } from './printk.js';
-import { callTrace, captureFrames, type ModuleOfFile } from './stacktrace.js';
+import { callTrace, captureFrames, formatFrame, framesOfStack, sourceLocation, type ModuleOfFile } from './stacktrace.js';
 import { UTS_RELEASE } from '../include/generated/utsrelease.js';
 
 /** Where a WARN fires: the C file, line and function it models. */
@@ -177,21 +177,52 @@ export class Panic {
     throw new KernelOops(headline);
   }
 
-  private printSplat(level: number, headline: string | null, task: Task | null, trace: readonly string[]): void {
+  private printSplat(level: number, headline: string | null, task: Task | null, trace: readonly string[], rip: string | null = null): void {
     if (headline !== null) this.log.emit(level, headline);
     const mods = this.modulesLinkedIn();
     this.log.emit(level, `Modules linked in:${mods.length ? ' ' + mods.join(' ') : ''}`);
     const comm = task ? task.comm : 'swapper/0';
     this.log.emit(level, `CPU: 0 UID: 0 PID: ${task ? task.pid : 0} Comm: ${comm} ${this.taint ? 'Tainted: G        W' : 'Not tainted'} ${UTS_RELEASE} #1`);
     if (task?.workqueueLine) this.log.emit(level, `Workqueue: ${task.workqueueLine}`);
+    if (rip !== null) this.log.emit(level, `RIP: 0010:${rip}`);
     this.log.emit(level, 'Call Trace:');
     this.log.emit(level, ' <TASK>');
     for (const f of trace) this.log.emit(level, ` ${f}`);
     this.log.emit(level, ' </TASK>');
   }
 
+  /**
+   * A NULL pointer dereference in kernel code oopses the task that made it.
+   * In a port, reading or writing a property of null or undefined, or calling
+   * a function pointer that is not set, is that dereference: it is printed as
+   * the page-fault oops, recorded, and the task dies with its locks held.
+   */
+  pageFaultOops(task: Task, err: TypeError, access: PageFaultAccess): void {
+    const frames = framesOfStack(err.stack ?? '', 0, this.moduleOf);
+    const rip = frames[0] ?? { func: 'unknown', module: null };
+    const headline = 'BUG: kernel NULL pointer dereference, address: 0000000000000000';
+    this.log.emit(KERN_ALERT, headline);
+    this.log.emit(KERN_ALERT, `#PF: supervisor ${access} in kernel mode`);
+    this.log.emit(KERN_ALERT, `#PF: error_code(${PF_ERROR_CODE[access]}) - not-present page`);
+    this.log.emit(KERN_ALERT, 'Oops: 0000 [#1] PREEMPT SMP NOPTI');
+    const trace = callTrace(task, frames.slice(1));
+    this.printSplat(KERN_ALERT, null, task, trace, formatFrame(rip));
+    this.log.emit(KERN_ALERT, '---[ end trace 0000000000000000 ]---');
+    const where = sourceLocation(err.stack ?? '');
+    this.warnings.push({
+      kind: 'oops', function: rip.func, message: headline, text: `${err.name}: ${err.message}${where === null ? '' : ` (${where})`}`,
+      time: formatSeconds(this.sched.now), pid: task.pid, comm: task.comm, callTrace: trace,
+    });
+    this.sched.trace.mark('warn', rip.func, headline);
+  }
+
   private handleTaskError(task: Task, err: unknown): boolean {
-    return err instanceof KernelOops && task.state !== 'done';
+    if (task.state === 'done') return false;
+    if (err instanceof KernelOops) return true;
+    const access = pageFaultAccess(err);
+    if (access === null) return false;
+    this.pageFaultOops(task, err as TypeError, access);
+    return true;
   }
 
   api(): PanicApi {
@@ -218,6 +249,27 @@ export class Panic {
       },
     };
   }
+}
+
+export type PageFaultAccess = 'read access' | 'write access' | 'instruction fetch';
+
+/** The x86 page-fault error code of a not-present page, by access (bit 1: write, bit 4: instruction fetch). */
+const PF_ERROR_CODE: Record<PageFaultAccess, string> = {
+  'read access': '0x0000',
+  'write access': '0x0002',
+  'instruction fetch': '0x0010',
+};
+
+/**
+ * What kind of NULL dereference a JavaScript TypeError is, or null when it is
+ * some other type error (a bug in kshim, not a fault of the kernel code).
+ */
+export function pageFaultAccess(err: unknown): PageFaultAccess | null {
+  if (!(err instanceof TypeError)) return null;
+  if (/^Cannot read properties of (?:null|undefined)\b/.test(err.message)) return 'read access';
+  if (/^Cannot set properties of (?:null|undefined)\b/.test(err.message)) return 'write access';
+  if (/ is not a function$/.test(err.message)) return 'instruction fetch';
+  return null;
 }
 
 function fmtArgs(fmt: string, args: unknown[]): string {

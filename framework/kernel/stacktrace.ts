@@ -6,6 +6,10 @@
  * tags frames of modular code with their module ("[dax_hmem]") and appends
  * the task's bottom frames (process_one_work, worker_thread, ...).
  */
+import { readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Task } from '../sim/task.js';
 
 export interface Frame {
@@ -30,8 +34,13 @@ export function captureFrames(skip: number, moduleOf: ModuleOfFile): Frame[] {
   Error.stackTraceLimit = 80;
   const stack = new Error().stack ?? '';
   Error.stackTraceLimit = limit;
+  return framesOfStack(stack, skip, moduleOf);
+}
+
+/** The kernel-named frames of a V8 stack (`error.stack`), innermost first, after its first `skip` frames. */
+export function framesOfStack(stack: string, skip: number, moduleOf: ModuleOfFile): Frame[] {
   const frames: Frame[] = [];
-  const lines = stack.split('\n').slice(1 + skip);
+  const lines = stack.split('\n').filter((l) => l.startsWith('    at ')).slice(skip);
   for (const line of lines) {
     const m = FRAME.exec(line);
     if (m === null) continue;
@@ -68,4 +77,39 @@ export function callTrace(task: Task | null, frames: readonly Frame[]): string[]
     for (const f of task.baseFrames) if (!shown.has(f)) out.push(f);
   }
   return out;
+}
+
+/** The project's root: this file is dist/framework/kernel/stacktrace.js. */
+const PROJECT_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const LOCATION = /\(?((?:file:\/\/)?\/[^()]*?):(\d+):(\d+)\)?$/;
+
+/**
+ * Where an error was thrown, as a path of the TypeScript source with its line
+ * ("examples/my-patch/hmem.c.ts:163"), read through the compiled file's
+ * source map; the compiled location when there is no map. Null when no frame
+ * is in kshim's own files. Only used to report a crash, never on a hot path.
+ */
+export function sourceLocation(stack: string, skipFile: (file: string) => boolean = () => false): string | null {
+  for (const line of stack.split('\n')) {
+    if (!line.startsWith('    at ') || line.includes('node:') || line.includes('/node_modules/')) continue;
+    const m = LOCATION.exec(line);
+    if (m === null) continue;
+    const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
+    if (skipFile(file)) continue;
+    const jsLine = Number(m[2]);
+    const root = PROJECT_ROOT;
+    if (file.endsWith('.ts')) return `${relative(root, file)}:${jsLine}`; // already mapped (source maps enabled)
+    try {
+      const map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
+      const e = map.findEntry(jsLine - 1, Number(m[3]) - 1) as { originalSource?: string; originalLine?: number };
+      if (e.originalSource !== undefined && e.originalLine !== undefined) {
+        const src = e.originalSource.startsWith('file://') ? fileURLToPath(e.originalSource) : resolve(dirname(file), e.originalSource);
+        return `${relative(root, src)}:${e.originalLine + 1}`;
+      }
+    } catch {
+      // No map next to the file: report the compiled location.
+    }
+    return `${relative(root, file)}:${jsLine}`;
+  }
+  return null;
 }

@@ -277,15 +277,17 @@ export class Workqueue {
       if (fn !== null) await fn(work);
     } finally {
       this.sched.trace.end(span);
-      task.workqueueLine = null;
-      work.runner = null;
-      work.doneSeq = Math.max(work.doneSeq, instance);
-      wq.inflight.delete(seq);
-      wq.active--;
-      this.wakeAll(work.flushers);
-      this.wakeAll(wq.flushers);
-      this.pump(wq);
     }
+    // Reached only if the function returned: an oops in it kills the kworker
+    // here, and the item stays in flight for good (flushes of it never end).
+    task.workqueueLine = null;
+    work.runner = null;
+    work.doneSeq = Math.max(work.doneSeq, instance);
+    wq.inflight.delete(seq);
+    wq.active--;
+    this.wakeAll(work.flushers);
+    this.wakeAll(wq.flushers);
+    this.pump(wq);
   }
 
   private wakeAll(list: Task[]): void {

@@ -84,6 +84,9 @@ export class NotInTaskError extends Error {}
 
 /** A task body threw something the kernel code did not expect (a bug in the simulation or a port). */
 export class TaskCrash extends Error {
+  /** The schedule id of the run, set by whoever knows how ids are written (the harness). */
+  schedule: string | null = null;
+
   constructor(
     readonly task: Task,
     override readonly cause: unknown,

@@ -8,6 +8,11 @@ import { outcomeOf } from '../../harness/explore/signature.js';
 import { runScenario, strategyFor, type Run } from '../../harness/run.js';
 import { decodeSchedule } from '../../harness/schedule.js';
 import { validateScenario, type Scenario } from '../../harness/scenario.js';
+import { hmem_c as hmem_mainline } from '../../drivers/dax/hmem/hmem.c/mainline.js';
+import type { PortApi, PortUnit } from '../../framework/kernel/module/types.js';
+import { layered } from '../../framework/lib/layered.js';
+import { mainline } from '../../trees/index.js';
+import { deriveTree } from '../../trees/tree.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const RANGE = { start: '0x850000000', end: '0x284fffffff' };
@@ -192,5 +197,31 @@ describe('explorer: what it finds', () => {
       expect(b.report).to.deep.equal(a.report);
       expect(other.schedules, `${strategy}, seed 5 against seed 6`).to.not.deep.equal(a.schedules);
     }
+  });
+
+  it('a NULL dereference in a port is an outcome, not a crash: mainline\'s deferred work oopses, dax_cxl\'s work waits forever flushing dax_hmem_wq, nobody owns the range; the id replays it', async () => {
+    // A broken wait_for_device_probe() as the port sees it: the fault is in the work dax_hmem queued.
+    const broken: PortUnit = {
+      ...hmem_mainline,
+      create(k, sym) {
+        return hmem_mainline.create(
+          layered<PortApi>(k, {
+            async wait_for_device_probe() {
+              const dev: { parent: unknown } | null = null;
+              void dev!.parent;
+            },
+          }),
+          sym,
+        );
+      },
+    };
+    const tree = deriveTree(mainline, 'null-deref-example', 'mainline with a NULL dereference in the deferred work', { files: { 'drivers/dax/hmem/hmem.c': broken } });
+    const s: Scenario = { ...scenario('mainline', MODULAR, 'commit'), tree };
+    const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
+    expect(report.complete).to.equal(true);
+    expect(report.outcomes.map((o) => [o.signature, o.count])).to.deep.equal([['owners=none build=ok warnings=wait_for_device_probe leaks=2 end=deadlock', 448]]);
+    const r = await replay(s, report.outcomes[0]!.shrunk);
+    expect(r.result.dmesg.some((l) => l.endsWith('RIP: 0010:wait_for_device_probe'))).to.equal(true);
+    expect(r.outcomes.at(-1)!.deadlock!.message).to.match(/kworker\S+ \(pid \d+\) waits for flush_workqueue\(dax_hmem_wq\), held by kworker\S+ \(pid \d+\) \[dead\]/);
   });
 });

@@ -284,6 +284,28 @@ describe('workqueues', () => {
       expect(k.sched.allTasks()[0]!.state).to.equal('dead');
     });
 
+    it('an oops in a work function kills its kworker and leaves the item in flight: a later flush_workqueue never returns, and the report names the dead kworker', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const o = await runInit(k, async function dax_hmem_init() {
+        const wq = k.api.alloc_ordered_workqueue('dax_hmem_wq', 0)!;
+        k.api.queue_work(
+          wq,
+          k.api.__WORK_INITIALIZER(async function process_defer_work() {
+            const dev: { parent: unknown } | null = null;
+            rec.push(String(dev!.parent));
+          }),
+        );
+        await k.api.msleep(1);
+        await k.api.flush_workqueue(wq);
+        rec.push('flushed');
+      });
+      expect(warningsOf(k, 'oops').map((x) => x.function)).to.deep.equal(['process_defer_work']);
+      expect(rec.events).to.deep.equal([]);
+      expect(o.status).to.equal('deadlock');
+      expect(o.deadlock!.message).to.match(/swapper\/0 \(pid 1\) waits for flush_workqueue\(dax_hmem_wq\), held by kworker\S+ \(pid \d+\) \[dead\]/);
+    });
+
     it('queue_work(NULL, work) oopses in __queue_work', async () => {
       const k = boot();
       await runInit(k, async () => {

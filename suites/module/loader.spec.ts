@@ -3,6 +3,9 @@ import { expect } from 'chai';
 import { EBUSY, ENODEV, ENOMEM } from '../../framework/include/errno.js';
 import { platform_device } from '../../framework/drivers/base/platform.js';
 import { machineWith, testModule } from './fixture.js';
+import { TaskCrash } from '../../framework/sim/scheduler.js';
+import { UndeclaredSymbolError } from '../../framework/kernel/module/symbols.js';
+import { describeCrash } from '../../cli/errors.js';
 
 describe('module loader: boot, initcalls and link order', () => {
   it('runs built-in initcalls on PID 1 by level, then by link order within a level', async () => {
@@ -283,6 +286,44 @@ describe('module loader: modprobe, dependencies and softdeps', () => {
     const r = await m.userModprobe('needy');
     expect(r.exit).to.equal(1);
     expect(m.kernel.log.contains('needy: Unknown symbol nobody_exports_this (err -2)')).to.equal(true);
+  });
+
+  it('a port that uses a symbol its references() does not list stops the run at the first use, naming the symbol and the line (C would not compile it)', async () => {
+    const provider = testModule({
+      name: 'provider',
+      exports: [{ symbol: 'provider_fn', gpl: true }],
+      body: () => ({ init: () => 0, exports: { provider_fn: () => 42 } }),
+    });
+    const user = testModule({ name: 'user', references: [], body: (_k, sym) => ({ init: () => sym.provider_fn() }) });
+    const m = machineWith([provider, user], { PROVIDER: 'y', USER: 'y' });
+    let err: unknown = null;
+    try {
+      await m.bootToIdle();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(TaskCrash);
+    const cause = (err as TaskCrash).cause;
+    expect(cause).to.be.instanceOf(UndeclaredSymbolError);
+    expect((cause as UndeclaredSymbolError).symbol).to.equal('provider_fn');
+    expect(describeCrash(err as TaskCrash)).to.match(/^suites\/module\/loader\.spec\.ts:\d+: implicit declaration of provider_fn: the object uses sym\.provider_fn, but its references\(\) does not list it$/);
+  });
+
+  it('an import table answers `in`, await and Object.prototype members as a plain object: only reading an undeclared name stops the run', async () => {
+    let seen: unknown[] = [];
+    const user = testModule({
+      name: 'user',
+      references: [],
+      body: (_k, sym) => ({
+        init: async () => {
+          seen = ['provider_fn' in sym, await Promise.resolve(sym) === sym, typeof sym.hasOwnProperty, String(sym)];
+          return 0;
+        },
+      }),
+    });
+    const m = machineWith([user], { USER: 'y' });
+    expect((await m.bootToIdle()).status).to.equal('idle');
+    expect(seen).to.deep.equal([false, true, 'function', '[object Object]']);
   });
 
   it('refuses a namespaced symbol to a module that does not import the namespace', async () => {

@@ -88,6 +88,7 @@ function importTableClass(names: readonly string[]): new (t: SymbolTable) => Imp
       this[TABLE] = t;
     }
   } as new (t: SymbolTable) => ImportTable;
+  Object.setPrototypeOf(cls.prototype, UNDECLARED);
   for (const name of names) {
     Object.defineProperty(cls.prototype, name, {
       enumerable: true,
@@ -107,6 +108,26 @@ function importTableClass(names: readonly string[]): new (t: SymbolTable) => Imp
   importTableClassByList.set(names, cls);
   return cls;
 }
+
+/**
+ * A port that calls `sym.foo` without listing foo in its references() would
+ * not compile in C (implicit declaration). The import tables' prototypes end
+ * in this proxy, so the first such access names the symbol instead of
+ * failing later as "sym.foo is not a function".
+ */
+export class UndeclaredSymbolError extends Error {
+  constructor(readonly symbol: string) {
+    super(`implicit declaration of ${symbol}: the object uses sym.${symbol}, but its references() does not list it`);
+  }
+}
+
+const UNDECLARED: object = new Proxy(Object.prototype, {
+  get(target, key, receiver) {
+    // Symbols, Object.prototype's own members and the thenable probe of await are not kernel symbols.
+    if (typeof key === 'symbol' || key in target || key === 'then') return Reflect.get(target, key, receiver);
+    throw new UndeclaredSymbolError(key);
+  },
+});
 
 /** Does `module` match the comma-separated glob list of EXPORT_SYMBOL_FOR_MODULES? */
 export function moduleMatches(list: string, module: string): boolean {
