@@ -458,7 +458,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     expect(await sh.exec('lsmod')).to.equal(
       ['Module                  Used by', 'cxl_pci                 0', 'cxl_mem                 1 cxl_pci', 'cxl_acpi                0', 'cxl_port                1 cxl_mem', 'cxl_core                3 cxl_port,cxl_acpi,cxl_mem'].join('\n'),
     );
-    expect(await sh.exec('modprobe dax_cxl')).to.equal('(20 new dmesg lines; dmesg -c shows them)');
+    expect(await sh.exec('modprobe dax_cxl')).to.equal('(21 new dmesg lines; dmesg -c shows them)');
     const lsmod = (await sh.exec('lsmod'))!.split('\n');
     expect(lsmod.slice(0, 3)).to.deep.equal(['Module                  Used by', 'dax_cxl                 0', 'dax_hmem                1 dax_cxl']);
   });
@@ -619,7 +619,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     const sh = new Shell(s, r);
     expect(await sh.exec('modprobe -r dax_cxl')).to.equal('(10 new dmesg lines; dmesg -c shows them)');
     expect(await sh.exec('cat /proc/iomem')).to.equal(before.result.iomem.trimEnd());
-    expect(await sh.exec('modprobe dax_cxl')).to.equal('(21 new dmesg lines; dmesg -c shows them)');
+    expect(await sh.exec('modprobe dax_cxl')).to.equal('(22 new dmesg lines; dmesg -c shows them)');
     const fresh = (await sh.exec('dmesg -c'))!.split('\n');
     expect(fresh.filter((l) => l.includes('deferring range to CXL'))).to.deep.equal([
       '[   13.284000] hmem_platform hmem_platform.0: deferring range to CXL: [mem 0x850000000-0x104fffffff flags 0x80000200]',

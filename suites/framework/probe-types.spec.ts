@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { SchedulingStrategy } from '../../framework/sim/strategy.js';
 import { PROBE_FORCE_SYNCHRONOUS, PROBE_PREFER_ASYNCHRONOUS } from '../../framework/include/linux/device.js';
-import { boot, pdev, pdrv, Recorder, runInit } from './fixture.js';
+import { boot, pdev, pdrv, Recorder, runInit, texts } from './fixture.js';
 
 describe('driver core: probe types', () => {
   it('PROBE_PREFER_ASYNCHRONOUS: driver_register returns before the probe of an existing device runs', async () => {
@@ -27,6 +27,25 @@ describe('driver core: probe types', () => {
       rec.push('driver_register returned');
     });
     expect(rec.events).to.deep.equal(['driver_register returned', 'probe']);
+  });
+
+  it('PROBE_PREFER_ASYNCHRONOUS, driver first: dmesg says "probing driver slow asynchronously" for each device before the probes start; device first: "scheduling asynchronous probe"', async () => {
+    const k = boot();
+    await runInit(k, async () => {
+      await k.api.platform_device_register(pdev('slow', 0));
+      await k.api.platform_device_register(pdev('slow', 1));
+      await k.api.platform_driver_register(pdrv('slow', () => 0, { probe_type: PROBE_PREFER_ASYNCHRONOUS }));
+      await k.api.platform_device_register(pdev('slow', 2));
+    });
+    const lines = texts(k).filter((t) => /asynchronous|really_probe: probing/.test(t));
+    expect(lines).to.deep.equal([
+      'platform slow.0: probing driver slow asynchronously',
+      'platform slow.1: probing driver slow asynchronously',
+      "platform slow.0: bus: 'platform': really_probe: probing driver slow with device",
+      "platform slow.1: bus: 'platform': really_probe: probing driver slow with device",
+      'platform slow.2: scheduling asynchronous probe',
+      "platform slow.2: bus: 'platform': really_probe: probing driver slow with device",
+    ]);
   });
 
   it('PROBE_PREFER_ASYNCHRONOUS: device_add returns before the probe runs and the device is not yet bound', async () => {

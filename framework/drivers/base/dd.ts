@@ -413,6 +413,7 @@ export class DeviceDriverBinding {
     }
     if (this.driver_allows_async_probing(drv)) {
       let async = false;
+      this.dev_dbg(dev, 'probing driver %s asynchronously\n', drv.name);
       await b.locking.mutex_lock(dev.mutex);
       if (!dev.driver && !dev.p!.async_driver) {
         b.core.get_device(dev);
