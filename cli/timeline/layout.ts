@@ -21,6 +21,9 @@ export interface TraceSpan {
   /** -1 while the span is still open (the run stopped inside it). */
   readonly end: number;
   readonly detail: string;
+  /** Log records before the span began, and before it ended (-1 while open). */
+  readonly firstLog: number;
+  readonly endLog: number;
 }
 
 export interface TraceMark {

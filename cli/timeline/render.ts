@@ -69,11 +69,16 @@ function recordsOf(records: readonly LogRecord[], pid: number, t0: number, t1: n
   return records.filter((r) => r.pid === pid && r.time >= t0 && r.time <= t1);
 }
 
+/** What the span's task printed between the span's begin and end, in order (not what it printed around them at the same instant). */
+function spanRecords(records: readonly LogRecord[], s: TraceSpan): LogRecord[] {
+  return records.slice(s.firstLog, s.endLog < 0 ? records.length : s.endLog).filter((r) => r.pid === s.pid);
+}
+
 function spanTip(s: TraceSpan, end: number, open: boolean, who: string, records: readonly LogRecord[]): Tip {
   const info = [who, `${formatTime(s.start, 6)} → ${open ? 'still running when the run ended' : `${formatTime(end, 6)} (${end === s.start ? 'no virtual time' : formatDuration(end - s.start)})`}`];
   if (s.detail !== '') info.push(`returned ${s.detail}`);
-  const logCaption = `dmesg of pid ${s.pid} from ${formatTime(s.start, 6)} to ${formatTime(end, 6)}:`;
-  return { title: `${KIND_TITLE[s.kind] ?? s.kind} ${s.name}`, info, logCaption, ...capped(recordsOf(records, s.pid, s.start, end).map(dmesgLine)) };
+  const logCaption = `dmesg of pid ${s.pid} during this ${KIND_TITLE[s.kind] ?? s.kind}:`;
+  return { title: `${KIND_TITLE[s.kind] ?? s.kind} ${s.name}`, info, logCaption, ...capped(spanRecords(records, s).map(dmesgLine)) };
 }
 
 function markTip(m: TraceMark, who: string, records: readonly LogRecord[]): Tip {

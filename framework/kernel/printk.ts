@@ -93,7 +93,9 @@ export class Printk {
   /** Optional listener, e.g. to echo the log live in `kshim shell`. */
   listener: ((r: LogRecord) => void) | null = null;
 
-  constructor(@inject(Scheduler) private readonly sched: Scheduler) {}
+  constructor(@inject(Scheduler) private readonly sched: Scheduler) {
+    sched.trace.logCursor = () => this.records.length;
+  }
 
   /** Append preformatted text; a trailing newline is dropped, inner newlines make more records. */
   emit(level: number, text: string): void {

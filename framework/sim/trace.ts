@@ -20,6 +20,9 @@ export interface Span {
   end: number;
   /** Optional detail, e.g. the probe's return value. */
   detail: string;
+  /** How many log records there were when the span began, and when it ended (-1 while open): its lines lie between. */
+  readonly firstLog: number;
+  endLog: number;
 }
 
 export interface Mark {
@@ -40,6 +43,8 @@ export class Trace {
   enabled = false;
   readonly spans: Span[] = [];
   readonly marks: Mark[] = [];
+  /** The number of log records so far; set by printk, which owns the log. */
+  logCursor: () => number = () => 0;
 
   constructor(private readonly sched: Clock) {}
 
@@ -50,7 +55,7 @@ export class Trace {
   begin(kind: SpanKind, name: string, object?: string): Span | null {
     if (!this.enabled) return null;
     if (object !== undefined) name = `${name} ${object}`;
-    const s: Span = { kind, name, pid: this.sched.current?.pid ?? 0, start: this.sched.now, end: -1, detail: '' };
+    const s: Span = { kind, name, pid: this.sched.current?.pid ?? 0, start: this.sched.now, end: -1, detail: '', firstLog: this.logCursor(), endLog: -1 };
     this.spans.push(s);
     return s;
   }
@@ -58,6 +63,7 @@ export class Trace {
   end(span: Span | null, detail: string | number = ''): void {
     if (span === null) return;
     span.end = this.sched.now;
+    span.endLog = this.logCursor();
     span.detail = String(detail);
   }
 

@@ -13,7 +13,7 @@ import { validateScenario } from '../../harness/scenario.js';
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const KSHIM = join(ROOT, 'bin', 'kshim.js');
 
-const span = (kind: string, name: string, pid: number, start: number, end: number, detail = '0'): TraceSpan => ({ kind, name, pid, start, end, detail });
+const span = (kind: string, name: string, pid: number, start: number, end: number, detail = '0'): TraceSpan => ({ kind, name, pid, start, end, detail, firstLog: 0, endLog: end < 0 ? -1 : 0 });
 const tasks = [
   { pid: 1, comm: 'swapper/0', kind: 'init' },
   { pid: 2, comm: 'kworker/u4:0', kind: 'kworker' },
@@ -117,6 +117,22 @@ describe('kshim timeline: the page', () => {
     // One <g class="lane"> per task that has spans or marks.
     const pids = new Set([...run.machine!.kernel.sched.trace.spans, ...run.machine!.kernel.sched.trace.marks].map((s) => s.pid));
     expect(html.match(/<g class="lane"/g)).to.have.length(pids.size);
+  });
+
+  it('a bar\'s tooltip shows what its task printed during that span only, not the rest of the same instant (zero-time initcalls at one timestamp)', async () => {
+    const scenario = validateScenario(JSON.parse(readFileSync(join(ROOT, 'scenarios', 'probe.json'), 'utf8')), 'probe.json');
+    const html = renderTimeline(await runScenario(scenario, { trace: true }));
+    const tips = JSON.parse(/<script type="application\/json" id="kshim-tips">(.*?)<\/script>/s.exec(html)![1]!) as Array<{ title: string; log: string[] }>;
+    const text = (title: string) => tips.find((t) => t.title === title)!.log.map((l) => l.replace(/^\[ *\d+\.\d{6}\] /, ''));
+    expect(text('initcall hmem_init')).to.deep.equal([
+      "Registering platform device 'hmem_platform.0'. Parent at platform",
+      "device: 'hmem_platform.0': device_add",
+      "bus: 'platform': add device hmem_platform.0",
+    ]);
+    expect(text('initcall pci_driver_init')).to.deep.equal(["bus: 'pci': registered"]);
+    const probe = text('probe cxl_acpi ACPI0017:00');
+    expect(probe[0]).to.equal("platform ACPI0017:00: bus: 'platform': really_probe: probing driver cxl_acpi with device");
+    expect(probe.at(-1)).to.equal("cxl_acpi ACPI0017:00: bus: 'platform': really_probe: bound device to driver cxl_acpi");
   });
 
   it('marks a WARN and shows its splat in the tooltip (F1: dax_cxl after dax_hmem without a Soft Reserved range on v7/6)', async () => {
