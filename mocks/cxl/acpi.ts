@@ -30,7 +30,6 @@ export const cxl_acpi_c: PortUnit = {
 
       const cxl_root = await sym.devm_cxl_add_root(host);
       if (!cxl_root) return -ENOMEM;
-      dev_dbg(host, 'add: %s\n', 'root0');
 
       const windows = ops.firmware.tables.cfmws;
       for (let i = 0; i < windows.length; i++) {

@@ -96,6 +96,8 @@ export const core_port_c: PortUnit = {
       const rc = await cxl_device_add(port.dev, host, 'root0');
       if (rc) return null;
       if (await devm_add_action_or_reset(host, async () => await device_unregister(port.dev), null)) return null;
+      // devm_cxl_add_port() of a root: its message goes to the uport device, the host.
+      dev_dbg(host, '%s added (root port)\n', dev_name(port.dev));
       return port;
     }
 
@@ -144,7 +146,8 @@ export const core_port_c: PortUnit = {
       const rc = await cxl_device_add(port.dev, parent, `${kind}${port.id}`);
       if (rc) return null;
       if (await devm_add_action_or_reset(host, async () => await device_unregister(port.dev), null)) return null;
-      dev_dbg(port.dev, 'added to %s\n', dev_name(parent));
+      // As devm_cxl_add_port() does, on the uport device: the memdev of an endpoint; the host otherwise (no ACPI0016 host bridge here).
+      dev_dbg(uport !== null ? uport.dev : host, '%s added to %s\n', dev_name(port.dev), dev_name(parent));
       return port;
     }
 

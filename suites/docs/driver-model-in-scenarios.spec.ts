@@ -113,7 +113,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       "[    0.020000] cxl port1: bus: 'cxl': __driver_probe_device: matched device with driver cxl_port",
       "[    0.020000] cxl port1: bus: 'cxl': really_probe: probing driver cxl_port with device",
       "[    0.030000] cxl_port port1: driver: 'cxl_port': driver_bound: bound to device",
-      '[    0.030000] cxl_port port1: added to root0',
+      '[    0.030000] cxl_acpi ACPI0017:00: port1 added to root0',
       "[    0.030000] cxl_acpi ACPI0017:00: driver: 'cxl_acpi': driver_bound: bound to device",
     ]);
     // Device first: hmem_platform.0 waits for its driver; hmem.1 is added inside that probe and waits for "hmem".
@@ -397,7 +397,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       "[    3.011000] platform hmem_platform.0: bus: 'platform': really_probe: probing driver hmem_platform with device",
       "[    3.011000] Registering platform device 'hmem.0'. Parent at hmem_platform.0",
       '[    3.011000]  dax0.0: alloc range[0]: 0x0000000850000000:0x000000284fffffff',
-      '[    3.027000] cxl_acpi ACPI0017:00: add: root0',
+      '[    3.027000] cxl_acpi ACPI0017:00: root0 added (root port)',
       "[    3.037000] cxl_acpi ACPI0017:00: driver: 'cxl_acpi': driver_bound: bound to device",
       '[    3.267000] cxl region1: committed',
       '[    3.274000] cxl_dax_region dax_region1: dax_region resource conflict for [mem 0x850000000-0x284fffffff]',

@@ -154,7 +154,7 @@ describe('explorer: what it finds', () => {
     const hmem = report.outcomes.find((o) => o.owners[0] === 'dax_hmem')!;
     const r = await replay(s, hmem.shrunk);
     const registered = r.result.dmesg.findIndex((l) => /Registering platform device 'hmem\.\d+'/.test(l));
-    const window = r.result.dmesg.findIndex((l) => l.includes('cxl_acpi ACPI0017:00: add: root0'));
+    const window = r.result.dmesg.findIndex((l) => l.includes('cxl_acpi ACPI0017:00: root0 added (root port)'));
     expect(registered, 'hmem registers the range before cxl_acpi published the window').to.be.lessThan(window);
     expect(r.result.daxRegions.map((d) => d.owner)).to.deep.equal(['dax_hmem']);
     expect(r.result.dmesg.some((l) => l.includes('dax_region resource conflict')), 'the committed region then cannot get its dax_region').to.equal(true);

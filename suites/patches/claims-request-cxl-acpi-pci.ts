@@ -57,7 +57,7 @@ export function requestCxlAcpiPciClaims(before: string, after: string): void {
     const orderWithout = loadOrder(without);
     expect(orderWithout.indexOf('cxl_acpi'), `${before}: pre: cxl_acpi`).to.be.within(0, orderWithout.indexOf('dax_hmem'));
     expect(loadedFromDaxHmemInit(without, 'cxl_acpi'), `${before}: cxl_acpi from dax_hmem_init`).to.equal(false);
-    expect(at(without, 'cxl_acpi ACPI0017:00: add: root0'), `${before}: windows before the walk`).to.be.within(0, at(without, probe));
+    expect(at(without, 'cxl_acpi ACPI0017:00: root0 added (root port)'), `${before}: windows before the walk`).to.be.within(0, at(without, probe));
     expect(at(without, "bus: 'pci': add driver cxl_pci"), `${before}: cxl_pci after the walk`).to.be.above(at(without, probe));
 
     const withIt = await coverLetter(after);
@@ -66,7 +66,7 @@ export function requestCxlAcpiPciClaims(before: string, after: string): void {
     expect(orderWith.indexOf('cxl_acpi')).to.be.below(orderWith.indexOf('cxl_pci'));
     expect(loadedFromDaxHmemInit(withIt, 'cxl_acpi'), `${after}: cxl_acpi from dax_hmem_init`).to.equal(true);
     expect(loadedFromDaxHmemInit(withIt, 'cxl_pci'), `${after}: cxl_pci from dax_hmem_init`).to.equal(true);
-    expect(at(withIt, 'cxl_acpi ACPI0017:00: add: root0'), `${after}: windows before the walk`).to.be.within(0, at(withIt, probe));
+    expect(at(withIt, 'cxl_acpi ACPI0017:00: root0 added (root port)'), `${after}: windows before the walk`).to.be.within(0, at(withIt, probe));
     expect(at(withIt, "bus: 'pci': add driver cxl_pci"), `${after}: cxl_pci before the walk`).to.be.within(0, at(withIt, probe));
     // Both trees then leave the range to CXL at probe time.
     for (const r of [without, withIt]) expect(r.result.dmesg.some((l) => l.endsWith(`hmem_platform hmem_platform.0: deferring range to CXL: ${prSR(SR)}`))).to.equal(true);
