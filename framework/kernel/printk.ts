@@ -94,7 +94,14 @@ export class Printk {
   listener: ((r: LogRecord) => void) | null = null;
 
   constructor(@inject(Scheduler) private readonly sched: Scheduler) {
-    sched.trace.logCursor = () => this.records.length;
+    // A bound method, not a function literal stored into a property (rule 1
+    // of docs/performance.md: that literal kept every finished machine alive).
+    if (sched.trace.enabled) sched.trace.logCursor = this.recordCount.bind(this);
+  }
+
+  /** How many records the log holds: where a timeline span's lines begin or end. */
+  recordCount(): number {
+    return this.records.length;
   }
 
   /** Append preformatted text; a trailing newline is dropped, inner newlines make more records. */

@@ -39,12 +39,16 @@ export interface Clock {
   readonly current: { readonly pid: number } | null;
 }
 
+function noLog(): number {
+  return 0;
+}
+
 export class Trace {
   enabled = false;
   readonly spans: Span[] = [];
   readonly marks: Mark[] = [];
   /** The number of log records so far; set by printk, which owns the log. */
-  logCursor: () => number = () => 0;
+  logCursor: () => number = noLog;
 
   constructor(private readonly sched: Clock) {}
 
