@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * Schedule ids: a run is described by its time mode and the answers it
- * gave at choice points. Only deviations from the default (index 0) are
- * written, so the default run is "t." and a run that picked candidate 2 at
- * choice point 17 and candidate 1 at 40 is "t.h2.141" (index and answer in
- * base 36, pairs joined by "." with the answer's length as the pair's
- * first character).
+ * gave at choice points. Only deviations from the default (answer 0) are
+ * written, in choice-point order, so the default timed run is "t.". Each
+ * deviation is one field: the number of base-36 digits of the answer, then
+ * the choice point's index in base 36, then the answer in base 36; fields
+ * are joined by ".". A run that picked candidate 2 at choice point 17 and
+ * candidate 1 at choice point 40 is "t.1h2.1141": "1h2" is one digit of
+ * answer, index "h" (17), answer "2"; "1141" is one digit of answer, index
+ * "14" (40), answer "1". docs/scheduler.md explains the format with more
+ * examples.
  */
 import type { TimeMode } from '../framework/sim/scheduler.js';
 

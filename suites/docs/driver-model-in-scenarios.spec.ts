@@ -8,7 +8,10 @@
  * timeline page draws, and shell transcripts.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatConfig, formatOwners, formatRun } from '../../cli/format.js';
 import { Shell } from '../../cli/shell.js';
@@ -102,6 +105,31 @@ function bar(s: Span & { comm: string }): [string, number, number] {
 const showConfig = (r: Run): string => formatConfig(r.result, CXL_DAX_SYMBOLS);
 
 describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () => {
+  it('reading the output: scenarios 2, 3 and 5 write "softReserved": [] and kshim run prints nothing on stderr for them; without the field it notes the missing range', function () {
+    // Four node processes.
+    this.timeout(30_000);
+    const kshim = (file: string) => spawnSync(process.execPath, [`${ROOT}dist/cli/main.js`, 'run', file, '--show', 'owners'], { cwd: ROOT, encoding: 'utf8' });
+    for (const name of ['async-probe.json', 'deferred-probe.json', 'workqueue-flush-v7.json']) {
+      const file = `scenarios/${name}`;
+      expect(JSON.parse(readFileSync(`${ROOT}${file}`, 'utf8')).firmware.softReserved, file).to.deep.equal([]);
+      const r = kshim(file);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stderr, file).to.equal('');
+    }
+    const json = JSON.parse(readFileSync(`${ROOT}scenarios/async-probe.json`, 'utf8'));
+    delete json.firmware.softReserved;
+    const dir = mkdtempSync(join(tmpdir(), 'kshim-guide-'));
+    try {
+      writeFileSync(join(dir, 'omitted.json'), JSON.stringify(json));
+      const r = kshim(join(dir, 'omitted.json'));
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stderr).to.include('firmware.softReserved: no Soft Reserved range, so hmem_platform.0 is not created');
+      expect(r.stderr).to.include('"softReserved": []');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('1. probe.json: hmem_platform.0 is probed when its driver registers, port1 inside device_add(); each registration returns after the probe', async () => {
     const s = scenario('probe.json');
     const r = await boot(s);
@@ -198,6 +226,10 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       '[    0.294000] cxl_dax_region dax_region0: async probe completed',
       '[    0.294000] Freeing unused kernel image (initmem) memory: 4096K',
     ]);
+    // Only the start of userspace follows the freeing of init memory at 0.294 s.
+    expectAdjacent(r, ['[    0.294000] Freeing unused kernel image (initmem) memory: 4096K', '[    0.294000] Run /init as init process']);
+    const freeing = r.result.dmesg.indexOf('[    0.294000] Freeing unused kernel image (initmem) memory: 4096K');
+    expect(r.result.dmesg[freeing + 2]?.slice(0, 14)).to.equal('[    3.000000]');
     // The synchronous drivers never schedule anything.
     expect(grep(r, 'scheduling asynchronous probe')).to.deep.equal(['[    0.294000] cxl dax_region0: scheduling asynchronous probe']);
 

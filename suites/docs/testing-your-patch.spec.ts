@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** The walkthrough of docs/testing-your-patch.md, kept true, first attempt included. */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hmem_c as hmem_mainline } from '../../drivers/dax/hmem/hmem.c/mainline.js';
 import { judgeTree } from '../../harness/expectations.js';
@@ -28,6 +29,31 @@ async function owners(s: Scenario, untimed = false): Promise<{ complete: boolean
 describe('docs/testing-your-patch.md: a v9 candidate for the built-in window', function () {
   // Exhaustive untimed explorations of the built-in tree: several seconds each on a loaded CI machine.
   this.timeout(60_000);
+
+  it('section 2: the imports it gives for a copy of the hmem.c port at examples/my-patch/hmem.c.ts are mainline.ts\'s, each path rewritten for the new folder, and each names a source file', () => {
+    const guide = readFileSync(`${ROOT}docs/testing-your-patch.md`, 'utf8').split('\n');
+    const at = guide.findIndex((l) => l.startsWith('<!-- the imports of a copied hmem.c port'));
+    expect(at, 'the marked block').to.be.above(0);
+    expect(guide[at + 1]).to.equal('```ts');
+    const end = guide.indexOf('```', at + 2);
+    const quoted = guide.slice(at + 2, end);
+
+    const FROM = 'drivers/dax/hmem/hmem.c';
+    const TO = 'examples/my-patch';
+    const port = readFileSync(`${ROOT}${FROM}/mainline.ts`, 'utf8').split('\n').filter((l) => l.startsWith('import '));
+    const moved = port.map((line) =>
+      line.replace(/from '([^']+)';$/, (_, spec: string) => {
+        const rel = posix.relative(TO, posix.join(FROM, spec));
+        return `from '${rel.startsWith('.') ? rel : `./${rel}`}';`;
+      }),
+    );
+    expect(quoted).to.deep.equal(moved);
+    for (const line of quoted) {
+      const spec = /from '([^']+)';$/.exec(line)![1]!;
+      const source = posix.join(TO, spec).replace(/\.js$/, '.ts');
+      expect(existsSync(`${ROOT}${source}`), `${spec} from ${TO}/ is ${source}`).to.equal(true);
+    }
+  });
 
   it('is a tree derived from mainline that replaces drivers/dax/hmem/hmem.c and drivers/dax/cxl.c only', () => {
     const v9 = lookupTree('v9-candidate')!;
