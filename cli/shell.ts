@@ -7,8 +7,12 @@
  * `step` then runs one scheduler step at a time and `run` runs until idle,
  * so races can be walked through by hand.
  *
- * Shell.exec() runs one command line and returns its output, so the shell
- * works the same under a terminal (history, tab completion) and in tests.
+ * Shell.execute() runs one command line and returns what it printed, to
+ * standard output or error as the real tool would, and its exit status
+ * (Shell.exec() returns the text only), so the shell works the same under a
+ * terminal (history, tab completion), with commands piped in, and in tests.
+ * Like `sh -s`, the shell exits with `exit N`, or at the end of its input
+ * with the status of the last command.
  */
 import { createInterface, type Interface } from 'node:readline';
 import { basename } from 'node:path';
@@ -50,6 +54,37 @@ const HELP = `commands:
 
 const COMMANDS = ['cat', 'dmesg', 'exit', 'help', 'ls', 'lsmod', 'modprobe', 'owners', 'ps', 'rmmod', 'run', 'step', 'sysfs'];
 
+/** One line a command printed, to standard output (1) or standard error (2). */
+export interface OutputLine {
+  readonly fd: 1 | 2;
+  readonly text: string;
+}
+
+export interface ExecResult {
+  readonly output: readonly OutputLine[];
+  /** The exit status of the line ($?). */
+  readonly status: number;
+  /** The line was exit (status is the one to exit with). */
+  readonly exit: boolean;
+}
+
+/** What a command prints, in order. */
+class Output {
+  readonly lines: OutputLine[] = [];
+  /** Text to standard output; "" prints nothing. */
+  out(text: string): void {
+    if (text !== '') for (const l of text.split('\n')) this.lines.push({ fd: 1, text: l });
+  }
+  err(text: string): void {
+    if (text !== '') for (const l of text.split('\n')) this.lines.push({ fd: 2, text: l });
+  }
+  /** A message to standard error, and the status to return. */
+  fail(status: number, text: string): number {
+    this.err(text);
+    return status;
+  }
+}
+
 function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
@@ -67,6 +102,8 @@ export class Shell {
   private seenRmmod = 0;
   /** The id of the boot's schedule. */
   readonly schedule: string;
+  /** The exit status of the last command ($?). */
+  status = 0;
 
   constructor(
     readonly scenario: Scenario,
@@ -93,10 +130,40 @@ export class Shell {
     return `kshim shell: ${basename(this.scenario.file)} booted on tree ${this.scenario.tree.name} (schedule ${this.schedule}), now ${formatTime(this.k.sched.now, 6)}. Type "help".`;
   }
 
-  /** Run one command line; returns the text to print, or null for exit. */
+  /** Run one command line; returns what it printed (standard output and error, in order), or null for exit. */
   async exec(line: string): Promise<string | null> {
+    const r = await this.execute(line);
+    return r.exit ? null : r.output.map((o) => o.text).join('\n');
+  }
+
+  /**
+   * Run one command line: what it printed, line by line, each to standard
+   * output (1) or standard error (2) as the real tool would; its exit status
+   * (also kept in `status`, the shell's $?); and whether it was exit. An
+   * empty line leaves the status as it was.
+   */
+  async execute(line: string): Promise<ExecResult> {
+    const out = new Output();
+    let exit = false;
+    try {
+      const status = await this.command(line, out);
+      if (typeof status === 'number') {
+        this.status = status;
+      } else if (status !== null) {
+        exit = true;
+        this.status = status.exit;
+      }
+    } catch (e) {
+      out.err(`kshim: ${e instanceof Error ? e.message : String(e)}`);
+      this.status = 1;
+    }
+    return { output: out.lines, status: this.status, exit };
+  }
+
+  /** The status of one command line, {exit} for exit, or null for an empty line. */
+  private async command(line: string, out: Output): Promise<number | { exit: number } | null> {
     const words = line.trim().split(/\s+/).filter((w) => w !== '');
-    if (words.length === 0) return '';
+    if (words.length === 0) return null;
     let background = false;
     if (words[words.length - 1] === '&') {
       background = true;
@@ -106,98 +173,134 @@ export class Shell {
       words[words.length - 1] = words[words.length - 1]!.slice(0, -1);
     }
     const [cmd, ...args] = words as [string, ...string[]];
-    if (background && !['modprobe', 'rmmod'].includes(cmd)) return `kshim: ${cmd}: only modprobe and rmmod can run in the background`;
+    if (background && !['modprobe', 'rmmod'].includes(cmd)) return out.fail(2, `kshim shell: ${cmd}: only modprobe and rmmod can run in the background`);
     switch (cmd) {
       case 'exit':
       case 'quit':
       case 'logout':
-        return null;
+        return this.exit(args, out);
       case 'help':
-        return HELP;
+        out.out(HELP);
+        return 0;
       case 'modprobe': {
         const remove = args[0] === '-r' || args[0] === '--remove';
         const names = remove ? args.slice(1) : args;
-        if (names.length !== 1) return 'usage: modprobe [-r] NAME';
-        return await this.userTask(remove ? 'modprobe -r' : 'modprobe', async () => {
-          await this.machine.modprobe.modprobe(names[0]!, { remove });
-        }, background);
+        if (names.length !== 1) return out.fail(1, 'usage: modprobe [-r] NAME');
+        return await this.userTask(out, remove ? 'modprobe -r' : 'modprobe', async () => await this.machine.modprobe.modprobe(names[0]!, { remove }), background);
       }
       case 'rmmod': {
-        if (args.length !== 1) return 'usage: rmmod NAME';
-        return await this.userTask('rmmod', async () => this.rmmod(args[0]!), background);
+        if (args.length !== 1) return out.fail(1, 'usage: rmmod NAME');
+        return await this.userTask(out, 'rmmod', async () => await this.rmmod(args[0]!), background);
       }
       case 'step':
-        return await this.step();
+        return await this.step(out);
       case 'run':
-        return await this.runToIdle();
+        return await this.runToIdle(out);
       case 'ps':
-        return this.ps();
+        out.out(this.ps());
+        return 0;
       case 'lsmod':
-        return ['Module                  Used by', ...this.machine.loader.lsmod().map((l) => {
-          const [name, count, users] = l.split(/\s+/);
-          return `${name!.padEnd(24)}${count}${users ? ` ${users}` : ''}`;
-        })].join('\n');
+        out.out(
+          ['Module                  Used by', ...this.machine.loader.lsmod().map((l) => {
+            const [name, count, users] = l.split(/\s+/);
+            return `${name!.padEnd(24)}${count}${users ? ` ${users}` : ''}`;
+          })].join('\n'),
+        );
+        return 0;
       case 'cat':
-        return args.length === 0 ? 'usage: cat FILE' : args.map((a) => this.cat(a)).join('\n');
+        if (args.length === 0) return out.fail(1, 'usage: cat FILE');
+        return args.map((a) => this.cat(a, out)).reduce((a, b) => Math.max(a, b), 0);
       case 'ls':
-        return this.ls(args);
+        return this.ls(args, out);
       case 'sysfs':
-        return formatSysfs(this.k);
+        out.out(formatSysfs(this.k));
+        return 0;
       case 'dmesg':
-        return this.dmesg(args);
+        out.out(this.dmesg(args));
+        return 0;
       case 'owners':
-        return this.owners();
+        out.out(this.owners());
+        return 0;
       default:
-        return `kshim: ${cmd}: command not found (try help)`;
+        return out.fail(127, `kshim shell: ${cmd}: command not found (try help)`);
     }
   }
 
-  /** What userspace printed, WARNs and the size of new dmesg output since the last report. */
-  private report(outcome: RunOutcome | null): string[] {
-    const out: string[] = [];
-    for (const u of this.machine.modprobe.output.slice(this.seenUser)) out.push(u.text);
-    out.push(...this.rmmodOutput.slice(this.seenRmmod));
-    for (const w of this.k.panic.warnings.slice(this.seenWarn)) out.push(`[${w.time}] ${w.message}`);
-    if (outcome !== null && outcome.status !== 'idle') out.push(outcome.deadlock?.message ?? outcome.runaway?.message ?? outcome.status);
-    const n = this.k.log.records.length - this.seenLog;
-    if (n > 0) out.push(`(${n} new dmesg line${n === 1 ? '' : 's'}; dmesg -c shows them)`);
-    this.markSeen();
-    return out;
+  /** exit [N]: N modulo 256, or the status of the last command. */
+  private exit(args: string[], out: Output): number | { exit: number } {
+    if (args.length === 0) return { exit: this.status };
+    if (!/^[-+]?\d+$/.test(args[0]!)) {
+      out.err(`kshim shell: exit: ${args[0]}: numeric argument required`);
+      return { exit: 2 };
+    }
+    if (args.length > 1) return out.fail(1, 'kshim shell: exit: too many arguments');
+    return { exit: Number(((BigInt(args[0]!) % 256n) + 256n) % 256n) };
   }
 
-  private async rmmod(name: string): Promise<void> {
+  /**
+   * What userspace printed (to standard error, as modprobe and rmmod do),
+   * WARNs, how a run that did not reach idle ended, and the size of new
+   * dmesg output since the last report.
+   */
+  private report(outcome: RunOutcome | null, out: Output): void {
+    for (const u of this.machine.modprobe.output.slice(this.seenUser)) out.err(u.text);
+    for (const r of this.rmmodOutput.slice(this.seenRmmod)) out.err(r);
+    for (const w of this.k.panic.warnings.slice(this.seenWarn)) out.out(`[${w.time}] ${w.message}`);
+    if (outcome !== null && outcome.status !== 'idle') out.err(outcome.deadlock?.message ?? outcome.runaway?.message ?? outcome.status);
+    const n = this.k.log.records.length - this.seenLog;
+    if (n > 0) out.out(`(${n} new dmesg line${n === 1 ? '' : 's'}; dmesg -c shows them)`);
+    this.markSeen();
+  }
+
+  /** rmmod as kmod's: 1 when the module could not be removed. */
+  private async rmmod(name: string): Promise<number> {
     const loader = this.machine.loader;
-    const say = (text: string): void => {
+    const say = (text: string): number => {
       this.rmmodOutput.push(text);
+      return 1;
     };
     const mod = name.replace(/-/g, '_');
     if (loader.isBuiltin(mod)) return say(`rmmod: ERROR: Module ${mod} is builtin.`);
     const err = await loader.delete_module(mod);
-    if (err === -ENOENT) say(`rmmod: ERROR: Module ${mod} is not currently loaded`);
-    else if (err === -EWOULDBLOCK) say(`rmmod: ERROR: Module ${mod} is in use${loader.holdersOf(mod).length ? ` by: ${loader.holdersOf(mod).join(' ')}` : ''}`);
-    else if (err !== 0) say(`rmmod: ERROR: could not remove module ${mod}: ${strerror(err)}`);
+    if (err === -ENOENT) return say(`rmmod: ERROR: Module ${mod} is not currently loaded`);
+    if (err === -EWOULDBLOCK) return say(`rmmod: ERROR: Module ${mod} is in use${loader.holdersOf(mod).length ? ` by: ${loader.holdersOf(mod).join(' ')}` : ''}`);
+    if (err !== 0) return say(`rmmod: ERROR: could not remove module ${mod}: ${strerror(err)}`);
+    return 0;
   }
 
-  /** Start a userspace task; unless in the background, run until idle and report. */
-  private async userTask(comm: string, body: () => Promise<void>, background: boolean): Promise<string> {
-    const t = this.k.sched.spawn(comm, 'user', body);
-    if (background) return `[${t.pid}] ${comm}`;
-    return (await this.runBudget(RUN_BUDGET)).join('\n');
+  /**
+   * Start a userspace task. In the background the status is 0, as for a
+   * shell's "&"; otherwise run until idle, report, and return the task's
+   * exit code (1 if it did not finish: a deadlock, or a run cut short).
+   */
+  private async userTask(out: Output, comm: string, body: () => Promise<number>, background: boolean): Promise<number> {
+    let code: number | null = null;
+    const t = this.k.sched.spawn(comm, 'user', async () => {
+      code = await body();
+    });
+    if (background) {
+      out.err(`[${t.pid}] ${comm}`);
+      return 0;
+    }
+    await this.runBudget(RUN_BUDGET, out);
+    return code ?? 1;
   }
 
-  private async runBudget(steps: number): Promise<string[]> {
+  private async runBudget(steps: number, out: Output): Promise<void> {
     const sched = this.k.sched;
     sched.setMaxSteps(sched.stepCount + steps);
     let outcome: RunOutcome;
     try {
       outcome = await sched.run();
     } catch (e) {
-      return [...this.report(null), `kshim: ${e instanceof Error ? e.message : String(e)}`];
+      this.report(null, out);
+      out.err(`kshim: ${e instanceof Error ? e.message : String(e)}`);
+      return;
     } finally {
       sched.setMaxSteps(sched.stepCount + RUN_BUDGET);
     }
     // A one-step budget always "runs away"; that is not news.
-    return this.report(steps === 1 && outcome.status === 'runaway' ? null : outcome);
+    this.report(steps === 1 && outcome.status === 'runaway' ? null : outcome, out);
   }
 
   private runnable(): Task[] {
@@ -217,21 +320,31 @@ export class Shell {
     }
   }
 
-  private async step(): Promise<string> {
-    if (this.runnable().length === 0) return 'nothing to run (idle)';
+  private async step(out: Output): Promise<number> {
+    if (this.runnable().length === 0) {
+      out.out('nothing to run (idle)');
+      return 0;
+    }
     const before = new Map(this.k.sched.allTasks().map((t) => [t, t.steps]));
     const n = this.k.sched.stepCount;
-    const out = await this.runBudget(1);
+    const report = new Output();
+    await this.runBudget(1, report);
     const ran = this.k.sched.allTasks().filter((t) => t.steps !== (before.get(t) ?? 0));
-    const head = ran.map((t) => `step ${n + 1}: ${t} ran at ${formatTime(this.k.sched.now, 6)}, now ${this.describe(t)}`);
+    for (const t of ran) out.out(`step ${n + 1}: ${t} ran at ${formatTime(this.k.sched.now, 6)}, now ${this.describe(t)}`);
+    out.lines.push(...report.lines);
     const left = this.runnable().length;
-    return [...head, ...out, left === 0 ? 'idle' : `${left} task${left === 1 ? '' : 's'} runnable`].join('\n');
+    out.out(left === 0 ? 'idle' : `${left} task${left === 1 ? '' : 's'} runnable`);
+    return 0;
   }
 
-  private async runToIdle(): Promise<string> {
-    if (this.runnable().length === 0) return 'nothing to run (idle)';
-    const out = await this.runBudget(RUN_BUDGET);
-    return [...out, `idle at ${formatTime(this.k.sched.now, 6)}`].join('\n');
+  private async runToIdle(out: Output): Promise<number> {
+    if (this.runnable().length === 0) {
+      out.out('nothing to run (idle)');
+      return 0;
+    }
+    await this.runBudget(RUN_BUDGET, out);
+    out.out(`idle at ${formatTime(this.k.sched.now, 6)}`);
+    return 0;
   }
 
   private ps(): string {
@@ -239,30 +352,32 @@ export class Shell {
     return ['  PID COMM              STATE', ...rows.map((t) => `${String(t.pid).padStart(5)} ${t.comm.padEnd(17)} ${this.describe(t)}`)].join('\n');
   }
 
-  private cat(path: string): string {
+  /** cat of one file: 1 when it is missing or a directory. */
+  private cat(path: string, out: Output): number {
     const r = lookup(buildVfs(this.k), path);
-    if (r === null) return `cat: ${path}: No such file or directory`;
-    if (r.node.kind === 'dir') return `cat: ${path}: Is a directory`;
-    if (r.node.kind === 'file') return r.node.read().replace(/\n$/, '');
-    return `cat: ${path}: No such file or directory`;
+    if (r === null || r.node.kind === 'link') return out.fail(1, `cat: ${path}: No such file or directory`);
+    if (r.node.kind === 'dir') return out.fail(1, `cat: ${path}: Is a directory`);
+    out.out(r.node.read().replace(/\n$/, ''));
+    return 0;
   }
 
-  private ls(args: string[]): string {
+  /** ls as GNU ls: status 2 when a path cannot be accessed. */
+  private ls(args: string[], out: Output): number {
     const long = args.includes('-l');
     const paths = args.filter((a) => !a.startsWith('-'));
     const root = buildVfs(this.k);
-    const out: string[] = [];
+    let status = 0;
     for (const p of paths.length > 0 ? paths : ['/']) {
       const r = lookup(root, p);
       if (r === null) {
-        out.push(`ls: cannot access '${p}': No such file or directory`);
+        status = out.fail(2, `ls: cannot access '${p}': No such file or directory`);
         continue;
       }
-      if (paths.length > 1) out.push(`${p}:`);
-      if (r.node.kind === 'dir') out.push(...listDir(r.node, long));
-      else out.push(p);
+      if (paths.length > 1) out.out(`${p}:`);
+      if (r.node.kind === 'dir') out.out(listDir(r.node, long).join('\n'));
+      else out.out(p);
     }
-    return out.join('\n');
+    return status;
   }
 
   private dmesg(args: string[]): string {
@@ -337,17 +452,23 @@ export interface ShellArgs {
   readonly schedule?: string;
 }
 
-/** Boot the scenario and read commands until exit or end of input. */
-export async function shellCommand(file: string, opts: ShellArgs): Promise<number> {
+/** Where the shell reads commands and writes; a terminal when both input and output are TTYs. */
+export interface ShellIo {
+  readonly input: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly output: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly errput: NodeJS.WritableStream;
+}
+
+/** Boot the scenario and read commands until exit or end of input; returns the exit status. */
+export async function shellCommand(file: string, opts: ShellArgs, io: ShellIo = { input: process.stdin, output: process.stdout, errput: process.stderr }): Promise<number> {
   const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
   const run = await runWithSchedule(file, scenario, opts);
   if (run.machine === null) {
-    process.stdout.write(formatRun(run.result) + '\n');
+    io.output.write(formatRun(run.result) + '\n');
     return 1;
   }
   const sh = new Shell(scenario, run);
-  const input = process.stdin;
-  const output = process.stdout;
+  const { input, output, errput } = io;
   const rl: Interface = createInterface({
     input,
     output,
@@ -358,22 +479,19 @@ export async function shellCommand(file: string, opts: ShellArgs): Promise<numbe
   });
   rl.on('SIGINT', () => {
     output.write('^C\n');
+    sh.status = 130;
     rl.write(null, { ctrl: true, name: 'u' });
     rl.prompt();
   });
   output.write(sh.banner() + '\n');
   rl.prompt();
   for await (const line of rl) {
-    let text: string | null;
-    try {
-      text = await sh.exec(line);
-    } catch (e) {
-      text = `kshim: ${e instanceof Error ? e.message : String(e)}`;
-    }
-    if (text === null) break;
-    if (text !== '') output.write(text + '\n');
+    const r = await sh.execute(line);
+    for (const o of r.output) (o.fd === 2 ? errput : output).write(o.text + '\n');
+    if (r.exit) break;
     rl.prompt();
   }
   rl.close();
-  return 0;
+  // Like sh -s: exit N, or at the end of input the status of the last command.
+  return sh.status;
 }

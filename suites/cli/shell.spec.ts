@@ -8,10 +8,11 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { PassThrough, Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROMPT, Shell } from '../../cli/shell.js';
+import { PROMPT, Shell, shellCommand } from '../../cli/shell.js';
 import { runScenario } from '../../harness/run.js';
 import { validateScenario, type Scenario } from '../../harness/scenario.js';
 
@@ -42,7 +43,7 @@ describe('kshim shell: commands', () => {
     expect(await sh.exec('cat /sys/bus')).to.equal('cat: /sys/bus: Is a directory');
     expect(await sh.exec('owners')).to.match(new RegExp(`^Soft Reserved range +owner\\n0x850000000-0x284fffffff +${run.result.softReserved[0]!.owner}`));
     expect(await sh.exec('modprobe -r dax_cxl')).to.equal('modprobe: FATAL: Module dax_cxl is builtin.');
-    expect(await sh.exec('frobnicate')).to.equal('kshim: frobnicate: command not found (try help)');
+    expect(await sh.exec('frobnicate')).to.equal('kshim shell: frobnicate: command not found (try help)');
     expect(await sh.exec('exit')).to.equal(null);
   });
 
@@ -74,7 +75,7 @@ describe('kshim shell: commands', () => {
     expect(await sh.exec('run')).to.match(/idle at \d+\.\d{6} s$/);
     expect(await sh.exec('lsmod')).to.match(/^dax_cxl +0$/m);
     expect(await sh.exec('step')).to.equal('nothing to run (idle)');
-    expect(await sh.exec('ls &')).to.equal('kshim: ls: only modprobe and rmmod can run in the background');
+    expect(await sh.exec('ls &')).to.equal('kshim shell: ls: only modprobe and rmmod can run in the background');
   });
 
   it('completes commands, module names and /sys paths', async () => {
@@ -84,6 +85,81 @@ describe('kshim shell: commands', () => {
     expect(sh.complete('ls /sys/bus/da')).to.deep.equal([['/sys/bus/dax/'], '/sys/bus/da']);
     expect(sh.complete('cat /proc/io')).to.deep.equal([['/proc/iomem'], '/proc/io']);
     expect(sh.complete('ls /sys/bus/dax/d')[0]).to.deep.equal(['/sys/bus/dax/devices/', '/sys/bus/dax/drivers/']);
+  });
+});
+
+/** `printf INPUT | kshim shell FILE`, in process: the exit status and what went to standard output and error. */
+async function pipeInto(file: string, input: string): Promise<{ status: number; stdout: string; stderr: string }> {
+  const text = (s: PassThrough): (() => string) => {
+    const chunks: string[] = [];
+    s.on('data', (c: Buffer) => chunks.push(c.toString()));
+    return () => chunks.join('');
+  };
+  const output = new PassThrough();
+  const errput = new PassThrough();
+  const stdout = text(output);
+  const stderr = text(errput);
+  const status = await shellCommand(join(ROOT, 'scenarios', file), { set: [] }, { input: Readable.from([input]), output, errput });
+  return { status, stdout: stdout(), stderr: stderr() };
+}
+
+describe('kshim shell: exit status', () => {
+  it('each command sets $? as the real tool does; error messages go to standard error', async () => {
+    const sh = await shell('mainline-modular.json');
+    const status = async (line: string): Promise<number> => (await sh.execute(line)).status;
+    expect(await status('modprobe nosuch')).to.equal(1);
+    expect(await status('lsmod')).to.equal(0);
+    expect(await status('rmmod dax_hmem')).to.equal(1);
+    expect(await status('frobnicate')).to.equal(127);
+    expect(sh.status).to.equal(127);
+    expect(await status('')).to.equal(127); // an empty line leaves $? alone
+    expect(await status('modprobe -r dax_cxl')).to.equal(0);
+    expect(await status('modprobe dax_cxl')).to.equal(0);
+    expect(await status('modprobe -r dax_cxl &')).to.equal(0);
+    expect(await status('run')).to.equal(0);
+
+    const cat = await sh.execute('cat /proc/iomem /nope');
+    expect(cat.status).to.equal(1);
+    expect(cat.output.filter((o) => o.fd === 2)).to.deep.equal([{ fd: 2, text: 'cat: /nope: No such file or directory' }]);
+    expect(cat.output.filter((o) => o.fd === 1)[0]!.text).to.match(/^[0-9a-f]+-[0-9a-f]+ : CXL Window 0$/);
+    expect((await sh.execute('cat /sys/bus')).status).to.equal(1);
+
+    const ls = await sh.execute('ls /nope /proc');
+    expect(ls.status).to.equal(2);
+    expect(ls.output).to.deep.include({ fd: 2, text: "ls: cannot access '/nope': No such file or directory" });
+    expect(ls.output).to.deep.include({ fd: 1, text: 'iomem' });
+
+    const rm = await sh.execute('rmmod cxl_core');
+    expect(rm.status).to.equal(1);
+    expect(rm.output[0]).to.deep.equal({ fd: 2, text: 'rmmod: ERROR: Module cxl_core is in use by: cxl_port cxl_acpi cxl_mem' });
+  });
+
+  it('exit N leaves with N (modulo 256); exit alone, and the end of input, with the status of the last command', async () => {
+    const sh = await shell('mainline-builtin.json');
+    expect(await sh.execute('exit 3')).to.deep.equal({ output: [], status: 3, exit: true });
+    expect((await sh.execute('exit 300')).status).to.equal(44);
+    expect((await sh.execute('exit -1')).status).to.equal(255);
+    expect(await sh.execute('exit foo')).to.deep.equal({ output: [{ fd: 2, text: 'kshim shell: exit: foo: numeric argument required' }], status: 2, exit: true });
+    expect(await sh.execute('exit 1 2')).to.deep.equal({ output: [{ fd: 2, text: 'kshim shell: exit: too many arguments' }], status: 1, exit: false });
+    await sh.execute('cat /nope');
+    expect(await sh.execute('exit')).to.deep.equal({ output: [], status: 1, exit: true });
+
+    const failed = await pipeInto('mainline-modular.json', 'modprobe nosuch\n');
+    expect(failed.status).to.equal(1);
+    expect(failed.stderr).to.equal('modprobe: FATAL: Module nosuch not found in directory /lib/modules/7.0.0-kshim\n');
+    const last = await pipeInto('mainline-modular.json', 'modprobe nosuch\nlsmod\n');
+    expect(last.status).to.equal(0);
+    expect(last.stdout).to.match(/^dax_cxl /m);
+    const exited = await pipeInto('mainline-builtin.json', 'exit 7\nfrobnicate\n');
+    expect(exited).to.include({ status: 7, stderr: '' });
+  });
+
+  it('kshim shell exits with the status of its last command (a real process)', function () {
+    this.timeout(30_000);
+    const r = spawnSync(process.execPath, ['bin/kshim.js', 'shell', 'scenarios/mainline-builtin.json'], { cwd: ROOT, encoding: 'utf8', input: 'lsmod\nfrobnicate\n' });
+    expect(r.status).to.equal(127);
+    expect(r.stderr).to.equal('kshim shell: frobnicate: command not found (try help)\n');
+    expect(spawnSync(process.execPath, ['bin/kshim.js', 'shell', 'scenarios/mainline-builtin.json'], { cwd: ROOT, encoding: 'utf8', input: 'exit 42\n' }).status).to.equal(42);
   });
 });
 
