@@ -17,7 +17,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import { basename } from 'node:path';
 import { ENOENT, EWOULDBLOCK } from '../framework/include/errno.js';
-import { formatTimestamp } from '../framework/kernel/printk.js';
+import { LEVEL_NAMES, formatTimestamp } from '../framework/kernel/printk.js';
 import type { Machine } from '../framework/machine.js';
 import type { RunOutcome } from '../framework/sim/scheduler.js';
 import type { Task } from '../framework/sim/task.js';
@@ -26,8 +26,9 @@ import { liveDaxRegions, type Owner, type Run } from '../harness/run.js';
 import { runWithSchedule } from './schedule.js';
 import type { Scenario } from '../harness/scenario.js';
 import { formatOwners, formatRun } from './format.js';
+import { getopt, hasOption, type OptionSpec, type ParsedOptions } from './shell-syntax.js';
 import { loadScenario } from './load.js';
-import { buildVfs, formatSysfs, listDir, lookup, normalizePath } from './sysfs.js';
+import { buildVfs, formatSysfs, listDir, lookup, normalizePath, type VfsDir } from './sysfs.js';
 import { formatTime } from './timeline/layout.js';
 
 export const PROMPT = 'kshim# ';
@@ -35,22 +36,45 @@ export const PROMPT = 'kshim# ';
 /** Step budget of `run` (the scheduler's own default). */
 const RUN_BUDGET = 500_000;
 
+/**
+ * `help`: one entry per usage, continuation lines indented further; `help
+ * TOPIC` prints the entries whose usage starts with TOPIC.
+ */
 const HELP = `commands:
-  modprobe NAME        load a module and what it needs (runs until idle)
-  modprobe -r NAME     remove a module, then its unused dependencies
-  rmmod NAME           remove one module
-  ... &                start the command's task without running it (see step, run)
-  step                 run one scheduler step
-  run                  run until idle
-  ps                   tasks that have not finished
-  lsmod                loaded modules and their users
-  cat FILE             /proc/iomem, or an attribute under /sys
-  ls [-l] [DIR]        list a directory of /sys (or /proc); -l shows link targets
-  sysfs                the whole /sys/bus and /sys/devices view
-  dmesg [-c]           the kernel log; -c prints what is new since the last -c, then clears
-  owners               who owns each Soft Reserved range now
-  help                 this text
-  exit                 leave (also Ctrl-D)`;
+  modprobe [-q] NAME       load a module and what it needs (runs until idle); -q: no message
+  modprobe -r [-q] NAME    remove a module, then its unused dependencies
+  rmmod NAME...            remove modules
+  COMMAND &                start a modprobe or rmmod task without running it (see step, run)
+  step                     run one scheduler step
+  run                      run until idle
+  ps                       tasks that have not finished
+  lsmod                    loaded modules and their users
+  cat FILE...              /proc/iomem, or an attribute under /sys
+  ls [-l] [-1] [PATH...]   list a directory of /sys or /proc; -l shows link targets
+  sysfs                    the whole /sys/bus and /sys/devices view
+  dmesg [-c|-C] [-x] [-l LEVEL[,LEVEL...]]
+                           the kernel log; -c prints what is new since the last -c, then
+                           clears; -C only clears; -x shows facility and level; -l only
+                           these levels: emerg alert crit err warn notice info debug
+  owners                   who owns each Soft Reserved range now
+  help [COMMAND...]        this text, or its lines about COMMAND
+  exit [N]                 leave with status N, or that of the last command (also Ctrl-D)`;
+
+/** The entries of HELP about `topic`, or null if there are none. */
+function helpAbout(topic: string): string | null {
+  const entries: string[][] = [];
+  for (const line of HELP.split('\n')) {
+    if (/^ {3,}/.test(line)) entries[entries.length - 1]?.push(line);
+    else if (line.startsWith('  ')) entries.push([line]);
+  }
+  const words = (e: string[]): string[] => e[0]!.trim().split(/\s{2,}/)[0]!.split(' ').filter((w) => w !== '|');
+  const name = topic === 'quit' || topic === 'logout' ? 'exit' : topic;
+  const hits = entries.filter((e) => (name === '&' ? words(e).includes('&') : words(e)[0] === name));
+  return hits.length === 0 ? null : hits.map((e) => e.join('\n')).join('\n');
+}
+
+/** What kmod, coreutils and util-linux exit with when their command line is wrong. */
+const USAGE_STATUS: Readonly<Record<string, number>> = { cat: 1, dmesg: 1, ls: 2, lsmod: 1, modprobe: 1, rmmod: 1 };
 
 const COMMANDS = ['cat', 'dmesg', 'exit', 'help', 'ls', 'lsmod', 'modprobe', 'owners', 'ps', 'rmmod', 'run', 'step', 'sysfs'];
 
@@ -74,6 +98,10 @@ class Output {
   /** Text to standard output; "" prints nothing. */
   out(text: string): void {
     if (text !== '') for (const l of text.split('\n')) this.lines.push({ fd: 1, text: l });
+  }
+  /** An empty line to standard output. */
+  blank(): void {
+    this.lines.push({ fd: 1, text: '' });
   }
   err(text: string): void {
     if (text !== '') for (const l of text.split('\n')) this.lines.push({ fd: 2, text: l });
@@ -161,6 +189,19 @@ export class Shell {
   }
 
   /** The status of one command line, {exit} for exit, or null for an empty line. */
+  /** A command line the tool rejects: getopt's message, where to read more, and its usage status. */
+  private usage(out: Output, cmd: string, message: string): number {
+    out.err(message);
+    out.err(`Try 'help ${cmd}' for more information.`);
+    return USAGE_STATUS[cmd] ?? 2;
+  }
+
+  /** Parse a command's options, or print why the tool would refuse them and return its status. */
+  private options(out: Output, cmd: string, args: readonly string[], spec: OptionSpec): ParsedOptions | number {
+    const p = getopt(cmd, args, spec);
+    return typeof p === 'object' ? p : this.usage(out, cmd, p);
+  }
+
   private async command(line: string, out: Output): Promise<number | { exit: number } | null> {
     const words = line.trim().split(/\s+/).filter((w) => w !== '');
     if (words.length === 0) return null;
@@ -174,23 +215,32 @@ export class Shell {
     }
     const [cmd, ...args] = words as [string, ...string[]];
     if (background && !['modprobe', 'rmmod'].includes(cmd)) return out.fail(2, `kshim shell: ${cmd}: only modprobe and rmmod can run in the background`);
+    // kshim's own commands (and ps, which is not procps's) take no arguments.
+    if (['step', 'run', 'ps', 'sysfs', 'owners'].includes(cmd) && args.length > 0) return out.fail(2, `usage: ${cmd}`);
     switch (cmd) {
       case 'exit':
       case 'quit':
       case 'logout':
         return this.exit(args, out);
       case 'help':
-        out.out(HELP);
-        return 0;
+        return this.help(args, out);
       case 'modprobe': {
-        const remove = args[0] === '-r' || args[0] === '--remove';
-        const names = remove ? args.slice(1) : args;
-        if (names.length !== 1) return out.fail(1, 'usage: modprobe [-r] NAME');
-        return await this.userTask(out, remove ? 'modprobe -r' : 'modprobe', async () => await this.machine.modprobe.modprobe(names[0]!, { remove }), background);
+        const p = this.options(out, cmd, args, { flags: 'rq', long: { remove: 'r', quiet: 'q' } });
+        if (typeof p === 'number') return p;
+        if (p.operands.length !== 1) return out.fail(1, 'usage: modprobe [-q] [-r] NAME');
+        const remove = hasOption(p, 'r');
+        const quiet = hasOption(p, 'q');
+        return await this.userTask(out, remove ? 'modprobe -r' : 'modprobe', async () => await this.machine.modprobe.modprobe(p.operands[0]!, { remove, quiet }), background);
       }
       case 'rmmod': {
-        if (args.length !== 1) return out.fail(1, 'usage: rmmod NAME');
-        return await this.userTask(out, 'rmmod', async () => await this.rmmod(args[0]!), background);
+        const p = this.options(out, cmd, args, {});
+        if (typeof p === 'number') return p;
+        if (p.operands.length === 0) return out.fail(1, 'rmmod: ERROR: missing module name.');
+        return await this.userTask(out, 'rmmod', async () => {
+          let rc = 0;
+          for (const name of p.operands) rc = Math.max(rc, await this.rmmod(name));
+          return rc;
+        }, background);
       }
       case 'step':
         return await this.step(out);
@@ -200,6 +250,8 @@ export class Shell {
         out.out(this.ps());
         return 0;
       case 'lsmod':
+        // kmod's lsmod takes no arguments at all.
+        if (args.length > 0) return out.fail(1, 'Usage: lsmod');
         out.out(
           ['Module                  Used by', ...this.machine.loader.lsmod().map((l) => {
             const [name, count, users] = l.split(/\s+/);
@@ -207,23 +259,47 @@ export class Shell {
           })].join('\n'),
         );
         return 0;
-      case 'cat':
-        if (args.length === 0) return out.fail(1, 'usage: cat FILE');
-        return args.map((a) => this.cat(a, out)).reduce((a, b) => Math.max(a, b), 0);
-      case 'ls':
-        return this.ls(args, out);
+      case 'cat': {
+        const p = this.options(out, cmd, args, {});
+        if (typeof p === 'number') return p;
+        if (p.operands.length === 0) return out.fail(1, 'usage: cat FILE...');
+        return p.operands.map((a) => this.cat(a, out)).reduce((a, b) => Math.max(a, b), 0);
+      }
+      case 'ls': {
+        const p = this.options(out, cmd, args, { flags: 'l1' });
+        if (typeof p === 'number') return p;
+        return this.ls(p.operands, hasOption(p, 'l'), out);
+      }
       case 'sysfs':
         out.out(formatSysfs(this.k));
         return 0;
-      case 'dmesg':
-        out.out(this.dmesg(args));
-        return 0;
+      case 'dmesg': {
+        const p = this.options(out, cmd, args, { flags: 'cCx', withArg: 'l', long: { 'read-clear': 'c', clear: 'C', decode: 'x', level: 'l' } });
+        if (typeof p === 'number') return p;
+        if (p.operands.length > 0) return this.usage(out, cmd, 'dmesg: bad usage');
+        return this.dmesg(p, out);
+      }
       case 'owners':
         out.out(this.owners());
         return 0;
       default:
         return out.fail(127, `kshim shell: ${cmd}: command not found (try help)`);
     }
+  }
+
+  /** help [TOPIC...]: like bash's, 1 when a topic matches nothing. */
+  private help(args: string[], out: Output): number {
+    if (args.length === 0) {
+      out.out(HELP);
+      return 0;
+    }
+    let status = 0;
+    for (const topic of args) {
+      const text = helpAbout(topic);
+      if (text === null) status = out.fail(1, `kshim shell: help: no help topics match '${topic}'.  Try 'help'.`);
+      else out.out(text);
+    }
+    return status;
   }
 
   /** exit [N]: N modulo 256, or the status of the last command. */
@@ -362,30 +438,56 @@ export class Shell {
   }
 
   /** ls as GNU ls: status 2 when a path cannot be accessed. */
-  private ls(args: string[], out: Output): number {
-    const long = args.includes('-l');
-    const paths = args.filter((a) => !a.startsWith('-'));
+  private ls(paths: readonly string[], long: boolean, out: Output): number {
     const root = buildVfs(this.k);
+    const operands = paths.length > 0 ? paths : ['/'];
     let status = 0;
-    for (const p of paths.length > 0 ? paths : ['/']) {
+    // Files first, then each directory; with several operands, each directory under its name.
+    const files: string[] = [];
+    const dirs: Array<[string, VfsDir]> = [];
+    for (const p of operands) {
       const r = lookup(root, p);
-      if (r === null) {
-        status = out.fail(2, `ls: cannot access '${p}': No such file or directory`);
-        continue;
-      }
-      if (paths.length > 1) out.out(`${p}:`);
-      if (r.node.kind === 'dir') out.out(listDir(r.node, long).join('\n'));
-      else out.out(p);
+      if (r === null) status = out.fail(2, `ls: cannot access '${p}': No such file or directory`);
+      else if (r.node.kind === 'dir') dirs.push([p, r.node]);
+      else files.push(p);
     }
+    out.out(files.join('\n'));
+    dirs.forEach(([p, d], i) => {
+      if (files.length > 0 || i > 0) out.blank();
+      if (operands.length > 1) out.out(`${p}:`);
+      out.out(listDir(d, long).join('\n'));
+    });
     return status;
   }
 
-  private dmesg(args: string[]): string {
-    const clear = args.includes('-c') || args.includes('--read-clear');
+  /**
+   * dmesg as util-linux's: -c prints and clears, -C only clears, -x
+   * prefixes facility and level ("kern  :warn  : "), -l keeps the levels
+   * named (or numbered) in a comma-separated list.
+   */
+  private dmesg(p: ParsedOptions, out: Output): number {
+    let levels: Set<number> | null = null;
+    for (const [o, list] of p.options) {
+      if (o !== 'l') continue;
+      levels ??= new Set();
+      for (const name of list!.split(',')) {
+        const n = /^[0-7]$/.test(name) ? Number(name) : (LEVEL_NAMES as readonly string[]).indexOf(name);
+        if (n < 0) return out.fail(1, `dmesg: unknown level '${name}'`);
+        levels.add(n);
+      }
+    }
+    const decode = hasOption(p, 'x');
     const recs = this.k.log.records.slice(this.dmesgCleared);
-    if (clear) this.dmesgCleared = this.k.log.records.length;
+    if (hasOption(p, 'c') || hasOption(p, 'C')) this.dmesgCleared = this.k.log.records.length;
     this.seenLog = this.k.log.records.length;
-    return recs.map((r) => `${formatTimestamp(r.time)} ${r.text}`).join('\n');
+    if (hasOption(p, 'C')) return 0;
+    const lines: string[] = [];
+    for (const r of recs) {
+      if (levels !== null && !levels.has(r.level)) continue;
+      lines.push(`${decode ? `${'kern'.padEnd(6)}:${(LEVEL_NAMES[r.level] ?? '').padEnd(6)}: ` : ''}${formatTimestamp(r.time)} ${r.text}`);
+    }
+    out.out(lines.join('\n'));
+    return 0;
   }
 
   /** The ownership table as kshim run prints it, for the machine as it is now. */

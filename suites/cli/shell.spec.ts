@@ -163,6 +163,68 @@ describe('kshim shell: exit status', () => {
   });
 });
 
+describe('kshim shell: options and arguments', () => {
+  /** What a line printed to standard error, and its status. */
+  async function refused(sh: Shell, line: string): Promise<[string, number]> {
+    const r = await sh.execute(line);
+    expect(r.output.filter((o) => o.fd === 1), `${line} prints nothing to standard output`).to.deep.equal([]);
+    return [r.output.map((o) => o.text).join('\n'), r.status];
+  }
+
+  it('an unknown option or a stray argument gets the tool\'s message and usage status, and the command does nothing', async () => {
+    const sh = await shell('mainline-modular.json');
+    expect(await refused(sh, 'ls -z')).to.deep.equal(["ls: invalid option -- 'z'\nTry 'help ls' for more information.", 2]);
+    expect(await refused(sh, 'ls --long /sys')).to.deep.equal(["ls: unrecognized option '--long'\nTry 'help ls' for more information.", 2]);
+    expect(await refused(sh, 'dmesg -z')).to.deep.equal(["dmesg: invalid option -- 'z'\nTry 'help dmesg' for more information.", 1]);
+    expect(await refused(sh, 'dmesg now')).to.deep.equal(["dmesg: bad usage\nTry 'help dmesg' for more information.", 1]);
+    expect(await refused(sh, 'dmesg -l')).to.deep.equal(["dmesg: option requires an argument -- 'l'\nTry 'help dmesg' for more information.", 1]);
+    expect(await refused(sh, 'dmesg -l warning')).to.deep.equal(["dmesg: unknown level 'warning'", 1]);
+    expect(await refused(sh, 'cat -n /proc/iomem')).to.deep.equal(["cat: invalid option -- 'n'\nTry 'help cat' for more information.", 1]);
+    expect(await refused(sh, 'lsmod -v')).to.deep.equal(['Usage: lsmod', 1]);
+    expect(await refused(sh, 'rmmod')).to.deep.equal(['rmmod: ERROR: missing module name.', 1]);
+    expect(await refused(sh, 'rmmod -f dax_cxl')).to.deep.equal(["rmmod: invalid option -- 'f'\nTry 'help rmmod' for more information.", 1]);
+    expect(await refused(sh, 'modprobe --force dax_cxl')).to.deep.equal(["modprobe: unrecognized option '--force'\nTry 'help modprobe' for more information.", 1]);
+    expect(await refused(sh, 'modprobe dax_cxl dax_hmem')).to.deep.equal(['usage: modprobe [-q] [-r] NAME', 1]);
+    for (const cmd of ['step', 'run', 'ps', 'sysfs', 'owners']) {
+      expect(await refused(sh, `${cmd} extra`)).to.deep.equal([`usage: ${cmd}`, 2]);
+      expect(await refused(sh, `${cmd} -x`)).to.deep.equal([`usage: ${cmd}`, 2]);
+    }
+    expect(await refused(sh, 'help me')).to.deep.equal(["kshim shell: help: no help topics match 'me'.  Try 'help'.", 1]);
+    // Nothing ran: no module went away, the log was not cleared.
+    expect(await sh.exec('lsmod')).to.match(/^dax_cxl /m);
+    expect((await sh.exec('dmesg'))!.split('\n')[0]).to.match(/^\[ +0\.000000\] Linux version/);
+  });
+
+  it('options real tools have and that are cheap here: modprobe -q, rmmod of several modules, ls -1, dmesg -C, -x and -l, help COMMAND', async () => {
+    const sh = await shell('workqueue-flush-v7.json');
+    expect(await sh.execute('modprobe -q nosuch')).to.deep.equal({ output: [], status: 1, exit: false });
+    expect(await sh.exec('ls -1 /proc')).to.equal('iomem');
+    expect(await sh.exec('ls /proc/iomem /proc /sys/bus/dax')).to.equal('/proc/iomem\n\n/proc:\niomem\n\n/sys/bus/dax:\ndevices\ndrivers');
+
+    const all = (await sh.exec('dmesg'))!.split('\n');
+    const decoded = (await sh.exec('dmesg --decode'))!.split('\n');
+    expect(decoded[0]).to.equal(`kern  :info  : ${all[0]}`);
+    expect(decoded.length).to.equal(all.length);
+    const warn = (await sh.exec('dmesg -x -l err,warn'))!.split('\n');
+    expect(warn.length).to.be.above(0);
+    for (const l of warn) expect(l).to.match(/^kern  :(err|warn)  : \[/);
+    expect(await sh.exec('dmesg --level=3,4')).to.equal(warn.map((l) => l.slice('kern  :warn  : '.length)).join('\n'));
+    expect(await sh.exec('dmesg -C')).to.equal('');
+    expect(await sh.exec('dmesg')).to.equal('');
+
+    expect(await sh.exec('help dmesg')).to.match(/^  dmesg \[-c\|-C\] \[-x\] \[-l LEVEL\[,LEVEL\.\.\.\]\]\n {27}the kernel log; /);
+    expect(await sh.exec('help modprobe exit')).to.equal(
+      (await sh.exec('help'))!.split('\n').filter((l) => /^  (modprobe|exit) /.test(l)).join('\n'),
+    );
+
+    const mods = await shell('module-dependencies.json');
+    const both = await mods.execute('rmmod dax_cxl cxl_mem');
+    expect(both.status).to.equal(1);
+    expect(both.output).to.deep.include({ fd: 2, text: 'rmmod: ERROR: Module cxl_mem is in use by: cxl_pci' });
+    expect(await mods.exec('lsmod')).to.not.match(/^dax_cxl /m);
+  });
+});
+
 describe('kshim shell in a terminal (tmux)', function () {
   this.timeout(20_000);
   let sock: string;
