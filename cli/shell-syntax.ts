@@ -90,3 +90,60 @@ export function getopt(tool: string, args: readonly string[], spec: OptionSpec):
   }
   return { options, operands };
 }
+
+/** A word of a command line, or an operator (|, &, ;, >, ...). */
+export type Token = { readonly word: string } | { readonly op: string };
+
+/** Operators as sh reads them, longest first. */
+const OPERATORS = ['&&', '||', ';;', '>>', '<<', '>&', '<&', '>|', '&>', '<>', '|', '&', ';', '<', '>', '(', ')'];
+
+/**
+ * Split a command line into words and operators as sh does, without
+ * expansions: blanks separate words; '...' quotes everything, "..."
+ * everything but \" \\ \$ and \`; a backslash outside quotes quotes the next
+ * character; an unquoted # at the start of a word starts a comment. Returns
+ * sh's message for an unterminated quote.
+ */
+export function tokenize(line: string): Token[] | string {
+  const tokens: Token[] = [];
+  let word: string | null = null;
+  const end = (): void => {
+    if (word !== null) tokens.push({ word });
+    word = null;
+  };
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === ' ' || c === '\t') {
+      end();
+    } else if (c === '#' && word === null) {
+      break;
+    } else if (c === "'") {
+      const close = line.indexOf("'", i + 1);
+      if (close < 0) return "unexpected EOF while looking for matching `''";
+      word = (word ?? '') + line.slice(i + 1, close);
+      i = close;
+    } else if (c === '"') {
+      let text = '';
+      let j = i + 1;
+      for (; j < line.length && line[j] !== '"'; j++) {
+        if (line[j] === '\\' && j + 1 < line.length && '"\\$`'.includes(line[j + 1]!)) j++;
+        text += line[j];
+      }
+      if (j >= line.length) return 'unexpected EOF while looking for matching `"\'';
+      word = (word ?? '') + text;
+      i = j;
+    } else if (c === '\\') {
+      word = (word ?? '') + (line[i + 1] ?? '');
+      i++;
+    } else if ('|&;<>()'.includes(c)) {
+      end();
+      const op = OPERATORS.find((o) => line.startsWith(o, i))!;
+      tokens.push({ op });
+      i += op.length - 1;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  end();
+  return tokens;
+}

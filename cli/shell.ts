@@ -3,7 +3,8 @@
  * `kshim shell FILE`: boot a scenario, then explore the simulated kernel
  * interactively, the way one loads cxl_test in a VM and pokes at it:
  * modprobe and rmmod, lsmod, cat /proc/iomem, ls and cat under /sys, dmesg,
- * and the Soft Reserved owners. A command ending in "&" only starts its task;
+ * and the Soft Reserved owners, with their output through a small pipeline
+ * (`dmesg | grep cxl | tail -5`). A command ending in "&" only starts its task;
  * `step` then runs one scheduler step at a time and `run` runs until idle,
  * so races can be walked through by hand.
  *
@@ -26,7 +27,8 @@ import { liveDaxRegions, type Owner, type Run } from '../harness/run.js';
 import { runWithSchedule } from './schedule.js';
 import type { Scenario } from '../harness/scenario.js';
 import { formatOwners, formatRun } from './format.js';
-import { getopt, hasOption, type OptionSpec, type ParsedOptions } from './shell-syntax.js';
+import { parseFilter, type Filter } from './shell-filters.js';
+import { getopt, hasOption, tokenize, type OptionSpec, type ParsedOptions } from './shell-syntax.js';
 import { loadScenario } from './load.js';
 import { buildVfs, formatSysfs, listDir, lookup, normalizePath, type VfsDir } from './sysfs.js';
 import { formatTime } from './timeline/layout.js';
@@ -58,7 +60,15 @@ const HELP = `commands:
                            these levels: emerg alert crit err warn notice info debug
   owners                   who owns each Soft Reserved range now
   help [COMMAND...]        this text, or its lines about COMMAND
-  exit [N]                 leave with status N, or that of the last command (also Ctrl-D)`;
+  exit [N]                 leave with status N, or that of the last command (also Ctrl-D)
+after a command and a pipe, filters (dmesg | grep cxl | tail -5):
+  | grep [-v] [-i] [-c] PATTERN
+                           lines matching a basic regular expression; -v: lines that do
+                           not; -i: ignore case; -c: print how many
+  | head [-n N | -N]       the first N lines (10); -n -N: all but the last N
+  | tail [-n N | -N]       the last N lines (10); -n +N: from line N on
+  | wc -l                  count lines
+'...' and "..." quote, # starts a comment; no redirection (> <), no ; && ||`;
 
 /** The entries of HELP about `topic`, or null if there are none. */
 function helpAbout(topic: string): string | null {
@@ -75,6 +85,9 @@ function helpAbout(topic: string): string | null {
 
 /** What kmod, coreutils and util-linux exit with when their command line is wrong. */
 const USAGE_STATUS: Readonly<Record<string, number>> = { cat: 1, dmesg: 1, ls: 2, lsmod: 1, modprobe: 1, rmmod: 1 };
+
+/** What may follow a pipe. */
+const FILTERS = ['grep', 'head', 'tail', 'wc'];
 
 const COMMANDS = ['cat', 'dmesg', 'exit', 'help', 'ls', 'lsmod', 'modprobe', 'owners', 'ps', 'rmmod', 'run', 'step', 'sysfs'];
 
@@ -202,19 +215,60 @@ export class Shell {
     return typeof p === 'object' ? p : this.usage(out, cmd, p);
   }
 
+  /**
+   * A line: one command, optionally followed by filters after pipes
+   * (`dmesg | grep cxl | tail -5`), or a modprobe or rmmod ending in "&".
+   * The filters are checked before the command runs, so a pipeline that
+   * cannot run changes nothing. The status is the last filter's, as in sh
+   * without pipefail; what the command prints to standard error passes by
+   * the filters; `exit` before a pipe, as in sh's subshell, does not exit.
+   */
   private async command(line: string, out: Output): Promise<number | { exit: number } | null> {
-    const words = line.trim().split(/\s+/).filter((w) => w !== '');
-    if (words.length === 0) return null;
+    const tokens = tokenize(line);
+    if (typeof tokens === 'string') return out.fail(2, `kshim shell: ${tokens}`);
+    if (tokens.length === 0) return null;
     let background = false;
-    if (words[words.length - 1] === '&') {
+    const last = tokens[tokens.length - 1]!;
+    if ('op' in last && last.op === '&') {
       background = true;
-      words.pop();
-    } else if (words[words.length - 1]!.endsWith('&')) {
-      background = true;
-      words[words.length - 1] = words[words.length - 1]!.slice(0, -1);
+      tokens.pop();
     }
-    const [cmd, ...args] = words as [string, ...string[]];
+    const stages: string[][] = [[]];
+    for (const t of tokens) {
+      if ('word' in t) stages[stages.length - 1]!.push(t.word);
+      else if (t.op === '|') stages.push([]);
+      else if (['<', '>', '>>', '<<', '>&', '<&', '>|', '&>', '<>'].includes(t.op)) return out.fail(2, `kshim shell: redirection (${t.op}) is not supported: commands print to the terminal, or through a pipe to grep, head, tail or wc -l`);
+      else return out.fail(2, `kshim shell: ${t.op} is not supported: one command per line${t.op === '&' ? ', and & only at its end' : ''}`);
+    }
+    if (stages.some((s) => s.length === 0)) return out.fail(2, `kshim shell: syntax error near unexpected token '${stages[0]!.length === 0 && tokens.length === 0 ? '&' : '|'}'`);
+    const [cmd, ...args] = stages[0]! as [string, ...string[]];
+    if (background && stages.length > 1) return out.fail(2, 'kshim shell: a pipeline cannot run in the background');
     if (background && !['modprobe', 'rmmod'].includes(cmd)) return out.fail(2, `kshim shell: ${cmd}: only modprobe and rmmod can run in the background`);
+    if (stages.length === 1) return await this.simple(cmd, args, background, out);
+
+    const filters: Filter[] = [];
+    for (const stage of stages.slice(1)) {
+      const f = parseFilter(stage);
+      if ('error' in f) return out.fail(f.status, f.error);
+      filters.push(f.filter);
+    }
+    const first = new Output();
+    await this.simple(cmd, args, false, first);
+    const piped: string[] = [];
+    for (const o of first.lines) {
+      if (o.fd === 2) out.lines.push(o);
+      else piped.push(o.text);
+    }
+    let lines: readonly string[] = piped;
+    let status = 0;
+    for (const f of filters) ({ lines, status } = f(lines));
+    for (const text of lines) out.lines.push({ fd: 1, text });
+    return status;
+  }
+
+  /** One command and its arguments. */
+  private async simple(cmd: string, args: string[], background: boolean, out: Output): Promise<number | { exit: number }> {
+    if (FILTERS.includes(cmd)) return out.fail(2, `kshim shell: ${cmd} reads only a pipe here, as in: dmesg | ${cmd}${cmd === 'wc' ? ' -l' : cmd === 'grep' ? ' PATTERN' : ''}`);
     // kshim's own commands (and ps, which is not procps's) take no arguments.
     if (['step', 'run', 'ps', 'sysfs', 'owners'].includes(cmd) && args.length > 0) return out.fail(2, `usage: ${cmd}`);
     switch (cmd) {
@@ -507,14 +561,16 @@ export class Shell {
     return formatOwners({ softReserved, daxRegions });
   }
 
-  /** readline completer: commands, module names, then paths for ls and cat. */
+  /** readline completer: commands (filters after a pipe), module names, then paths for ls and cat. */
   complete(line: string): [string[], string] {
-    const words = line.split(/\s+/);
+    const pipe = line.lastIndexOf('|');
+    const words = line.slice(pipe + 1).trimStart().split(/\s+/);
     const cur = words[words.length - 1] ?? '';
     if (words.length <= 1) {
-      const hits = COMMANDS.filter((c) => c.startsWith(cur));
+      const hits = (pipe >= 0 ? FILTERS : COMMANDS).filter((c) => c.startsWith(cur));
       return [hits.length === 1 ? [hits[0]! + ' '] : hits, cur];
     }
+    if (pipe >= 0) return [[], cur];
     const cmd = words[0]!;
     const loader = this.machine.loader;
     const pick = (names: string[]): [string[], string] => {

@@ -225,6 +225,99 @@ describe('kshim shell: options and arguments', () => {
   });
 });
 
+describe('kshim shell: pipes', () => {
+  it('| grep [-v] [-i] [-c], | head and | tail [-n N | -N], | wc -l, chained; the status is the last filter\'s', async () => {
+    const sh = await shell('mainline-modular.json');
+    const log = (await sh.exec('dmesg'))!.split('\n');
+    expect(log.length).to.be.above(20);
+    const lines = async (line: string): Promise<string[]> => {
+      const r = await sh.execute(line);
+      expect(r.output.every((o) => o.fd === 1), line).to.equal(true);
+      return r.output.map((o) => o.text);
+    };
+    expect(await lines('dmesg | tail')).to.deep.equal(log.slice(-10));
+    expect(await lines('dmesg | head')).to.deep.equal(log.slice(0, 10));
+    expect(await lines('dmesg | tail -3')).to.deep.equal(log.slice(-3));
+    expect(await lines('dmesg | tail -n 4')).to.deep.equal(log.slice(-4));
+    expect(await lines('dmesg | tail -n -4')).to.deep.equal(log.slice(-4));
+    expect(await lines('dmesg | tail -n +5')).to.deep.equal(log.slice(4));
+    expect(await lines('dmesg | head -n2')).to.deep.equal(log.slice(0, 2));
+    expect(await lines('dmesg | head --lines=-3')).to.deep.equal(log.slice(0, -3));
+    const cxl = log.filter((l) => l.includes('cxl'));
+    expect(await lines('dmesg | grep cxl')).to.deep.equal(cxl);
+    expect(await lines('dmesg | grep cxl | tail -5')).to.deep.equal(cxl.slice(-5));
+    expect(await lines('dmesg | grep -v cxl')).to.deep.equal(log.filter((l) => !l.includes('cxl')));
+    expect(await lines('dmesg | grep -c cxl')).to.deep.equal([String(cxl.length)]);
+    expect(await lines('dmesg | grep -ic CXL')).to.deep.equal([String(log.filter((l) => /cxl/i.test(l)).length)]);
+    expect(await lines('dmesg | grep -vc cxl')).to.deep.equal([String(log.length - cxl.length)]);
+    expect(await lines('dmesg | wc -l')).to.deep.equal([String(log.length)]);
+    expect(await lines('dmesg | grep cxl | head -3 | wc -l')).to.deep.equal(['3']);
+    // A basic regular expression: \| alternates, ( and [ in brackets are literal, quotes keep the blank.
+    expect(await lines("dmesg | grep 'add driver kmem\\|Run /init'")).to.deep.equal(log.filter((l) => l.includes('add driver kmem') || l.includes('Run /init')));
+    expect(await lines('dmesg | grep "region[0-9]: committed"')).to.deep.equal(log.filter((l) => /region\d: committed/.test(l)));
+    expect(await lines("dmesg | grep '(kshim)'")).to.deep.equal(log.filter((l) => l.includes('(kshim)')));
+    const iomem = (await sh.exec('cat /proc/iomem'))!.split('\n');
+    expect(await lines("cat /proc/iomem | grep -c '^ '")).to.deep.equal([String(iomem.filter((l) => l.startsWith(' ')).length)]);
+
+    expect((await sh.execute('dmesg | grep nosuchthing')).status).to.equal(1);
+    expect((await sh.execute('dmesg | grep -c nosuchthing')).output).to.deep.equal([{ fd: 1, text: '0' }]);
+    expect((await sh.execute('dmesg | grep -c nosuchthing')).status).to.equal(1);
+    expect((await sh.execute('dmesg | grep nosuchthing | wc -l')).status).to.equal(0);
+    // Standard error passes the pipe by; exit before a pipe leaves only its subshell.
+    expect(await sh.execute('ls /nope /proc | wc -l')).to.deep.equal({ output: [{ fd: 2, text: "ls: cannot access '/nope': No such file or directory" }, { fd: 1, text: '2' }], status: 0, exit: false });
+    expect(await sh.execute('exit 3 | wc -l')).to.deep.equal({ output: [{ fd: 1, text: '0' }], status: 0, exit: false });
+    // dmesg -c in a pipeline clears as it does alone.
+    expect(await lines('dmesg -c | wc -l')).to.deep.equal([String(log.length)]);
+    expect(await lines('dmesg | wc -l')).to.deep.equal(['0']);
+  });
+
+  it('anything else after a pipe, redirection, ; and && are refused before the command runs; a filter with a bad option gets the tool\'s message', async () => {
+    const sh = await shell('mainline-modular.json');
+    const refused = async (line: string, text: string, status: number): Promise<void> => {
+      expect(await sh.execute(line), line).to.deep.equal({ output: text.split('\n').map((t) => ({ fd: 2, text: t })), status, exit: false });
+    };
+    const pipeOnly = 'kshim shell: only grep, head, tail and wc -l can follow a pipe';
+    await refused('dmesg -c | sort', pipeOnly, 2);
+    await refused('dmesg -c | wc', pipeOnly, 2);
+    await refused('dmesg -c | wc -w', pipeOnly, 2);
+    await refused('dmesg -c | grep cxl | less', pipeOnly, 2);
+    await refused('dmesg -c > /tmp/log', 'kshim shell: redirection (>) is not supported: commands print to the terminal, or through a pipe to grep, head, tail or wc -l', 2);
+    await refused('dmesg -c 2>&1', 'kshim shell: redirection (>&) is not supported: commands print to the terminal, or through a pipe to grep, head, tail or wc -l', 2);
+    await refused('cat < /proc/iomem', 'kshim shell: redirection (<) is not supported: commands print to the terminal, or through a pipe to grep, head, tail or wc -l', 2);
+    await refused('dmesg -c; lsmod', 'kshim shell: ; is not supported: one command per line', 2);
+    await refused('dmesg -c && lsmod', 'kshim shell: && is not supported: one command per line', 2);
+    await refused('modprobe -r dax_cxl & lsmod', 'kshim shell: & is not supported: one command per line, and & only at its end', 2);
+    await refused('modprobe -r dax_cxl | wc -l &', 'kshim shell: a pipeline cannot run in the background', 2);
+    await refused('dmesg -c |', "kshim shell: syntax error near unexpected token '|'", 2);
+    await refused('| grep x', "kshim shell: syntax error near unexpected token '|'", 2);
+    await refused("dmesg -c | grep 'x", "kshim shell: unexpected EOF while looking for matching `''", 2);
+    await refused('grep cxl', 'kshim shell: grep reads only a pipe here, as in: dmesg | grep PATTERN', 2);
+    await refused('dmesg -c | grep', "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'help grep' for more information.", 2);
+    await refused('dmesg -c | grep -E x', "grep: invalid option -- 'E'\nTry 'help grep' for more information.", 2);
+    await refused('dmesg -c | grep "[x"', 'grep: Unmatched [, [^, [:, [., or [=', 2);
+    await refused('dmesg -c | grep x /proc/iomem', 'kshim shell: grep: after a pipe it reads only the pipe, not files', 2);
+    await refused('dmesg -c | head -n x', "head: invalid number of lines: 'x'", 1);
+    await refused('dmesg -c | tail -n 2x', "tail: invalid number of lines: '2x'", 1);
+    await refused('dmesg -c | tail -f', "tail: invalid option -- 'f'\nTry 'help tail' for more information.", 1);
+    await refused('modprobe -r dax_cxl | sort', pipeOnly, 2);
+    // None of them ran: dmesg -c did not clear, dax_cxl is still loaded.
+    expect((await sh.exec('dmesg'))!.split('\n').length).to.be.above(20);
+    expect(await sh.exec('lsmod')).to.match(/^dax_cxl /m);
+    // A comment, and quotes around a word that is not special.
+    await sh.execute('frobnicate');
+    expect(await sh.execute('  # lsmod | sort')).to.deep.equal({ output: [], status: 127, exit: false });
+    expect(await sh.exec('ls /proc # | sort')).to.equal('iomem');
+    expect(await sh.exec("l's' '/proc'")).to.equal('iomem');
+  });
+
+  it('completes filter names after a pipe', async () => {
+    const sh = await shell('mainline-builtin.json');
+    expect(sh.complete('dmesg | gr')).to.deep.equal([['grep '], 'gr']);
+    expect(sh.complete('dmesg | grep cxl | ')).to.deep.equal([['grep', 'head', 'tail', 'wc'], '']);
+    expect(sh.complete('dmesg | grep cx')).to.deep.equal([[], 'cx']);
+  });
+});
+
 describe('kshim shell in a terminal (tmux)', function () {
   this.timeout(20_000);
   let sock: string;
