@@ -27,6 +27,7 @@ import { liveDaxRegions, type Owner, type Run } from '../harness/run.js';
 import { runWithSchedule } from './schedule.js';
 import type { Scenario } from '../harness/scenario.js';
 import { formatOwners, formatRun } from './format.js';
+import { lsmod, procModules } from './shell-modules.js';
 import { parseFilter, type Filter } from './shell-filters.js';
 import { getopt, hasOption, tokenize, type OptionSpec, type ParsedOptions } from './shell-syntax.js';
 import { loadScenario } from './load.js';
@@ -50,8 +51,8 @@ const HELP = `commands:
   step                     run one scheduler step
   run                      run until idle
   ps                       tasks that have not finished
-  lsmod                    loaded modules and their users
-  cat FILE...              /proc/iomem, or an attribute under /sys
+  lsmod                    loaded modules: size (made up from the port's source), users
+  cat FILE...              /proc/iomem, /proc/modules, or an attribute under /sys
   ls [-l] [-1] [PATH...]   list a directory of /sys or /proc; -l shows link targets
   sysfs                    the whole /sys/bus and /sys/devices view
   dmesg [-c|-C] [-x] [-l LEVEL[,LEVEL...]]
@@ -306,12 +307,7 @@ export class Shell {
       case 'lsmod':
         // kmod's lsmod takes no arguments at all.
         if (args.length > 0) return out.fail(1, 'Usage: lsmod');
-        out.out(
-          ['Module                  Used by', ...this.machine.loader.lsmod().map((l) => {
-            const [name, count, users] = l.split(/\s+/);
-            return `${name!.padEnd(24)}${count}${users ? ` ${users}` : ''}`;
-          })].join('\n'),
-        );
+        out.out(lsmod(this.machine.loader));
         return 0;
       case 'cat': {
         const p = this.options(out, cmd, args, {});
@@ -482,9 +478,17 @@ export class Shell {
     return ['  PID COMM              STATE', ...rows.map((t) => `${String(t.pid).padStart(5)} ${t.comm.padEnd(17)} ${this.describe(t)}`)].join('\n');
   }
 
+  /** The files of kshim run --show sysfs, and /proc/modules. */
+  private vfs(): VfsDir {
+    const root = buildVfs(this.k);
+    const proc = root.children.get('proc');
+    if (proc?.kind === 'dir') proc.children.set('modules', { kind: 'file', read: () => procModules(this.machine.loader) });
+    return root;
+  }
+
   /** cat of one file: 1 when it is missing or a directory. */
   private cat(path: string, out: Output): number {
-    const r = lookup(buildVfs(this.k), path);
+    const r = lookup(this.vfs(), path);
     if (r === null || r.node.kind === 'link') return out.fail(1, `cat: ${path}: No such file or directory`);
     if (r.node.kind === 'dir') return out.fail(1, `cat: ${path}: Is a directory`);
     out.out(r.node.read().replace(/\n$/, ''));
@@ -493,7 +497,7 @@ export class Shell {
 
   /** ls as GNU ls: status 2 when a path cannot be accessed. */
   private ls(paths: readonly string[], long: boolean, out: Output): number {
-    const root = buildVfs(this.k);
+    const root = this.vfs();
     const operands = paths.length > 0 ? paths : ['/'];
     let status = 0;
     // Files first, then each directory; with several operands, each directory under its name.
@@ -589,7 +593,7 @@ export class Shell {
     const slash = abs.lastIndexOf('/');
     const dirPart = abs.slice(0, slash + 1);
     const base = abs.slice(slash + 1);
-    const root = buildVfs(this.k);
+    const root = this.vfs();
     const d = lookup(root, dirPart === '' ? '/' : dirPart);
     if (d === null || d.node.kind !== 'dir') return [[], cur];
     const prefix = cur.startsWith('/') ? dirPart : dirPart.slice(1);

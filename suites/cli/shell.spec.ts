@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROMPT, Shell, shellCommand } from '../../cli/shell.js';
+import { moduleSize } from '../../cli/shell-modules.js';
 import { runScenario } from '../../harness/run.js';
 import { validateScenario, type Scenario } from '../../harness/scenario.js';
 
@@ -49,7 +50,7 @@ describe('kshim shell: commands', () => {
 
   it('modprobe -r removes a module and what it leaves unused; dmesg -c prints only what is new', async () => {
     const sh = await shell('mainline-modular.json');
-    expect(await sh.exec('lsmod')).to.match(/^dax_cxl +0$/m);
+    expect(await sh.exec('lsmod')).to.match(/^dax_cxl +\d+  0$/m);
     const all = (await sh.exec('dmesg -c'))!.split('\n');
     expect(all[0]).to.match(/^\[ +0\.000000\] /);
     expect(await sh.exec('dmesg -c')).to.equal('');
@@ -73,7 +74,7 @@ describe('kshim shell: commands', () => {
     expect(step).to.match(new RegExp(`^step \\d+: modprobe \\(pid ${pid}\\) ran at \\d+\\.\\d{6} s, now sleeping until \\d+\\.\\d{6} s$`, 'm'));
     expect(await sh.exec('lsmod')).to.not.match(/^dax_cxl /m);
     expect(await sh.exec('run')).to.match(/idle at \d+\.\d{6} s$/);
-    expect(await sh.exec('lsmod')).to.match(/^dax_cxl +0$/m);
+    expect(await sh.exec('lsmod')).to.match(/^dax_cxl +\d+  0$/m);
     expect(await sh.exec('step')).to.equal('nothing to run (idle)');
     expect(await sh.exec('ls &')).to.equal('kshim shell: ls: only modprobe and rmmod can run in the background');
   });
@@ -198,8 +199,8 @@ describe('kshim shell: options and arguments', () => {
   it('options real tools have and that are cheap here: modprobe -q, rmmod of several modules, ls -1, dmesg -C, -x and -l, help COMMAND', async () => {
     const sh = await shell('workqueue-flush-v7.json');
     expect(await sh.execute('modprobe -q nosuch')).to.deep.equal({ output: [], status: 1, exit: false });
-    expect(await sh.exec('ls -1 /proc')).to.equal('iomem');
-    expect(await sh.exec('ls /proc/iomem /proc /sys/bus/dax')).to.equal('/proc/iomem\n\n/proc:\niomem\n\n/sys/bus/dax:\ndevices\ndrivers');
+    expect(await sh.exec('ls -1 /proc')).to.equal('iomem\nmodules');
+    expect(await sh.exec('ls /proc/iomem /proc /sys/bus/dax')).to.equal('/proc/iomem\n\n/proc:\niomem\nmodules\n\n/sys/bus/dax:\ndevices\ndrivers');
 
     const all = (await sh.exec('dmesg'))!.split('\n');
     const decoded = (await sh.exec('dmesg --decode'))!.split('\n');
@@ -264,7 +265,7 @@ describe('kshim shell: pipes', () => {
     expect((await sh.execute('dmesg | grep -c nosuchthing')).status).to.equal(1);
     expect((await sh.execute('dmesg | grep nosuchthing | wc -l')).status).to.equal(0);
     // Standard error passes the pipe by; exit before a pipe leaves only its subshell.
-    expect(await sh.execute('ls /nope /proc | wc -l')).to.deep.equal({ output: [{ fd: 2, text: "ls: cannot access '/nope': No such file or directory" }, { fd: 1, text: '2' }], status: 0, exit: false });
+    expect(await sh.execute('ls /nope /proc | wc -l')).to.deep.equal({ output: [{ fd: 2, text: "ls: cannot access '/nope': No such file or directory" }, { fd: 1, text: '3' }], status: 0, exit: false });
     expect(await sh.execute('exit 3 | wc -l')).to.deep.equal({ output: [{ fd: 1, text: '0' }], status: 0, exit: false });
     // dmesg -c in a pipeline clears as it does alone.
     expect(await lines('dmesg -c | wc -l')).to.deep.equal([String(log.length)]);
@@ -306,8 +307,8 @@ describe('kshim shell: pipes', () => {
     // A comment, and quotes around a word that is not special.
     await sh.execute('frobnicate');
     expect(await sh.execute('  # lsmod | sort')).to.deep.equal({ output: [], status: 127, exit: false });
-    expect(await sh.exec('ls /proc # | sort')).to.equal('iomem');
-    expect(await sh.exec("l's' '/proc'")).to.equal('iomem');
+    expect(await sh.exec('ls /proc # | sort')).to.equal('iomem\nmodules');
+    expect(await sh.exec("l's' '/proc'")).to.equal('iomem\nmodules');
   });
 
   it('completes filter names after a pipe', async () => {
@@ -315,6 +316,74 @@ describe('kshim shell: pipes', () => {
     expect(sh.complete('dmesg | gr')).to.deep.equal([['grep '], 'gr']);
     expect(sh.complete('dmesg | grep cxl | ')).to.deep.equal([['grep', 'head', 'tail', 'wc'], '']);
     expect(sh.complete('dmesg | grep cx')).to.deep.equal([[], 'cx']);
+  });
+});
+
+describe('kshim shell: lsmod and /proc/modules', () => {
+  it('lsmod prints Module, Size and Used by as kmod does; the size is made up from the port\'s source, the same on every boot', async () => {
+    const sh = await shell('module-dependencies.json');
+    const loader = sh.machine.loader;
+    const lines = (await sh.exec('lsmod'))!.split('\n');
+    expect(lines[0]).to.equal('Module                  Size  Used by');
+    expect(lines.length - 1).to.equal(loader.modules.length);
+    for (const [i, m] of loader.modules.entries()) {
+      const size = moduleSize(loader, m.def);
+      expect(size % 4096, `${m.name}: whole pages`).to.equal(0);
+      expect(size, `${m.name}: more than the 8 KiB base`).to.be.above(8192);
+      const users = [...m.holders].map((h) => h.name).join(',');
+      // printf("%-19s %8lu  %d", ...) and the holders.
+      expect(lines[i + 1]).to.equal(`${m.name.padEnd(19)} ${String(size).padStart(8)}  ${m.holders.size}${users ? ` ${users}` : ''}`);
+    }
+    expect(lines).to.include('cxl_mem                20480  1 cxl_pci');
+    // Deterministic: another boot, the same sizes; a bigger port, a bigger module.
+    const again = await shell('module-dependencies.json');
+    expect(await again.exec('lsmod')).to.equal(lines.join('\n'));
+    const size = (name: string): number => moduleSize(loader, loader.find(name)!.def);
+    expect(size('cxl_core')).to.be.above(size('cxl_pci'));
+  });
+
+  it('cat /proc/modules: name, size, refcount, users each with a comma (or -), state and a zero address, as the kernel shows them', async () => {
+    const sh = await shell('module-dependencies.json');
+    const loader = sh.machine.loader;
+    const proc = (await sh.exec('cat /proc/modules'))!.split('\n');
+    expect(proc).to.include('cxl_pci 16384 0 - Live 0x0000000000000000');
+    expect(proc).to.include('cxl_mem 20480 1 cxl_pci, Live 0x0000000000000000');
+    // Users newest first, as add_module_usage() adds them at the head of source_list.
+    expect(proc).to.include(`cxl_core ${moduleSize(loader, loader.find('cxl_core')!.def)} 5 dax_cxl,cxl_mem,dax_hmem,cxl_acpi,cxl_port, Live 0x0000000000000000`);
+    // The same modules, sizes and counts as lsmod.
+    const lsmod = (await sh.exec('lsmod'))!.split('\n').slice(1).map((l) => l.split(/ +/).slice(0, 3).join(' '));
+    expect(proc.map((l) => l.split(' ').slice(0, 3).join(' '))).to.deep.equal(lsmod);
+    expect(await sh.exec('cat /proc/modules | grep -c Live')).to.equal(String(loader.modules.length));
+    expect(await sh.exec('ls /proc')).to.equal('iomem\nmodules');
+    expect(sh.complete('cat /proc/mo')).to.deep.equal([['/proc/modules'], '/proc/mo']);
+
+    // States as m_show() names them; an UNFORMED module is not listed; a module without exit is [permanent].
+    const m = loader.find('dax_cxl')!;
+    m.state = 'GOING';
+    expect(await sh.exec('cat /proc/modules | head -1')).to.match(/^dax_cxl \d+ 0 - Unloading 0x0000000000000000$/);
+    m.state = 'UNFORMED';
+    expect(await sh.exec('cat /proc/modules')).to.not.match(/^dax_cxl /m);
+    expect(await sh.exec('lsmod')).to.not.match(/^dax_cxl /m);
+    m.state = 'LIVE';
+    const instances = m.instances;
+    m.instances = instances.map((i) => ({ ...i, exit: undefined }));
+    expect(await sh.exec('cat /proc/modules | head -n 1')).to.match(/^dax_cxl \d+ 0 \[permanent\], Live 0x0000000000000000$/);
+    m.instances = instances;
+  });
+
+  it('a module whose init is still running is Loading in /proc/modules and in lsmod', async () => {
+    const sh = await shell('mainline-modular.json');
+    expect(await sh.execute('rmmod cxl_acpi')).to.include({ status: 0 });
+    await sh.exec('modprobe cxl_acpi &');
+    let seen = '';
+    for (let i = 0; i < 100 && seen === ''; i++) {
+      seen = (await sh.exec('cat /proc/modules | grep Loading'))!;
+      if ((await sh.exec('step'))!.endsWith('\nidle')) break;
+    }
+    expect(seen).to.match(/^cxl_acpi \d+ 0 - Loading 0x0000000000000000$/);
+    expect(await sh.exec("lsmod | grep '^cxl_acpi '")).to.match(/^cxl_acpi +\d+  0$/);
+    await sh.exec('run');
+    expect(await sh.exec("cat /proc/modules | grep '^cxl_acpi '")).to.match(/ Live 0x0000000000000000$/);
   });
 });
 
