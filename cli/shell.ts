@@ -202,7 +202,6 @@ export class Shell {
     return { output: out.lines, status: this.status, exit };
   }
 
-  /** The status of one command line, {exit} for exit, or null for an empty line. */
   /** A command line the tool rejects: getopt's message, where to read more, and its usage status. */
   private usage(out: Output, cmd: string, message: string): number {
     out.err(message);
@@ -223,6 +222,7 @@ export class Shell {
    * cannot run changes nothing. The status is the last filter's, as in sh
    * without pipefail; what the command prints to standard error passes by
    * the filters; `exit` before a pipe, as in sh's subshell, does not exit.
+   * Returns the status, {exit} for exit, or null for an empty line.
    */
   private async command(line: string, out: Output): Promise<number | { exit: number } | null> {
     const tokens = tokenize(line);
