@@ -488,11 +488,18 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     expect(await sh.exec('rmmod cxl_mem')).to.equal('rmmod: ERROR: Module cxl_mem is in use by: cxl_pci');
     expect(await sh.exec('modprobe -r dax_cxl')).to.equal('(6 new dmesg lines; dmesg -c shows them)');
     expect(await sh.exec('lsmod')).to.equal(
-      ['Module                  Used by', 'cxl_pci                 0', 'cxl_mem                 1 cxl_pci', 'cxl_acpi                0', 'cxl_port                1 cxl_mem', 'cxl_core                3 cxl_port,cxl_acpi,cxl_mem'].join('\n'),
+      [
+        'Module                  Size  Used by',
+        'cxl_pci                16384  0',
+        'cxl_mem                20480  1 cxl_pci',
+        'cxl_acpi               20480  0',
+        'cxl_port               24576  1 cxl_mem',
+        'cxl_core               69632  3 cxl_port,cxl_acpi,cxl_mem',
+      ].join('\n'),
     );
     expect(await sh.exec('modprobe dax_cxl')).to.equal('(21 new dmesg lines; dmesg -c shows them)');
     const lsmod = (await sh.exec('lsmod'))!.split('\n');
-    expect(lsmod.slice(0, 3)).to.deep.equal(['Module                  Used by', 'dax_cxl                 0', 'dax_hmem                1 dax_cxl']);
+    expect(lsmod.slice(0, 3)).to.deep.equal(['Module                  Size  Used by', 'dax_cxl                24576  0', 'dax_hmem               45056  1 dax_cxl']);
   });
 
   it('6d. initramfs-without-cxl-pci.json: before the real root only initramfs modules load; request_module("cxl_pci") fails, HMEM owns in every schedule; with cxl_mem and cxl_pci packed, CXL owns', async () => {
