@@ -17,7 +17,12 @@ export class UsageError extends Error {}
  * Rethrow anything else (a bug in kshim).
  */
 export function failOnInputError(e: unknown): never {
-  if (e instanceof ScenarioError || e instanceof UsageError || e instanceof ScheduleIdError || e instanceof KconfigError) {
+  // Every schedule id the CLI decodes came with --schedule.
+  if (e instanceof ScheduleIdError) {
+    process.stderr.write(`kshim: --schedule ${e.id}: ${e.problem}\n`);
+    process.exit(2);
+  }
+  if (e instanceof ScenarioError || e instanceof UsageError || e instanceof KconfigError) {
     process.stderr.write(`kshim: ${e.message}\n`);
     process.exit(2);
   }

@@ -10,7 +10,19 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const KSHIM = join(ROOT, 'bin', 'kshim.js');
 
 function kshim(...args: string[]) {
-  return spawnSync(process.execPath, [KSHIM, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return spawnSync(process.execPath, [KSHIM, ...args], { cwd: ROOT, encoding: 'utf8', input: '' });
+}
+
+/** The run exits 2 with exactly this one line on stderr and nothing on stdout. */
+function refused(args: readonly string[], line: string | RegExp): void {
+  const r = kshim(...args);
+  const what = args.join(' ');
+  expect(r.status, `${what}: ${r.stderr}`).to.equal(2);
+  expect(r.stdout, what).to.equal('');
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines, what).to.have.length(1);
+  if (typeof line === 'string') expect(lines[0], what).to.equal(line);
+  else expect(lines[0], what).to.match(line);
 }
 
 describe('the kshim command', function () {
@@ -85,5 +97,10 @@ describe('the kshim command', function () {
     const knobs = kshim('knobs');
     expect(knobs.stdout).to.match(/^rootfs\s+3000 ms/m);
     expect(knobs.stdout).to.match(/^cxl_pci\.probe\s+150 ms/m);
+  });
+
+  it('a schedule id that does not parse is blamed on --schedule', () => {
+    refused(['replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1a'], 'kshim: --schedule t.1a: bad choice "1a"');
+    refused(['timeline', 'scenarios/mainline-builtin.json', '--schedule', 'x'], /^kshim: --schedule x: malformed: expected "t\." or "u\."/);
   });
 });
