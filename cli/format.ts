@@ -19,8 +19,12 @@ export function formatOwners(r: Pick<RunResult, 'softReserved' | 'daxRegions'>):
   return out.join('\n');
 }
 
+/** The symbols as a .config writes them: CONFIG_X=y or m, and "# CONFIG_X is not set" for n. */
 export function formatConfig(r: RunResult, symbols: readonly string[]): string {
-  const lines = symbols.map((s) => `CONFIG_${s}=${r.config.values[s] ?? 'n'}`);
+  const lines = symbols.map((s) => {
+    const v = r.config.values[s] ?? 'n';
+    return v === 'n' ? `# CONFIG_${s} is not set` : `CONFIG_${s}=${v}`;
+  });
   for (const a of r.config.adjusted) lines.push(`# ${a.symbol}: requested ${a.requested}, got ${a.actual} (${a.reason})`);
   for (const u of r.config.unknown) lines.push(`# ${u}: not a Kconfig symbol of this tree`);
   return lines.join('\n');
