@@ -53,6 +53,12 @@ export class ScenarioError extends Error {
   }
 }
 
+/** The longest virtual time a scenario may ask for (a timing knob, a probe duration): one day, in milliseconds. */
+export const MAX_MS = 86_400_000;
+
+/** The highest kmod release a scenario may name. */
+export const MAX_KMOD_VERSION = 1000;
+
 /** Every timing knob a scenario may set. */
 export function knownKnobs(): string[] {
   return [...FRAMEWORK_KNOBS, ...CXL_KNOBS].map((k) => k.name).sort();
@@ -70,9 +76,20 @@ export function parseScenario(text: string, file: string, overrides: { tree?: st
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new ScenarioError(file, '(file)', `malformed JSON: ${(e as Error).message}`);
+    throw new ScenarioError(file, '(file)', `malformed JSON: ${jsonProblem((e as Error).message, text)}`);
   }
   return validateScenario(raw, file, overrides);
+}
+
+/** JSON.parse's message on one line (it quotes the text, newlines and all), with the line and column of a position. */
+function jsonProblem(message: string, text: string): string {
+  const one = message.replace(/\s*\n\s*/g, ' ');
+  const at = /at position (\d+)/.exec(one);
+  if (at === null || one.includes('line ')) return one;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${one} (line ${line}, column ${column})`;
 }
 
 export function validateScenario(raw: unknown, file: string, overrides: { tree?: string; set?: Record<string, string> } = {}): Scenario {
@@ -86,6 +103,18 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     const near = closest(k, TOP_FIELDS);
     fail(k, `unknown field${near !== undefined ? ` (did you mean ${near}?)` : ''}; expected one of ${TOP_FIELDS.join(', ')}`);
   }
+  /**
+   * An optional field: undefined when the file leaves it out. null is not
+   * "the default": the file says something it cannot mean, so it is an
+   * error, with what the field takes.
+   */
+  const optional = (obj: Record<string, unknown>, key: string, field: string, expected: string): unknown => {
+    const v = obj[key];
+    if (v === null) fail(field, `${expected}, not null (leave the field out for the default)`);
+    return v;
+  };
+
+  if (o['description'] !== undefined && typeof o['description'] !== 'string') fail('description', 'expected a string');
 
   const treeName = overrides.tree ?? o['tree'];
   if (treeName === undefined) fail('tree', `required; one of ${TREES.map((t) => t.name).join(', ')}`);
@@ -94,7 +123,7 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
   if (tree === undefined) fail('tree', `unknown tree "${String(treeName)}"${hintTree(String(treeName), TREES.map((t) => t.name))}; known trees: ${TREES.map((t) => t.name).join(', ')} (kshim trees)`);
 
   const config: Record<string, Tristate> = {};
-  const cfg = o['config'] ?? {};
+  const cfg = optional(o, 'config', 'config', 'expected an object of SYMBOL: "y" | "m" | "n"') ?? {};
   if (!isObject(cfg)) fail('config', 'expected an object of SYMBOL: "y" | "m" | "n"');
   for (const [sym, v] of Object.entries(cfg as Record<string, unknown>)) {
     if (v !== 'y' && v !== 'm' && v !== 'n') fail(`config.${sym}`, `value ${JSON.stringify(v)} is not "y", "m" or "n"`);
@@ -105,7 +134,7 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     config[sym.replace(/^CONFIG_/, '')] = v as Tristate;
   }
 
-  const fw = o['firmware'] ?? {};
+  const fw = optional(o, 'firmware', 'firmware', 'expected an object with softReserved and cfmws') ?? {};
   if (!isObject(fw)) fail('firmware', 'expected an object with softReserved and cfmws');
   const f = fw as Record<string, unknown>;
   for (const k of Object.keys(f)) if (k !== 'softReserved' && k !== 'cfmws') fail(`firmware.${k}`, 'unknown field; expected softReserved or cfmws');
@@ -114,11 +143,11 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
   noOverlap(softReserved, 'firmware.softReserved', fail);
   noOverlap(cfmws, 'firmware.cfmws', fail);
 
-  const cxl = o['cxl'] ?? {};
+  const cxl = optional(o, 'cxl', 'cxl', 'expected an object with regions') ?? {};
   if (!isObject(cxl)) fail('cxl', 'expected an object with regions');
   const c = cxl as Record<string, unknown>;
   for (const k of Object.keys(c)) if (k !== 'regions') fail(`cxl.${k}`, 'unknown field; expected regions');
-  const rawRegions = c['regions'] ?? [];
+  const rawRegions = optional(c, 'regions', 'cxl.regions', 'expected an array') ?? [];
   if (!Array.isArray(rawRegions)) fail('cxl.regions', 'expected an array');
   const regions: AutoRegion[] = (rawRegions as unknown[]).map((r, i) => {
     const field = `cxl.regions[${i}]`;
@@ -128,9 +157,9 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     const start = hex(rr['start'], `${field}.start`, fail);
     const end = hex(rr['end'], `${field}.end`, fail);
     if (end < start) fail(`${field}.end`, `end 0x${end.toString(16)} is below start 0x${start.toString(16)}`);
-    const assembly = rr['assembly'] ?? 'commit';
+    const assembly = optional(rr, 'assembly', `${field}.assembly`, 'expected "commit" or "fail"') ?? 'commit';
     if (assembly !== 'commit' && assembly !== 'fail') fail(`${field}.assembly`, `${JSON.stringify(assembly)} is not "commit" or "fail"`);
-    const targets = rr['targets'] ?? 2;
+    const targets = optional(rr, 'targets', `${field}.targets`, 'expected an integer from 1 to 16') ?? 2;
     if (typeof targets !== 'number' || !Number.isInteger(targets) || targets < 1 || targets > 16) fail(`${field}.targets`, 'expected an integer from 1 to 16');
     if (assembly === 'fail' && targets === 1) fail(`${field}.targets`, 'a region whose assembly fails needs at least 2 targets (one of them is missing)');
     if (!cfmws.some((w) => w.start <= start && w.end >= end)) fail(field, `region 0x${start.toString(16)}-0x${end.toString(16)} is outside every CXL window (firmware.cfmws)`);
@@ -139,7 +168,7 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
   noOverlap(regions, 'cxl.regions', fail);
 
   const timing: Record<string, number> = {};
-  const t = o['timing'] ?? {};
+  const t = optional(o, 'timing', 'timing', 'expected an object of knob: milliseconds') ?? {};
   if (!isObject(t)) fail('timing', 'expected an object of knob: milliseconds');
   const knobs = knownKnobs();
   for (const [k, v] of Object.entries(t as Record<string, unknown>)) {
@@ -147,11 +176,10 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
       const near = closest(k, knobs);
       fail(`timing.${k}`, `unknown knob${near !== undefined ? ` (did you mean ${near}?)` : ''}; known knobs: ${knobs.join(', ')} (see kshim knobs)`);
     }
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`timing.${k}`, 'expected a non-negative number of milliseconds');
-    timing[k] = v as number;
+    timing[k] = milliseconds(v, `timing.${k}`, fail);
   }
 
-  const rawSteps = o['steps'] ?? ['boot'];
+  const rawSteps = optional(o, 'steps', 'steps', 'expected a non-empty array of steps') ?? ['boot'];
   if (!Array.isArray(rawSteps) || rawSteps.length === 0) fail('steps', 'expected a non-empty array of steps');
   const steps: Step[] = (rawSteps as unknown[]).map((s, i) => parseStep(s, `steps[${i}]`, fail));
   if (steps[0]!.kind !== 'boot') fail('steps[0]', 'the first step must be "boot"');
@@ -159,21 +187,20 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     if (s.kind === 'boot') fail(`steps[${i + 1}]`, '"boot" may only be the first step');
   });
 
-  const initramfs = o['initramfs'] ?? [];
+  const initramfs = optional(o, 'initramfs', 'initramfs', 'expected an array of module names') ?? [];
   if (!Array.isArray(initramfs) || initramfs.some((m) => typeof m !== 'string')) fail('initramfs', 'expected an array of module names');
-  const hmemTest = o['hmemTest'] ?? false;
+  const hmemTest = optional(o, 'hmemTest', 'hmemTest', 'expected true or false') ?? false;
   if (typeof hmemTest !== 'boolean') fail('hmemTest', 'expected true or false');
-  const us = o['userspace'] ?? {};
+  const us = optional(o, 'userspace', 'userspace', 'expected an object such as { "kmodVersion": 19 }') ?? {};
   if (!isObject(us)) fail('userspace', 'expected an object such as { "kmodVersion": 19 }');
   for (const k of Object.keys(us as object)) if (k !== 'kmodVersion') fail(`userspace.${k}`, 'unknown field; expected kmodVersion');
-  const kmodVersion = (us as Record<string, unknown>)['kmodVersion'] ?? KMOD_VERSION;
-  if (typeof kmodVersion !== 'number' || !Number.isInteger(kmodVersion) || kmodVersion < 1) {
-    fail('userspace.kmodVersion', `expected a kmod release number such as 19 or ${KMOD_VERSION}`);
-  }
+  const kmodExpected = `expected a kmod release number from 1 to ${MAX_KMOD_VERSION}, such as 19 or ${KMOD_VERSION}`;
+  const kmodVersion = optional(us as Record<string, unknown>, 'kmodVersion', 'userspace.kmodVersion', kmodExpected) ?? KMOD_VERSION;
+  if (typeof kmodVersion !== 'number' || !Number.isInteger(kmodVersion) || kmodVersion < 1 || kmodVersion > MAX_KMOD_VERSION) fail('userspace.kmodVersion', kmodExpected);
 
-  const acc = o['accelerator'] ?? null;
+  const acc = optional(o, 'accelerator', 'accelerator', 'expected an object such as { "probe": "defer" }');
   let accelerator: { probe: 'use' | 'defer' } | null = null;
-  if (acc !== null) {
+  if (acc !== undefined) {
     if (!isObject(acc)) fail('accelerator', 'expected an object such as { "probe": "defer" }');
     for (const k of Object.keys(acc as object)) if (k !== 'probe') fail(`accelerator.${k}`, 'unknown field; expected probe');
     const probe = (acc as Record<string, unknown>)['probe'];
@@ -181,23 +208,28 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     accelerator = { probe: probe as 'use' | 'defer' };
   }
 
-  // Module names as modprobe takes them ("cxl-acpi" is cxl_acpi); objects that are always built in are not modules.
-  const ad = o['asyncDevice'] ?? null;
+  const ad = optional(o, 'asyncDevice', 'asyncDevice', 'expected an object such as { "probe": 200 } (milliseconds)');
   let asyncDevice: { probe: number } | null = null;
-  if (ad !== null) {
+  if (ad !== undefined) {
     if (!isObject(ad)) fail('asyncDevice', 'expected an object such as { "probe": 200 } (milliseconds)');
     for (const k of Object.keys(ad as object)) if (k !== 'probe') fail(`asyncDevice.${k}`, 'unknown field; expected probe');
-    const probe = (ad as Record<string, unknown>)['probe'];
-    if (typeof probe !== 'number' || !Number.isFinite(probe) || probe < 0) fail('asyncDevice.probe', 'expected a non-negative number of milliseconds');
-    asyncDevice = { probe: probe as number };
+    asyncDevice = { probe: milliseconds((ad as Record<string, unknown>)['probe'], 'asyncDevice.probe', fail) };
   }
 
+  // Module names as modprobe takes them ("cxl-acpi" is cxl_acpi); objects that are always built in are not modules.
   const objects = buildCatalog(tree!, { hmemTest: hmemTest as boolean, accelerator, asyncDevice }).filter((d) => d.config !== 'always').map((d) => d.name);
+  const notAModule = (name: string): string => {
+    const near = closest(name.replace(/-/g, '_'), objects);
+    return `"${name}" is not a module of tree ${tree!.name}${near !== undefined ? ` (did you mean ${near}?)` : ''}; its modules: ${objects.join(', ')}`;
+  };
   const initramfsModules = (initramfs as string[]).map((m) => m.replace(/-/g, '_'));
   initramfsModules.forEach((m, i) => {
-    if (objects.includes(m)) return;
-    const near = closest(m, objects);
-    fail(`initramfs[${i}]`, `"${(initramfs as string[])[i]}" is not a module of tree ${tree!.name}${near !== undefined ? ` (did you mean ${near}?)` : ''}; its modules: ${objects.join(', ')}`);
+    if (!objects.includes(m)) fail(`initramfs[${i}]`, notAModule((initramfs as string[])[i]!));
+    const first = initramfsModules.indexOf(m);
+    if (first < i) fail(`initramfs[${i}]`, `"${(initramfs as string[])[i]}" is listed twice (also initramfs[${first}])`);
+  });
+  steps.forEach((s, i) => {
+    if (s.kind === 'modprobe' && !objects.includes(s.module.replace(/-/g, '_'))) fail(`steps[${i}]`, notAModule(s.module));
   });
 
   return {
@@ -216,6 +248,13 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     accelerator,
     asyncDevice,
   };
+}
+
+/** A duration in milliseconds of virtual time: a number from 0 to a day. */
+function milliseconds(v: unknown, field: string, fail: (f: string, p: string) => never): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return fail(field, 'expected a non-negative number of milliseconds');
+  if (v > MAX_MS) return fail(field, `${v} ms is more than a day of virtual time; expected at most ${MAX_MS} ms`);
+  return v;
 }
 
 function parseStep(s: unknown, field: string, fail: (f: string, p: string) => never): Step {
