@@ -6,6 +6,8 @@
  * Every problem is reported once, naming the file, the field and what is
  * wrong, so the CLI can print it and exit 2.
  */
+import { loadKconfig, KconfigError, type Kconfig } from '../framework/kconfig/index.js';
+import { KCONFIG_ENV, KCONFIG_ENV_FILE } from '../framework/kconfig/texts/env.js';
 import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
 import { KMOD_VERSION } from '../framework/userspace/modprobe.js';
 import { closest, hintTree } from './suggest.js';
@@ -41,15 +43,26 @@ export interface Scenario {
   readonly accelerator: { readonly probe: 'use' | 'defer' } | null;
   /** Another driver's device that probes asynchronously for `probe` ms at boot (mocks/platform/slow_async.ts), or null. */
   readonly asyncDevice?: { readonly probe: number } | null;
+  /**
+   * Where each value of `config` came from, for messages: "FILE: config.NAME"
+   * (as the file spells it) or "--set NAME=v". A symbol missing here is
+   * blamed on the file's config.
+   */
+  readonly configOrigin?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A problem with a scenario: "FILE: FIELD: PROBLEM". A field that is a
+ * command-line option ("--tree", "--set NAME=v") is not in the file, so the
+ * message names only the option.
+ */
 export class ScenarioError extends Error {
   constructor(
     readonly file: string,
     readonly field: string,
     readonly problem: string,
   ) {
-    super(`${file}: ${field}: ${problem}`);
+    super(field.startsWith('--') ? `${field}: ${problem}` : `${file}: ${field}: ${problem}`);
   }
 }
 
@@ -58,6 +71,55 @@ export const MAX_MS = 86_400_000;
 
 /** The highest kmod release a scenario may name. */
 export const MAX_KMOD_VERSION = 1000;
+
+const kconfigs = new Map<string, Kconfig>();
+
+/** The parsed Kconfig of a tree (kshim/Kconfig.env, drivers/cxl, drivers/dax), shared by trees with the same texts. */
+export function treeKconfig(tree: Tree): Kconfig {
+  const key = tree.kconfig['drivers/cxl/Kconfig'] + '\0' + tree.kconfig['drivers/dax/Kconfig'];
+  let kc = kconfigs.get(key);
+  if (kc === undefined) {
+    kc = loadKconfig([
+      { file: KCONFIG_ENV_FILE, text: KCONFIG_ENV },
+      { file: 'drivers/cxl/Kconfig', text: tree.kconfig['drivers/cxl/Kconfig'] },
+      { file: 'drivers/dax/Kconfig', text: tree.kconfig['drivers/dax/Kconfig'] },
+    ]);
+    kconfigs.set(key, kc);
+  }
+  return kc;
+}
+
+let everySymbol: ReadonlySet<string> | undefined;
+
+/**
+ * The Kconfig symbols of every tree kshim knows: a scenario may name one
+ * its own tree lacks (scenarios are run across trees), but a name no tree
+ * has is a typo. A tree whose Kconfig does not parse is left out here; it
+ * is reported when it is used.
+ */
+export function symbolsOfEveryTree(): ReadonlySet<string> {
+  if (everySymbol === undefined) {
+    const all = new Set<string>();
+    for (const t of TREES) {
+      try {
+        for (const name of treeKconfig(t).symbols.keys()) all.add(name);
+      } catch (e) {
+        if (!(e instanceof KconfigError)) throw e;
+      }
+    }
+    everySymbol = all;
+  }
+  return everySymbol;
+}
+
+/** Why `name` (without CONFIG_) is no Kconfig symbol of any tree, or undefined if some tree has it. */
+export function unknownSymbolProblem(name: string): string | undefined {
+  const all = symbolsOfEveryTree();
+  if (all.has(name)) return undefined;
+  if (name === '') return 'an empty symbol name; expected a Kconfig symbol such as CXL_REGION';
+  const near = closest(name, all);
+  return `not a Kconfig symbol of any tree${near !== undefined ? `; did you mean ${near}?` : ''} (kshim run FILE --show config lists the CXL/DAX symbols)`;
+}
 
 /** Every timing knob a scenario may set. */
 export function knownKnobs(): string[] {
@@ -116,22 +178,49 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
 
   if (o['description'] !== undefined && typeof o['description'] !== 'string') fail('description', 'expected a string');
 
-  const treeName = overrides.tree ?? o['tree'];
-  if (treeName === undefined) fail('tree', `required; one of ${TREES.map((t) => t.name).join(', ')}`);
-  if (typeof treeName !== 'string') fail('tree', 'expected a string');
-  const tree = findTree(treeName as string);
-  if (tree === undefined) fail('tree', `unknown tree "${String(treeName)}"${hintTree(String(treeName), TREES.map((t) => t.name))}; known trees: ${TREES.map((t) => t.name).join(', ')} (kshim trees)`);
+  // The file's tree is checked even when --tree overrides it: its type always, its name only when it is used
+  // (a scenario written for a tree this checkout lacks runs on another with --tree).
+  const fileTree = o['tree'];
+  if (fileTree !== undefined && typeof fileTree !== 'string') fail('tree', `expected a string, one of ${TREES.map((t) => t.name).join(', ')}`);
+  let tree: Tree | undefined;
+  if (overrides.tree !== undefined) {
+    tree = findTree(overrides.tree);
+    if (tree === undefined) fail(`--tree ${overrides.tree}`, `unknown tree${hintTree(overrides.tree, TREES.map((t) => t.name))} (known: ${TREES.map((t) => t.name).join(', ')})`);
+  } else {
+    if (fileTree === undefined) fail('tree', `required; one of ${TREES.map((t) => t.name).join(', ')}`);
+    tree = findTree(fileTree as string);
+    if (tree === undefined) fail('tree', `unknown tree "${String(fileTree)}"${hintTree(String(fileTree), TREES.map((t) => t.name))}; known trees: ${TREES.map((t) => t.name).join(', ')} (kshim trees)`);
+  }
 
   const config: Record<string, Tristate> = {};
+  const configOrigin: Record<string, string> = {};
   const cfg = optional(o, 'config', 'config', 'expected an object of SYMBOL: "y" | "m" | "n"') ?? {};
   if (!isObject(cfg)) fail('config', 'expected an object of SYMBOL: "y" | "m" | "n"');
-  for (const [sym, v] of Object.entries(cfg as Record<string, unknown>)) {
-    if (v !== 'y' && v !== 'm' && v !== 'n') fail(`config.${sym}`, `value ${JSON.stringify(v)} is not "y", "m" or "n"`);
-    config[sym.replace(/^CONFIG_/, '')] = v as Tristate;
+  const fileSeen = new Map<string, string>();
+  for (const [key, v] of Object.entries(cfg as Record<string, unknown>)) {
+    const field = key === '' ? 'config[""]' : `config.${key}`;
+    const sym = key.replace(/^CONFIG_/, '');
+    const problem = unknownSymbolProblem(sym);
+    if (problem !== undefined) fail(field, problem);
+    const earlier = fileSeen.get(sym);
+    if (earlier !== undefined) fail(field, `the same symbol as config.${earlier}; give it once`);
+    fileSeen.set(sym, key);
+    if (v !== 'y' && v !== 'm' && v !== 'n') fail(field, `value ${JSON.stringify(v)} is not "y", "m" or "n"`);
+    config[sym] = v as Tristate;
+    configOrigin[sym] = `${file}: ${field}`;
   }
-  for (const [sym, v] of Object.entries(overrides.set ?? {})) {
-    if (v !== 'y' && v !== 'm' && v !== 'n') fail(`--set ${sym}`, `value ${JSON.stringify(v)} is not y, m or n`);
-    config[sym.replace(/^CONFIG_/, '')] = v as Tristate;
+  const setSeen = new Map<string, string>();
+  for (const [key, v] of Object.entries(overrides.set ?? {})) {
+    const field = `--set ${key}=${v}`;
+    const sym = key.replace(/^CONFIG_/, '');
+    const problem = unknownSymbolProblem(sym);
+    if (problem !== undefined) fail(field, problem);
+    if (v !== 'y' && v !== 'm' && v !== 'n') fail(field, `value ${JSON.stringify(v)} is not y, m or n`);
+    const earlier = setSeen.get(sym);
+    if (earlier !== undefined && config[sym] !== v) fail(field, `contradicts --set ${earlier}=${config[sym]}`);
+    setSeen.set(sym, key);
+    config[sym] = v as Tristate;
+    configOrigin[sym] = field;
   }
 
   const fw = optional(o, 'firmware', 'firmware', 'expected an object with softReserved and cfmws') ?? {};
@@ -247,6 +336,7 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     userspace: { kmodVersion: kmodVersion as number },
     accelerator,
     asyncDevice,
+    configOrigin,
   };
 }
 

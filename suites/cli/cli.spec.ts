@@ -99,8 +99,19 @@ describe('the kshim command', function () {
     expect(knobs.stdout).to.match(/^cxl_pci\.probe\s+150 ms/m);
   });
 
+  it('an unknown --tree is blamed on --tree, not on the file, by every command that takes a scenario', () => {
+    for (const cmd of [['run'], ['explore'], ['replay', '--schedule', 't.'], ['timeline'], ['shell']]) {
+      refused([cmd[0]!, 'scenarios/mainline-builtin.json', ...cmd.slice(1), '--tree', 'nosuch'], /^kshim: --tree nosuch: unknown tree \(known: base, v8\/1, .*\bmainline\b.*\)$/);
+    }
+  });
+
   it('a schedule id that does not parse is blamed on --schedule', () => {
     refused(['replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1a'], 'kshim: --schedule t.1a: bad choice "1a"');
     refused(['timeline', 'scenarios/mainline-builtin.json', '--schedule', 'x'], /^kshim: --schedule x: malformed: expected "t\." or "u\."/);
+  });
+
+  it('a --set symbol no tree has is blamed on --set, and a --set without = is a usage error', () => {
+    refused(['run', 'scenarios/mainline-builtin.json', '--set', 'CXL_REGON=y'], /^kshim: --set CXL_REGON=y: not a Kconfig symbol of any tree; did you mean CXL_REGION\?/);
+    refused(['run', 'scenarios/mainline-builtin.json', '--set', 'CXL_REGION'], 'kshim: --set CXL_REGION: expected SYMBOL=y, SYMBOL=m or SYMBOL=n');
   });
 });

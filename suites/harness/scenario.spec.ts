@@ -126,11 +126,48 @@ describe('scenario files: names the tree does not have', () => {
     ]);
   });
 
+  it('a config symbol no tree has is an error with the nearest name; lowercase and empty names too', () => {
+    expect(problem(scenario({ config: { CXL_REGON: 'y' } })).message).to.equal(
+      'scn.json: config.CXL_REGON: not a Kconfig symbol of any tree; did you mean CXL_REGION? (kshim run FILE --show config lists the CXL/DAX symbols)',
+    );
+    expect(problem(scenario({ config: { CONFIG_CXL_REGON: 'y' } })).field).to.equal('config.CONFIG_CXL_REGON');
+    expect(problem(scenario({ config: { cxl_region: 'y' } })).problem).to.contain('did you mean CXL_REGION?');
+    const empty = problem(scenario({ config: { '': 'y' } }));
+    expect(empty.field).to.equal('config[""]');
+    expect(empty.problem).to.contain('an empty symbol name');
+  });
 
+  it('blames --set, not the file, for a bad symbol or value given with --set', () => {
+    expect(problem(scenario({}), { set: { CXL_REGON: 'y' } }).message).to.match(/^--set CXL_REGON=y: not a Kconfig symbol of any tree; did you mean CXL_REGION\?/);
+    expect(problem(scenario({}), { set: { CXL_REGION: 'yes' } }).message).to.equal('--set CXL_REGION=yes: value "yes" is not y, m or n');
+    expect(problem(scenario({}), { set: { CXL_REGION: 'y', CONFIG_CXL_REGION: 'n' } }).message).to.equal('--set CONFIG_CXL_REGION=n: contradicts --set CXL_REGION=y');
+    const s = parseScenario(scenario({ config: { CXL_REGION: 'n' } }), 'x.json', { set: { CXL_REGION: 'y', CONFIG_CXL_PCI: 'm' } });
+    expect(s.config).to.deep.equal({ CXL_REGION: 'y', CXL_PCI: 'm' });
+    expect(s.configOrigin).to.deep.equal({ CXL_REGION: '--set CXL_REGION=y', CXL_PCI: '--set CONFIG_CXL_PCI=m' });
+  });
+
+  it('a symbol given twice in config (with and without CONFIG_) is an error', () => {
+    const e = problem(scenario({ config: { CXL_REGION: 'y', CONFIG_CXL_REGION: 'n' } }));
+    expect(e.message).to.equal('scn.json: config.CONFIG_CXL_REGION: the same symbol as config.CXL_REGION; give it once');
+  });
 
   it('an initramfs listing a module twice is an error, also spelt once with "-" and once with "_"', () => {
     expect(problem(scenario({ initramfs: ['cxl_pci', 'cxl_acpi', 'cxl_pci'] })).message).to.equal('scn.json: initramfs[2]: "cxl_pci" is listed twice (also initramfs[0])');
     expect(problem(scenario({ initramfs: ['cxl_pci', 'cxl-pci'] })).field).to.equal('initramfs[1]');
+  });
+});
+
+describe('scenario files: --tree and the file\'s tree', () => {
+  it('blames --tree, not the file, for an unknown tree given with --tree', () => {
+    const e = problem(scenario({}), { tree: 'nosuch' });
+    expect(e.message).to.match(/^--tree nosuch: unknown tree \(known: base, .*mainline/);
+    expect(problem(scenario({}), { tree: 'v8-3' }).message).to.match(/^--tree v8-3: unknown tree; did you mean v8\/3\?/);
+  });
+
+  it('still checks the type of the file\'s tree under --tree; an unknown name there is overridden', () => {
+    const e = problem(scenario({ tree: 5 }), { tree: 'mainline' });
+    expect(e.message).to.match(/^scn\.json: tree: expected a string, one of base, /);
+    expect(parseScenario(scenario({ tree: 'v9-of-a-colleague' }), 'x.json', { tree: 'v8' }).tree.name).to.equal('v8');
   });
 });
 
