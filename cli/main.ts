@@ -11,7 +11,7 @@ import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
 import { runScenario, type Run } from '../harness/run.js';
 import { runWithSchedule } from './schedule.js';
 import { exploreCommand, type ExploreArgs } from './explore.js';
-import { matrixCommand } from './matrix.js';
+import { MATRIX_RUNS, matrixCommand, type MatrixArgs } from './matrix.js';
 import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import { ALL_TREES as TREES } from '../trees/registry.js';
 import { demo } from './demo.js';
@@ -122,10 +122,10 @@ program
   .requiredOption('--tree <name>', 'the tree state')
   .option('--json', 'print one JSON object')
   .option('--explore', 'also explore a scenario under each configuration that links')
-  .option('--scenario <file>', 'the scenario to explore (default scenarios/mainline-builtin.json)')
-  .option('--runs <n>', 'exploration budget per configuration', '200')
-  .option('--set <SYM=v>', 'hold a symbol fixed (repeatable), e.g. DEV_DAX=m', collect, [])
-  .action(async (opts: { tree: string; json?: boolean; explore?: boolean; scenario?: string; runs: string; set: string[] }) => {
+  .option('--scenario <file>', 'with --explore: the scenario to explore (default scenarios/mainline-builtin.json)')
+  .option('--runs <n>', `with --explore: the exploration budget per configuration (default ${MATRIX_RUNS})`)
+  .option('--set <SYM=v>', 'hold a symbol fixed (repeatable), e.g. DEV_DAX=m; every row has that value', collect, [])
+  .action(async (opts: MatrixArgs) => {
     try {
       await matrixCommand(opts);
     } catch (e) {

@@ -99,6 +99,31 @@ describe('the kshim command', function () {
     expect(knobs.stdout).to.match(/^cxl_pci\.probe\s+150 ms/m);
   });
 
+  it('kshim matrix: a --set symbol that is no symbol of the tree, or m for a bool, is one line and exit 2', () => {
+    refused(['matrix', '--tree', 'mainline', '--set', 'FOO=y'], 'kshim: --set FOO=y: not a Kconfig symbol of any tree (kshim run FILE --show config lists the CXL/DAX symbols)');
+    refused(['matrix', '--tree', 'mainline', '--set', 'CXL_REGION=m'], 'kshim: --set CXL_REGION=m: CXL_REGION is a bool in tree mainline: hold it at y or n');
+    refused(['matrix', '--tree', 'mainlin'], /^kshim: --tree mainlin: unknown tree; did you mean mainline\? \(known: base, /);
+  });
+
+  it('kshim matrix --set holds the symbol in every row, and says why when no configuration keeps the held values', () => {
+    const held = kshim('matrix', '--tree', 'mainline', '--set', 'CXL_REGION=n');
+    expect(held.status, held.stderr).to.equal(0);
+    const [head, , columns, ...rows] = held.stdout.trimEnd().split('\n');
+    expect(head).to.match(/^mainline: \d+ valid configurations \(DAX=y DEV_DAX=y CXL_REGION=n\); 0 fail to build$/);
+    const region = columns!.split('\t').indexOf('REGION');
+    expect(rows.length).to.be.greaterThan(10);
+    for (const row of rows) expect(row.split('\t')[region], row).to.equal('n');
+    const none = kshim('matrix', '--tree', 'mainline', '--set', 'CXL_BUS=n', '--set', 'CXL_PCI=y');
+    expect(none.status).to.equal(0);
+    expect(none.stdout).to.equal('mainline: 0 valid configurations (DAX=y DEV_DAX=y CXL_BUS=n CXL_PCI=y): CXL_PCI=y cannot hold, Kconfig gives n (limited by CXL_BUS)\n');
+  });
+
+  it('kshim matrix: --scenario and --runs go with --explore, and --runs is at least 1', () => {
+    refused(['matrix', '--tree', 'mainline', '--scenario', 'scenarios/probe.json'], 'kshim: --scenario scenarios/probe.json: only with --explore (the scenario is what each configuration explores)');
+    refused(['matrix', '--tree', 'mainline', '--runs', '5'], 'kshim: --runs 5: only with --explore (it is the exploration budget per configuration)');
+    refused(['matrix', '--tree', 'mainline', '--explore', '--runs', '0'], 'kshim: --runs 0: expected a positive integer (runs per configuration)');
+  });
+
   it('an unknown --tree is blamed on --tree, not on the file, by every command that takes a scenario', () => {
     for (const cmd of [['run'], ['explore'], ['replay', '--schedule', 't.'], ['timeline'], ['shell']]) {
       refused([cmd[0]!, 'scenarios/mainline-builtin.json', ...cmd.slice(1), '--tree', 'nosuch'], /^kshim: --tree nosuch: unknown tree \(known: base, v8\/1, .*\bmainline\b.*\)$/);
