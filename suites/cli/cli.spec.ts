@@ -25,6 +25,13 @@ function refused(args: readonly string[], line: string | RegExp): void {
   else expect(lines[0], what).to.match(line);
 }
 
+/** A scenario file of its own in a fresh directory. */
+function scenarioFile(json: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'kshim-')), 'scn.json');
+  writeFileSync(file, JSON.stringify(json));
+  return file;
+}
+
 describe('the kshim command', function () {
   // Each test starts node processes; on a loaded machine one can take several seconds.
   this.timeout(30_000);
@@ -122,6 +129,11 @@ describe('the kshim command', function () {
     refused(['matrix', '--tree', 'mainline', '--scenario', 'scenarios/probe.json'], 'kshim: --scenario scenarios/probe.json: only with --explore (the scenario is what each configuration explores)');
     refused(['matrix', '--tree', 'mainline', '--runs', '5'], 'kshim: --runs 5: only with --explore (it is the exploration budget per configuration)');
     refused(['matrix', '--tree', 'mainline', '--explore', '--runs', '0'], 'kshim: --runs 0: expected a positive integer (runs per configuration)');
+  });
+
+  it('kshim start --out naming a file is one line and exit 2, before anything runs', () => {
+    const file = scenarioFile({});
+    refused(['start', '--out', file, '--tree', 'mainline'], `kshim: --out ${file}: exists and is not a directory; name a directory for the HTML report (default reports)`);
   });
 
   it('an unknown --tree is blamed on --tree, not on the file, by every command that takes a scenario', () => {
