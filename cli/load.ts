@@ -13,6 +13,11 @@ export interface ScenarioArgs {
   readonly set?: readonly string[];
 }
 
+export interface LoadOptions {
+  /** Also note on stderr the values Kconfig changed (for output that does not show them itself: --json, --show, explore). */
+  readonly adjustments?: boolean;
+}
+
 const ROOT = new URL('../../', import.meta.url);
 
 /** The hint for a tree name that trees/local.ts may define but the build in dist/ predates. */
@@ -49,7 +54,7 @@ export function parseSet(args: readonly string[]): Record<string, string> {
   return set;
 }
 
-export function loadScenario(file: string, args: ScenarioArgs = {}): Scenario {
+export function loadScenario(file: string, args: ScenarioArgs = {}, opts: LoadOptions = {}): Scenario {
   if (args.tree !== undefined && lookupTree(args.tree) === undefined) throw unknownTree(args.tree);
   const set = parseSet(args.set ?? []);
   let text: string;
@@ -60,6 +65,7 @@ export function loadScenario(file: string, args: ScenarioArgs = {}): Scenario {
   }
   const scenario = parseScenario(text, file, { tree: args.tree, set });
   for (const note of scenarioNotes(scenario)) process.stderr.write(`kshim: ${note}\n`);
+  if (opts.adjustments === true) for (const note of adjustmentNotes(scenario)) process.stderr.write(`kshim: ${note}\n`);
   return scenario;
 }
 
@@ -89,4 +95,9 @@ export function scenarioNotes(scenario: Scenario): string[] {
     notes.push(`${scenario.file}: firmware.softReserved: no Soft Reserved range, so hmem_platform.0 is not created and neither dax_hmem nor dax_cxl has a range to own; add one, e.g. { "start": "0x850000000", "end": "0x284fffffff", "nid": 1 }, or write "softReserved": [] if the machine has none on purpose`);
   }
   return notes;
+}
+
+/** The values Kconfig changed, one line each, blamed on where each was asked for (what kshim run's full output lists under the first line). */
+export function adjustmentNotes(scenario: Scenario): string[] {
+  return resolveConfig(scenario.tree, scenario.config).adjusted.map((a) => `${origin(scenario, a.symbol)}: ${a.symbol}=${a.requested} requested, ${a.actual} used (limited by ${a.reason})`);
 }

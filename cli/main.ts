@@ -33,6 +33,14 @@ program
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
+const VIEWS = ['iomem', 'sysfs', 'dmesg', 'owners', 'config'];
+
+/** --json and --show choose what run and replay print, so only one of them; checked before anything runs. */
+function checkOutput(opts: { json?: boolean; show?: string }): void {
+  if (opts.json && opts.show !== undefined) throw new UsageError(`--json and --show ${opts.show}: give one of them (--json prints everything as one JSON object)`);
+  if (opts.show !== undefined && !VIEWS.includes(opts.show)) throw new UsageError(`--show ${opts.show}: expected iomem, sysfs, dmesg, owners or config`);
+}
+
 /** What kshim run and kshim replay print: the JSON contract, one view, or everything. */
 async function printRun({ result, machine }: Run, opts: { json?: boolean; show?: string }): Promise<void> {
   if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
@@ -41,9 +49,11 @@ async function printRun({ result, machine }: Run, opts: { json?: boolean; show?:
   else if (opts.show === 'dmesg') process.stdout.write(result.dmesg.join('\n') + '\n');
   else if (opts.show === 'owners') process.stdout.write(formatOwners(result) + '\n');
   else if (opts.show === 'config') process.stdout.write(formatConfig(result, CXL_DAX_SYMBOLS) + '\n');
-  else if (opts.show !== undefined) throw new UsageError(`--show ${opts.show}: expected iomem, sysfs, dmesg, owners or config`);
   else process.stdout.write(formatRun(result, machine?.kernel.panic.warnings.map((w) => (w.kind === 'oops' ? w.text : null))) + '\n');
 }
+
+/** Output without the full human view does not list the values Kconfig changed: they go to stderr as notes. */
+const notesFor = (opts: { json?: boolean; show?: string }) => ({ adjustments: opts.json === true || opts.show !== undefined });
 
 program
   .command('start')
@@ -69,7 +79,8 @@ program
   .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config')
   .action(async (file: string, opts: { json?: boolean; tree?: string; set: string[]; show?: string }) => {
     try {
-      const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
+      checkOutput(opts);
+      const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, notesFor(opts));
       await printRun(await runScenario(scenario), opts);
     } catch (e) {
       failOnInputError(e);
@@ -108,7 +119,8 @@ program
   .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config')
   .action(async (file: string, opts: { schedule: string; json?: boolean; tree?: string; set: string[]; show?: string }) => {
     try {
-      const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
+      checkOutput(opts);
+      const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, notesFor(opts));
       const run = await runWithSchedule(file, scenario, opts);
       await printRun(run, opts);
     } catch (e) {

@@ -142,6 +142,12 @@ describe('the kshim command', function () {
     }
   });
 
+  it('--json with --show, and a --show view that does not exist, are usage errors before anything runs', () => {
+    refused(['run', 'scenarios/mainline-builtin.json', '--json', '--show', 'owners'], 'kshim: --json and --show owners: give one of them (--json prints everything as one JSON object)');
+    refused(['replay', 'scenarios/mainline-builtin.json', '--schedule', 't.', '--json', '--show', 'dmesg'], /^kshim: --json and --show dmesg: give one of them/);
+    refused(['run', 'scenarios/nosuch.json', '--show', 'iomm'], 'kshim: --show iomm: expected iomem, sysfs, dmesg, owners or config');
+  });
+
   it('a schedule id that does not parse is blamed on --schedule', () => {
     refused(['replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1a'], 'kshim: --schedule t.1a: bad choice "1a"');
     refused(['timeline', 'scenarios/mainline-builtin.json', '--schedule', 'x'], /^kshim: --schedule x: malformed: expected "t\." or "u\."/);
@@ -150,5 +156,17 @@ describe('the kshim command', function () {
   it('a --set symbol no tree has is blamed on --set, and a --set without = is a usage error', () => {
     refused(['run', 'scenarios/mainline-builtin.json', '--set', 'CXL_REGON=y'], /^kshim: --set CXL_REGON=y: not a Kconfig symbol of any tree; did you mean CXL_REGION\?/);
     refused(['run', 'scenarios/mainline-builtin.json', '--set', 'CXL_REGION'], 'kshim: --set CXL_REGION: expected SYMBOL=y, SYMBOL=m or SYMBOL=n');
+  });
+
+  it('with --json and --show, the values Kconfig changed are notes on stderr, one line each; the full output lists them itself', () => {
+    const json = kshim('run', 'scenarios/mainline-builtin.json', '--set', 'CXL_REGION=m', '--json');
+    expect(json.status).to.equal(0);
+    expect(json.stderr).to.equal("kshim: --set CXL_REGION=m: CXL_REGION=m requested, y used (limited by symbol value 'm' invalid for CXL_REGION)\n");
+    const show = kshim('run', 'scenarios/kconfig-x-or-not-x.json', '--show', 'owners');
+    expect(show.status).to.equal(0);
+    expect(show.stderr).to.equal('kshim: scenarios/kconfig-x-or-not-x.json: config.DEV_DAX_HMEM: DEV_DAX_HMEM=y requested, m used (limited by CXL_ACPI || !CXL_ACPI)\n');
+    const full = kshim('run', 'scenarios/kconfig-x-or-not-x.json');
+    expect(full.stderr).to.equal('');
+    expect(full.stdout.split('\n')[1]).to.equal('config: DEV_DAX_HMEM=y requested, m used (limited by CXL_ACPI || !CXL_ACPI)');
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenario, ScenarioError } from '../../harness/scenario.js';
 import { closest, hintTree } from '../../harness/suggest.js';
-import { scenarioNotes } from '../../cli/load.js';
+import { adjustmentNotes, scenarioNotes } from '../../cli/load.js';
 import { ALL_TREES } from '../../trees/registry.js';
 import { withoutCxl, withoutCxlRegion } from './trees.js';
 
@@ -91,6 +91,15 @@ describe('friendly errors: typos and names from elsewhere', () => {
     expect(baseline).to.have.length(1);
     expect(baseline[0]).to.match(/^kshim's baseline CXL_BUS=y \(every scenario starts from CXL_BUS=y DAX=y DEV_DAX=y\): not a Kconfig symbol of tree no-cxl, ignored/);
     expect(baseline[0]).to.not.contain('b.json');
+  });
+
+  it('the values Kconfig changed are notes blamed on where they were asked for', () => {
+    const text = JSON.stringify({ tree: 'mainline', config: { CXL_ACPI: 'm', DEV_DAX_HMEM: 'y' }, firmware: { softReserved: [] } });
+    expect(adjustmentNotes(parseScenario(text, 'a.json'))).to.deep.equal(['a.json: config.DEV_DAX_HMEM: DEV_DAX_HMEM=y requested, m used (limited by CXL_ACPI || !CXL_ACPI)']);
+    expect(adjustmentNotes(parseScenario(text, 'a.json', { set: { CXL_REGION: 'm' } }))).to.deep.equal([
+      'a.json: config.DEV_DAX_HMEM: DEV_DAX_HMEM=y requested, m used (limited by CXL_ACPI || !CXL_ACPI)',
+      "--set CXL_REGION=m: CXL_REGION=m requested, y used (limited by symbol value 'm' invalid for CXL_REGION)",
+    ]);
   });
 
   it('an explicit "softReserved": [] means none on purpose: no note, while leaving the field out gets one', () => {
