@@ -42,14 +42,14 @@ function checkOutput(opts: { json?: boolean; show?: string }): void {
 }
 
 /** What kshim run and kshim replay print: the JSON contract, one view, or everything. */
-async function printRun({ result, machine }: Run, opts: { json?: boolean; show?: string }): Promise<void> {
+async function printRun({ result, machine, steps }: Run, opts: { json?: boolean; show?: string }): Promise<void> {
   if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else if (opts.show === 'iomem') process.stdout.write(result.iomem);
   else if (opts.show === 'sysfs') process.stdout.write(machine === null ? 'nothing booted: the build failed (kshim run shows why)\n' : formatSysfs(machine.kernel) + '\n');
   else if (opts.show === 'dmesg') process.stdout.write(result.dmesg.join('\n') + '\n');
   else if (opts.show === 'owners') process.stdout.write(formatOwners(result) + '\n');
   else if (opts.show === 'config') process.stdout.write(formatConfig(result, CXL_DAX_SYMBOLS) + '\n');
-  else process.stdout.write(formatRun(result, machine?.kernel.panic.warnings.map((w) => (w.kind === 'oops' ? w.text : null))) + '\n');
+  else process.stdout.write(formatRun(result, machine?.kernel.panic.warnings.map((w) => (w.kind === 'oops' ? w.text : null)), steps) + '\n');
 }
 
 /** Output without the full human view does not list the values Kconfig changed: they go to stderr as notes. */

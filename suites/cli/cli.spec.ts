@@ -169,4 +169,20 @@ describe('the kshim command', function () {
     expect(full.stderr).to.equal('');
     expect(full.stdout.split('\n')[1]).to.equal('config: DEV_DAX_HMEM=y requested, m used (limited by CXL_ACPI || !CXL_ACPI)');
   });
+
+  it('kshim run shows each step after boot with its exit status and what modprobe printed', () => {
+    const file = scenarioFile({ tree: 'mainline', config: { DEV_DAX_CXL: 'n' }, firmware: { softReserved: [] }, steps: ['boot', 'modprobe dax_cxl', 'modprobe -r dax_hmem'] });
+    const r = kshim('run', file);
+    expect(r.status, r.stderr).to.equal(0);
+    const out = r.stdout.split('\n');
+    const at = out.indexOf('== steps ==');
+    expect(at).to.be.greaterThan(0);
+    expect(out.slice(at, at + 4)).to.deep.equal([
+      '== steps ==',
+      'modprobe dax_cxl: exit 1: modprobe: FATAL: Module dax_cxl not found in directory /lib/modules/7.0.0-kshim',
+      'modprobe -r dax_hmem: exit 1: modprobe: FATAL: Module dax_hmem is builtin.',
+      '',
+    ]);
+    refused(['run', scenarioFile({ tree: 'mainline', steps: ['boot', 'modprobe nosuch'] })], /: steps\[1\]: "nosuch" is not a module of tree mainline; its modules: device_hmem, dax_hmem, /);
+  });
 });

@@ -94,6 +94,22 @@ describe('kshim run: the result of a scenario', () => {
     expect(result.config.unknown).to.deep.equal(['CXL_REGION']);
   });
 
+  it('reports each step after boot with its exit status and what its modprobe printed (not in the JSON result)', async () => {
+    const s = validateScenario(
+      { tree: 'mainline', config: { ...MODULAR, DEV_DAX_CXL: 'n' }, firmware: { softReserved: [RANGE] }, steps: ['boot', 'modprobe dax_cxl', 'modprobe -r device_hmem', 'modprobe -r kmem', 'modprobe kmem'] },
+      'x.json',
+    );
+    const run = await runScenario(s);
+    expect(run.steps).to.deep.equal([
+      { command: 'modprobe dax_cxl', exit: 1, output: ['modprobe: FATAL: Module dax_cxl not found in directory /lib/modules/7.0.0-kshim'] },
+      // DEV_DAX_HMEM_DEVICES is a bool: device_hmem is built in.
+      { command: 'modprobe -r device_hmem', exit: 1, output: ['modprobe: FATAL: Module device_hmem is builtin.'] },
+      { command: 'modprobe -r kmem', exit: 0, output: [] },
+      { command: 'modprobe kmem', exit: 0, output: [] },
+    ]);
+    expect(Object.keys(run.result)).to.not.include('steps');
+  });
+
   it('links the Type-2 accelerator of "accelerator" after drivers/cxl, built in: it needs a built-in cxl_mem to link', async () => {
     const acc = (config: Record<string, string>) => validateScenario({ tree: 'mainline', config, firmware: { cfmws: [RANGE] }, accelerator: { probe: 'use' } }, 'x.json');
     const run = await runScenario(acc({}), { trace: true });
