@@ -10,7 +10,7 @@ import { CXL_DAX_SYMBOLS } from '../framework/kconfig/texts/index.js';
 import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
 import { runScenario, type Run } from '../harness/run.js';
 import { runWithSchedule } from './schedule.js';
-import { exploreCommand, type ExploreArgs } from './explore.js';
+import { DEFAULT_DEPTH, DEFAULT_SEED, EXHAUSTIVE_BUDGET, exploreCommand, SAMPLED_RUNS, type ExploreArgs } from './explore.js';
 import { MATRIX_RUNS, matrixCommand, type MatrixArgs } from './matrix.js';
 import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import { ALL_TREES as TREES } from '../trees/registry.js';
@@ -92,10 +92,10 @@ program
   .description('run a scenario under many schedules and group the runs by outcome')
   .argument('<file>', 'scenario JSON file')
   .option('--strategy <s>', 'exhaustive | random | pct', 'exhaustive')
-  .option('--runs <n>', 'runs (random, pct) or a run budget (exhaustive)')
-  .option('--seed <s>', 'seed of random and pct', '1')
+  .option('--runs <n>', `runs of random and pct (default ${SAMPLED_RUNS}), or the run budget of exhaustive (default ${EXHAUSTIVE_BUDGET})`)
+  .option('--seed <s>', `random and pct: the seed (default ${DEFAULT_SEED})`)
   .option('--bound <n>', 'exhaustive: at most this many deviations from the default order')
-  .option('--depth <d>', 'pct: bug depth', '3')
+  .option('--depth <d>', `pct: the bug depth, at least 1 (default ${DEFAULT_DEPTH})`)
   .option('--untimed', 'durations are abstract: every order the blocking rules allow')
   .option('--json', 'print one JSON object')
   .option('--tree <name>', 'run on this tree instead of the scenario\'s')

@@ -185,4 +185,23 @@ describe('the kshim command', function () {
     ]);
     refused(['run', scenarioFile({ tree: 'mainline', steps: ['boot', 'modprobe nosuch'] })], /: steps\[1\]: "nosuch" is not a module of tree mainline; its modules: device_hmem, dax_hmem, /);
   });
+
+  it('kshim explore: --runs and --depth are at least 1, and an option of another strategy is a usage error', () => {
+    const file = 'scenarios/mainline-builtin.json';
+    refused(['explore', file, '--runs', '0'], 'kshim: --runs 0: expected a positive integer');
+    refused(['explore', file, '--strategy', 'pct', '--depth', '0'], 'kshim: --depth 0: expected a positive integer');
+    refused(['explore', file, '--depth', '2'], 'kshim: --depth 2: only with --strategy pct, not exhaustive');
+    refused(['explore', file, '--seed', '7'], 'kshim: --seed 7: only with --strategy random or pct, not exhaustive');
+    refused(['explore', file, '--strategy', 'random', '--bound', '1'], 'kshim: --bound 1: only with --strategy exhaustive, not random');
+    refused(['explore', file, '--strategy', 'pct', '--bound', '1'], 'kshim: --bound 1: only with --strategy exhaustive, not pct');
+    refused(['explore', file, '--strategy', 'random', '--depth', '2'], 'kshim: --depth 2: only with --strategy pct, not random');
+    expect(kshim('explore', file, '--strategy', 'pct', '--depth', '2', '--seed', '3', '--runs', '2').status).to.equal(0);
+  });
+
+  it('kshim explore says when an exhaustive search stopped at its budget and how to raise it; --help shows the default budget', () => {
+    const r = kshim('explore', 'scenarios/mainline-modular.json', '--runs', '3');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout.split('\n')[0]).to.match(/^3 schedules explored \(exhaustive\), not complete: stopped at the budget of 3 runs \(--runs N raises it\); \d+ outcome class/);
+    expect(kshim('explore', '--help').stdout.replace(/\s+/g, ' ')).to.contain('the run budget of exhaustive (default 20000)');
+  });
 });
