@@ -13,7 +13,7 @@ import { runWithSchedule } from './schedule.js';
 import { DEFAULT_DEPTH, DEFAULT_SEED, EXHAUSTIVE_BUDGET, exploreCommand, SAMPLED_RUNS, type ExploreArgs } from './explore.js';
 import { MATRIX_RUNS, matrixCommand, type MatrixArgs } from './matrix.js';
 import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
-import { ALL_TREES as TREES } from '../trees/registry.js';
+import { ALL_TREES as TREES, LOCAL_TREE_PROBLEMS } from '../trees/registry.js';
 import { demo } from './demo.js';
 import { failOnInputError, UsageError } from './errors.js';
 import { formatConfig, formatOwners, formatRun } from './format.js';
@@ -30,6 +30,12 @@ program
   // Usage errors as every other input error: one line, with where to look, and exit status 2.
   .configureOutput({ outputError: (str, write) => write(`kshim: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (--help lists the commands and options)\n`) })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+
+// A tree of trees/local.ts that cannot be told apart from another is refused before anything runs.
+if (LOCAL_TREE_PROBLEMS.length > 0) {
+  process.stderr.write(`kshim: trees/local.ts: ${LOCAL_TREE_PROBLEMS[0]}\n`);
+  process.exit(2);
+}
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
