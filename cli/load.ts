@@ -21,11 +21,9 @@ export interface LoadOptions {
 const ROOT = new URL('../../', import.meta.url);
 
 /** The hint for a tree name that trees/local.ts may define but the build in dist/ predates. */
-function rebuildHint(): string {
+export function rebuildHint(source = fileURLToPath(new URL('trees/local.ts', ROOT)), built = fileURLToPath(new URL('dist/trees/local.js', ROOT))): string {
   try {
-    const source = statSync(fileURLToPath(new URL('trees/local.ts', ROOT))).mtimeMs;
-    const built = statSync(fileURLToPath(new URL('dist/trees/local.js', ROOT))).mtimeMs;
-    return source > built ? ' (trees/local.ts is newer than the build: did you run npm run build?)' : '';
+    return statSync(source).mtimeMs > statSync(built).mtimeMs ? ' (trees/local.ts is newer than the build: did you run npm run build?)' : '';
   } catch {
     return '';
   }
