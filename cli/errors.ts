@@ -2,6 +2,7 @@
 /** How the CLI reports bad input: one line on stderr, exit status 2, never a stack trace. */
 import { KconfigError } from '../framework/kconfig/errors.js';
 import { ScenarioError } from '../harness/scenario.js';
+import { MatrixError } from '../harness/matrix.js';
 import { ScheduleIdError } from '../harness/schedule.js';
 import { UndeclaredSymbolError } from '../framework/kernel/module/symbols.js';
 import { sourceLocation } from '../framework/kernel/stacktrace.js';
@@ -17,7 +18,12 @@ export class UsageError extends Error {}
  * Rethrow anything else (a bug in kshim).
  */
 export function failOnInputError(e: unknown): never {
-  if (e instanceof ScenarioError || e instanceof UsageError || e instanceof ScheduleIdError || e instanceof KconfigError) {
+  // Every schedule id the CLI decodes came with --schedule.
+  if (e instanceof ScheduleIdError) {
+    process.stderr.write(`kshim: --schedule ${e.id}: ${e.problem}\n`);
+    process.exit(2);
+  }
+  if (e instanceof ScenarioError || e instanceof UsageError || e instanceof MatrixError || e instanceof KconfigError) {
     process.stderr.write(`kshim: ${e.message}\n`);
     process.exit(2);
   }

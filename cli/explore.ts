@@ -9,9 +9,9 @@ import { loadScenario } from './load.js';
 export interface ExploreArgs {
   strategy: string;
   runs?: string;
-  seed: string;
+  seed?: string;
   bound?: string;
-  depth: string;
+  depth?: string;
   untimed?: boolean;
   json?: boolean;
   tree?: string;
@@ -21,26 +21,44 @@ export interface ExploreArgs {
 /** Deviations of a shortest schedule spelled out under it. */
 const EXPLAINED = 8;
 
-function int(v: string | undefined, name: string): number | undefined {
+/** The run budget of an exhaustive exploration without --runs. */
+export const EXHAUSTIVE_BUDGET = 20_000;
+/** Runs of a random or PCT exploration without --runs. */
+export const SAMPLED_RUNS = 100;
+/** The seed and the PCT bug depth without --seed and --depth. */
+export const DEFAULT_SEED = 1;
+export const DEFAULT_DEPTH = 3;
+
+/** Which options apply to which strategy. */
+const APPLIES: Record<string, readonly ExploreStrategy[]> = { seed: ['random', 'pct'], depth: ['pct'], bound: ['exhaustive'] };
+
+function int(v: string | undefined, name: string, min: number): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) throw new UsageError(`--${name} ${v}: expected a non-negative integer`);
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} ${v}: expected ${min === 0 ? 'a non-negative' : 'a positive'} integer`);
   return Number(v);
 }
 
 export async function exploreCommand(file: string, opts: ExploreArgs): Promise<void> {
   if (!['exhaustive', 'random', 'pct'].includes(opts.strategy)) throw new UsageError(`--strategy ${opts.strategy}: expected exhaustive, random or pct`);
   const strategy = opts.strategy as ExploreStrategy;
-  const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
-  const runs = int(opts.runs, 'runs');
+  for (const [name, strategies] of Object.entries(APPLIES)) {
+    const v = opts[name as 'seed' | 'depth' | 'bound'];
+    if (v !== undefined && !strategies.includes(strategy)) throw new UsageError(`--${name} ${v}: only with --strategy ${strategies.join(' or ')}, not ${strategy}`);
+  }
+  const runs = int(opts.runs, 'runs', 1);
+  const seed = int(opts.seed, 'seed', 0);
+  const bound = int(opts.bound, 'bound', 0);
+  const depth = int(opts.depth, 'depth', 1);
+  const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, { adjustments: true });
   const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'exploring [{bar}] {value}{total} schedules', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
-  const total = strategy === 'exhaustive' ? (runs ?? 20_000) : (runs ?? 100);
+  const total = runs ?? (strategy === 'exhaustive' ? EXHAUSTIVE_BUDGET : SAMPLED_RUNS);
   bar?.start(total, 0, { total: strategy === 'exhaustive' ? ` (budget ${total})` : `/${total}` });
   const explorer = new Explorer(scenario, {
     strategy,
-    runs,
-    seed: int(opts.seed, 'seed'),
-    bound: int(opts.bound, 'bound'),
-    depth: int(opts.depth, 'depth'),
+    runs: total,
+    seed: seed ?? DEFAULT_SEED,
+    bound,
+    depth: depth ?? DEFAULT_DEPTH,
     timeMode: opts.untimed ? 'untimed' : 'timed',
     progress: (n) => bar?.update(n),
   });
@@ -55,8 +73,10 @@ export async function exploreCommand(file: string, opts: ExploreArgs): Promise<v
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return;
   }
+  // An exhaustive search is incomplete only when it ran out of budget.
+  const completeness = report.complete ? 'complete' : strategy === 'exhaustive' ? `not complete: stopped at the budget of ${total} runs (--runs N raises it)` : 'not complete';
   const lines = [
-    `${report.schedulesExplored} schedule${report.schedulesExplored === 1 ? '' : 's'} explored (${strategy}${opts.untimed ? ', untimed' : ''}), ${report.complete ? 'complete' : 'not complete'}; ${report.outcomes.length} outcome class${report.outcomes.length === 1 ? '' : 'es'}:`,
+    `${report.schedulesExplored} schedule${report.schedulesExplored === 1 ? '' : 's'} explored (${strategy}${opts.untimed ? ', untimed' : ''}), ${completeness}; ${report.outcomes.length} outcome class${report.outcomes.length === 1 ? '' : 'es'}:`,
   ];
   for (const o of report.outcomes) {
     lines.push('', `  ${o.signature}`, `    ${o.count} schedule${o.count === 1 ? '' : 's'}; shortest: ${o.shrunk} (${o.deviations} deviation${o.deviations === 1 ? '' : 's'} from the default order)`);

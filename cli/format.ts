@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** Human-readable views of a run: ownership table, warnings, build errors, dmesg, /proc/iomem. */
-import type { RunResult } from '../harness/run.js';
+import type { RunResult, StepReport } from '../harness/run.js';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -19,8 +19,12 @@ export function formatOwners(r: Pick<RunResult, 'softReserved' | 'daxRegions'>):
   return out.join('\n');
 }
 
+/** The symbols as a .config writes them: CONFIG_X=y or m, and "# CONFIG_X is not set" for n. */
 export function formatConfig(r: RunResult, symbols: readonly string[]): string {
-  const lines = symbols.map((s) => `CONFIG_${s}=${r.config.values[s] ?? 'n'}`);
+  const lines = symbols.map((s) => {
+    const v = r.config.values[s] ?? 'n';
+    return v === 'n' ? `# CONFIG_${s} is not set` : `CONFIG_${s}=${v}`;
+  });
   for (const a of r.config.adjusted) lines.push(`# ${a.symbol}: requested ${a.requested}, got ${a.actual} (${a.reason})`);
   for (const u of r.config.unknown) lines.push(`# ${u}: not a Kconfig symbol of this tree`);
   return lines.join('\n');
@@ -29,9 +33,10 @@ export function formatConfig(r: RunResult, symbols: readonly string[]): string {
 /**
  * `details`, aligned with r.warnings, adds a line under a warning: for an
  * oops from a NULL dereference in a port, the JavaScript error and the
- * source line it came from.
+ * source line it came from. `steps` are the scenario's steps after boot,
+ * each with its exit status and what modprobe printed.
  */
-export function formatRun(r: RunResult, details: ReadonlyArray<string | null> = []): string {
+export function formatRun(r: RunResult, details: ReadonlyArray<string | null> = [], steps: readonly StepReport[] = []): string {
   const out: string[] = [];
   out.push(`tree ${r.tree}, schedule ${r.schedule}`);
   for (const a of r.config.adjusted) out.push(`config: ${a.symbol}=${a.requested} requested, ${a.actual} used (limited by ${a.reason})`);
@@ -40,7 +45,9 @@ export function formatRun(r: RunResult, details: ReadonlyArray<string | null> = 
     out.push('', 'build failed:', ...r.build.errors.map((e) => `  ${e}`), '', 'nothing booted.');
     return out.join('\n');
   }
-  out.push('', '== dmesg ==', ...r.dmesg, '', '== /proc/iomem ==', r.iomem.trimEnd(), '', '== owners ==', formatOwners(r));
+  out.push('', '== dmesg ==', ...r.dmesg);
+  if (steps.length > 0) out.push('', '== steps ==', ...steps.map(formatStep));
+  out.push('', '== /proc/iomem ==', r.iomem.trimEnd(), '', '== owners ==', formatOwners(r));
   const warnings = r.warnings.flatMap((w, i) => {
     const detail = details[i];
     return detail ? [`[${w.time}] ${w.message}`, `    ${detail}`] : [`[${w.time}] ${w.message}`];
@@ -48,4 +55,10 @@ export function formatRun(r: RunResult, details: ReadonlyArray<string | null> = 
   out.push('', '== warnings ==', ...(warnings.length ? warnings : ['(none)']));
   if (r.leaks.length) out.push('', '== leaks ==', ...r.leaks);
   return out.join('\n');
+}
+
+/** One step: "modprobe dax_cxl: exit 1: modprobe: FATAL: ...", with each further line of output indented under it. */
+export function formatStep(s: StepReport): string {
+  const [first, ...more] = s.output;
+  return [`${s.command}: exit ${s.exit}${first !== undefined ? `: ${first}` : ''}`, ...more.map((l) => `    ${l}`)].join('\n');
 }

@@ -10,10 +10,10 @@ import { CXL_DAX_SYMBOLS } from '../framework/kconfig/texts/index.js';
 import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
 import { runScenario, type Run } from '../harness/run.js';
 import { runWithSchedule } from './schedule.js';
-import { exploreCommand, type ExploreArgs } from './explore.js';
-import { matrixCommand } from './matrix.js';
+import { DEFAULT_DEPTH, DEFAULT_SEED, EXHAUSTIVE_BUDGET, exploreCommand, SAMPLED_RUNS, type ExploreArgs } from './explore.js';
+import { MATRIX_RUNS, matrixCommand, type MatrixArgs } from './matrix.js';
 import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
-import { ALL_TREES as TREES } from '../trees/registry.js';
+import { ALL_TREES as TREES, LOCAL_TREE_PROBLEMS } from '../trees/registry.js';
 import { demo } from './demo.js';
 import { failOnInputError, UsageError } from './errors.js';
 import { formatConfig, formatOwners, formatRun } from './format.js';
@@ -31,19 +31,35 @@ program
   .configureOutput({ outputError: (str, write) => write(`kshim: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (--help lists the commands and options)\n`) })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
+// A tree of trees/local.ts that cannot be told apart from another is refused before anything runs.
+if (LOCAL_TREE_PROBLEMS.length > 0) {
+  process.stderr.write(`kshim: trees/local.ts: ${LOCAL_TREE_PROBLEMS[0]}\n`);
+  process.exit(2);
+}
+
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
+const VIEWS = ['iomem', 'sysfs', 'dmesg', 'owners', 'config'];
+
+/** --json and --show choose what run and replay print, so only one of them; checked before anything runs. */
+function checkOutput(opts: { json?: boolean; show?: string }): void {
+  if (opts.json && opts.show !== undefined) throw new UsageError(`--json and --show ${opts.show}: give one of them (--json prints everything as one JSON object)`);
+  if (opts.show !== undefined && !VIEWS.includes(opts.show)) throw new UsageError(`--show ${opts.show}: expected iomem, sysfs, dmesg, owners or config`);
+}
+
 /** What kshim run and kshim replay print: the JSON contract, one view, or everything. */
-async function printRun({ result, machine }: Run, opts: { json?: boolean; show?: string }): Promise<void> {
+async function printRun({ result, machine, steps }: Run, opts: { json?: boolean; show?: string }): Promise<void> {
   if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else if (opts.show === 'iomem') process.stdout.write(result.iomem);
   else if (opts.show === 'sysfs') process.stdout.write(machine === null ? 'nothing booted: the build failed (kshim run shows why)\n' : formatSysfs(machine.kernel) + '\n');
   else if (opts.show === 'dmesg') process.stdout.write(result.dmesg.join('\n') + '\n');
   else if (opts.show === 'owners') process.stdout.write(formatOwners(result) + '\n');
   else if (opts.show === 'config') process.stdout.write(formatConfig(result, CXL_DAX_SYMBOLS) + '\n');
-  else if (opts.show !== undefined) throw new UsageError(`--show ${opts.show}: expected iomem, sysfs, dmesg, owners or config`);
-  else process.stdout.write(formatRun(result, machine?.kernel.panic.warnings.map((w) => (w.kind === 'oops' ? w.text : null))) + '\n');
+  else process.stdout.write(formatRun(result, machine?.kernel.panic.warnings.map((w) => (w.kind === 'oops' ? w.text : null)), steps) + '\n');
 }
+
+/** Output without the full human view does not list the values Kconfig changed: they go to stderr as notes. */
+const notesFor = (opts: { json?: boolean; show?: string }) => ({ adjustments: opts.json === true || opts.show !== undefined });
 
 program
   .command('start')
@@ -69,7 +85,8 @@ program
   .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config')
   .action(async (file: string, opts: { json?: boolean; tree?: string; set: string[]; show?: string }) => {
     try {
-      const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
+      checkOutput(opts);
+      const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, notesFor(opts));
       await printRun(await runScenario(scenario), opts);
     } catch (e) {
       failOnInputError(e);
@@ -81,10 +98,10 @@ program
   .description('run a scenario under many schedules and group the runs by outcome')
   .argument('<file>', 'scenario JSON file')
   .option('--strategy <s>', 'exhaustive | random | pct', 'exhaustive')
-  .option('--runs <n>', 'runs (random, pct) or a run budget (exhaustive)')
-  .option('--seed <s>', 'seed of random and pct', '1')
+  .option('--runs <n>', `runs of random and pct (default ${SAMPLED_RUNS}), or the run budget of exhaustive (default ${EXHAUSTIVE_BUDGET})`)
+  .option('--seed <s>', `random and pct: the seed (default ${DEFAULT_SEED})`)
   .option('--bound <n>', 'exhaustive: at most this many deviations from the default order')
-  .option('--depth <d>', 'pct: bug depth', '3')
+  .option('--depth <d>', `pct: the bug depth, at least 1 (default ${DEFAULT_DEPTH})`)
   .option('--untimed', 'durations are abstract: every order the blocking rules allow')
   .option('--json', 'print one JSON object')
   .option('--tree <name>', 'run on this tree instead of the scenario\'s')
@@ -108,7 +125,8 @@ program
   .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config')
   .action(async (file: string, opts: { schedule: string; json?: boolean; tree?: string; set: string[]; show?: string }) => {
     try {
-      const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
+      checkOutput(opts);
+      const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, notesFor(opts));
       const run = await runWithSchedule(file, scenario, opts);
       await printRun(run, opts);
     } catch (e) {
@@ -122,10 +140,10 @@ program
   .requiredOption('--tree <name>', 'the tree state')
   .option('--json', 'print one JSON object')
   .option('--explore', 'also explore a scenario under each configuration that links')
-  .option('--scenario <file>', 'the scenario to explore (default scenarios/mainline-builtin.json)')
-  .option('--runs <n>', 'exploration budget per configuration', '200')
-  .option('--set <SYM=v>', 'hold a symbol fixed (repeatable), e.g. DEV_DAX=m', collect, [])
-  .action(async (opts: { tree: string; json?: boolean; explore?: boolean; scenario?: string; runs: string; set: string[] }) => {
+  .option('--scenario <file>', 'with --explore: the scenario to explore (default scenarios/mainline-builtin.json)')
+  .option('--runs <n>', `with --explore: the exploration budget per configuration (default ${MATRIX_RUNS})`)
+  .option('--set <SYM=v>', 'hold a symbol fixed (repeatable), e.g. DEV_DAX=m; every row has that value', collect, [])
+  .action(async (opts: MatrixArgs) => {
     try {
       await matrixCommand(opts);
     } catch (e) {

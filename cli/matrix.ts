@@ -1,30 +1,64 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** `kshim matrix`: the Kconfig and link matrix of a tree. */
 import { configMatrix } from '../harness/matrix.js';
-import type { Tristate } from '../harness/scenario.js';
-import { ALL_TREES as TREES, lookupTree as findTree } from '../trees/registry.js';
+import { treeKconfig, unknownSymbolProblem, type Tristate } from '../harness/scenario.js';
+import { closest } from '../harness/suggest.js';
+import { lookupTree as findTree } from '../trees/registry.js';
 import { UsageError } from './errors.js';
-import { loadScenario } from './load.js';
+import { loadScenario, parseSet, unknownTree } from './load.js';
 
-export async function matrixCommand(opts: { tree: string; json?: boolean; explore?: boolean; scenario?: string; runs: string; set: string[] }): Promise<void> {
+export interface MatrixArgs {
+  readonly tree: string;
+  readonly json?: boolean;
+  readonly explore?: boolean;
+  readonly scenario?: string;
+  readonly runs?: string;
+  readonly set: string[];
+}
+
+/** Exploration budget per configuration when --runs is not given. */
+export const MATRIX_RUNS = 200;
+
+export async function matrixCommand(opts: MatrixArgs): Promise<void> {
   const tree = findTree(opts.tree);
-  if (tree === undefined) throw new UsageError(`--tree ${opts.tree}: unknown tree; known trees: ${TREES.map((t) => t.name).join(', ')}`);
-  const fixed: Record<string, Tristate> = { DAX: 'y', DEV_DAX: 'y' };
-  for (const s of opts.set) {
-    const m = /^(?:CONFIG_)?([A-Z0-9_]+)=([ymn])$/.exec(s);
-    if (m === null) throw new UsageError(`--set ${s}: expected SYMBOL=y, SYMBOL=m or SYMBOL=n`);
-    fixed[m[1]!] = m[2] as Tristate;
+  if (tree === undefined) throw unknownTree(opts.tree);
+  if (!opts.explore) {
+    if (opts.scenario !== undefined) throw new UsageError(`--scenario ${opts.scenario}: only with --explore (the scenario is what each configuration explores)`);
+    if (opts.runs !== undefined) throw new UsageError(`--runs ${opts.runs}: only with --explore (it is the exploration budget per configuration)`);
   }
-  if (!/^\d+$/.test(opts.runs)) throw new UsageError(`--runs ${opts.runs}: expected a non-negative integer`);
+  if (opts.runs !== undefined && !/^[1-9]\d*$/.test(opts.runs)) throw new UsageError(`--runs ${opts.runs}: expected a positive integer (runs per configuration)`);
+  // The held values must be the tree's: a symbol it lacks or m for a bool cannot be held (exit 2);
+  // values that contradict each other are a legitimate question whose answer is "none".
+  const kconfig = treeKconfig(tree);
+  const fixed: Record<string, Tristate> = { DAX: 'y', DEV_DAX: 'y' };
+  for (const [key, value] of Object.entries(parseSet(opts.set))) {
+    const name = key.replace(/^CONFIG_/, '');
+    const option = `--set ${key}=${value}`;
+    if (value !== 'y' && value !== 'm' && value !== 'n') throw new UsageError(`${option}: expected SYMBOL=y, SYMBOL=m or SYMBOL=n`);
+    const sym = kconfig.symbols.get(name);
+    if (sym === undefined) {
+      const problem = unknownSymbolProblem(name);
+      const near = closest(name, kconfig.symbols.keys());
+      throw new UsageError(`${option}: ${problem ?? `not a Kconfig symbol of tree ${tree.name}${near !== undefined ? `; did you mean ${near}?` : ''}`}`);
+    }
+    if (value === 'm' && sym.type === 'bool') throw new UsageError(`${option}: ${name} is a bool in tree ${tree.name}: hold it at y or n`);
+    fixed[name] = value;
+  }
   const explore = opts.explore ? loadScenario(opts.scenario ?? 'scenarios/mainline-builtin.json') : undefined;
-  const m = await configMatrix(tree, { fixed, explore, runs: Number(opts.runs) });
+  const m = await configMatrix(tree, { fixed, explore, runs: opts.runs === undefined ? MATRIX_RUNS : Number(opts.runs) });
   if (opts.json) {
+    if (m.why !== undefined) process.stderr.write(`kshim: ${tree.name}: no valid configuration: ${m.why}\n`);
     process.stdout.write(JSON.stringify(m, null, 2) + '\n');
+    return;
+  }
+  const held = Object.entries(fixed).map(([k, v]) => `${k}=${v}`).join(' ');
+  if (m.why !== undefined) {
+    process.stdout.write(`${tree.name}: 0 valid configurations (${held}): ${m.why}\n`);
     return;
   }
   const symbols = Object.keys(m.configs[0]?.values ?? {});
   const short = (s: string): string => s.replace(/^DEV_DAX_/, '').replace(/^CXL_/, '');
-  const lines = [`${tree.name}: ${m.valid} valid configurations (${Object.entries(fixed).map(([k, v]) => `${k}=${v}`).join(' ')}); ${m.configs.filter((c) => !c.build.ok).length} fail to build`, ''];
+  const lines = [`${tree.name}: ${m.valid} valid configurations (${held}); ${m.configs.filter((c) => !c.build.ok).length} fail to build`, ''];
   lines.push([...symbols.map(short), 'build', ...(explore ? ['outcomes'] : [])].join('\t'));
   for (const c of m.configs) {
     const cells = [...symbols.map((s) => c.values[s]!), c.build.ok ? 'ok' : c.build.errors[0]!];

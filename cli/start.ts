@@ -5,11 +5,12 @@
  * machines as scenario files, so any failing cell can be rerun with
  * `kshim run`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BASE_SCENARIOS, formatVerdictTable, runBaseExpectations, type BaseScenarioId, type ExpectationId } from '../harness/expectations.js';
 import { lookupTree } from '../trees/registry.js';
 import { UsageError } from './errors.js';
+import { unknownTree } from './load.js';
 import { renderReport } from './report/html.js';
 
 export interface StartArgs {
@@ -24,19 +25,20 @@ function machineOf(id: ExpectationId): BaseScenarioId {
 }
 
 export async function startCommand(opts: StartArgs): Promise<void> {
-  for (const t of opts.tree) if (lookupTree(t) === undefined) throw new UsageError(`--tree ${t}: unknown tree (kshim trees lists them)`);
-  const result = await runBaseExpectations(opts.tree.length > 0 ? opts.tree : undefined);
-
+  for (const t of opts.tree) if (lookupTree(t) === undefined) throw unknownTree(t);
   const dir = opts.out;
   const scenarios = join(dir, 'base-expectations');
-  mkdirSync(scenarios, { recursive: true });
+  // Where the report goes is checked before the expectations run.
+  outputDirectory(dir, scenarios);
+  const result = await runBaseExpectations(opts.tree.length > 0 ? opts.tree : undefined);
+
   for (const [id, s] of Object.entries(BASE_SCENARIOS)) {
-    writeFileSync(join(scenarios, `${id}.json`), JSON.stringify({ tree: 'mainline', ...s }, null, 2) + '\n');
+    write(dir, join(scenarios, `${id}.json`), JSON.stringify({ tree: 'mainline', ...s }, null, 2) + '\n');
   }
   const rel = (p: string): string => relative(process.cwd(), p) || '.';
   const reproduce = (tree: string, id: ExpectationId): string => `npx kshim run ${rel(join(scenarios, `${machineOf(id)}.json`))} --tree ${tree}`;
   const page = join(dir, 'base-expectations.html');
-  writeFileSync(page, renderReport(result, { reproduce }));
+  write(dir, page, renderReport(result, { reproduce }));
 
   if (opts.json) {
     process.stdout.write(JSON.stringify({ ...result, report: rel(page) }, null, 2) + '\n');
@@ -46,4 +48,28 @@ export async function startCommand(opts: StartArgs): Promise<void> {
   const failing = result.trees.flatMap((t) => result.expectations.filter((e) => !result.verdicts[t]![e.id].pass).map((e) => [t, e.id] as const));
   if (failing.length > 0) process.stdout.write(`rerun a failing cell: ${reproduce(failing[0]![0], failing[0]![1])}\n`);
   process.stdout.write(`HTML report: ${rel(page)}\n`);
+}
+
+/** Make the report directory (and its scenario folder), or say with --out why it cannot be. */
+function outputDirectory(dir: string, scenarios: string): void {
+  let isDir: boolean | undefined;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = undefined;
+  }
+  if (isDir === false) throw new UsageError(`--out ${dir}: exists and is not a directory; name a directory for the HTML report (default reports)`);
+  try {
+    mkdirSync(scenarios, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`--out ${dir}: cannot create the report directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+function write(dir: string, file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new UsageError(`--out ${dir}: cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
 }

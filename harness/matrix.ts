@@ -5,7 +5,7 @@
  * result of the link check and, on request, the outcome classes of a
  * scenario explored under that configuration.
  */
-import { loadKconfig, sweepValid, linkCheck, type LinkResult } from '../framework/kconfig/index.js';
+import { loadKconfig, olddefconfig, sweepValid, linkCheck, type Kconfig, type LinkResult } from '../framework/kconfig/index.js';
 import { CXL_DAX_USER_SYMBOLS } from '../framework/kconfig/texts/index.js';
 import { KCONFIG_ENV, KCONFIG_ENV_FILE } from '../framework/kconfig/texts/env.js';
 import { computeLinkObjects } from '../framework/kernel/module/link_objects.js';
@@ -24,7 +24,12 @@ export interface MatrixConfig {
 export interface Matrix {
   readonly valid: number;
   readonly configs: MatrixConfig[];
+  /** When no configuration is valid: why, in one line (which held value Kconfig changes, and what limits it). */
+  readonly why?: string;
 }
+
+/** A matrix that cannot be computed for this tree with these held values (a symbol the tree lacks, m for a bool). */
+export class MatrixError extends Error {}
 
 export interface MatrixOptions {
   /** Values held fixed while the user-visible symbols are swept (default DAX=y, DEV_DAX=y). */
@@ -35,17 +40,23 @@ export interface MatrixOptions {
   readonly runs?: number;
 }
 
-/** Every valid assignment of the user-visible symbols of `tree`, with the link check of each (and its exploration, if asked). */
+/**
+ * Every valid assignment of the user-visible symbols of `tree`, with the
+ * link check of each (and its exploration, if asked). A held symbol is not
+ * swept: every row has its held value.
+ */
 export async function configMatrix(tree: Tree, opts: MatrixOptions = {}): Promise<Matrix> {
   const kconfig = loadKconfig([
     { file: KCONFIG_ENV_FILE, text: KCONFIG_ENV },
     { file: 'drivers/cxl/Kconfig', text: tree.kconfig['drivers/cxl/Kconfig'] },
     { file: 'drivers/dax/Kconfig', text: tree.kconfig['drivers/dax/Kconfig'] },
   ]);
+  const fixed = opts.fixed ?? { DAX: 'y', DEV_DAX: 'y' };
+  checkSymbols(tree, kconfig, fixed);
   const catalog = buildCatalog(tree);
   const configs: MatrixConfig[] = [];
-  const fixed = opts.fixed ?? { DAX: 'y', DEV_DAX: 'y' };
-  sweepValid(kconfig, CXL_DAX_USER_SYMBOLS, fixed, (cfg) => {
+  const swept = CXL_DAX_USER_SYMBOLS.filter((s) => !(s in fixed));
+  sweepValid(kconfig, swept, fixed, (cfg) => {
     const build = linkCheck(computeLinkObjects(catalog, (s) => cfg.get(s)));
     const values: Record<string, Tristate> = {};
     for (const s of CXL_DAX_USER_SYMBOLS) values[s] = cfg.get(s);
@@ -64,5 +75,25 @@ export async function configMatrix(tree: Tree, opts: MatrixOptions = {}): Promis
       };
     }
   }
-  return { valid: configs.length, configs };
+  return configs.length > 0 ? { valid: configs.length, configs } : { valid: 0, configs, why: whyNone(kconfig, fixed) };
+}
+
+/** The symbols the matrix sweeps and holds must be the tree's, and a held m needs a tristate. */
+function checkSymbols(tree: Tree, kconfig: Kconfig, fixed: Readonly<Record<string, Tristate>>): void {
+  const missing = CXL_DAX_USER_SYMBOLS.filter((s) => !kconfig.symbols.has(s));
+  if (missing.length > 0) {
+    throw new MatrixError(`tree ${tree.name}: its Kconfig has no ${missing.join(', ')}, which kshim matrix sweeps (${CXL_DAX_USER_SYMBOLS.join(', ')})`);
+  }
+  for (const [name, value] of Object.entries(fixed)) {
+    const sym = kconfig.symbols.get(name);
+    if (sym === undefined) throw new MatrixError(`tree ${tree.name}: its Kconfig has no symbol ${name} to hold at ${value}`);
+    if (value === 'm' && sym.type === 'bool') throw new MatrixError(`${name}=m: ${name} is a bool in tree ${tree.name}, so it can only be held at y or n`);
+  }
+}
+
+/** Why no assignment is valid: a held value Kconfig does not keep, with what limits it. */
+function whyNone(kconfig: Kconfig, fixed: Readonly<Record<string, Tristate>>): string {
+  const changed = olddefconfig(kconfig, fixed).adjusted;
+  if (changed.length === 0) return 'no assignment of the other symbols lets Kconfig keep all the held values';
+  return changed.map((a) => `${a.symbol}=${a.requested} cannot hold, Kconfig gives ${a.actual} (limited by ${a.reason})`).join('; ');
 }

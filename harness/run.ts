@@ -79,12 +79,22 @@ export interface RunOptions {
   readonly extraModules?: readonly ModuleDef[];
 }
 
+/** A modprobe step of a scenario as userspace saw it: the command, its exit status and what it printed. */
+export interface StepReport {
+  /** The step as modprobe runs it: "modprobe dax_cxl", "modprobe -r dax_cxl". */
+  readonly command: string;
+  readonly exit: number;
+  readonly output: string[];
+}
+
 /** Everything a run leaves behind: the JSON result, the machine for further views, and how it ended. */
 export interface Run {
   readonly result: RunResult;
   readonly machine: Machine | null;
   readonly outcomes: RunOutcome[];
   readonly choices: readonly number[];
+  /** The steps after boot, in order (not part of the JSON result). */
+  readonly steps?: readonly StepReport[];
 }
 
 export interface ResolvedConfig {
@@ -202,21 +212,32 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       machine: null,
       outcomes: [],
       choices: [],
+      steps: [],
     };
   }
   m.get(Firmware).apply();
   const outcomes: RunOutcome[] = [];
+  const steps: StepReport[] = [];
   try {
     for (const step of scenario.steps) {
       if (step.kind === 'boot') outcomes.push(await m.bootToIdle({ initramfs: scenario.initramfs }));
-      else outcomes.push((await m.userModprobe(step.module, step.remove)).outcome);
+      else {
+        // userModprobe() spawns the step's task first: what that task printed is the step's output.
+        const first = m.kernel.sched.allTasks().length;
+        const seen = m.modprobe.output.length;
+        const r = await m.userModprobe(step.module, step.remove);
+        outcomes.push(r.outcome);
+        const task = m.kernel.sched.allTasks()[first];
+        const output = m.modprobe.output.slice(seen).filter((l) => l.pid === task?.pid).map((l) => l.text);
+        steps.push({ command: `modprobe ${step.remove ? '-r ' : ''}${step.module}`, exit: r.exit, output });
+      }
     }
   } catch (e) {
     // A crash that is not a kernel oops: keep the id of the schedule that reached it, for a replay.
     if (e instanceof TaskCrash) e.schedule = encodeSchedule(timeMode, m.kernel.sched.choices);
     throw e;
   }
-  const run = { result: collect(scenario, m, cfg, timeMode), machine: m, outcomes, choices: m.kernel.sched.choices.slice() };
+  const run = { result: collect(scenario, m, cfg, timeMode), machine: m, outcomes, choices: m.kernel.sched.choices.slice(), steps };
   if (opts.powerOff) m.powerOff();
   return run;
 }

@@ -6,6 +6,8 @@
  * Every problem is reported once, naming the file, the field and what is
  * wrong, so the CLI can print it and exit 2.
  */
+import { loadKconfig, KconfigError, type Kconfig } from '../framework/kconfig/index.js';
+import { KCONFIG_ENV, KCONFIG_ENV_FILE } from '../framework/kconfig/texts/env.js';
 import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
 import { KMOD_VERSION } from '../framework/userspace/modprobe.js';
 import { closest, hintTree } from './suggest.js';
@@ -41,16 +43,82 @@ export interface Scenario {
   readonly accelerator: { readonly probe: 'use' | 'defer' } | null;
   /** Another driver's device that probes asynchronously for `probe` ms at boot (mocks/platform/slow_async.ts), or null. */
   readonly asyncDevice?: { readonly probe: number } | null;
+  /**
+   * Where each value of `config` came from, for messages: "FILE: config.NAME"
+   * (as the file spells it) or "--set NAME=v". A symbol missing here is
+   * blamed on the file's config.
+   */
+  readonly configOrigin?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A problem with a scenario: "FILE: FIELD: PROBLEM". A field that is a
+ * command-line option ("--tree", "--set NAME=v") is not in the file, so the
+ * message names only the option.
+ */
 export class ScenarioError extends Error {
   constructor(
     readonly file: string,
     readonly field: string,
     readonly problem: string,
   ) {
-    super(`${file}: ${field}: ${problem}`);
+    super(field.startsWith('--') ? `${field}: ${problem}` : `${file}: ${field}: ${problem}`);
   }
+}
+
+/** The longest virtual time a scenario may ask for (a timing knob, a probe duration): one day, in milliseconds. */
+export const MAX_MS = 86_400_000;
+
+/** The highest kmod release a scenario may name. */
+export const MAX_KMOD_VERSION = 1000;
+
+const kconfigs = new Map<string, Kconfig>();
+
+/** The parsed Kconfig of a tree (kshim/Kconfig.env, drivers/cxl, drivers/dax), shared by trees with the same texts. */
+export function treeKconfig(tree: Tree): Kconfig {
+  const key = tree.kconfig['drivers/cxl/Kconfig'] + '\0' + tree.kconfig['drivers/dax/Kconfig'];
+  let kc = kconfigs.get(key);
+  if (kc === undefined) {
+    kc = loadKconfig([
+      { file: KCONFIG_ENV_FILE, text: KCONFIG_ENV },
+      { file: 'drivers/cxl/Kconfig', text: tree.kconfig['drivers/cxl/Kconfig'] },
+      { file: 'drivers/dax/Kconfig', text: tree.kconfig['drivers/dax/Kconfig'] },
+    ]);
+    kconfigs.set(key, kc);
+  }
+  return kc;
+}
+
+let everySymbol: ReadonlySet<string> | undefined;
+
+/**
+ * The Kconfig symbols of every tree kshim knows: a scenario may name one
+ * its own tree lacks (scenarios are run across trees), but a name no tree
+ * has is a typo. A tree whose Kconfig does not parse is left out here; it
+ * is reported when it is used.
+ */
+export function symbolsOfEveryTree(): ReadonlySet<string> {
+  if (everySymbol === undefined) {
+    const all = new Set<string>();
+    for (const t of TREES) {
+      try {
+        for (const name of treeKconfig(t).symbols.keys()) all.add(name);
+      } catch (e) {
+        if (!(e instanceof KconfigError)) throw e;
+      }
+    }
+    everySymbol = all;
+  }
+  return everySymbol;
+}
+
+/** Why `name` (without CONFIG_) is no Kconfig symbol of any tree, or undefined if some tree has it. */
+export function unknownSymbolProblem(name: string): string | undefined {
+  const all = symbolsOfEveryTree();
+  if (all.has(name)) return undefined;
+  if (name === '') return 'an empty symbol name; expected a Kconfig symbol such as CXL_REGION';
+  const near = closest(name, all);
+  return `not a Kconfig symbol of any tree${near !== undefined ? `; did you mean ${near}?` : ''} (kshim run FILE --show config lists the CXL/DAX symbols)`;
 }
 
 /** Every timing knob a scenario may set. */
@@ -70,9 +138,20 @@ export function parseScenario(text: string, file: string, overrides: { tree?: st
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new ScenarioError(file, '(file)', `malformed JSON: ${(e as Error).message}`);
+    throw new ScenarioError(file, '(file)', `malformed JSON: ${jsonProblem((e as Error).message, text)}`);
   }
   return validateScenario(raw, file, overrides);
+}
+
+/** JSON.parse's message on one line (it quotes the text, newlines and all), with the line and column of a position. */
+function jsonProblem(message: string, text: string): string {
+  const one = message.replace(/\s*\n\s*/g, ' ');
+  const at = /at position (\d+)/.exec(one);
+  if (at === null || one.includes('line ')) return one;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${one} (line ${line}, column ${column})`;
 }
 
 export function validateScenario(raw: unknown, file: string, overrides: { tree?: string; set?: Record<string, string> } = {}): Scenario {
@@ -86,26 +165,65 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     const near = closest(k, TOP_FIELDS);
     fail(k, `unknown field${near !== undefined ? ` (did you mean ${near}?)` : ''}; expected one of ${TOP_FIELDS.join(', ')}`);
   }
+  /**
+   * An optional field: undefined when the file leaves it out. null is not
+   * "the default": the file says something it cannot mean, so it is an
+   * error, with what the field takes.
+   */
+  const optional = (obj: Record<string, unknown>, key: string, field: string, expected: string): unknown => {
+    const v = obj[key];
+    if (v === null) fail(field, `${expected}, not null (leave the field out for the default)`);
+    return v;
+  };
 
-  const treeName = overrides.tree ?? o['tree'];
-  if (treeName === undefined) fail('tree', `required; one of ${TREES.map((t) => t.name).join(', ')}`);
-  if (typeof treeName !== 'string') fail('tree', 'expected a string');
-  const tree = findTree(treeName as string);
-  if (tree === undefined) fail('tree', `unknown tree "${String(treeName)}"${hintTree(String(treeName), TREES.map((t) => t.name))}; known trees: ${TREES.map((t) => t.name).join(', ')} (kshim trees)`);
+  if (o['description'] !== undefined && typeof o['description'] !== 'string') fail('description', 'expected a string');
+
+  // The file's tree is checked even when --tree overrides it: its type always, its name only when it is used
+  // (a scenario written for a tree this checkout lacks runs on another with --tree).
+  const fileTree = o['tree'];
+  if (fileTree !== undefined && typeof fileTree !== 'string') fail('tree', `expected a string, one of ${TREES.map((t) => t.name).join(', ')}`);
+  let tree: Tree | undefined;
+  if (overrides.tree !== undefined) {
+    tree = findTree(overrides.tree);
+    if (tree === undefined) fail(`--tree ${overrides.tree}`, `unknown tree${hintTree(overrides.tree, TREES.map((t) => t.name))} (known: ${TREES.map((t) => t.name).join(', ')})`);
+  } else {
+    if (fileTree === undefined) fail('tree', `required; one of ${TREES.map((t) => t.name).join(', ')}`);
+    tree = findTree(fileTree as string);
+    if (tree === undefined) fail('tree', `unknown tree "${String(fileTree)}"${hintTree(String(fileTree), TREES.map((t) => t.name))}; known trees: ${TREES.map((t) => t.name).join(', ')} (kshim trees)`);
+  }
 
   const config: Record<string, Tristate> = {};
-  const cfg = o['config'] ?? {};
+  const configOrigin: Record<string, string> = {};
+  const cfg = optional(o, 'config', 'config', 'expected an object of SYMBOL: "y" | "m" | "n"') ?? {};
   if (!isObject(cfg)) fail('config', 'expected an object of SYMBOL: "y" | "m" | "n"');
-  for (const [sym, v] of Object.entries(cfg as Record<string, unknown>)) {
-    if (v !== 'y' && v !== 'm' && v !== 'n') fail(`config.${sym}`, `value ${JSON.stringify(v)} is not "y", "m" or "n"`);
-    config[sym.replace(/^CONFIG_/, '')] = v as Tristate;
+  const fileSeen = new Map<string, string>();
+  for (const [key, v] of Object.entries(cfg as Record<string, unknown>)) {
+    const field = key === '' ? 'config[""]' : `config.${key}`;
+    const sym = key.replace(/^CONFIG_/, '');
+    const problem = unknownSymbolProblem(sym);
+    if (problem !== undefined) fail(field, problem);
+    const earlier = fileSeen.get(sym);
+    if (earlier !== undefined) fail(field, `the same symbol as config.${earlier}; give it once`);
+    fileSeen.set(sym, key);
+    if (v !== 'y' && v !== 'm' && v !== 'n') fail(field, `value ${JSON.stringify(v)} is not "y", "m" or "n"`);
+    config[sym] = v as Tristate;
+    configOrigin[sym] = `${file}: ${field}`;
   }
-  for (const [sym, v] of Object.entries(overrides.set ?? {})) {
-    if (v !== 'y' && v !== 'm' && v !== 'n') fail(`--set ${sym}`, `value ${JSON.stringify(v)} is not y, m or n`);
-    config[sym.replace(/^CONFIG_/, '')] = v as Tristate;
+  const setSeen = new Map<string, string>();
+  for (const [key, v] of Object.entries(overrides.set ?? {})) {
+    const field = `--set ${key}=${v}`;
+    const sym = key.replace(/^CONFIG_/, '');
+    const problem = unknownSymbolProblem(sym);
+    if (problem !== undefined) fail(field, problem);
+    if (v !== 'y' && v !== 'm' && v !== 'n') fail(field, `value ${JSON.stringify(v)} is not y, m or n`);
+    const earlier = setSeen.get(sym);
+    if (earlier !== undefined && config[sym] !== v) fail(field, `contradicts --set ${earlier}=${config[sym]}`);
+    setSeen.set(sym, key);
+    config[sym] = v as Tristate;
+    configOrigin[sym] = field;
   }
 
-  const fw = o['firmware'] ?? {};
+  const fw = optional(o, 'firmware', 'firmware', 'expected an object with softReserved and cfmws') ?? {};
   if (!isObject(fw)) fail('firmware', 'expected an object with softReserved and cfmws');
   const f = fw as Record<string, unknown>;
   for (const k of Object.keys(f)) if (k !== 'softReserved' && k !== 'cfmws') fail(`firmware.${k}`, 'unknown field; expected softReserved or cfmws');
@@ -114,11 +232,11 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
   noOverlap(softReserved, 'firmware.softReserved', fail);
   noOverlap(cfmws, 'firmware.cfmws', fail);
 
-  const cxl = o['cxl'] ?? {};
+  const cxl = optional(o, 'cxl', 'cxl', 'expected an object with regions') ?? {};
   if (!isObject(cxl)) fail('cxl', 'expected an object with regions');
   const c = cxl as Record<string, unknown>;
   for (const k of Object.keys(c)) if (k !== 'regions') fail(`cxl.${k}`, 'unknown field; expected regions');
-  const rawRegions = c['regions'] ?? [];
+  const rawRegions = optional(c, 'regions', 'cxl.regions', 'expected an array') ?? [];
   if (!Array.isArray(rawRegions)) fail('cxl.regions', 'expected an array');
   const regions: AutoRegion[] = (rawRegions as unknown[]).map((r, i) => {
     const field = `cxl.regions[${i}]`;
@@ -128,9 +246,9 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     const start = hex(rr['start'], `${field}.start`, fail);
     const end = hex(rr['end'], `${field}.end`, fail);
     if (end < start) fail(`${field}.end`, `end 0x${end.toString(16)} is below start 0x${start.toString(16)}`);
-    const assembly = rr['assembly'] ?? 'commit';
+    const assembly = optional(rr, 'assembly', `${field}.assembly`, 'expected "commit" or "fail"') ?? 'commit';
     if (assembly !== 'commit' && assembly !== 'fail') fail(`${field}.assembly`, `${JSON.stringify(assembly)} is not "commit" or "fail"`);
-    const targets = rr['targets'] ?? 2;
+    const targets = optional(rr, 'targets', `${field}.targets`, 'expected an integer from 1 to 16') ?? 2;
     if (typeof targets !== 'number' || !Number.isInteger(targets) || targets < 1 || targets > 16) fail(`${field}.targets`, 'expected an integer from 1 to 16');
     if (assembly === 'fail' && targets === 1) fail(`${field}.targets`, 'a region whose assembly fails needs at least 2 targets (one of them is missing)');
     if (!cfmws.some((w) => w.start <= start && w.end >= end)) fail(field, `region 0x${start.toString(16)}-0x${end.toString(16)} is outside every CXL window (firmware.cfmws)`);
@@ -139,7 +257,7 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
   noOverlap(regions, 'cxl.regions', fail);
 
   const timing: Record<string, number> = {};
-  const t = o['timing'] ?? {};
+  const t = optional(o, 'timing', 'timing', 'expected an object of knob: milliseconds') ?? {};
   if (!isObject(t)) fail('timing', 'expected an object of knob: milliseconds');
   const knobs = knownKnobs();
   for (const [k, v] of Object.entries(t as Record<string, unknown>)) {
@@ -147,11 +265,10 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
       const near = closest(k, knobs);
       fail(`timing.${k}`, `unknown knob${near !== undefined ? ` (did you mean ${near}?)` : ''}; known knobs: ${knobs.join(', ')} (see kshim knobs)`);
     }
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`timing.${k}`, 'expected a non-negative number of milliseconds');
-    timing[k] = v as number;
+    timing[k] = milliseconds(v, `timing.${k}`, fail);
   }
 
-  const rawSteps = o['steps'] ?? ['boot'];
+  const rawSteps = optional(o, 'steps', 'steps', 'expected a non-empty array of steps') ?? ['boot'];
   if (!Array.isArray(rawSteps) || rawSteps.length === 0) fail('steps', 'expected a non-empty array of steps');
   const steps: Step[] = (rawSteps as unknown[]).map((s, i) => parseStep(s, `steps[${i}]`, fail));
   if (steps[0]!.kind !== 'boot') fail('steps[0]', 'the first step must be "boot"');
@@ -159,21 +276,20 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     if (s.kind === 'boot') fail(`steps[${i + 1}]`, '"boot" may only be the first step');
   });
 
-  const initramfs = o['initramfs'] ?? [];
+  const initramfs = optional(o, 'initramfs', 'initramfs', 'expected an array of module names') ?? [];
   if (!Array.isArray(initramfs) || initramfs.some((m) => typeof m !== 'string')) fail('initramfs', 'expected an array of module names');
-  const hmemTest = o['hmemTest'] ?? false;
+  const hmemTest = optional(o, 'hmemTest', 'hmemTest', 'expected true or false') ?? false;
   if (typeof hmemTest !== 'boolean') fail('hmemTest', 'expected true or false');
-  const us = o['userspace'] ?? {};
+  const us = optional(o, 'userspace', 'userspace', 'expected an object such as { "kmodVersion": 19 }') ?? {};
   if (!isObject(us)) fail('userspace', 'expected an object such as { "kmodVersion": 19 }');
   for (const k of Object.keys(us as object)) if (k !== 'kmodVersion') fail(`userspace.${k}`, 'unknown field; expected kmodVersion');
-  const kmodVersion = (us as Record<string, unknown>)['kmodVersion'] ?? KMOD_VERSION;
-  if (typeof kmodVersion !== 'number' || !Number.isInteger(kmodVersion) || kmodVersion < 1) {
-    fail('userspace.kmodVersion', `expected a kmod release number such as 19 or ${KMOD_VERSION}`);
-  }
+  const kmodExpected = `expected a kmod release number from 1 to ${MAX_KMOD_VERSION}, such as 19 or ${KMOD_VERSION}`;
+  const kmodVersion = optional(us as Record<string, unknown>, 'kmodVersion', 'userspace.kmodVersion', kmodExpected) ?? KMOD_VERSION;
+  if (typeof kmodVersion !== 'number' || !Number.isInteger(kmodVersion) || kmodVersion < 1 || kmodVersion > MAX_KMOD_VERSION) fail('userspace.kmodVersion', kmodExpected);
 
-  const acc = o['accelerator'] ?? null;
+  const acc = optional(o, 'accelerator', 'accelerator', 'expected an object such as { "probe": "defer" }');
   let accelerator: { probe: 'use' | 'defer' } | null = null;
-  if (acc !== null) {
+  if (acc !== undefined) {
     if (!isObject(acc)) fail('accelerator', 'expected an object such as { "probe": "defer" }');
     for (const k of Object.keys(acc as object)) if (k !== 'probe') fail(`accelerator.${k}`, 'unknown field; expected probe');
     const probe = (acc as Record<string, unknown>)['probe'];
@@ -181,23 +297,28 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     accelerator = { probe: probe as 'use' | 'defer' };
   }
 
-  // Module names as modprobe takes them ("cxl-acpi" is cxl_acpi); objects that are always built in are not modules.
-  const ad = o['asyncDevice'] ?? null;
+  const ad = optional(o, 'asyncDevice', 'asyncDevice', 'expected an object such as { "probe": 200 } (milliseconds)');
   let asyncDevice: { probe: number } | null = null;
-  if (ad !== null) {
+  if (ad !== undefined) {
     if (!isObject(ad)) fail('asyncDevice', 'expected an object such as { "probe": 200 } (milliseconds)');
     for (const k of Object.keys(ad as object)) if (k !== 'probe') fail(`asyncDevice.${k}`, 'unknown field; expected probe');
-    const probe = (ad as Record<string, unknown>)['probe'];
-    if (typeof probe !== 'number' || !Number.isFinite(probe) || probe < 0) fail('asyncDevice.probe', 'expected a non-negative number of milliseconds');
-    asyncDevice = { probe: probe as number };
+    asyncDevice = { probe: milliseconds((ad as Record<string, unknown>)['probe'], 'asyncDevice.probe', fail) };
   }
 
+  // Module names as modprobe takes them ("cxl-acpi" is cxl_acpi); objects that are always built in are not modules.
   const objects = buildCatalog(tree!, { hmemTest: hmemTest as boolean, accelerator, asyncDevice }).filter((d) => d.config !== 'always').map((d) => d.name);
+  const notAModule = (name: string): string => {
+    const near = closest(name.replace(/-/g, '_'), objects);
+    return `"${name}" is not a module of tree ${tree!.name}${near !== undefined ? ` (did you mean ${near}?)` : ''}; its modules: ${objects.join(', ')}`;
+  };
   const initramfsModules = (initramfs as string[]).map((m) => m.replace(/-/g, '_'));
   initramfsModules.forEach((m, i) => {
-    if (objects.includes(m)) return;
-    const near = closest(m, objects);
-    fail(`initramfs[${i}]`, `"${(initramfs as string[])[i]}" is not a module of tree ${tree!.name}${near !== undefined ? ` (did you mean ${near}?)` : ''}; its modules: ${objects.join(', ')}`);
+    if (!objects.includes(m)) fail(`initramfs[${i}]`, notAModule((initramfs as string[])[i]!));
+    const first = initramfsModules.indexOf(m);
+    if (first < i) fail(`initramfs[${i}]`, `"${(initramfs as string[])[i]}" is listed twice (also initramfs[${first}])`);
+  });
+  steps.forEach((s, i) => {
+    if (s.kind === 'modprobe' && !objects.includes(s.module.replace(/-/g, '_'))) fail(`steps[${i}]`, notAModule(s.module));
   });
 
   return {
@@ -215,7 +336,15 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     userspace: { kmodVersion: kmodVersion as number },
     accelerator,
     asyncDevice,
+    configOrigin,
   };
+}
+
+/** A duration in milliseconds of virtual time: a number from 0 to a day. */
+function milliseconds(v: unknown, field: string, fail: (f: string, p: string) => never): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return fail(field, 'expected a non-negative number of milliseconds');
+  if (v > MAX_MS) return fail(field, `${v} ms is more than a day of virtual time; expected at most ${MAX_MS} ms`);
+  return v;
 }
 
 function parseStep(s: unknown, field: string, fail: (f: string, p: string) => never): Step {

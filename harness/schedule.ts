@@ -31,18 +31,26 @@ export function encodeSchedule(timeMode: TimeMode, choices: readonly number[]): 
   return `${timeMode === 'untimed' ? 'u' : 't'}.${parts.join('.')}`;
 }
 
-export class ScheduleIdError extends Error {}
+/** A schedule id that does not parse: which id, and what is wrong with it. */
+export class ScheduleIdError extends Error {
+  constructor(
+    readonly id: string,
+    readonly problem: string,
+  ) {
+    super(`schedule id ${JSON.stringify(id)}: ${problem}`);
+  }
+}
 
 export function decodeSchedule(id: string): ScheduleSpec {
   const m = /^([tu])\.(.*)$/.exec(id.trim());
-  if (m === null) throw new ScheduleIdError(`schedule id ${JSON.stringify(id)} is malformed: expected "t." or "u." followed by choices, as printed by kshim run or explore`);
+  if (m === null) throw new ScheduleIdError(id, 'malformed: expected "t." or "u." followed by choices, as printed by kshim run or explore');
   const deviations = new Map<number, number>();
   if (m[2] !== '') {
     for (const part of m[2]!.split('.')) {
       const len = Number.parseInt(part[0] ?? '', 36);
       const idx = part.slice(1, part.length - len);
       const ans = part.slice(part.length - len);
-      if (!(len > 0) || idx === '' || ans === '' || !/^[0-9a-z]+$/.test(idx + ans)) throw new ScheduleIdError(`schedule id ${JSON.stringify(id)}: bad choice "${part}"`);
+      if (!(len > 0) || idx === '' || ans === '' || !/^[0-9a-z]+$/.test(idx + ans)) throw new ScheduleIdError(id, `bad choice "${part}"`);
       deviations.set(Number.parseInt(idx, 36), Number.parseInt(ans, 36));
     }
   }

@@ -10,7 +10,26 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const KSHIM = join(ROOT, 'bin', 'kshim.js');
 
 function kshim(...args: string[]) {
-  return spawnSync(process.execPath, [KSHIM, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return spawnSync(process.execPath, [KSHIM, ...args], { cwd: ROOT, encoding: 'utf8', input: '' });
+}
+
+/** The run exits 2 with exactly this one line on stderr and nothing on stdout. */
+function refused(args: readonly string[], line: string | RegExp): void {
+  const r = kshim(...args);
+  const what = args.join(' ');
+  expect(r.status, `${what}: ${r.stderr}`).to.equal(2);
+  expect(r.stdout, what).to.equal('');
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines, what).to.have.length(1);
+  if (typeof line === 'string') expect(lines[0], what).to.equal(line);
+  else expect(lines[0], what).to.match(line);
+}
+
+/** A scenario file of its own in a fresh directory. */
+function scenarioFile(json: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'kshim-')), 'scn.json');
+  writeFileSync(file, JSON.stringify(json));
+  return file;
 }
 
 describe('the kshim command', function () {
@@ -85,5 +104,104 @@ describe('the kshim command', function () {
     const knobs = kshim('knobs');
     expect(knobs.stdout).to.match(/^rootfs\s+3000 ms/m);
     expect(knobs.stdout).to.match(/^cxl_pci\.probe\s+150 ms/m);
+  });
+
+  it('kshim matrix: a --set symbol that is no symbol of the tree, or m for a bool, is one line and exit 2', () => {
+    refused(['matrix', '--tree', 'mainline', '--set', 'FOO=y'], 'kshim: --set FOO=y: not a Kconfig symbol of any tree (kshim run FILE --show config lists the CXL/DAX symbols)');
+    refused(['matrix', '--tree', 'mainline', '--set', 'CXL_REGION=m'], 'kshim: --set CXL_REGION=m: CXL_REGION is a bool in tree mainline: hold it at y or n');
+    refused(['matrix', '--tree', 'mainlin'], /^kshim: --tree mainlin: unknown tree; did you mean mainline\? \(known: base, /);
+  });
+
+  it('kshim matrix --set holds the symbol in every row, and says why when no configuration keeps the held values', () => {
+    const held = kshim('matrix', '--tree', 'mainline', '--set', 'CXL_REGION=n');
+    expect(held.status, held.stderr).to.equal(0);
+    const [head, , columns, ...rows] = held.stdout.trimEnd().split('\n');
+    expect(head).to.match(/^mainline: \d+ valid configurations \(DAX=y DEV_DAX=y CXL_REGION=n\); 0 fail to build$/);
+    const region = columns!.split('\t').indexOf('REGION');
+    expect(rows.length).to.be.greaterThan(10);
+    for (const row of rows) expect(row.split('\t')[region], row).to.equal('n');
+    const none = kshim('matrix', '--tree', 'mainline', '--set', 'CXL_BUS=n', '--set', 'CXL_PCI=y');
+    expect(none.status).to.equal(0);
+    expect(none.stdout).to.equal('mainline: 0 valid configurations (DAX=y DEV_DAX=y CXL_BUS=n CXL_PCI=y): CXL_PCI=y cannot hold, Kconfig gives n (limited by CXL_BUS)\n');
+  });
+
+  it('kshim matrix: --scenario and --runs go with --explore, and --runs is at least 1', () => {
+    refused(['matrix', '--tree', 'mainline', '--scenario', 'scenarios/probe.json'], 'kshim: --scenario scenarios/probe.json: only with --explore (the scenario is what each configuration explores)');
+    refused(['matrix', '--tree', 'mainline', '--runs', '5'], 'kshim: --runs 5: only with --explore (it is the exploration budget per configuration)');
+    refused(['matrix', '--tree', 'mainline', '--explore', '--runs', '0'], 'kshim: --runs 0: expected a positive integer (runs per configuration)');
+  });
+
+  it('kshim start --out naming a file is one line and exit 2, before anything runs', () => {
+    const file = scenarioFile({});
+    refused(['start', '--out', file, '--tree', 'mainline'], `kshim: --out ${file}: exists and is not a directory; name a directory for the HTML report (default reports)`);
+  });
+
+  it('an unknown --tree is blamed on --tree, not on the file, by every command that takes a scenario', () => {
+    for (const cmd of [['run'], ['explore'], ['replay', '--schedule', 't.'], ['timeline'], ['shell']]) {
+      refused([cmd[0]!, 'scenarios/mainline-builtin.json', ...cmd.slice(1), '--tree', 'nosuch'], /^kshim: --tree nosuch: unknown tree \(known: base, v8\/1, .*\bmainline\b.*\)$/);
+    }
+  });
+
+  it('--json with --show, and a --show view that does not exist, are usage errors before anything runs', () => {
+    refused(['run', 'scenarios/mainline-builtin.json', '--json', '--show', 'owners'], 'kshim: --json and --show owners: give one of them (--json prints everything as one JSON object)');
+    refused(['replay', 'scenarios/mainline-builtin.json', '--schedule', 't.', '--json', '--show', 'dmesg'], /^kshim: --json and --show dmesg: give one of them/);
+    refused(['run', 'scenarios/nosuch.json', '--show', 'iomm'], 'kshim: --show iomm: expected iomem, sysfs, dmesg, owners or config');
+  });
+
+  it('a schedule id that does not parse is blamed on --schedule', () => {
+    refused(['replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1a'], 'kshim: --schedule t.1a: bad choice "1a"');
+    refused(['timeline', 'scenarios/mainline-builtin.json', '--schedule', 'x'], /^kshim: --schedule x: malformed: expected "t\." or "u\."/);
+  });
+
+  it('a --set symbol no tree has is blamed on --set, and a --set without = is a usage error', () => {
+    refused(['run', 'scenarios/mainline-builtin.json', '--set', 'CXL_REGON=y'], /^kshim: --set CXL_REGON=y: not a Kconfig symbol of any tree; did you mean CXL_REGION\?/);
+    refused(['run', 'scenarios/mainline-builtin.json', '--set', 'CXL_REGION'], 'kshim: --set CXL_REGION: expected SYMBOL=y, SYMBOL=m or SYMBOL=n');
+  });
+
+  it('with --json and --show, the values Kconfig changed are notes on stderr, one line each; the full output lists them itself', () => {
+    const json = kshim('run', 'scenarios/mainline-builtin.json', '--set', 'CXL_REGION=m', '--json');
+    expect(json.status).to.equal(0);
+    expect(json.stderr).to.equal("kshim: --set CXL_REGION=m: CXL_REGION=m requested, y used (limited by symbol value 'm' invalid for CXL_REGION)\n");
+    const show = kshim('run', 'scenarios/kconfig-x-or-not-x.json', '--show', 'owners');
+    expect(show.status).to.equal(0);
+    expect(show.stderr).to.equal('kshim: scenarios/kconfig-x-or-not-x.json: config.DEV_DAX_HMEM: DEV_DAX_HMEM=y requested, m used (limited by CXL_ACPI || !CXL_ACPI)\n');
+    const full = kshim('run', 'scenarios/kconfig-x-or-not-x.json');
+    expect(full.stderr).to.equal('');
+    expect(full.stdout.split('\n')[1]).to.equal('config: DEV_DAX_HMEM=y requested, m used (limited by CXL_ACPI || !CXL_ACPI)');
+  });
+
+  it('kshim run shows each step after boot with its exit status and what modprobe printed', () => {
+    const file = scenarioFile({ tree: 'mainline', config: { DEV_DAX_CXL: 'n' }, firmware: { softReserved: [] }, steps: ['boot', 'modprobe dax_cxl', 'modprobe -r dax_hmem'] });
+    const r = kshim('run', file);
+    expect(r.status, r.stderr).to.equal(0);
+    const out = r.stdout.split('\n');
+    const at = out.indexOf('== steps ==');
+    expect(at).to.be.greaterThan(0);
+    expect(out.slice(at, at + 4)).to.deep.equal([
+      '== steps ==',
+      'modprobe dax_cxl: exit 1: modprobe: FATAL: Module dax_cxl not found in directory /lib/modules/7.0.0-kshim',
+      'modprobe -r dax_hmem: exit 1: modprobe: FATAL: Module dax_hmem is builtin.',
+      '',
+    ]);
+    refused(['run', scenarioFile({ tree: 'mainline', steps: ['boot', 'modprobe nosuch'] })], /: steps\[1\]: "nosuch" is not a module of tree mainline; its modules: device_hmem, dax_hmem, /);
+  });
+
+  it('kshim explore: --runs and --depth are at least 1, and an option of another strategy is a usage error', () => {
+    const file = 'scenarios/mainline-builtin.json';
+    refused(['explore', file, '--runs', '0'], 'kshim: --runs 0: expected a positive integer');
+    refused(['explore', file, '--strategy', 'pct', '--depth', '0'], 'kshim: --depth 0: expected a positive integer');
+    refused(['explore', file, '--depth', '2'], 'kshim: --depth 2: only with --strategy pct, not exhaustive');
+    refused(['explore', file, '--seed', '7'], 'kshim: --seed 7: only with --strategy random or pct, not exhaustive');
+    refused(['explore', file, '--strategy', 'random', '--bound', '1'], 'kshim: --bound 1: only with --strategy exhaustive, not random');
+    refused(['explore', file, '--strategy', 'pct', '--bound', '1'], 'kshim: --bound 1: only with --strategy exhaustive, not pct');
+    refused(['explore', file, '--strategy', 'random', '--depth', '2'], 'kshim: --depth 2: only with --strategy pct, not random');
+    expect(kshim('explore', file, '--strategy', 'pct', '--depth', '2', '--seed', '3', '--runs', '2').status).to.equal(0);
+  });
+
+  it('kshim explore says when an exhaustive search stopped at its budget and how to raise it; --help shows the default budget', () => {
+    const r = kshim('explore', 'scenarios/mainline-modular.json', '--runs', '3');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout.split('\n')[0]).to.match(/^3 schedules explored \(exhaustive\), not complete: stopped at the budget of 3 runs \(--runs N raises it\); \d+ outcome class/);
+    expect(kshim('explore', '--help').stdout.replace(/\s+/g, ' ')).to.contain('the run budget of exhaustive (default 20000)');
   });
 });

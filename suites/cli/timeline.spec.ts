@@ -170,7 +170,7 @@ describe('kshim timeline: the page', () => {
     expect(readFileSync(out, 'utf8')).to.contain('class="bar initcall"');
     const bad = spawnSync(process.execPath, [KSHIM, 'timeline', 'scenarios/mainline-builtin.json', '--schedule', 'x'], { cwd: ROOT, encoding: 'utf8' });
     expect(bad.status).to.equal(2);
-    expect(bad.stderr).to.match(/^kshim: schedule id "x" is malformed/);
+    expect(bad.stderr).to.match(/^kshim: --schedule x: malformed/);
   });
 
   it('with --schedule, marks each deviation from the default order on the task that ran, naming the task it ran before', () => {

@@ -5,6 +5,7 @@ import { decodeSchedule, encodeSchedule } from '../../harness/schedule.js';
 import { validateScenario } from '../../harness/scenario.js';
 import { RandomStrategy } from '../../framework/sim/strategy.js';
 import { Firmware } from '../../mocks/platform/firmware.js';
+import { withoutCxlRegion } from './trees.js';
 
 const MODULAR = { CXL_BUS: 'm', CXL_ACPI: 'm', CXL_PCI: 'm', CXL_MEM: 'm', DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_CXL: 'm', DEV_DAX_KMEM: 'm' };
 const RANGE = { start: '0x850000000', end: '0x284fffffff' };
@@ -87,10 +88,26 @@ describe('kshim run: the result of a scenario', () => {
     expect(result.config.values['DEV_DAX_HMEM']).to.equal('m');
   });
 
-  it('lists symbols the tree does not know in config.unknown', async () => {
-    const s = validateScenario({ tree: 'mainline', config: { CXL_REGOIN: 'y' }, firmware: { softReserved: [RANGE] } }, 'x.json');
-    const { result } = await runScenario(s);
-    expect(result.config.unknown).to.deep.equal(['CXL_REGOIN']);
+  it('lists symbols the tree does not know (another tree has them) in config.unknown', async () => {
+    const s = validateScenario({ tree: 'mainline', config: { CXL_REGION: 'y' }, firmware: { softReserved: [RANGE] } }, 'x.json');
+    const { result } = await runScenario({ ...s, tree: withoutCxlRegion });
+    expect(result.config.unknown).to.deep.equal(['CXL_REGION']);
+  });
+
+  it('reports each step after boot with its exit status and what its modprobe printed (not in the JSON result)', async () => {
+    const s = validateScenario(
+      { tree: 'mainline', config: { ...MODULAR, DEV_DAX_CXL: 'n' }, firmware: { softReserved: [RANGE] }, steps: ['boot', 'modprobe dax_cxl', 'modprobe -r device_hmem', 'modprobe -r kmem', 'modprobe kmem'] },
+      'x.json',
+    );
+    const run = await runScenario(s);
+    expect(run.steps).to.deep.equal([
+      { command: 'modprobe dax_cxl', exit: 1, output: ['modprobe: FATAL: Module dax_cxl not found in directory /lib/modules/7.0.0-kshim'] },
+      // DEV_DAX_HMEM_DEVICES is a bool: device_hmem is built in.
+      { command: 'modprobe -r device_hmem', exit: 1, output: ['modprobe: FATAL: Module device_hmem is builtin.'] },
+      { command: 'modprobe -r kmem', exit: 0, output: [] },
+      { command: 'modprobe kmem', exit: 0, output: [] },
+    ]);
+    expect(Object.keys(run.result)).to.not.include('steps');
   });
 
   it('links the Type-2 accelerator of "accelerator" after drivers/cxl, built in: it needs a built-in cxl_mem to link', async () => {

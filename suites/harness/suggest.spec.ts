@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenario, ScenarioError } from '../../harness/scenario.js';
 import { closest, hintTree } from '../../harness/suggest.js';
-import { scenarioNotes } from '../../cli/load.js';
+import { adjustmentNotes, scenarioNotes } from '../../cli/load.js';
 import { ALL_TREES } from '../../trees/registry.js';
+import { withoutCxl, withoutCxlRegion } from './trees.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const KSHIM = join(ROOT, 'bin/kshim.js');
@@ -60,15 +61,45 @@ describe('friendly errors: typos and names from elsewhere', () => {
     expect(problem({ tree: 'rc4' })).to.match(/^typo\.json: tree: unknown tree "rc4"; the series applies to v7\.0-rc4, which is the tree "base"; known trees: base, /);
   });
 
-  it('kshim run: an unknown Kconfig symbol and a machine without Soft Reserved ranges run, with a note on stderr saying what to do', () => {
+  it('kshim run: a Kconfig symbol no tree has exits 2 with the nearest name; a machine without Soft Reserved ranges runs, with a note on stderr saying what to do', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kshim-typo-'));
     const file = join(dir, 'typo.json');
     writeFileSync(file, JSON.stringify({ tree: 'mainline', config: { CXL_REGON: 'n' } }));
     const r = spawnSync(process.execPath, [KSHIM, 'run', file, '--json'], { cwd: ROOT, encoding: 'utf8' });
-    expect(r.status).to.equal(0);
-    expect(JSON.parse(r.stdout).config.unknown).to.deep.equal(['CXL_REGON']);
-    expect(r.stderr).to.contain(`kshim: ${file}: config.CXL_REGON: not a Kconfig symbol of tree mainline, ignored; did you mean CXL_REGION?`);
-    expect(r.stderr).to.contain(`kshim: ${file}: firmware.softReserved: no Soft Reserved range`);
+    expect(r.status).to.equal(2);
+    expect(r.stdout).to.equal('');
+    expect(r.stderr.trim().split('\n')).to.deep.equal([`kshim: ${file}: config.CXL_REGON: not a Kconfig symbol of any tree; did you mean CXL_REGION? (kshim run FILE --show config lists the CXL/DAX symbols)`]);
+    const none = join(dir, 'none.json');
+    writeFileSync(none, JSON.stringify({ tree: 'mainline', config: { CXL_REGION: 'n' } }));
+    const ok = spawnSync(process.execPath, [KSHIM, 'run', none, '--json'], { cwd: ROOT, encoding: 'utf8' });
+    expect(ok.status).to.equal(0);
+    expect(ok.stderr).to.contain(`kshim: ${none}: firmware.softReserved: no Soft Reserved range`);
+  });
+
+  it('a symbol another tree has but this one lacks is a note, blamed on the file, on --set, or on kshim\'s baseline, where it came from', () => {
+    const text = JSON.stringify({ tree: 'mainline', config: { CONFIG_CXL_REGION: 'y' }, firmware: { softReserved: [] } });
+    const fromFile = parseScenario(text, 'a.json');
+    expect(scenarioNotes({ ...fromFile, tree: withoutCxlRegion })).to.deep.equal([
+      'a.json: config.CONFIG_CXL_REGION: not a Kconfig symbol of tree no-region, ignored (kshim run FILE --show config lists the CXL/DAX symbols)',
+    ]);
+    const fromSet = parseScenario(text, 'a.json', { set: { CXL_REGION: 'n' } });
+    expect(scenarioNotes({ ...fromSet, tree: withoutCxlRegion })).to.deep.equal([
+      '--set CXL_REGION=n: not a Kconfig symbol of tree no-region, ignored (kshim run FILE --show config lists the CXL/DAX symbols)',
+    ]);
+    const plain = parseScenario(JSON.stringify({ tree: 'mainline', firmware: { softReserved: [] } }), 'b.json');
+    const baseline = scenarioNotes({ ...plain, tree: withoutCxl });
+    expect(baseline).to.have.length(1);
+    expect(baseline[0]).to.match(/^kshim's baseline CXL_BUS=y \(every scenario starts from CXL_BUS=y DAX=y DEV_DAX=y\): not a Kconfig symbol of tree no-cxl, ignored/);
+    expect(baseline[0]).to.not.contain('b.json');
+  });
+
+  it('the values Kconfig changed are notes blamed on where they were asked for', () => {
+    const text = JSON.stringify({ tree: 'mainline', config: { CXL_ACPI: 'm', DEV_DAX_HMEM: 'y' }, firmware: { softReserved: [] } });
+    expect(adjustmentNotes(parseScenario(text, 'a.json'))).to.deep.equal(['a.json: config.DEV_DAX_HMEM: DEV_DAX_HMEM=y requested, m used (limited by CXL_ACPI || !CXL_ACPI)']);
+    expect(adjustmentNotes(parseScenario(text, 'a.json', { set: { CXL_REGION: 'm' } }))).to.deep.equal([
+      'a.json: config.DEV_DAX_HMEM: DEV_DAX_HMEM=y requested, m used (limited by CXL_ACPI || !CXL_ACPI)',
+      "--set CXL_REGION=m: CXL_REGION=m requested, y used (limited by symbol value 'm' invalid for CXL_REGION)",
+    ]);
   });
 
   it('an explicit "softReserved": [] means none on purpose: no note, while leaving the field out gets one', () => {

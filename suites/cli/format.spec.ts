@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/** The human views of a run: --show config as a .config writes it, and the steps of a scenario. */
+import { expect } from 'chai';
+import { formatConfig, formatRun } from '../../cli/format.js';
+import { runScenario } from '../../harness/run.js';
+import { validateScenario } from '../../harness/scenario.js';
+
+describe('kshim run: the human views', () => {
+  it('--show config writes an unset symbol as a .config does, "# CONFIG_X is not set"', async () => {
+    const s = validateScenario({ tree: 'mainline', config: { CXL_PCI: 'n', CXL_ACPI: 'm' }, firmware: { softReserved: [] } }, 'x.json');
+    const { result } = await runScenario(s);
+    expect(formatConfig(result, ['CXL_PCI', 'CXL_ACPI', 'CXL_REGION'])).to.equal(['# CONFIG_CXL_PCI is not set', 'CONFIG_CXL_ACPI=m', 'CONFIG_CXL_REGION=y'].join('\n'));
+  });
+
+  it('lists the steps after boot between dmesg and /proc/iomem, a further line of output indented', async () => {
+    const s = validateScenario({ tree: 'mainline', config: { DEV_DAX_CXL: 'n' }, firmware: { softReserved: [] }, steps: ['boot', 'modprobe dax_cxl'] }, 'x.json');
+    const run = await runScenario(s);
+    const text = formatRun(run.result, [], [...run.steps!, { command: 'modprobe -r kmem', exit: 1, output: ['first', 'second'] }]);
+    const lines = text.split('\n');
+    const at = lines.indexOf('== steps ==');
+    expect(lines[at - 2]).to.match(/^\[\s*\d+\.\d+\] /);
+    expect(lines.slice(at, at + 6)).to.deep.equal([
+      '== steps ==',
+      'modprobe dax_cxl: exit 1: modprobe: FATAL: Module dax_cxl not found in directory /lib/modules/7.0.0-kshim',
+      'modprobe -r kmem: exit 1: first',
+      '    second',
+      '',
+      '== /proc/iomem ==',
+    ]);
+    // A scenario that only boots has no steps section.
+    expect(formatRun(run.result)).to.not.contain('== steps ==');
+  });
+});
