@@ -23,6 +23,12 @@ import { startCommand, type StartArgs } from './start.js';
 import { formatSysfs } from './sysfs.js';
 import { timelineCommand } from './timeline/command.js';
 
+// A reader that stops early (kshim trees | head -1) closes the pipe: end quietly, as coreutils do, not with an EPIPE stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const program = new Command();
 program
   .name('kshim')

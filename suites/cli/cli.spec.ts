@@ -36,6 +36,13 @@ describe('the kshim command', function () {
   // Each test starts node processes; on a loaded machine one can take several seconds.
   this.timeout(30_000);
 
+  it('a reader that closes the pipe early (kshim trees | head -1) ends kshim quietly with status 0, not an EPIPE stack trace', () => {
+    // `true` exits without reading, long before kshim writes: every write of kshim meets a closed pipe.
+    const r = spawnSync('/bin/bash', ['-c', `set -o pipefail; "${process.execPath}" "${KSHIM}" trees | true`], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).to.equal('');
+    expect(r.status).to.equal(0);
+  });
+
   it('kshim run --json prints one JSON object and exits 0', () => {
     const r = kshim('run', 'scenarios/mainline-builtin.json', '--json');
     expect(r.status).to.equal(0);
