@@ -6,8 +6,7 @@
  * looks at: who owns each Soft Reserved range, the dax regions, /proc/iomem,
  * WARNs, leaks and dmesg, with the id that replays the run.
  */
-import { loadKconfig, olddefconfig, linkCheck, type Adjustment } from '../framework/kconfig/index.js';
-import { KCONFIG_ENV, KCONFIG_ENV_FILE } from '../framework/kconfig/texts/env.js';
+import { olddefconfig, linkCheck, type Adjustment } from '../framework/kconfig/index.js';
 import { createMachine, type Machine } from '../framework/machine.js';
 import { TaskCrash, type RunOutcome, type TimeMode } from '../framework/sim/scheduler.js';
 import { DefaultStrategy, DeviationStrategy, type SchedulingStrategy } from '../framework/sim/strategy.js';
@@ -22,7 +21,7 @@ import type { FaultRule } from '../framework/kernel/fail_function.js';
 import type { ModuleDef } from '../framework/kernel/module/types.js';
 import type { Tree } from '../trees/tree.js';
 import { encodeSchedule, type ScheduleSpec } from './schedule.js';
-import type { Scenario, Tristate } from './scenario.js';
+import { treeKconfig, type Scenario, type Tristate } from './scenario.js';
 
 /** The root symbols kshim turns on before a scenario's own values: a kernel with CXL and DAX support. */
 export const BASELINE_CONFIG: Readonly<Record<string, Tristate>> = { CXL_BUS: 'y', DAX: 'y', DEV_DAX: 'y' };
@@ -103,8 +102,6 @@ export interface ResolvedConfig {
   readonly unknown: string[];
 }
 
-const kconfigCache = new Map<string, ReturnType<typeof loadKconfig>>();
-
 /** A small cache for what a scenario determines alone (its configuration, its link check). */
 class Memo<V> {
   private readonly map = new Map<string, V>();
@@ -148,16 +145,7 @@ export function resolveConfig(tree: Tree, requested: Readonly<Record<string, Tri
 }
 
 function resolveConfigUncached(tree: Tree, requested: Readonly<Record<string, Tristate>>): ResolvedConfig {
-  const key = tree.kconfig['drivers/dax/Kconfig'] + '\0' + tree.kconfig['drivers/cxl/Kconfig'];
-  let kc = kconfigCache.get(key);
-  if (kc === undefined) {
-    kc = loadKconfig([
-      { file: KCONFIG_ENV_FILE, text: KCONFIG_ENV },
-      { file: 'drivers/cxl/Kconfig', text: tree.kconfig['drivers/cxl/Kconfig'] },
-      { file: 'drivers/dax/Kconfig', text: tree.kconfig['drivers/dax/Kconfig'] },
-    ]);
-    kconfigCache.set(key, kc);
-  }
+  const kc = treeKconfig(tree);
   const r = olddefconfig(kc, { ...BASELINE_CONFIG, ...requested });
   const adjusted = r.adjusted.filter((a) => a.symbol in requested);
   return { values: r.values, adjusted, unknown: r.unknown };
