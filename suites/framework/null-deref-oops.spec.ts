@@ -9,6 +9,8 @@
  */
 import { expect } from 'chai';
 import { TaskCrash } from '../../framework/sim/scheduler.js';
+import { describeCrash } from '../../cli/errors.js';
+import type { device } from '../../framework/include/linux/device.js';
 import type { platform_device } from '../../framework/drivers/base/platform.js';
 import { boot, pdev, pdrv, Recorder, runInit, texts, warningsOf, type Kernel } from './fixture.js';
 
@@ -92,6 +94,21 @@ describe('a NULL pointer dereference in a port oopses the task that made it', ()
     });
     expect(oopsLines(x).slice(1, 3)).to.deep.equal(['#PF: supervisor instruction fetch in kernel mode', '#PF: error_code(0x0010) - not-present page']);
     expect(warningsOf(x, 'oops').map((o) => o.function)).to.deep.equal(['dax_hmem_probe']);
+  });
+
+  it('a NULL dereference inside kshim\'s own code (framework/) stays a crash of the simulation, named where it was thrown, not a kernel oops', async () => {
+    const k = boot();
+    let err: unknown = null;
+    try {
+      await probeWith(k, async function dax_hmem_probe() {
+        return k.api.dev_name(null as unknown as device) === '' ? 0 : 1;
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(TaskCrash);
+    expect(describeCrash(err as TaskCrash)).to.match(/^task swapper\/0 \(pid 1\) crashed at framework\/\S+\.ts:\d+: TypeError: Cannot read properties of null/);
+    expect(warningsOf(k, 'oops')).to.deep.equal([]);
   });
 
   it('a TypeError that is no NULL dereference is a crash of the simulation, not an oops: the run rejects with TaskCrash', async () => {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { expect } from 'chai';
+import { inspect } from 'node:util';
 import { EBUSY, ENODEV, ENOMEM } from '../../framework/include/errno.js';
 import { platform_device } from '../../framework/drivers/base/platform.js';
 import { machineWith, testModule } from './fixture.js';
@@ -309,21 +310,21 @@ describe('module loader: modprobe, dependencies and softdeps', () => {
     expect(describeCrash(err as TaskCrash)).to.match(/^suites\/module\/loader\.spec\.ts:\d+: implicit declaration of provider_fn: the object uses sym\.provider_fn, but its references\(\) does not list it$/);
   });
 
-  it('an import table answers `in`, await and Object.prototype members as a plain object: only reading an undeclared name stops the run', async () => {
+  it('an import table answers `in`, await, JSON.stringify, util.inspect and Object.prototype members as a plain object: only reading an undeclared name stops the run', async () => {
     let seen: unknown[] = [];
     const user = testModule({
       name: 'user',
       references: [],
       body: (_k, sym) => ({
         init: async () => {
-          seen = ['provider_fn' in sym, await Promise.resolve(sym) === sym, typeof sym.hasOwnProperty, String(sym)];
+          seen = ['provider_fn' in sym, await Promise.resolve(sym) === sym, typeof sym.hasOwnProperty, String(sym), JSON.stringify(sym), inspect(sym).startsWith('cls {')];
           return 0;
         },
       }),
     });
     const m = machineWith([user], { USER: 'y' });
     expect((await m.bootToIdle()).status).to.equal('idle');
-    expect(seen).to.deep.equal([false, true, 'function', '[object Object]']);
+    expect(seen).to.deep.equal([false, true, 'function', '[object Object]', '{}', true]);
   });
 
   it('refuses a namespaced symbol to a module that does not import the namespace', async () => {

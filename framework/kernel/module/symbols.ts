@@ -121,10 +121,18 @@ export class UndeclaredSymbolError extends Error {
   }
 }
 
+/**
+ * Names that Node, JSON and test libraries look up on any object they are
+ * handed (await, JSON.stringify, util.inspect, chai, React-style checks):
+ * absent, not undeclared.
+ */
+const PROBED_BY_HOSTS = new Set(['then', 'toJSON', 'inspect', 'href', 'nodeType', 'asymmetricMatch', '$$typeof', '_isMockFunction']);
+/** What a C symbol can be called; anything else is not a kernel symbol. */
+const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 const UNDECLARED: object = new Proxy(Object.prototype, {
   get(target, key, receiver) {
-    // Symbols, Object.prototype's own members and the thenable probe of await are not kernel symbols.
-    if (typeof key === 'symbol' || key in target || key === 'then') return Reflect.get(target, key, receiver);
+    if (typeof key === 'symbol' || key in target || PROBED_BY_HOSTS.has(key) || !C_IDENTIFIER.test(key)) return Reflect.get(target, key, receiver);
     throw new UndeclaredSymbolError(key);
   },
 });
