@@ -196,8 +196,9 @@ export class Panic {
    * In a port, reading or writing a property of null or undefined, or calling
    * a function pointer that is not set, is that dereference: it is printed as
    * the page-fault oops, recorded, and the task dies with its locks held.
+   * `where` is the source line the error was thrown at, for the record.
    */
-  pageFaultOops(task: Task, err: TypeError, access: PageFaultAccess, where: string | null = sourceLocation(err.stack ?? '')): void {
+  private pageFaultOops(task: Task, err: TypeError, access: PageFaultAccess, where: string | null): void {
     const frames = framesOfStack(err.stack ?? '', 0, this.moduleOf);
     const rip = frames[0] ?? { func: 'unknown', module: null };
     const headline = 'BUG: kernel NULL pointer dereference, address: 0000000000000000';
