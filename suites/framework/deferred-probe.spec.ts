@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { EPROBE_DEFER } from '../../framework/include/errno.js';
-import { KERN_INFO } from '../../framework/kernel/printk.js';
+import { KERN_WARNING } from '../../framework/kernel/printk.js';
 import { boot, grep, pdev, pdrv, Recorder, runInit, type Kernel } from './fixture.js';
 
 /** A driver whose probe defers until `ready()` holds; each attempt is recorded. */
@@ -120,7 +120,7 @@ describe('driver core: deferred probe', () => {
     expect(k.api.device_is_bound(pd.dev)).to.equal(true);
   });
 
-  it('a device still deferring 10 s after deferred_probe_initcall is reported with dev_info "deferred probe pending"', async () => {
+  it('a device still deferring 10 s after deferred_probe_initcall is reported with dev_warn "deferred probe pending"', async () => {
     const k = boot();
     await runInit(k, async () => {
       await k.api.platform_device_register(pdev('stuck', 0));
@@ -128,7 +128,7 @@ describe('driver core: deferred probe', () => {
       await k.base.dd.deferred_probe_initcall();
     });
     const r = k.log.records.filter((x) => x.text.includes('deferred probe pending'));
-    expect(r.map((x) => [x.level, x.text])).to.deep.equal([[KERN_INFO, 'platform stuck.0: deferred probe pending: (reason unknown)']]);
+    expect(r.map((x) => [x.level, x.text])).to.deep.equal([[KERN_WARNING, 'platform stuck.0: deferred probe pending: (reason unknown)']]);
     expect(r[0]!.time).to.equal(10_000_000);
     expect(k.dmesg()).to.include('[   10.000000] platform stuck.0: deferred probe pending: (reason unknown)');
     expect(k.base.dd.driver_deferred_probe_timeout).to.equal(0);

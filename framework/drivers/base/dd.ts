@@ -19,7 +19,7 @@ import {
 } from '../../include/linux/device.js';
 import { delayed_work, work_struct } from '../../include/linux/workqueue_types.js';
 import { WaitFor, mutex, wait_queue_head } from '../../kernel/locking.js';
-import { KERN_CRIT, KERN_DEBUG, KERN_ERR, KERN_INFO, KERN_WARNING } from '../../kernel/printk.js';
+import { KERN_CRIT, KERN_DEBUG, KERN_ERR, KERN_WARNING } from '../../kernel/printk.js';
 import type { Task } from '../../sim/task.js';
 import type { DriverBase } from './driver_base.js';
 
@@ -141,7 +141,8 @@ export class DeviceDriverBinding {
     await this.base.wq.flush_work(this.deferred_probe_work);
     await this.base.locking.mutex_lock(this.deferred_probe_mutex);
     for (const dev of this.deferred_probe_pending_list) {
-      this.base.core.dev_printk(KERN_INFO, dev, 'deferred probe pending: %s', [dev.p!.deferred_probe_reason ?? '(reason unknown)']);
+      // dev_warn in current kernels (dev_info until 2024): such a device will most likely never probe.
+      this.base.core.dev_printk(KERN_WARNING, dev, 'deferred probe pending: %s', [dev.p!.deferred_probe_reason ?? '(reason unknown)\n']);
     }
     this.base.locking.mutex_unlock(this.deferred_probe_mutex);
   }
