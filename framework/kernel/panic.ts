@@ -132,7 +132,7 @@ export class Panic {
     this.log.emit(KERN_ERR, '==================================================================');
     this.log.emit(KERN_ERR, headline);
     this.log.emit(KERN_ERR, what);
-    this.printSplat(KERN_ERR, null, task, callTrace(task, frames));
+    this.printSplat(KERN_ERR, null, task, callTrace(task, frames), null, 'none');
     this.log.emit(KERN_ERR, '==================================================================');
     const w: Warning = {
       kind: 'kasan', function: func, message: headline, text: what, time: formatSeconds(this.sched.now),
@@ -152,7 +152,7 @@ export class Panic {
     const frames = captureFrames(2, this.moduleOf);
     const trace = callTrace(task, frames[0]?.func === func ? frames : [{ func, module: null }, ...frames]);
     this.log.emit(level, headline);
-    this.printSplat(level, null, task, trace);
+    this.printSplat(level, null, task, trace, null, 'none');
     const w: Warning = {
       kind: 'bug', function: func, message: headline, text: null, time: formatSeconds(this.sched.now),
       pid: task ? task.pid : 0, comm: task ? task.comm : 'swapper/0', callTrace: trace,
@@ -168,7 +168,7 @@ export class Panic {
     const frames = captureFrames(2, this.moduleOf);
     this.log.emit(KERN_ALERT, headline);
     this.log.emit(KERN_ALERT, 'Oops: 0000 [#1] PREEMPT SMP NOPTI');
-    this.printSplat(KERN_ALERT, null, task, callTrace(task, frames));
+    this.printSplat(KERN_ALERT, null, task, callTrace(task, frames), null, 'after');
     this.log.emit(KERN_ALERT, '---[ end trace 0000000000000000 ]---');
     this.warnings.push({
       kind: 'oops', function: func, message: headline, text: null, time: formatSeconds(this.sched.now),
@@ -177,10 +177,14 @@ export class Panic {
     throw new KernelOops(headline);
   }
 
-  private printSplat(level: number, headline: string | null, task: Task | null, trace: readonly string[], rip: string | null = null): void {
+  /**
+   * Where "Modules linked in:" goes: __warn() prints it before the stack
+   * ('before'), an x86 oops after the call trace ('after'); a bare
+   * dump_stack() and a KASAN report (dump_stack_lvl) do not print it.
+   */
+  private printSplat(level: number, headline: string | null, task: Task | null, trace: readonly string[], rip: string | null = null, modules: 'before' | 'after' | 'none' = 'before'): void {
     if (headline !== null) this.log.emit(level, headline);
-    const mods = this.modulesLinkedIn();
-    this.log.emit(level, `Modules linked in:${mods.length ? ' ' + mods.join(' ') : ''}`);
+    if (modules === 'before') this.print_modules(level);
     const comm = task ? task.comm : 'swapper/0';
     this.log.emit(level, `CPU: 0 UID: 0 PID: ${task ? task.pid : 0} Comm: ${comm} ${this.taint ? 'Tainted: G        W' : 'Not tainted'} ${UTS_RELEASE} #1`);
     if (task?.workqueueLine) this.log.emit(level, `Workqueue: ${task.workqueueLine}`);
@@ -189,6 +193,12 @@ export class Panic {
     this.log.emit(level, ' <TASK>');
     for (const f of trace) this.log.emit(level, ` ${f}`);
     this.log.emit(level, ' </TASK>');
+    if (modules === 'after') this.print_modules(level);
+  }
+
+  private print_modules(level: number): void {
+    const mods = this.modulesLinkedIn();
+    this.log.emit(level, `Modules linked in:${mods.length ? ' ' + mods.join(' ') : ''}`);
   }
 
   /**
@@ -207,7 +217,7 @@ export class Panic {
     this.log.emit(KERN_ALERT, `#PF: error_code(${PF_ERROR_CODE[access]}) - not-present page`);
     this.log.emit(KERN_ALERT, 'Oops: 0000 [#1] PREEMPT SMP NOPTI');
     const trace = callTrace(task, frames.slice(1));
-    this.printSplat(KERN_ALERT, null, task, trace, formatFrame(rip));
+    this.printSplat(KERN_ALERT, null, task, trace, formatFrame(rip), 'after');
     this.log.emit(KERN_ALERT, '---[ end trace 0000000000000000 ]---');
     this.warnings.push({
       kind: 'oops', function: rip.func, message: headline, text: `${err.name}: ${err.message}${where === null ? '' : ` (${where})`}`,

@@ -199,6 +199,9 @@ describe('driver core: device_lock and guard(device)', () => {
     const at = lines.indexOf('BUG: KASAN: slab-use-after-free in mutex_unlock');
     expect(lines[at - 1]).to.match(/^=+$/);
     expect(lines.slice(at)).to.include('Call Trace:');
+    // A KASAN report's stack comes from dump_stack_lvl(): no "Modules linked in:" line.
+    const end = lines.indexOf(lines[at - 1]!, at);
+    expect(lines.slice(at, end).filter((l) => l.startsWith('Modules linked in:'))).to.deep.equal([]);
   });
 
   it('guard(device) with a trailing put_device that is not the last reference unlocks cleanly', async () => {

@@ -57,6 +57,8 @@ describe('a NULL pointer dereference in a port oopses the task that made it', ()
       'Oops: 0000 [#1] PREEMPT SMP NOPTI',
     ]);
     expect(lines).to.include('RIP: 0010:dax_hmem_probe');
+    // An x86 oops prints the modules after the call trace (__die_body: show_regs, then print_modules).
+    expect(lines.indexOf('Modules linked in:'), '"Modules linked in:" right after </TASK>').to.equal(lines.indexOf(' </TASK>') + 1);
     const trace = lines.slice(lines.indexOf(' <TASK>') + 1, lines.indexOf(' </TASK>')).map((l) => l.trim());
     expect(trace.slice(0, 3)).to.deep.equal(['platform_probe', 'call_driver_probe', 'really_probe']);
     const [w] = warningsOf(k, 'oops');
