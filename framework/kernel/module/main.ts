@@ -37,7 +37,6 @@ export class module {
   refcnt = 0;
   async_probe_requested = false;
   instances: UnitInstance[] = [];
-  readonly waiters: Task[] = [];
   constructor(readonly def: ModuleDef) {}
   get name(): string {
     return this.def.name;
@@ -72,6 +71,15 @@ export class ModuleLoader {
   readonly modules: module[] = [];
   /** finit_module() calls in progress, by module name. */
   private readonly idempotent = new Map<string, Idempotent>();
+  /**
+   * module_wq: one wait queue for every task waiting on some module's
+   * state (a provider leaving COMING, a name leaving UNFORMED/COMING). It
+   * is woken only where the C calls wake_up_all(&module_wq): when a load
+   * is over (after the init's async_synchronize_full(), or after a failed
+   * load freed the module) and when delete_module() freed one. Each waiter
+   * then checks its own condition again.
+   */
+  private readonly module_wq: Task[] = [];
   /** Leaks found when a module was freed. */
   readonly leaks: Leak[] = [];
   /** request_module for ports; installed by kmod. */
@@ -384,12 +392,8 @@ export class ModuleLoader {
   }
 
   private async init_module_from_file(name: string, def: ModuleDef, opts: { async_probe?: boolean }): Promise<number> {
-    for (;;) {
-      const existing = this.find(name);
-      if (existing === undefined) break;
-      if (existing.state === 'LIVE') return -EEXIST;
-      await this.waitWhile(existing, () => this.find(name) === existing && existing.state !== 'LIVE', `finished_loading(${name})`);
-    }
+    const busy = await this.module_patient_check_exists(name);
+    if (busy) return busy;
     const mod = new module(def);
     mod.async_probe_requested = opts.async_probe ?? false;
     this.modules.unshift(mod);
@@ -398,6 +402,7 @@ export class ModuleLoader {
     const err = await this.simplify_symbols(mod);
     if (err) {
       this.free_module(mod);
+      this.wake_up_all_module_wq();
       return err;
     }
     mod.instances = this.instantiate(def, false);
@@ -405,6 +410,7 @@ export class ModuleLoader {
     if (dup !== null) {
       this.log.emit(KERN_ERR, `${name}: exports duplicate symbol ${dup} (owned by ${this.symbols.find(dup)?.owner ?? 'kernel'})`);
       this.free_module(mod);
+      this.wake_up_all_module_wq();
       return -ENOEXEC;
     }
     mod.state = 'COMING';
@@ -414,37 +420,58 @@ export class ModuleLoader {
     return ret;
   }
 
+  /** finished_loading(): no module of that name, or it is LIVE or GOING. */
+  private finished_loading(name: string): boolean {
+    const m = this.find(name);
+    return m === undefined || m.state === 'LIVE' || m.state === 'GOING';
+  }
+
+  /**
+   * A module of this name is already in the list: wait while it is still
+   * being loaded, then -EEXIST if it is LIVE, else -EBUSY. A module going
+   * away (GOING) is not waited for, and a load that failed meanwhile is not
+   * retried: the caller gets -EBUSY (v6.2, "module: Don't wait for GOING
+   * modules").
+   */
+  private async module_patient_check_exists(name: string): Promise<number> {
+    let old = this.find(name);
+    if (old === undefined) return 0;
+    if (old.state === 'COMING' || old.state === 'UNFORMED') {
+      await this.wait_module_wq(() => !this.finished_loading(name), `finished_loading(${name})`);
+      old = this.find(name);
+    }
+    return old !== undefined && old.state === 'LIVE' ? -EEXIST : -EBUSY;
+  }
+
   private async simplify_symbols(mod: module): Promise<number> {
     const imports = this.units(mod.def).flatMap((u) => u.importNs ?? []);
     for (const name of this.references(mod.def, false)) {
       for (;;) {
         const s = this.symbols.find(name);
-        if (s === undefined) {
-          this.log.emit(KERN_WARNING, `${mod.name}: Unknown symbol ${name} (err -2)`);
-          return -ENOENT;
-        }
+        if (s === undefined) return this.unknown_symbol(mod, name, -ENOENT);
+        // verify_namespace_is_imported(): every namespaced symbol, vmlinux's included.
         const ns = s.decl.forModules !== undefined ? `module:${s.decl.forModules}` : s.decl.namespace;
-        if (s.owner !== null || s.decl.forModules !== undefined) {
-          const allowed = s.decl.forModules !== undefined ? moduleMatches(s.decl.forModules, mod.name) : ns === undefined || imports.includes(ns);
+        if (ns !== undefined) {
+          const allowed = s.decl.forModules !== undefined ? moduleMatches(s.decl.forModules, mod.name) : imports.includes(ns);
           if (!allowed) {
             this.log.emit(KERN_ERR, `${mod.name}: module uses symbol (${name}) from namespace ${ns}, but does not import it.`);
-            return -EINVAL;
+            return this.unknown_symbol(mod, name, -EINVAL);
           }
         }
         if (s.owner === null) break;
         if (this.sched.recording) this.sched.touch(`module:${s.owner}`, 'r');
         const owner = this.find(s.owner);
-        if (owner === undefined) return -ENOENT;
+        if (owner === undefined) return this.unknown_symbol(mod, name, -ENOENT);
         if (owner.state === 'COMING') {
           const start = this.sched.now;
-          await this.waitWhile(owner, () => owner.state === 'COMING' && this.sched.now - start < RESOLVE_WAIT_US, `resolve_symbol_wait(${name}: ${owner.name} is COMING)`, RESOLVE_WAIT_US);
+          await this.wait_module_wq(() => owner.state === 'COMING' && this.sched.now - start < RESOLVE_WAIT_US, `resolve_symbol_wait(${name}: ${owner.name} is COMING)`, RESOLVE_WAIT_US);
           if (owner.state === 'COMING') {
             this.log.emit(KERN_WARNING, `${mod.name}: gave up waiting for init of module ${owner.name}.`);
-            return -EBUSY;
+            return this.unknown_symbol(mod, name, -EBUSY);
           }
           continue;
         }
-        if (owner.state !== 'LIVE') return -ENOENT;
+        if (owner.state !== 'LIVE') return this.unknown_symbol(mod, name, -ENOENT);
         owner.holders.add(mod);
         mod.uses.add(owner);
         break;
@@ -453,10 +480,15 @@ export class ModuleLoader {
     return 0;
   }
 
+  /** simplify_symbols() after a failed resolve_symbol_wait(): "Unknown symbol X (err N)", and the load fails with N. */
+  private unknown_symbol(mod: module, name: string, err: number): number {
+    this.log.emit(KERN_WARNING, `${mod.name}: Unknown symbol ${name} (err ${err})`);
+    return err;
+  }
+
   private async do_init_module(mod: module): Promise<number> {
     // A module has one init; a module linked from several ported files runs theirs in link order.
     const inits = mod.instances.flatMap((i) => i.initcalls ?? []);
-    const init = inits[0];
     let ret = 0;
     for (const c of inits) {
       ret = await c.fn();
@@ -464,17 +496,20 @@ export class ModuleLoader {
     }
     if (ret < 0) {
       mod.state = 'GOING';
-      this.wakeWaiters(mod);
       this.free_module(mod);
+      this.wake_up_all_module_wq();
       return ret;
     }
     if (ret > 0) {
-      this.log.emit(KERN_WARNING, `${mod.name}: '${init!.fn.name}'->init suspiciously returned ${ret}, it should follow 0/-E convention`);
+      // pr_warn() of two lines, then dump_stack() (as of v7.0; a 2026 patch shortens it to one line).
+      const fn = 'do_init_module';
+      this.panic.dump_stack(`${fn}: '${mod.name}'->init suspiciously returned ${ret}, it should follow 0/-E convention\n${fn}: loading module anyway...`, fn, KERN_WARNING);
     }
     mod.state = 'LIVE';
     if (this.sched.recording) this.sched.touch(`module:${mod.name}`);
-    this.wakeWaiters(mod);
     if (!mod.async_probe_requested) await this.async.async_synchronize_full();
+    // Waiters on module_wq (a module resolving our symbols) run on from here, not from LIVE.
+    this.wake_up_all_module_wq();
     return 0;
   }
 
@@ -484,17 +519,22 @@ export class ModuleLoader {
   async delete_module(name: string): Promise<number> {
     const mod = this.find(name);
     if (mod === undefined) return -ENOENT;
+    // The C's order: users first, then "already dying", then no exit, then the refcount (try_stop_module).
+    if (mod.holders.size > 0) return -EWOULDBLOCK;
     if (mod.state !== 'LIVE') return -EBUSY;
-    if (mod.holders.size > 0 || mod.refcnt > 0) return -EWOULDBLOCK;
     const exits = mod.instances.map((i) => i.exit).filter((e) => e !== undefined);
     const hasInit = mod.instances.some((i) => (i.initcalls ?? []).length > 0);
     if (hasInit && exits.length === 0) return -EBUSY;
+    if (mod.refcnt > 0) return -EWOULDBLOCK;
     mod.state = 'GOING';
     if (this.sched.recording) this.sched.touch(`module:${name}`);
     const span = this.sched.trace.begin('exit', name);
     for (const exit of exits.reverse()) await exit!();
     this.sched.trace.end(span);
+    // Async work the exit started still runs module text: wait for all of it before the free.
+    await this.async.async_synchronize_full();
     this.free_module(mod);
+    this.wake_up_all_module_wq();
     return 0;
   }
 
@@ -509,7 +549,6 @@ export class ModuleLoader {
     mod.uses.clear();
     const i = this.modules.indexOf(mod);
     if (i >= 0) this.modules.splice(i, 1);
-    this.wakeWaiters(mod);
     this.checkLeftovers(mod.name);
   }
 
@@ -534,22 +573,29 @@ export class ModuleLoader {
     }
   }
 
-  private async waitWhile(mod: module, cond: () => boolean, what: string, timeoutUs?: number): Promise<void> {
+  /**
+   * wait_event[_timeout](module_wq, !cond()): sleep until cond() is false,
+   * checked again at each wake_up_all of module_wq (and once when the
+   * timeout, if any, expires).
+   */
+  private async wait_module_wq(cond: () => boolean, what: string, timeoutUs?: number): Promise<void> {
     const self = this.sched.self(what);
     let timer: Task | null = null;
     if (timeoutUs !== undefined) {
-      timer = this.sched.spawn('timer', 'timer', async () => this.wakeWaiters(mod), { at: this.sched.now + timeoutUs });
+      timer = this.sched.spawn('timer', 'timer', async () => this.sched.wake(self), { at: this.sched.now + timeoutUs });
     }
     const on = new WaitFor(() => what, () => []);
     while (cond()) {
-      mod.waiters.push(self);
+      if (!this.module_wq.includes(self)) this.module_wq.push(self);
       await this.sched.block(on);
     }
+    const i = this.module_wq.indexOf(self);
+    if (i >= 0) this.module_wq.splice(i, 1);
     if (timer !== null) this.sched.cancel(timer);
   }
 
-  private wakeWaiters(mod: module): void {
-    for (const t of mod.waiters.splice(0)) this.sched.wake(t);
+  private wake_up_all_module_wq(): void {
+    for (const t of this.module_wq.splice(0)) this.sched.wake(t);
   }
 
   /** lsmod-style lines. */
