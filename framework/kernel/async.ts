@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * Asynchronous function calls (kernel/async.c). Each async_schedule_dev()
- * entry runs on an unbound kworker, concurrently with its caller and with
- * other entries, in no particular order. async_synchronize_full() waits
- * until the pending list is empty, entries added while waiting included.
+ * entry runs on an unbound kworker of the dedicated "async" workqueue
+ * (async_init(), v6.9), concurrently with its caller and with other
+ * entries, in no particular order. async_synchronize_full() waits until
+ * the pending list is empty, entries added while waiting included. An
+ * entry leaves the pending list only when its function returns: one that
+ * oopses stays pending, and every later async_synchronize_full() waits
+ * for it forever, as in the kernel.
  */
 import { ContainerModule, inject, injectable } from 'inversify';
 import { Scheduler } from '../sim/scheduler.js';
 import type { Task } from '../sim/task.js';
-import { work_struct } from '../include/linux/workqueue_types.js';
+import { WQ_UNBOUND, work_struct, type workqueue_struct } from '../include/linux/workqueue_types.js';
 import { WaitFor } from './locking.js';
 import { Workqueue } from './workqueue.js';
 
@@ -35,11 +39,15 @@ export class Async {
   private nextCookie = 1;
   private readonly pending: AsyncEntry[] = [];
   private readonly waiters: Task[] = [];
+  /** async_wq: alloc_workqueue("async", WQ_UNBOUND, 0) in async_init(). */
+  readonly async_wq: workqueue_struct;
 
   constructor(
     @inject(Scheduler) private readonly sched: Scheduler,
     @inject(Workqueue) private readonly wq: Workqueue,
-  ) {}
+  ) {
+    this.async_wq = wq.alloc_workqueue('async', WQ_UNBOUND, 0)!;
+  }
 
   async_schedule_dev(func: async_func_t, data: unknown): async_cookie_t {
     const cookie = this.nextCookie++;
@@ -52,18 +60,16 @@ export class Async {
       const t = this.sched.current!;
       e.runner = t;
       t.isAsync = true;
-      try {
-        await e.func(e.data, e.cookie);
-      } finally {
-        t.isAsync = false;
-        this.pending.splice(this.pending.indexOf(e), 1);
-        if (this.sched.recording) this.sched.touch('async', 'c');
-        for (const w of this.waiters.splice(0)) this.sched.wake(w);
-      }
+      // No finally: an oops in func kills the kworker here and the entry stays pending.
+      await e.func(e.data, e.cookie);
+      t.isAsync = false;
+      this.pending.splice(this.pending.indexOf(e), 1);
+      if (this.sched.recording) this.sched.touch('async', 'c');
+      for (const w of this.waiters.splice(0)) this.sched.wake(w);
     };
     this.pending.push(entry);
     if (this.sched.recording) this.sched.touch('async', 'c');
-    this.wq.queue_work(this.wq.system_unbound_wq, work);
+    this.wq.queue_work(this.async_wq, work);
     return cookie;
   }
 

@@ -107,6 +107,47 @@ describe('async function calls', () => {
     expect(o.deadlock!.message).to.contain('waits for async_synchronize_full (1 pending: do_populate_rootfs), held by kworker/u4:0 (pid 2)');
   });
 
+  it('async functions run on the dedicated "async" workqueue: a WARN in one shows "Workqueue: async async_run_entry_fn"', async () => {
+    const k = boot();
+    await runInit(k, async () => {
+      k.api.async_schedule_dev(function cxl_pci_probe_async() {
+        k.api.WARN_ON(true);
+      }, null);
+    });
+    const lines = k.log.records.map((r) => r.text);
+    expect(lines.filter((l) => l.startsWith('Workqueue:'))).to.deep.equal(['Workqueue: async async_run_entry_fn']);
+  });
+
+  it('flush_workqueue(system_unbound_wq) does not wait for async functions, which are not on it', async () => {
+    const k = boot();
+    const rec = new Recorder();
+    await runInit(k, async () => {
+      k.api.async_schedule(async () => {
+        await k.api.msleep(10);
+        rec.push('async fn done');
+      }, null);
+      await k.api.flush_workqueue(k.api.system_unbound_wq);
+      rec.push('flush returned');
+    });
+    expect(rec.events).to.deep.equal(['flush returned', 'async fn done']);
+  });
+
+  it('an async function that oopses stays pending: a later async_synchronize_full never returns, and the report names the dead kworker', async () => {
+    const k = boot();
+    const rec = new Recorder();
+    const o = await runInit(k, async () => {
+      k.api.async_schedule(function crashing_probe() {
+        k.api.BUG();
+      }, null);
+      await k.api.msleep(1);
+      await k.api.async_synchronize_full();
+      rec.push('unreachable');
+    });
+    expect(rec.events).to.deep.equal([]);
+    expect(o.status).to.equal('deadlock');
+    expect(o.deadlock!.message).to.contain('swapper/0 (pid 1) waits for async_synchronize_full (1 pending: crashing_probe), held by kworker/u4:0 (pid 2) [dead]');
+  });
+
   it('the data pointer and the cookie are passed to the async function', async () => {
     const k = boot();
     const got: unknown[] = [];
