@@ -88,23 +88,28 @@ describe('driver core: device lifetime', () => {
     expect(dev.kref).to.equal(0);
   });
 
-  it('put_device on a never-initialised device WARNs "is not initialized, yet kobject_put() is being called" in kobject_put', () => {
+  it('put_device on a never-initialised device WARNs "is not initialized, yet kobject_put() is being called" in kobject_put, then the refcount underflow', () => {
     const k = boot();
     const rec = new Recorder();
     k.api.put_device(plainDevice('raw', rec));
     const w = warningsOf(k);
-    expect(w).to.have.length(1);
-    expect(w[0]!.function).to.equal('kobject_put');
-    expect(w[0]!.text).to.contain('is not initialized, yet kobject_put() is being called.');
+    expect(w.map((x) => [x.function, x.text])).to.deep.equal([
+      ['kobject_put', "kobject: '(null)' (00000000deadbeef): is not initialized, yet kobject_put() is being called."],
+      ['refcount_warn_saturate', 'refcount_t: underflow; use-after-free.'],
+    ]);
     expect(rec.events).to.deep.equal([]);
   });
 
-  it('get_device on a never-initialised device WARNs "is not initialized, yet kobject_get() is being called" in kobject_get', () => {
+  it('get_device on a never-initialised device WARNs "is not initialized, yet kobject_get() is being called" in kobject_get, then "addition on 0"', () => {
     const k = boot();
-    k.api.get_device(plainDevice('raw', new Recorder()));
+    const dev = plainDevice(null, new Recorder());
+    k.api.dev_set_name(dev, 'raw');
+    k.api.get_device(dev);
     const w = warningsOf(k);
-    expect(w.map((x) => x.function)).to.deep.equal(['kobject_get']);
-    expect(w[0]!.text).to.contain('is not initialized, yet kobject_get() is being called.');
+    expect(w.map((x) => [x.function, x.text])).to.deep.equal([
+      ['kobject_get', "kobject: 'raw' (00000000deadbeef): is not initialized, yet kobject_get() is being called."],
+      ['refcount_warn_saturate', 'refcount_t: addition on 0; use-after-free.'],
+    ]);
   });
 
   it('device_initialize on an initialised device prints "tried to init an initialized object, something is seriously wrong." with a stack dump', async () => {

@@ -23,6 +23,11 @@ const KOBJ_GET_SITE = { file: 'lib/kobject.c', line: 643, func: 'kobject_get' };
 const KOBJ_PUT_SITE = { file: 'lib/kobject.c', line: 735, func: 'kobject_put' };
 const DEVICE_RELEASE_SITE = { file: 'drivers/base/core.c', line: 2566, func: 'device_release' };
 
+/** The WARN text of kobject_get()/kobject_put() on a kobject never initialised; kobject_name() is NULL until a name is set. */
+function kobjNotInitialized(dev: device, fn: 'kobject_get' | 'kobject_put'): string {
+  return vsprintf(`kobject: '%s' (%p): is not initialized, yet ${fn}() is being called.`, [dev.name, dev]);
+}
+
 export class DeviceCore {
   /** Every device ever initialised, for leak accounting and the sysfs view. */
   readonly allDevices: device[] = [];
@@ -33,6 +38,7 @@ export class DeviceCore {
 
   device_initialize(dev: device): void {
     if (dev.kobj_initialized) {
+      // Deviation: the C prints the hashed kobject pointer ("kobject (%p): ..."); the name says more here.
       this.base.panic.dump_stack(`kobject (${dev_name(dev) || '(null)'}): tried to init an initialized object, something is seriously wrong.`, 'kobject_init');
     }
     dev.kobj_initialized = true;
@@ -49,10 +55,8 @@ export class DeviceCore {
 
   get_device(dev: device | null, holder: string | null = null): device | null {
     if (dev === null) return null;
-    if (!dev.kobj_initialized) {
-      this.base.panic.warn(KOBJ_GET_SITE, `kobject: '${dev_name(dev) || '(null)'}': is not initialized, yet kobject_get() is being called.`);
-      return dev;
-    }
+    // kobject_get(): the WARN, then kref_get() all the same (on a zero count: the refcount WARN too).
+    if (!dev.kobj_initialized) this.base.panic.warn(KOBJ_GET_SITE, kobjNotInitialized(dev, 'kobject_get'));
     if (dev.kref === 0) {
       this.base.panic.warn(REFCOUNT_SITE, 'refcount_t: addition on 0; use-after-free.');
       return dev;
@@ -64,10 +68,8 @@ export class DeviceCore {
 
   put_device(dev: device | null, holder: string | null = null): void {
     if (dev === null) return;
-    if (!dev.kobj_initialized) {
-      this.base.panic.warn(KOBJ_PUT_SITE, `kobject: '${dev_name(dev) || '(null)'}': is not initialized, yet kobject_put() is being called.`);
-      return;
-    }
+    // kobject_put(): the WARN, then kref_put() all the same (on a zero count: the refcount WARN too).
+    if (!dev.kobj_initialized) this.base.panic.warn(KOBJ_PUT_SITE, kobjNotInitialized(dev, 'kobject_put'));
     if (dev.kref <= 0) {
       this.base.panic.warn(REFCOUNT_SITE, 'refcount_t: underflow; use-after-free.');
       return;
