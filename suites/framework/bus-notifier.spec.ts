@@ -35,6 +35,25 @@ describe('driver core: bus notifiers', () => {
     expect(rec.events).to.deep.equal(['ADD_DEVICE n.0', 'BIND_DRIVER n.0', 'probe', 'BOUND_DRIVER n.0']);
   });
 
+  it('a device added with dev->driver already set is bound without probe (device_bind_driver): BIND_DRIVER, then BOUND_DRIVER', async () => {
+    const k = boot();
+    const rec = new Recorder();
+    await runInit(k, async () => {
+      k.api.bus_register_notifier(k.api.platform_bus_type, recorder(k, rec));
+      const drv = pdrv('preset', () => {
+        rec.push('probe');
+        return 0;
+      });
+      await k.api.platform_driver_register(drv);
+      const pd = pdev('other', 0);
+      k.api.device_initialize(pd.dev);
+      pd.dev.driver = drv.driver;
+      await k.api.platform_device_add(pd);
+      rec.push(`bound: ${k.api.device_is_bound(pd.dev)}`);
+    });
+    expect(rec.events).to.deep.equal(['ADD_DEVICE other.0', 'BIND_DRIVER other.0', 'BOUND_DRIVER other.0', 'bound: true']);
+  });
+
   it('a failed probe: BIND_DRIVER, probe, DRIVER_NOT_BOUND, then the devres release; never BOUND_DRIVER', async () => {
     const k = boot();
     const rec = new Recorder();

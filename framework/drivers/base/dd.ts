@@ -315,6 +315,12 @@ export class DeviceDriverBinding {
     b.core.kobject_uevent(dev, 'bind');
   }
 
+  /** Bind dev to the driver already in dev->driver, without probing: driver_sysfs_add() (BIND_DRIVER), then driver_bound(). */
+  private async device_bind_driver(dev: device): Promise<void> {
+    await this.base.bus.bus_notify(dev, BUS_NOTIFY_BIND_DRIVER);
+    await this.driver_bound(dev);
+  }
+
   // ---- device arrives (__device_attach) ------------------------------------------
 
   async device_initial_probe(dev: device): Promise<void> {
@@ -358,7 +364,7 @@ export class DeviceDriverBinding {
     } else if (dev.driver) {
       if (this.device_is_bound(dev)) ret = 1;
       else {
-        await this.driver_bound(dev);
+        await this.device_bind_driver(dev);
         ret = 1;
       }
     } else {
