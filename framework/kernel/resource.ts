@@ -373,7 +373,8 @@ export class Resources {
 
       const conflict = this.__request_resource(parent, res);
       if (!conflict) break;
-      if (conflict.desc === IORES_DESC_DEVICE_PRIVATE_MEMORY) {
+      // Only a conflict among iomem's top-level resources warns (not one found after descending).
+      if (parent === this.iomem_resource && conflict.desc === IORES_DESC_DEVICE_PRIVATE_MEMORY) {
         this.pr_warn('Unaddressable device %s %pR conflicts with %pR', conflict.name, conflict, res);
       }
       if (conflict !== parent) {

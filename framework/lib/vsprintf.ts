@@ -31,15 +31,21 @@ function pad(s: string, width: number, left: boolean, zero: boolean): string {
   return ' '.repeat(width - s.length) + s;
 }
 
-/** "[mem 0x850000000-0x284fffffff]" (%pR) or with " flags 0x200" (%pr). */
+/**
+ * "[mem 0x850000000-0x284fffffff]" (%pR) or with " flags 0x200" (%pr).
+ * The type word is padded to four characters ("io  ", "mem "); a resource
+ * of neither type is "??? " and shows its flags even with %pR, as the C
+ * does not decode it.
+ */
 export function resource_string(res: PrintableResource | null | undefined, raw: boolean): string {
   if (res === null || res === undefined) return '(null)';
-  const type = res.flags & IORESOURCE_IO ? 'io' : res.flags & IORESOURCE_MEM ? 'mem' : '??? ';
+  const known = (res.flags & (IORESOURCE_IO | IORESOURCE_MEM)) !== 0;
+  const type = res.flags & IORESOURCE_IO ? 'io  ' : res.flags & IORESOURCE_MEM ? 'mem ' : '??? ';
   const width = res.flags & IORESOURCE_IO ? 4 : 8;
   const a = (n: number): string => '0x' + hex(n).padStart(width, '0');
   const range = res.start === res.end ? a(res.start) : `${a(res.start)}-${a(res.end)}`;
-  const flags = raw ? ` flags 0x${hex(res.flags >>> 0)}` : '';
-  return `[${type} ${range}${flags}]`;
+  const flags = raw || !known ? ` flags 0x${hex(res.flags >>> 0)}` : '';
+  return `[${type}${range}${flags}]`;
 }
 
 /** One conversion specification, as the kernel's format_decode() splits it. */

@@ -6,6 +6,7 @@ import {
   IORES_DESC_DEVICE_PRIVATE_MEMORY,
   IORES_DESC_NONE,
   IORESOURCE_BUSY,
+  IORESOURCE_IO,
   IORESOURCE_MEM,
   IORESOURCE_SYSRAM,
   IORESOURCE_SYSRAM_DRIVER_MANAGED,
@@ -14,6 +15,7 @@ import {
   resource,
 } from '../../framework/include/linux/ioport.js';
 import { resourcePath } from '../../framework/kernel/resource.js';
+import { vsprintf } from '../../framework/lib/vsprintf.js';
 import { CXL_SIZE, CXL_START, logText, makeFixture } from './fixture.js';
 
 describe('resource: __request_region / __release_region', () => {
@@ -137,5 +139,29 @@ describe('resource: __request_region / __release_region', () => {
     expect(logText(f)).to.deep.equal([
       'resource: Unaddressable device hmm [mem 0x01000000-0x01ffffff] conflicts with [mem 0x01000000-0x01000fff]',
     ]);
+  });
+
+  it('warns about device-private memory only among iomem\'s top-level resources, not in another tree', () => {
+    const f = makeFixture();
+    const root = new resource({ start: 0, end: -1, name: 'HMEM devices', flags: IORESOURCE_MEM });
+    const priv = new resource({
+      start: 0x1000000, end: 0x1ffffff, name: 'hmm', flags: (IORESOURCE_MEM | IORESOURCE_BUSY) >>> 0,
+      desc: IORES_DESC_DEVICE_PRIVATE_MEMORY,
+    });
+    f.res.request_resource(root, priv);
+    expect(f.res.__request_region(root, 0x1000000, 0x1000, 'victim', 0)).to.equal(null);
+    expect(logText(f)).to.deep.equal([]);
+  });
+});
+
+describe('%pR and %pr (lib/vsprintf.c resource_string)', () => {
+  it('pads the type to four characters: "[io  0x0070-0x0077]", "[mem 0x01000000-0x01ffffff]"; %pr adds the flags', () => {
+    expect(vsprintf('%pR', [{ start: 0x70, end: 0x77, flags: IORESOURCE_IO }])).to.equal('[io  0x0070-0x0077]');
+    expect(vsprintf('%pR', [{ start: 0x1000000, end: 0x1ffffff, flags: IORESOURCE_MEM }])).to.equal('[mem 0x01000000-0x01ffffff]');
+    expect(vsprintf('%pr', [{ start: 0x70, end: 0x77, flags: IORESOURCE_IO }])).to.equal('[io  0x0070-0x0077 flags 0x100]');
+  });
+
+  it('a resource of no known type is "??? " and shows its flags even with %pR', () => {
+    expect(vsprintf('%pR', [{ start: 0x1000, end: 0x1fff, flags: 0 }])).to.equal('[??? 0x00001000-0x00001fff flags 0x0]');
   });
 });
