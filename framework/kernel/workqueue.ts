@@ -97,7 +97,6 @@ export class Workqueue {
   private readonly percpu: Pool = { prefix: 'kworker/0:', nextId: 0, idle: [] };
   private readonly unbound: Pool = { prefix: 'kworker/u4:', nextId: 0, idle: [] };
   private readonly workers = new Map<Task, Worker>();
-  private warnedSystemFlush = false;
   private nextWorkId = 0;
 
   constructor(
@@ -386,17 +385,19 @@ export class Workqueue {
     return wasPending;
   }
 
-  async flush_workqueue(wq: workqueue_struct | null): Promise<void> {
+  /**
+   * flush_workqueue(): the macro's check, then __flush_workqueue(). A
+   * system-wide queue gets __warn_flushing_systemwide_wq() (pr_warn and
+   * dump_stack, at every call); drain_workqueue() flushes without it.
+   */
+  async flush_workqueue(wq: workqueue_struct | null, macro = true): Promise<void> {
+    if (macro && wq?.system) this.__warn_flushing_systemwide_wq();
     if (wq === null) this.panic.oops('BUG: kernel NULL pointer dereference, address: 0000000000000000', '__flush_workqueue');
     const self = this.sched.self('flush_workqueue');
     if (this.sched.recording) this.sched.touch(`wq:${wq.name}`);
     if (wq.destroyed) {
       this.panic.kasan('__flush_workqueue', `Read of workqueue ${wq.name} after destroy_workqueue() freed it`);
       return;
-    }
-    if (wq.system && !this.warnedSystemFlush) {
-      this.warnedSystemFlush = true;
-      this.log.emit(KERN_WARNING, `workqueue: Flushing system-wide workqueues will be prohibited in near future.`);
     }
     const target = [...wq.inflight];
     if (target.length === 0) return;
@@ -410,12 +411,16 @@ export class Workqueue {
     }
   }
 
+  private __warn_flushing_systemwide_wq(): void {
+    this.panic.dump_stack('WARNING: Flushing system-wide workqueues will be prohibited in near future.', '__warn_flushing_systemwide_wq', KERN_WARNING);
+  }
+
   async drain_workqueue(wq: workqueue_struct): Promise<void> {
     wq.draining = true;
     let flush_cnt = 0;
     for (;;) {
       // reflush:
-      await this.flush_workqueue(wq);
+      await this.flush_workqueue(wq, false);
       if (wq.inflight.size === 0) break;
       if (++flush_cnt === 10 || (flush_cnt % 100 === 0 && flush_cnt <= 1000)) {
         this.log.emit(KERN_WARNING, `workqueue ${wq.name}: drain_workqueue() isn't complete after ${flush_cnt} tries`);

@@ -247,6 +247,24 @@ describe('workqueues', () => {
       expect(rec.events).to.deep.equal(['first queued second', 'flushed@10', 'second start@10', 'second end@20']);
     });
 
+    it('flushing a system-wide workqueue prints "WARNING: Flushing system-wide workqueues will be prohibited in near future." and a stack dump, every time', async () => {
+      const k = boot();
+      await runInit(k, async function cxl_exit() {
+        await k.api.flush_workqueue(k.api.system_long_wq);
+        await k.api.flush_workqueue(k.api.system_long_wq);
+        await k.api.flush_workqueue(k.api.alloc_workqueue('own_wq', 0, 0));
+      });
+      const lines = k.log.records.map((r) => r.text);
+      const at = lines.flatMap((l, i) => (l === 'WARNING: Flushing system-wide workqueues will be prohibited in near future.' ? [i] : []));
+      expect(at).to.have.length(2);
+      expect(lines[at[0]! + 1]).to.match(/^CPU: 0 UID: 0 PID: 1 Comm: swapper\/0 /);
+      expect(lines.slice(at[0]!, at[1]!)).to.include('Call Trace:');
+      expect(warningsOf(k, 'bug').map((w) => [w.callTrace[0], w.callTrace.includes('cxl_exit')])).to.deep.equal([
+        ['__warn_flushing_systemwide_wq', true],
+        ['__warn_flushing_systemwide_wq', true],
+      ]);
+    });
+
     it('flush_workqueue from a work item of the same ordered workqueue deadlocks, reported on the workqueue', async () => {
       const k = boot();
       const wq = orderedWq(k);
