@@ -222,7 +222,8 @@ class FileParser {
         const t = c.next();
         if (!t || t.kind !== 'word') throw new KconfigError(this.file, l.line, `syntax error: expected a symbol name after '${kw.value}'`);
         this.kconfig.refs.push({ name: t.value, file: this.file, line: l.line, context: kw.value });
-        const cond = this.optionalIf(l, c, kw.value);
+        // The `if` takes a whole expression (parser.y: if_expr), not one symbol like the target.
+        const cond = this.optionalIf(l, c, `${kw.value} ... if`);
         (kw.value === 'select' ? sym.selects : sym.implies).push({ entry, target: t.value, cond, file: this.file, line: l.line });
         return;
       }

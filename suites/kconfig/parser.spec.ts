@@ -119,6 +119,17 @@ describe('kconfig: parser', () => {
     expect(bare).to.include('drivers/cxl/Kconfig:5: select of undefined symbol FW_LOADER');
   });
 
+  it('the `if` of a select or imply takes a whole expression, as parser.y\'s if_expr does', () => {
+    const k = loadKconfig([{ file: 't/Kconfig', text: 'config A\n\tbool "a"\nconfig B\n\tbool "b"\nconfig LIB\n\tbool\nconfig OPT\n\tbool "opt"\nconfig USER\n\tbool "user"\n\tselect LIB if A && !B\n\timply OPT if (A || B)\n' }]);
+    const sym = k.symbols.get('USER')!;
+    expect([sym.selects[0]!.cond!.text, sym.implies[0]!.cond!.text]).to.deep.equal(['A && !B', '(A || B)']);
+    expect(olddefconfig(k, { USER: 'y', A: 'y', B: 'n' }).values.LIB).to.equal('y');
+    expect(olddefconfig(k, { USER: 'y', A: 'y', B: 'y' }).values.LIB).to.equal('n');
+    expect(check(parseKconfig([{ file: 't/Kconfig', text: 'config LIB\n\tbool\nconfig USER\n\tbool "user"\n\tselect LIB if !NOPE\n' }])).map((e) => e.message)).to.deep.equal([
+      "t/Kconfig:5: expression in 'select ... if' references undefined symbol NOPE",
+    ]);
+  });
+
   it('check() reports a config without a type', () => {
     const errors = check(parseKconfig([{ file: 't/Kconfig', text: 'config A\n\tdepends on B\nconfig B\n\tbool\n' }]));
     expect(errors.map((e) => e.message)).to.deep.equal(['t/Kconfig:1: config A has no type: add bool, tristate, def_bool or def_tristate']);
