@@ -10,7 +10,7 @@
  * As in menu.c's rewrite_m(), the constant m inside a dependency or `if`
  * condition means `m && MODULES`.
  */
-import type { Atom, Dep, Entry, Expr, Kconfig, KSymbol, SourceExpr } from './ast.js';
+import type { Atom, Dep, Entry, Expr, Kconfig, KSymbol, ReverseDep, SourceExpr } from './ast.js';
 import { KconfigError } from './errors.js';
 import { forEachSymbol } from './expr_parser.js';
 
@@ -30,6 +30,8 @@ export interface CompiledReverse {
   /** selector && selector's entry deps && `if` condition. */
   readonly fn: ExprFn;
   readonly text: string;
+  /** The `select` or `imply` line itself. */
+  readonly source: ReverseDep;
 }
 
 /** A symbol table compiled for fast evaluation. */
@@ -199,7 +201,7 @@ function build(kconfig: Kconfig): CompiledKconfig {
         if (t === undefined) continue;
         const self: ExprFn = (v) => v[i]!;
         const fn = andAll([self, entryDep(r.entry), ...(r.cond ? [compileExpr(r.cond.expr, true)] : [])]);
-        into[t]!.push({ selector: i, fn, text: r.cond ? `${s.name} && (${r.cond.text})` : s.name });
+        into[t]!.push({ selector: i, fn, text: r.cond ? `${s.name} && (${r.cond.text})` : s.name, source: r });
       }
     }
   });

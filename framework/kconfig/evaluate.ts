@@ -4,7 +4,8 @@
  * values, the values a user could assign to one symbol, and the warnings
  * scripts/kconfig prints for a select that ignores dependencies.
  */
-import type { Kconfig } from './ast.js';
+import type { Entry, Expr, Kconfig } from './ast.js';
+import { andChain, exprPrint, orChain, rewriteM } from './expr_print.js';
 import { calc, isTristate, newCalcState, type CalcState } from './calc.js';
 import { compileKconfig, type CompiledKconfig } from './compile.js';
 import { limitingClause, raisingReason } from './reason.js';
@@ -113,15 +114,41 @@ function reasonFor(c: CompiledKconfig, st: CalcState, s: number, want: number): 
   return 'value from its defaults';
 }
 
+/**
+ * sym_warn_unmet_dep(): the dir_dep expression, then the select terms
+ * (selector && its entry's dependencies && the select's `if`) whose value
+ * is y, under "Selected by [y]:", then those whose value is m, under
+ * "Selected by [m]:"; every symbol annotated with its value.
+ */
 function unmetWarnings(c: CompiledKconfig, st: CalcState): string[] {
   const out: string[] = [];
+  const modules = c.modules >= 0 ? c.names[c.modules]! : null;
+  const value = (name: string): number | undefined => {
+    const i = c.index.get(name);
+    return i === undefined ? undefined : st.v[i]!;
+  };
+  const entryDeps = (e: Entry): Expr | null => andChain([...e.parent, ...e.own].map((d) => rewriteM(d.expr, modules)));
   for (const s of c.order) {
     if (st.dir[s]! >= st.rev[s]!) continue;
     const sym = c.symbols[s]!;
-    const deps = sym.entries.flatMap((e) => [...e.parent, ...e.own]).map((d) => d.text);
-    const lines = [`WARNING: unmet direct dependencies detected for ${sym.name}`, `  Depends on [${triName(st.dir[s]!)}]: ${deps.join(' && ')}`, `  Selected by [${triName(st.rev[s]!)}]:`];
+    const dir = orChain(sym.entries.map(entryDeps).filter((e): e is Expr => e !== null));
+    const lines = [`WARNING: unmet direct dependencies detected for ${sym.name}`, `  Depends on [${st.dir[s] === 1 ? 'm' : 'n'}]: ${dir === null ? 'y' : exprPrint(dir, value)}`];
+    const terms: Array<{ expr: Expr; v: number }> = [];
     for (const r of c.selectedBy[s]!) {
-      if (r.fn(st.v) !== 0) lines.push(`  - ${r.text} [=${triName(st.v[r.selector]!)}]`);
+      const parts: Expr[] = [{ kind: 'sym', name: c.names[r.selector]! }];
+      const deps = entryDeps(r.source.entry);
+      if (deps !== null) parts.push(deps);
+      if (r.source.cond) parts.push(rewriteM(r.source.cond.expr, modules));
+      terms.push({ expr: andChain(parts)!, v: r.fn(st.v) });
+    }
+    for (const [want, title] of [
+      [2, '  Selected by [y]:'],
+      [1, '  Selected by [m]:'],
+    ] as const) {
+      const hit = terms.filter((t) => t.v === want);
+      if (hit.length === 0) continue;
+      lines.push(title);
+      for (const t of hit) lines.push(`  - ${exprPrint(t.expr, value)}`);
     }
     out.push(lines.join('\n'));
   }

@@ -105,8 +105,41 @@ config USER
 `);
     const r = olddefconfig(k, { DEP: 'n', USER: 'm' });
     expect(r.values.LIB).to.equal('y');
-    expect(r.warnings).to.deep.equal(['WARNING: unmet direct dependencies detected for LIB\n  Depends on [n]: DEP\n  Selected by [y]:\n  - USER [=m]']);
+    // The selector's term is m (its raw value), though the bool LIB's rev_dep is promoted to y.
+    expect(r.warnings).to.deep.equal(['WARNING: unmet direct dependencies detected for LIB\n  Depends on [n]: DEP [=n]\n  Selected by [m]:\n  - USER [=m]']);
     expect(olddefconfig(k, { DEP: 'y', USER: 'm' }).warnings).to.deep.equal([]);
+  });
+
+  it('"unmet direct dependencies" prints each symbol with its value, parenthesises || inside &&, and lists y selectors before m ones with their own dependencies', () => {
+    const k = fragment(`config BASE
+	bool "base"
+config OTHER
+	bool "other"
+config COND
+	bool "cond"
+config LIB
+	tristate
+	depends on BASE || OTHER
+	depends on BASE
+config A
+	tristate "a"
+	depends on COND
+	select LIB if !OTHER
+config B
+	bool "b"
+	select LIB
+`);
+    const r = olddefconfig(k, { BASE: 'n', OTHER: 'n', COND: 'y', A: 'm', B: 'y' });
+    expect(r.warnings).to.deep.equal([
+      [
+        'WARNING: unmet direct dependencies detected for LIB',
+        '  Depends on [n]: (BASE [=n] || OTHER [=n]) && BASE [=n]',
+        '  Selected by [y]:',
+        '  - B [=y]',
+        '  Selected by [m]:',
+        '  - A [=m] && COND [=y] && !OTHER [=n]',
+      ].join('\n'),
+    ]);
   });
 
   it('imply sets a default the user may override, capped by the target dependencies', () => {
