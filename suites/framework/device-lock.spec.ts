@@ -236,6 +236,24 @@ describe('driver core: device_lock and guard(device)', () => {
     const w = warningsOf(k);
     expect(w.map((x) => x.function)).to.deep.equal(['__mutex_unlock_slowpath']);
     expect(w[0]!.comm).to.equal('intruder');
-    expect(w[0]!.text).to.contain('DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)');
+    expect(w[0]!.text).to.equal('DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)');
+  });
+
+  it('DEBUG_LOCKS_WARN_ON reports once per boot: the first report turns lock debugging off (debug_locks_off)', async () => {
+    const k = boot();
+    const a = pdev('a', 0);
+    const b = pdev('b', 0);
+    await runInit(k, async () => {
+      await k.api.platform_device_register(a);
+      await k.api.platform_device_register(b);
+      await k.api.device_lock(a.dev);
+      await k.api.device_lock(b.dev);
+      k.spawn('intruder', 'kthread', async () => {
+        k.api.device_unlock(a.dev);
+        k.api.device_unlock(b.dev);
+      });
+      await k.api.msleep(1);
+    });
+    expect(warningsOf(k).map((x) => x.text)).to.deep.equal(['DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)']);
   });
 });
