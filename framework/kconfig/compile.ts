@@ -181,7 +181,12 @@ function build(kconfig: Kconfig): CompiledKconfig {
           ),
         ),
   );
-  const dirDep = symbols.map((s) => (s.entries.every((e) => deps(e).length === 0) ? null : orAll(s.entries.map(entryDep))));
+  // menu.c ORs each entry's dependencies into dir_dep with expr_alloc_or(), which drops a NULL
+  // operand: an entry without any dependency adds nothing (it does not make dir_dep y).
+  const dirDep = symbols.map((s) => {
+    const withDeps = s.entries.filter((e) => deps(e).length > 0);
+    return withDeps.length === 0 ? null : orAll(withDeps.map(entryDep));
+  });
   const defaults = symbols.map((s) =>
     s.defaults.map((d) => ({
       value: compileExpr(d.value.expr, false),

@@ -110,6 +110,32 @@ config USER
     expect(olddefconfig(k, { DEP: 'y', USER: 'm' }).warnings).to.deep.equal([]);
   });
 
+  it('a symbol defined twice, once without dependencies: dir_dep is the other entry\'s alone (expr_alloc_or drops the empty one)', () => {
+    const k = fragment(`config DEP
+	bool "dep"
+config OPT
+	bool
+config OPT
+	bool
+	depends on DEP
+config USER
+	bool "user"
+	imply OPT
+config LIB
+	bool
+config LIB
+	bool
+	depends on DEP
+config SEL
+	bool "sel"
+	select LIB
+`);
+    const r = olddefconfig(k, { DEP: 'n', USER: 'y', SEL: 'y' });
+    expect(r.values.OPT, 'the implied value is capped by dir_dep = DEP').to.equal('n');
+    expect(r.values.LIB, 'select ignores dependencies').to.equal('y');
+    expect(r.warnings).to.deep.equal(['WARNING: unmet direct dependencies detected for LIB\n  Depends on [n]: DEP [=n]\n  Selected by [y]:\n  - SEL [=y]']);
+  });
+
   it('"unmet direct dependencies" prints each symbol with its value, parenthesises || inside &&, and lists y selectors before m ones with their own dependencies', () => {
     const k = fragment(`config BASE
 	bool "base"
