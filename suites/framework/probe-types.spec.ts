@@ -167,6 +167,25 @@ describe('driver core: probe types', () => {
     expect(e).to.have.members(['one registered', 'probe one', 'probe two', 'both registered']);
   });
 
+  it('driver_async_probe=*,<name> makes every default-strategy driver asynchronous except the listed one', async () => {
+    const k = boot();
+    k.base.dd.async_probe_drivers.add('*');
+    k.base.dd.async_probe_drivers.add('listed');
+    const rec = new Recorder();
+    await runInit(k, async () => {
+      for (const name of ['listed', 'other']) {
+        await k.api.platform_device_register(pdev(name, 0));
+        await k.api.platform_driver_register(
+          pdrv(name, () => {
+            rec.push(`probe ${name} async=${k.api.current_is_async()}`);
+            return 0;
+          }),
+        );
+      }
+    });
+    expect(rec.events).to.have.members(['probe listed async=false', 'probe other async=true']);
+  });
+
   it('a default-strategy driver of a module loaded with async_probe=1 probes asynchronously; the same driver built in does not', async () => {
     const order = async (owner: string | null): Promise<string[]> => {
       const k = boot();

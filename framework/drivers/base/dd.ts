@@ -179,6 +179,12 @@ export class DeviceDriverBinding {
 
   // ---- probing ----------------------------------------------------------------
 
+  /** driver_async_probe=: the listed names, or with "*" every name except the listed ones. */
+  private cmdline_requested_async_probing(drv_name: string): boolean {
+    const async_probe_default = this.async_probe_drivers.has('*');
+    return async_probe_default !== this.async_probe_drivers.has(drv_name);
+  }
+
   driver_allows_async_probing(drv: device_driver): boolean {
     switch (drv.probe_type) {
       case PROBE_PREFER_ASYNCHRONOUS:
@@ -186,7 +192,7 @@ export class DeviceDriverBinding {
       case PROBE_FORCE_SYNCHRONOUS:
         return false;
       default:
-        if (this.async_probe_drivers.has(drv.name) || this.async_probe_drivers.has('*')) return true;
+        if (this.cmdline_requested_async_probing(drv.name)) return true;
         return this.module_requested_async_probing(drv.owner);
     }
   }
