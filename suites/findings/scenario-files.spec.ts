@@ -157,6 +157,28 @@ describe('scenario files: review findings', () => {
     }
   });
 
+  it('F2, Dan\'s hand-back, cxl-acpi-unload-mainline.json: with cxl_acpi unloaded, reloading dax_hmem loads cxl_acpi again through request_module("cxl_acpi"), so mainline defers the range to CXL again instead of handing it to HMEM; v7 hands it to HMEM without asking (F2)', async () => {
+    const main = await kshimRun('cxl-acpi-unload-mainline.json');
+    expect(main.steps!.map((s) => [s.command, s.exit])).to.deep.equal([
+      ['modprobe -r dax_cxl', 0],
+      ['modprobe -r cxl_acpi', 0],
+      ['modprobe dax_hmem', 0],
+    ]);
+    // cxl_acpi registers its driver at boot and again from dax_hmem_init()'s request_module(), before hmem walks its ranges.
+    const reloaded = main.result.dmesg.map((l, i) => (l.includes("bus: 'platform': add driver cxl_acpi") ? i : -1)).filter((i) => i >= 0);
+    expect(reloaded).to.have.length(2);
+    const walk = main.result.dmesg.findIndex((l, i) => i > reloaded[1]! && l.includes(DEFER));
+    expect(walk, 'deferring range to CXL after cxl_acpi came back').to.be.above(reloaded[1]!);
+    expect(decisions(main)).to.deep.equal([AWAIT, CLAIMS, DEFER]);
+    expect(lines(main, "Registering platform device 'hmem.")).to.deep.equal([]);
+    expect(iomem(main)[0]).to.equal(`${RANGE} : CXL Window 0`);
+    expect(owners(main)).to.not.include('dax_hmem');
+
+    const v7 = await kshimRun('cxl-acpi-unload-mainline.json', { tree: 'v7' });
+    expect(decisions(v7)).to.deep.equal([DEFER, CLAIMS]);
+    expect(owners(v7)).to.deep.equal(['dax_hmem']);
+  });
+
   it('F3 f3-double-walk-v7.json: v7\'s work runs twice and registers each CXL range twice; the second hmem devices fail with -12 on the dax_region conflict; v8 walks once', async () => {
     const A = '[mem 0x850000000-0x8ffffffff flags 0x80000200]';
     const C = '[mem 0x2000000000-0x20ffffffff flags 0x80000200]';
