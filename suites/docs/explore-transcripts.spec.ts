@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const KSHIM = `${ROOT}dist/cli/main.js`;
-const GUIDES = ['docs/testing-your-patch.md', 'docs/driver-model-in-scenarios.md'];
+const GUIDES = ['docs/testing-your-patch.md', 'docs/driver-model-in-scenarios.md', 'docs/findings.md'];
 
 interface Transcript {
   readonly guide: string;
