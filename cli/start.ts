@@ -19,9 +19,19 @@ export interface StartArgs {
   readonly json?: boolean;
 }
 
-/** E6 is judged over all five machines; point at E1 for it. */
-function machineOf(id: ExpectationId): BaseScenarioId {
-  return id === 'E6' ? 'E1' : id;
+const MACHINES = Object.keys(BASE_SCENARIOS) as BaseScenarioId[];
+
+/**
+ * The machines that reproduce a failing cell. E1..E5 each boot their own;
+ * E6 is judged over all five, and its reason names the machines that broke
+ * it ("E2: ...; E4: ..."), so those are the ones to rerun (all five if it
+ * names none).
+ */
+export function machinesOf(id: ExpectationId, reason: string): BaseScenarioId[] {
+  if (id !== 'E6') return [id];
+  const named = new Set([...reason.matchAll(/(?:^|; )(E[1-5]): /g)].map((m) => m[1] as BaseScenarioId));
+  const out = MACHINES.filter((m) => named.has(m));
+  return out.length > 0 ? out : MACHINES;
 }
 
 export async function startCommand(opts: StartArgs): Promise<void> {
@@ -36,7 +46,8 @@ export async function startCommand(opts: StartArgs): Promise<void> {
     write(dir, join(scenarios, `${id}.json`), JSON.stringify({ tree: 'mainline', ...s }, null, 2) + '\n');
   }
   const rel = (p: string): string => relative(process.cwd(), p) || '.';
-  const reproduce = (tree: string, id: ExpectationId): string => `npx kshim run ${rel(join(scenarios, `${machineOf(id)}.json`))} --tree ${tree}`;
+  const reproduce = (tree: string, id: ExpectationId): string[] =>
+    machinesOf(id, result.verdicts[tree]![id].reason).map((m) => `npx kshim run ${rel(join(scenarios, `${m}.json`))} --tree ${tree}`);
   const page = join(dir, 'base-expectations.html');
   write(dir, page, renderReport(result, { reproduce }));
 
@@ -46,7 +57,7 @@ export async function startCommand(opts: StartArgs): Promise<void> {
   }
   process.stdout.write(formatVerdictTable(result) + '\n\n');
   const failing = result.trees.flatMap((t) => result.expectations.filter((e) => !result.verdicts[t]![e.id].pass).map((e) => [t, e.id] as const));
-  if (failing.length > 0) process.stdout.write(`rerun a failing cell: ${reproduce(failing[0]![0], failing[0]![1])}\n`);
+  if (failing.length > 0) process.stdout.write(`rerun a failing cell: ${reproduce(failing[0]![0], failing[0]![1])[0]}\n`);
   process.stdout.write(`HTML report: ${rel(page)}\n`);
 }
 

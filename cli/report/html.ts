@@ -9,8 +9,8 @@ import type { BaseExpectationsResult, ExpectationId } from '../../harness/expect
 import { esc } from '../timeline/render.js';
 
 export interface ReportLinks {
-  /** For a failing cell: the command that boots that machine on that tree. */
-  readonly reproduce: (tree: string, id: ExpectationId) => string;
+  /** For a failing cell: the commands that boot the machines that failed it on that tree (E6: each machine it names). */
+  readonly reproduce: (tree: string, id: ExpectationId) => string[];
 }
 
 const STYLE = `
@@ -48,7 +48,7 @@ export function renderReport(result: BaseExpectationsResult, links: ReportLinks)
       .map(
         (id) =>
           `<li id="f-${esc(`${t}-${id}`)}"><b>${esc(t)} ${esc(id)}</b>: ${esc(result.verdicts[t]![id]!.reason)}<br>` +
-          `reproduce: <code class="cmd">${esc(links.reproduce(t, id))}</code></li>`,
+          `reproduce: ${links.reproduce(t, id).map((c) => `<code class="cmd">${esc(c)}</code>`).join(', ')}</li>`,
       ),
   );
   return `<!DOCTYPE html>

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -54,6 +54,20 @@ describe('kshim start (npm start): the base expectations on every tree state', (
     expect(htmlRows.length).to.be.above(20);
     expect(htmlRows).to.deep.equal(stdoutRows);
     expect(html).to.contain('npx kshim run ');
+  });
+
+  it('for an E6 failure, names the commands of the machines that broke it, not a machine that passed', () => {
+    const html = readFileSync(join(out, 'base-expectations.html'), 'utf8');
+    // On base, E6 fails because E2 and E4 leave a range without an owner; E1 passes there.
+    const li = /<li id="f-base-E6">(.*?)<\/li>/s.exec(html)![1]!;
+    expect(li).to.match(/^<b>base E6<\/b>: E2: .*; E4: /);
+    const cmds = [...li.matchAll(/<code class="cmd">([^<]+)<\/code>/g)].map((m) => m[1]!);
+    expect(cmds).to.deep.equal(['E2', 'E4'].map((m) => `npx kshim run ${relative(ROOT, join(out, 'base-expectations', `${m}.json`))} --tree base`));
+    for (const c of cmds) {
+      const [, file] = /run (\S+) --tree/.exec(c)!;
+      const again = spawnSync(process.execPath, [KSHIM, 'run', file!, '--tree', 'base', '--json'], { cwd: ROOT, encoding: 'utf8' });
+      expect(JSON.parse(again.stdout).softReserved.some((s: { owner: string | null }) => s.owner === null), c).to.equal(true);
+    }
   });
 
   it('refuses an unknown --tree with exit 2', () => {
