@@ -80,6 +80,29 @@ describe('kshim timeline: the layout of the page', () => {
     expect(l.ticks.some((t) => !t.major && /^3\.0\d+ s$/.test(t.label))).to.equal(true);
   });
 
+  it('puts a time inside every stretch wide enough for one, and keeps tick labels apart, across the breaks too', () => {
+    // E2 on v8/7: cxl_acpi from the initramfs for 30 ms, the rootfs 3 s later, cxl_pci and cxl_mem, the deferred-probe timeout.
+    const l = layoutTimeline(
+      input([
+        ...['pci_driver_init', 'acpi_init', 'populate_rootfs', 'hmem_init', 'deferred_probe_initcall'].map((n) => span('initcall', n, 1, 0, 0)),
+        span('module', 'cxl_acpi', 2, 7000, 37000),
+        span('probe', 'cxl_acpi ACPI0017:00', 2, 7000, 37000),
+        span('probe', 'cxl_pci 0000:0d:00.0', 3, 3_007_000, 3_267_000),
+        span('probe', 'cxl_mem mem0', 3, 3_157_000, 3_267_000),
+        span('work', 'events deferred_probe_timeout_work_func', 3, 13_011_000, 13_011_000, ''),
+      ]),
+    );
+    expect(l.breaks.map((b) => b.label)).to.deep.equal(['+2.97 s', '+9.744 s']);
+    const first = l.ticks.filter((t) => t.time < 3_007_000);
+    expect(first.map((t) => t.label)).to.include('0 s');
+    // The 37 ms of initramfs are over 100 px wide: some time inside them says where cxl_acpi ran.
+    expect(first.filter((t) => !t.major), JSON.stringify(l.ticks)).to.not.deep.equal([]);
+    for (const t of first.filter((t) => !t.major)) expect(t.time).to.be.above(0).and.at.most(37000);
+    const xs = l.ticks.map((t) => t.x);
+    expect(xs).to.deep.equal([...xs].sort((a, b) => a - b));
+    for (let i = 1; i < xs.length; i++) expect(xs[i]! - xs[i - 1]!, `${l.ticks[i - 1]!.label} and ${l.ticks[i]!.label}`).to.be.at.least(56);
+  });
+
   it('does not cut gaps of the same order as the rest of the activity (cxl_pci, cxl_mem, endpoint probes)', () => {
     const l = layoutTimeline(
       input([
