@@ -11,6 +11,7 @@
  * renderTimeline() is a pure function of a Run (recorded with trace: true).
  */
 import type { Run } from '../../harness/run.js';
+import { EPROBE_DEFER, ENODEV, ENXIO, errname } from '../../framework/include/errno.js';
 import { formatTimestamp, type LogRecord } from '../../framework/kernel/printk.js';
 import { formatOwners } from '../format.js';
 import { formatDuration, formatTime, layoutTimeline, type Layout, type TraceMark, type TraceSpan } from './layout.js';
@@ -74,9 +75,37 @@ function spanRecords(records: readonly LogRecord[], s: TraceSpan): LogRecord[] {
   return records.slice(s.firstLog, s.endLog < 0 ? records.length : s.endLog).filter((r) => r.pid === s.pid);
 }
 
+/** What a bar's class and tooltip say about how its span ended. */
+interface Ending {
+  readonly text: string;
+  /** err: failed; defer: probe deferred; nomatch: the driver (or the core) declined the device. */
+  readonly cls: 'err' | 'defer' | 'nomatch' | null;
+}
+
+const errno = (n: number): string => (errname(n) === String(n) ? String(n) : `${n} (${errname(n)})`);
+
+/**
+ * How a span ended, in kernel terms. A probe span's detail is what
+ * __driver_probe_device() returned: 0 when bound; really_probe() returns
+ * the driver's -errno as a positive number ("probe errors as positive
+ * values"); a negative value is the core refusing before any probe (the
+ * device went away or is bound already, or probing is deferred wholesale).
+ */
+export function spanEnding(kind: string, detail: string): Ending | null {
+  if (detail === '') return null;
+  const n = Number(detail);
+  if (kind !== 'probe' || !/^-?\d+$/.test(detail)) return { text: `returned ${detail}`, cls: /^-\d+$/.test(detail) ? 'err' : null };
+  if (n === 0) return { text: 'returned 0: bound', cls: null };
+  if (n === EPROBE_DEFER || n === -EPROBE_DEFER) return { text: `returned ${errno(-EPROBE_DEFER)}: probe deferred`, cls: 'defer' };
+  if (n < 0) return { text: `not probed: the driver core returned ${errno(n)}`, cls: 'nomatch' };
+  if (n === ENODEV || n === ENXIO) return { text: `returned ${errno(-n)}: the driver rejects the match`, cls: 'nomatch' };
+  return { text: `returned ${errno(-n)}: probe failed`, cls: 'err' };
+}
+
 function spanTip(s: TraceSpan, end: number, open: boolean, who: string, records: readonly LogRecord[]): Tip {
   const info = [who, `${formatTime(s.start, 6)} → ${open ? 'still running when the run ended' : `${formatTime(end, 6)} (${end === s.start ? 'no virtual time' : formatDuration(end - s.start)})`}`];
-  if (s.detail !== '') info.push(`returned ${s.detail}`);
+  const ending = spanEnding(s.kind, s.detail);
+  if (ending !== null) info.push(ending.text);
   const logCaption = `dmesg of pid ${s.pid} during this ${KIND_TITLE[s.kind] ?? s.kind}:`;
   return { title: `${KIND_TITLE[s.kind] ?? s.kind} ${s.name}`, info, logCaption, ...capped(spanRecords(records, s).map(dmesgLine)) };
 }
@@ -154,7 +183,8 @@ function renderSvg(layout: Layout, tips: Tip[], records: readonly LogRecord[]): 
       const by = LANE_PAD + STRIP_H + s.depth * ROW_H + 1;
       const cls = ['bar', s.span.kind];
       if (s.open) cls.push('open');
-      if (/^-\d+$/.test(s.span.detail)) cls.push('err');
+      const ending = spanEnding(s.span.kind, s.span.detail);
+      if (ending?.cls) cls.push(ending.cls);
       out.push(
         `<rect class="${cls.join(' ')}" x="${f(px + s.x)}" y="${by}" width="${f(s.w)}" height="${ROW_H - 3}" rx="2" tabindex="0" data-tip="${i}" data-kind="${esc(s.span.kind)}" data-name="${esc(s.span.name)}"/>`,
       );
@@ -210,7 +240,12 @@ svg { display: block; font-size: 11px; }
 .bar.work, i.work { fill: #f28e2b; background: #f28e2b; }
 .bar.module, i.module { fill: #b07aa1; background: #b07aa1; }
 .bar.exit, i.exit { fill: #9c755f; background: #9c755f; }
-.bar.err { stroke: #d00; stroke-width: 1.5; }
+.bar.err { stroke: #d00; stroke-width: 2; }
+.bar.defer { stroke: #c77c00; stroke-width: 2; }
+.bar.nomatch { fill-opacity: .4; }
+i.err { background: #fff; border: 2px solid #d00; box-sizing: border-box; }
+i.defer { background: #fff; border: 2px solid #c77c00; box-sizing: border-box; }
+i.nomatch { background: #59a14f; opacity: .4; }
 .bar.open { stroke-dasharray: 3 2; }
 .bar-label { fill: #fff; pointer-events: none; font-size: 10px; }
 .mark { cursor: pointer; }
@@ -308,6 +343,10 @@ export function renderTimeline(run: Run, meta: TimelineMeta = {}): string {
     const kinds = ['initcall', 'probe', 'work', 'module', 'exit'];
     const legend = kinds.map((k) => `<span><i class="${k}"></i>${KIND_TITLE[k]}</span>`);
     legend.push('<span><i class="uevent"></i>uevent</span>', '<span><i class="warn"></i>WARN</span>');
+    const endings = new Set(trace.spans.map((x) => spanEnding(x.kind, x.detail)?.cls).filter((c) => c));
+    if (endings.has('err')) legend.push('<span><i class="err"></i>failed</span>');
+    if (endings.has('defer')) legend.push('<span><i class="defer"></i>probe deferred</span>');
+    if (endings.has('nomatch')) legend.push('<span><i class="nomatch"></i>probe declined (-ENODEV, -ENXIO)</span>');
     if (trace.marks.some((x) => x.kind === 'choice')) legend.push('<span><i class="choice"></i>deviation from the default order</span>');
     legend.push('<span>hatched: idle time left out of the axis; hover or focus a bar for its dmesg</span>');
     body.push(`<div class="legend">${legend.join('')}</div>`);

@@ -183,6 +183,27 @@ describe('kshim timeline: the page', () => {
     expect(html).to.contain('<h2>warnings</h2>');
   });
 
+  it('says how each probe ended as the driver returned it: a failure, a deferral, a declined match (really_probe() returns errors positive)', async () => {
+    const page = async (file: string): Promise<{ html: string; tips: Array<{ title: string; info: string[] }> }> => {
+      const scenario = validateScenario(JSON.parse(readFileSync(join(ROOT, 'scenarios', file), 'utf8')), file);
+      const html = renderTimeline(await runScenario(scenario, { trace: true }));
+      return { html, tips: JSON.parse(/<script type="application\/json" id="kshim-tips">(.*?)<\/script>/s.exec(html)![1]!) };
+    };
+    const bar = (html: string, name: string): string[] => [...html.matchAll(/<rect class="([^"]+)"[^>]*data-name="([^"]+)"/g)].filter((m) => m[2] === name).map((m) => m[1]!);
+    const info = (tips: Array<{ title: string; info: string[] }>, title: string): string[] => tips.filter((t) => t.title === title).map((t) => t.info[2]!);
+    // Built in, hmem registers the range first; dax_cxl's probe then fails on the resource conflict.
+    const builtin = await page('mainline-builtin.json');
+    expect(bar(builtin.html, 'cxl_dax_region dax_region0')).to.deep.equal(['bar probe err']);
+    expect(info(builtin.tips, 'probe cxl_dax_region dax_region0')).to.deep.equal(['returned -12 (-ENOMEM): probe failed']);
+    // cxl_region is tried before the region commits and declines with -ENXIO, then binds.
+    expect(bar(builtin.html, 'cxl_region region0')).to.deep.equal(['bar probe nomatch', 'bar probe']);
+    expect(info(builtin.tips, 'probe cxl_region region0')).to.deep.equal(['returned -6 (-ENXIO): the driver rejects the match', 'returned 0: bound']);
+    expect(builtin.html).to.contain('<i class="err"></i>failed</span>');
+    const deferred = await page('deferred-probe.json');
+    expect(bar(deferred.html, 'sfc_cxl sfc_cxl.0')[0]).to.equal('bar probe defer');
+    expect(info(deferred.tips, 'probe sfc_cxl sfc_cxl.0')[0]).to.equal('returned -517 (-EPROBE_DEFER): probe deferred');
+  });
+
   it('kshim timeline FILE --out page.html writes the page and says what it drew; bad input exits 2', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'kshim-timeline-')), 'page.html');
     const r = spawnSync(process.execPath, [KSHIM, 'timeline', 'scenarios/mainline-builtin.json', '--out', out, '--schedule', 't.'], { cwd: ROOT, encoding: 'utf8' });
