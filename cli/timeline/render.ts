@@ -219,6 +219,7 @@ h2 { font-size: 15px; margin: 14px 0 6px; }
 dl.meta { display: grid; grid-template-columns: max-content auto; gap: 2px 14px; margin: 0; }
 dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; }
 .panels { display: flex; flex-wrap: wrap; gap: 8px 40px; }
+.panels > section { min-width: 0; max-width: 100%; }
 pre, code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
 pre.block { background: #f6f8fa; border: 1px solid #e1e4e8; padding: 8px 10px; margin: 0; overflow-x: auto; }
 .warnings li { color: #b00020; }

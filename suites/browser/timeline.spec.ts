@@ -107,4 +107,23 @@ describe('kshim timeline in Chromium', function () {
     await page.screenshot({ path: shot, fullPage: true });
     expect(statSync(shot).size).to.be.above(10_000);
   });
+
+  it('fits an 800 px wide window: the page does not scroll sideways, the wide tables scroll inside their boxes', async () => {
+    // dax_cxl owns the range: the dax region table holds its long sysfs path.
+    const modular = validateScenario(JSON.parse(readFileSync(join(ROOT, 'scenarios', 'mainline-modular.json'), 'utf8')), 'mainline-modular.json');
+    const file = join(dir, 'owned-by-cxl.html');
+    writeFileSync(file, renderTimeline(await runScenario(modular, { trace: true }), { scenario: 'mainline-modular.json' }));
+    const narrow = await context!.newPage();
+    try {
+      await narrow.setViewportSize({ width: 800, height: 600 });
+      await narrow.goto(pathToFileURL(file).href);
+      const width = await narrow.$eval('html', (e) => e.scrollWidth);
+      const boxes = await narrow.$$eval('header pre.block', (els) => els.map((e) => ({ right: e.getBoundingClientRect().right, wide: e.scrollWidth > e.clientWidth })));
+      expect(width, 'the page scrolls sideways').to.be.at.most(800);
+      for (const b of boxes) expect(b.right).to.be.at.most(800);
+      expect(boxes.some((b) => b.wide), 'a table wider than the window, scrolling in its box').to.equal(true);
+    } finally {
+      await narrow.close();
+    }
+  });
 });
