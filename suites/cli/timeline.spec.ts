@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { layoutTimeline, MIN_W, type LayoutInput, type TraceSpan } from '../../cli/timeline/layout.js';
 import { renderTimeline } from '../../cli/timeline/render.js';
 import { runScenario } from '../../harness/run.js';
+import { BASE_SCENARIOS } from '../../harness/expectations.js';
 import { validateScenario } from '../../harness/scenario.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -202,6 +203,47 @@ describe('kshim timeline: the page', () => {
     const deferred = await page('deferred-probe.json');
     expect(bar(deferred.html, 'sfc_cxl sfc_cxl.0')[0]).to.equal('bar probe defer');
     expect(info(deferred.tips, 'probe sfc_cxl sfc_cxl.0')[0]).to.equal('returned -517 (-EPROBE_DEFER): probe deferred');
+  });
+
+  it('marks when each Soft Reserved range gets its owner, and what hmem_platform decided on the way, on the task that did it', async () => {
+    const scenario = validateScenario(JSON.parse(readFileSync(join(ROOT, 'scenarios', 'soft-reserved-handoff.json'), 'utf8')), 'soft-reserved-handoff.json');
+    const run = await runScenario(scenario, { trace: true });
+    const html = renderTimeline(run);
+    const spans = run.machine!.kernel.sched.trace.spans;
+    const cxl = spans.find((s) => s.kind === 'probe' && s.name === 'cxl_dax_region dax_region0' && s.detail === '0')!;
+    const hmem = spans.find((s) => s.kind === 'probe' && s.name === 'hmem hmem.4' && s.detail === '0')!;
+    // A filled diamond on the lane of the probe that created the owner's dax region, and a line across the lanes there.
+    const marks = [...html.matchAll(/<g class="lane" data-pid="(\d+)"(.*?)<\/g>/gs)].flatMap((g) => [...g[2]!.matchAll(/<path class="mark owner"[^>]*data-name="([^"]+)"/g)].map((m) => [Number(g[1]), m[1]]));
+    expect(marks).to.have.deep.members([
+      [cxl.pid, 'dax_cxl owns 0x850000000-0x104fffffff'],
+      [hmem.pid, 'dax_hmem owns 0x1050000000-0x184fffffff'],
+    ]);
+    expect(html.match(/<line class="owner-line"/g)).to.have.length(2);
+    expect(html.match(/<path class="mark hmem"/g)!.length).to.equal(4);
+    // The header lists the decisions in the order they happened.
+    const table = /<section id="decisions">.*?<pre class="block">(.*?)<\/pre>/s.exec(html)![1]!.split('\n');
+    expect(table.map((l) => l.split(/ {2,}/).at(-1))).to.deep.equal([
+      'decision',
+      'hmem_platform: await CXL initial probe',
+      'hmem_platform: await CXL initial probe',
+      'hmem_platform: CXL claims resource, dropping',
+      'hmem_platform: CXL did not claim resource, registering',
+      'dax_hmem owns it: probe hmem hmem.4 returned 0',
+      'dax_cxl owns it: probe cxl_dax_region dax_region0 returned 0',
+    ]);
+    expect(table.at(-1)).to.match(new RegExp(`^${(cxl.end / 1e6).toFixed(6)} s +kworker/u4:\\d \\(pid ${cxl.pid}\\) +0x850000000-0x104fffffff `));
+  });
+
+  it('shows a range left without an owner, after hmem_platform deferred it to CXL (E2 before v8 8/9)', async () => {
+    const e2 = { ...BASE_SCENARIOS.E2, tree: 'v8/7' };
+    const html = renderTimeline(await runScenario(validateScenario(e2, 'E2.json'), { trace: true }));
+    expect(html).to.not.contain('class="mark owner"');
+    expect(html).to.match(/<path class="mark hmem"[^>]*data-name="hmem_platform: deferring range to CXL"/);
+    const table = /<section id="decisions">.*?<pre class="block">(.*?)<\/pre>/s.exec(html)![1]!.split('\n');
+    expect(table.slice(1).map((l) => l.split(/ {2,}/).slice(2))).to.deep.equal([
+      ['0x850000000-0x284fffffff', 'hmem_platform: deferring range to CXL'],
+      ['0x850000000-0x284fffffff', 'no owner when the run ended'],
+    ]);
   });
 
   it('kshim timeline FILE --out page.html writes the page and says what it drew; bad input exits 2', () => {
