@@ -268,11 +268,16 @@ function renderSvg(layout: Layout, tips: Tip[], records: readonly LogRecord[], c
   // Lanes.
   let y = AXIS_H;
   const ownerXs: Array<{ x: number; name: string }> = [];
+  /** The lane labels, drawn last, in a group the page's script keeps at the left edge when the plot scrolls sideways. */
+  const heads: string[] = [];
   layout.lanes.forEach((lane, li) => {
     const h = laneH(lane.rows);
     out.push(`<g class="lane" data-pid="${lane.pid}" data-comm="${esc(lane.comm)}" transform="translate(0,${y})">`);
     out.push(`<rect class="lane-bg ${li % 2 ? 'odd' : 'even'}" x="0" y="0" width="${width}" height="${h}"/>`);
-    out.push(`<text class="lane-label" x="8" y="${LANE_PAD + STRIP_H + 11}">${esc(labelOf(lane.comm, lane.pid))}</text>`);
+    heads.push(
+      `<g class="lane-head" data-pid="${lane.pid}" transform="translate(0,${y})"><rect class="lane-bg ${li % 2 ? 'odd' : 'even'}" x="0" y="0" width="${f(px - 2)}" height="${h}"/>` +
+        `<line class="lane-head-edge" x1="${f(px - 2)}" y1="0" x2="${f(px - 2)}" y2="${h}"/><text class="lane-label" x="8" y="${LANE_PAD + STRIP_H + 11}">${esc(labelOf(lane.comm, lane.pid))}</text></g>`,
+    );
     const who = labelOf(lane.comm, lane.pid);
     for (const s of lane.spans) {
       const i = tips.push(spanTip(s.span, s.end, s.open, who, records)) - 1;
@@ -314,6 +319,7 @@ function renderSvg(layout: Layout, tips: Tip[], records: readonly LogRecord[], c
     out.push(`<g class="break"><rect x="${f(x)}" y="${AXIS_H - 8}" width="${b.w}" height="${height - AXIS_H}" fill="url(#hatch)"/>`);
     out.push(`<text class="break-label" x="${f(x + b.w / 2)}" y="12" text-anchor="middle">${esc(b.label)}</text></g>`);
   }
+  out.push(`<g id="lane-heads">${heads.join('')}</g>`);
   out.push('</svg>');
   return out.join('\n');
 }
@@ -337,6 +343,7 @@ pre.block { background: #f6f8fa; border: 1px solid #e1e4e8; padding: 8px 10px; m
 svg { display: block; font-size: 11px; }
 .lane-bg.even { fill: #ffffff; } .lane-bg.odd { fill: #f7f7fa; }
 .lane-label { fill: #333; font-family: ui-monospace, Menlo, monospace; }
+.lane-head-edge { stroke: transparent; } .scrolled .lane-head-edge { stroke: #bbb; }
 .grid { stroke: #e6e6e6; stroke-width: 1; } .grid.major { stroke: #bbb; }
 .axis-line { stroke: #888; }
 .tick-label { fill: #555; } .tick-label.major { fill: #000; font-weight: 600; }
@@ -382,6 +389,12 @@ const SCRIPT = `
   var tip = document.getElementById('tooltip');
   var svg = document.getElementById('timeline');
   if (!svg) return;
+  // Keep the lane labels in view when the plot scrolls sideways (a narrow window).
+  var box = svg.parentNode, heads = document.getElementById('lane-heads');
+  if (box && heads) box.addEventListener('scroll', function () {
+    heads.setAttribute('transform', 'translate(' + box.scrollLeft + ',0)');
+    box.classList.toggle('scrolled', box.scrollLeft > 0);
+  });
   function place(x, y) {
     var w = tip.offsetWidth, h = tip.offsetHeight;
     var left = Math.min(x + 14, window.innerWidth - w - 6);
