@@ -373,12 +373,12 @@ i.owner, i.hmem { width: 9px; height: 9px; transform: rotate(45deg); border-radi
 i.owner { background: #111; } i.hmem { background: #fff; border: 1.5px solid #111; }
 .owner-line { stroke: #111; stroke-width: 1; stroke-dasharray: 4 3; pointer-events: none; }
 
-#tooltip { position: fixed; z-index: 10; max-width: 760px; background: #fffff4; border: 1px solid #999; box-shadow: 0 2px 8px rgba(0,0,0,.25); padding: 6px 8px; font-size: 12px; pointer-events: none; }
+#tooltip { position: fixed; z-index: 10; max-width: min(1000px, calc(100vw - 16px)); box-sizing: border-box; background: #fffff4; border: 1px solid #999; box-shadow: 0 2px 8px rgba(0,0,0,.25); padding: 6px 8px; font-size: 12px; pointer-events: none; }
 #tooltip[hidden] { display: none; }
 #tooltip .tip-title { font-weight: 600; margin-bottom: 2px; }
 #tooltip .tip-info { color: #444; }
 #tooltip .tip-caption { color: #666; margin-top: 4px; font-size: 11px; }
-#tooltip pre { margin: 4px 0 0; white-space: pre-wrap; word-break: break-all; }
+#tooltip pre { margin: 4px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; line-height: 15px; }
 #tooltip .none { color: #888; font-style: italic; margin-top: 4px; }
 details { margin-top: 14px; }
 `;

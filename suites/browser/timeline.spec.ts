@@ -162,4 +162,36 @@ describe('kshim timeline in Chromium', function () {
       await narrow.close();
     }
   });
+
+  it('shows a tooltip\'s dmesg lines whole in a laptop window, and keeps the tooltip inside a narrow one', async () => {
+    // The cxl_dax_region probe's lines run to about 100 characters ("... really_probe: bound device to driver cxl_dax_region").
+    const bar = 'svg#timeline .bar.probe[data-name="cxl_dax_region dax_region0"]';
+    const shown = async (p: Page): Promise<{ lines: string[]; rows: number; width: number }> => {
+      await p.hover(bar);
+      await p.locator('#tooltip').waitFor({ state: 'visible', timeout: 2000 });
+      const pre = p.locator('#tooltip pre');
+      // Rows on screen: the distinct tops of the text's line boxes.
+      const rows = await pre.evaluate((e) => {
+        const range = e.ownerDocument.createRange();
+        range.selectNodeContents(e);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      });
+      const tip = (await p.locator('#tooltip').boundingBox())!;
+      return { lines: (await pre.innerText()).split('\n'), rows, width: tip.x + tip.width };
+    };
+    const wide = await shown(page);
+    expect(Math.max(...wide.lines.map((l) => l.length))).to.be.above(95);
+    expect(wide.rows, 'one row per dmesg line').to.equal(wide.lines.length);
+    expect(wide.width).to.be.at.most(1400);
+    await page.mouse.move(1, 1);
+    const narrow = await context!.newPage();
+    try {
+      await narrow.setViewportSize({ width: 800, height: 600 });
+      await narrow.goto(pathToFileURL(join(dir, 'timeline.html')).href);
+      const small = await shown(narrow);
+      expect(small.width).to.be.at.most(800);
+    } finally {
+      await narrow.close();
+    }
+  });
 });
