@@ -11,6 +11,7 @@ export function formatOwners(r: Pick<RunResult, 'softReserved' | 'daxRegions'>):
   const rows = [['Soft Reserved range', 'owner']];
   for (const sr of r.softReserved) rows.push([`${sr.start}-${sr.end}`, sr.owner ?? '(nobody)']);
   const out = [table(rows)];
+  if (r.softReserved.length === 0) out.push('(none: the firmware has no Soft Reserved range)');
   if (r.daxRegions.length > 0) {
     const dr = [['dax region id', 'range', 'owner', 'path']];
     for (const d of r.daxRegions) dr.push([String(d.id), `${d.start}-${d.end}`, d.owner ?? '?', d.path]);

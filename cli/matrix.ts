@@ -57,7 +57,9 @@ export async function matrixCommand(opts: MatrixArgs): Promise<void> {
     return;
   }
   const symbols = Object.keys(m.configs[0]?.values ?? {});
-  const short = (s: string): string => s.replace(/^DEV_DAX_/, '').replace(/^CXL_/, '');
+  // Column names that fit a tab stop: CXL_ dropped from the CXL core's symbols, DEV_ from DEV_DAX_CXL so that
+  // its column does not read as the CXL core's ("CXL"), DEV_DAX_ from DEV_DAX_HMEM.
+  const short = (s: string): string => (s === 'DEV_DAX_CXL' ? 'DAX_CXL' : s.replace(/^DEV_DAX_/, '').replace(/^CXL_/, ''));
   const lines = [`${tree.name}: ${m.valid} valid configurations (${held}); ${m.configs.filter((c) => !c.build.ok).length} fail to build`, ''];
   lines.push([...symbols.map(short), 'build', ...(explore ? ['outcomes'] : [])].join('\t'));
   for (const c of m.configs) {

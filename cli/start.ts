@@ -3,15 +3,17 @@
  * `kshim start` (what `npm start` runs): the base expectations on every
  * tree state, printed as a verdict table, with an HTML report and the five
  * machines as scenario files, so any failing cell can be rerun with
- * `kshim run`.
+ * `kshim run`, and the timeline page of every boot that failed a cell.
  */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { BASE_SCENARIOS, formatVerdictTable, runBaseExpectations, type BaseScenarioId, type ExpectationId } from '../harness/expectations.js';
+import { BASE_SCENARIOS, baseScenario, formatVerdictTable, runBaseExpectations, type BaseScenarioId, type ExpectationId } from '../harness/expectations.js';
+import { runScenario } from '../harness/run.js';
 import { lookupTree } from '../trees/registry.js';
 import { UsageError } from './errors.js';
 import { unknownTree } from './load.js';
 import { renderReport } from './report/html.js';
+import { renderTimeline } from './timeline/render.js';
 
 export interface StartArgs {
   readonly out: string;
@@ -19,9 +21,19 @@ export interface StartArgs {
   readonly json?: boolean;
 }
 
-/** E6 is judged over all five machines; point at E1 for it. */
-function machineOf(id: ExpectationId): BaseScenarioId {
-  return id === 'E6' ? 'E1' : id;
+const MACHINES = Object.keys(BASE_SCENARIOS) as BaseScenarioId[];
+
+/**
+ * The machines that reproduce a failing cell. E1..E5 each boot their own;
+ * E6 is judged over all five, and its reason names the machines that broke
+ * it ("E2: ...; E4: ..."), so those are the ones to rerun (all five if it
+ * names none).
+ */
+export function machinesOf(id: ExpectationId, reason: string): BaseScenarioId[] {
+  if (id !== 'E6') return [id];
+  const named = new Set([...reason.matchAll(/(?:^|; )(E[1-5]): /g)].map((m) => m[1] as BaseScenarioId));
+  const out = MACHINES.filter((m) => named.has(m));
+  return out.length > 0 ? out : MACHINES;
 }
 
 export async function startCommand(opts: StartArgs): Promise<void> {
@@ -36,9 +48,22 @@ export async function startCommand(opts: StartArgs): Promise<void> {
     write(dir, join(scenarios, `${id}.json`), JSON.stringify({ tree: 'mainline', ...s }, null, 2) + '\n');
   }
   const rel = (p: string): string => relative(process.cwd(), p) || '.';
-  const reproduce = (tree: string, id: ExpectationId): string => `npx kshim run ${rel(join(scenarios, `${machineOf(id)}.json`))} --tree ${tree}`;
+  const reproduce = (tree: string, id: ExpectationId): string[] =>
+    machinesOf(id, result.verdicts[tree]![id].reason).map((m) => `npx kshim run ${rel(join(scenarios, `${m}.json`))} --tree ${tree}`);
+  // A timeline page per machine and tree that failed a cell, next to its scenario file, linked from the report.
+  const failed = new Set(result.trees.flatMap((t) => result.expectations.filter((e) => !result.verdicts[t]![e.id].pass).flatMap((e) => machinesOf(e.id, result.verdicts[t]![e.id].reason).map((m) => `${t}\0${m}`))));
+  const timelineName = (tree: string, m: BaseScenarioId): string => `${m}-${tree.replace(/[^A-Za-z0-9._-]/g, '-')}.timeline.html`;
+  // Pages of an earlier run whose cell passes now would be stale: they go.
+  for (const f of readdirSync(scenarios)) if (/^E[1-5]-[A-Za-z0-9._-]+\.timeline\.html$/.test(f)) rmSync(join(scenarios, f), { force: true });
+  for (const key of failed) {
+    const [tree, m] = key.split('\0') as [string, BaseScenarioId];
+    const run = await runScenario(baseScenario(m, tree), { trace: true });
+    write(dir, join(scenarios, timelineName(tree, m)), renderTimeline(run, { scenario: `${m}.json` }));
+  }
+  const timelines = (tree: string, id: ExpectationId): Array<{ machine: string; href: string }> =>
+    machinesOf(id, result.verdicts[tree]![id].reason).map((m) => ({ machine: m, href: `base-expectations/${timelineName(tree, m)}` }));
   const page = join(dir, 'base-expectations.html');
-  write(dir, page, renderReport(result, { reproduce }));
+  write(dir, page, renderReport(result, { reproduce, timelines }));
 
   if (opts.json) {
     process.stdout.write(JSON.stringify({ ...result, report: rel(page) }, null, 2) + '\n');
@@ -46,7 +71,11 @@ export async function startCommand(opts: StartArgs): Promise<void> {
   }
   process.stdout.write(formatVerdictTable(result) + '\n\n');
   const failing = result.trees.flatMap((t) => result.expectations.filter((e) => !result.verdicts[t]![e.id].pass).map((e) => [t, e.id] as const));
-  if (failing.length > 0) process.stdout.write(`rerun a failing cell: ${reproduce(failing[0]![0], failing[0]![1])}\n`);
+  if (failing.length > 0) {
+    const [tree, id] = failing[0]!;
+    process.stdout.write(`rerun a failing cell: ${reproduce(tree, id)[0]}\n`);
+    process.stdout.write(`its timeline: ${rel(join(dir, timelines(tree, id)[0]!.href))}\n`);
+  }
   process.stdout.write(`HTML report: ${rel(page)}\n`);
 }
 

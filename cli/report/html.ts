@@ -3,14 +3,17 @@
  * The base-expectations report as one self-contained HTML page: the tree x
  * expectation table (a mark per cell, the reason on hover and below), the
  * expectations' titles, and for every failure the command that reproduces
- * it. No script, no external resource.
+ * it and a link to the timeline page of that boot. No script, no external
+ * resource.
  */
 import type { BaseExpectationsResult, ExpectationId } from '../../harness/expectations.js';
 import { esc } from '../timeline/render.js';
 
 export interface ReportLinks {
-  /** For a failing cell: the command that boots that machine on that tree. */
-  readonly reproduce: (tree: string, id: ExpectationId) => string;
+  /** For a failing cell: the commands that boot the machines that failed it on that tree (E6: each machine it names). */
+  readonly reproduce: (tree: string, id: ExpectationId) => string[];
+  /** For a failing cell: the timeline pages of those boots, relative to the report. */
+  readonly timelines?: (tree: string, id: ExpectationId) => Array<{ machine: string; href: string }>;
 }
 
 const STYLE = `
@@ -48,7 +51,9 @@ export function renderReport(result: BaseExpectationsResult, links: ReportLinks)
       .map(
         (id) =>
           `<li id="f-${esc(`${t}-${id}`)}"><b>${esc(t)} ${esc(id)}</b>: ${esc(result.verdicts[t]![id]!.reason)}<br>` +
-          `reproduce: <code class="cmd">${esc(links.reproduce(t, id))}</code></li>`,
+          `reproduce: ${links.reproduce(t, id).map((c) => `<code class="cmd">${esc(c)}</code>`).join(', ')}` +
+          (links.timelines ? `<br>timeline: ${links.timelines(t, id).map((x) => `<a class="timeline" href="${esc(x.href)}">${esc(x.machine)} on ${esc(t)}</a>`).join(', ')}` : '') +
+          '</li>',
       ),
   );
   return `<!DOCTYPE html>

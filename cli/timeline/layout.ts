@@ -117,6 +117,8 @@ export const MIN_W = 6;
 export const MARK_W = 9;
 /** Width of a cut in the axis. */
 export const BREAK_W = 44;
+/** Least distance between two tick labels (px). */
+const TICK_GAP = 56;
 /** Gaps at least this long are always cut (µs). */
 const ALWAYS_CUT = 1_000_000;
 /** Gaps shorter than this are never cut (µs). */
@@ -141,6 +143,13 @@ export function formatDuration(us: number): string {
   if (us >= 1_000_000) return formatTime(us);
   if (us >= 1000) return `${(us / 1000).toFixed(3).replace(/\.?0+$/, '')} ms`;
   return `${us} µs`;
+}
+
+/** The round step below `step` in 1, 2, 5, 10, 20, 50, ... µs. */
+function finerStep(step: number): number {
+  const p = 10 ** Math.floor(Math.log10(step) + 1e-9);
+  const m = Math.round(step / p);
+  return m === 5 ? 2 * p : m === 2 ? p : p / 2;
 }
 
 function niceStep(minUs: number): number {
@@ -274,7 +283,10 @@ export function layoutTimeline(input: LayoutInput, opts: LayoutOptions = {}): La
     return x0.get(ti)! + blockW(ti) + (t - ti) * scale;
   };
 
-  // Ticks: the first instant of every stretch, then round times that fit.
+  // Ticks: the first instant of every stretch, then round times that fit, no closer than TICK_GAP to each
+  // other or to the first instant of the next stretch. A stretch too short for the common step (a few
+  // milliseconds of initramfs before the rootfs wait) gets a finer round step, so that every stretch wide
+  // enough for one shows at least one time besides its first.
   const ticks: Tick[] = [];
   let segStart = 0;
   for (let i = 0; i < times.length; i++) {
@@ -282,18 +294,30 @@ export function layoutTimeline(input: LayoutInput, opts: LayoutOptions = {}): La
     if (!lastOfSeg) continue;
     const tA = times[segStart]!;
     const tB = times[i]!;
-    ticks.push({ x: x0.get(tA)!, time: tA, label: formatTime(tA), major: true });
-    if (tB > tA && scale > 0) {
-      const step = niceStep(70 / scale);
+    const xA = x0.get(tA)!;
+    ticks.push({ x: xA, time: tA, label: formatTime(tA), major: true });
+    const nextX = i === times.length - 1 ? Infinity : x0.get(times[i + 1]!)!;
+    const inner = (step: number): Tick[] => {
       const decimals = Math.min(6, Math.max(0, 6 - Math.floor(Math.log10(step))));
-      let lastX = x0.get(tA)!;
+      const out: Tick[] = [];
+      let lastX = xA;
       for (let tau = Math.ceil(tA / step) * step; tau <= tB; tau += step) {
         if (tau === tA) continue;
         const tx = xOf(tau);
-        if (tx - lastX < 56) continue;
-        ticks.push({ x: tx, time: tau, label: formatTime(tau, decimals), major: false });
+        if (tx - lastX < TICK_GAP || nextX - tx < TICK_GAP) continue;
+        out.push({ x: tx, time: tau, label: formatTime(tau, decimals), major: false });
         lastX = tx;
       }
+      return out;
+    };
+    if (tB > tA && scale > 0 && nextX - xA >= 2 * TICK_GAP) {
+      let step = niceStep(70 / scale);
+      let got = inner(step);
+      while (got.length === 0 && step > 1 && (tB - tA) / step < 1000) {
+        step = finerStep(step);
+        got = inner(step);
+      }
+      ticks.push(...got);
     }
     segStart = i + 1;
   }

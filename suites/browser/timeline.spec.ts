@@ -62,8 +62,9 @@ describe('kshim timeline in Chromium', function () {
   it('draws one lane per task that has spans or marks, labelled with its comm and pid', async () => {
     const trace = run.machine!.kernel.sched.trace;
     const pids = [...new Set([...trace.spans, ...trace.marks].map((s) => s.pid))].sort((a, b) => a - b);
-    const lanes = await page.$$eval('svg#timeline g.lane', (els) => els.map((e) => [Number(e.getAttribute('data-pid')), e.querySelector('.lane-label')?.textContent ?? '']));
+    const lanes = await page.$$eval('svg#timeline g.lane-head', (els) => els.map((e) => [Number(e.getAttribute('data-pid')), e.querySelector('.lane-label')?.textContent ?? '']));
     expect(lanes.map(([pid]) => pid)).to.deep.equal(pids);
+    expect(await page.$$eval('svg#timeline g.lane', (els) => els.map((e) => Number(e.getAttribute('data-pid'))))).to.deep.equal(pids);
     const tasks = new Map(run.machine!.kernel.sched.allTasks().map((t) => [t.pid, t.comm]));
     for (const [pid, label] of lanes) expect(label).to.equal(`${tasks.get(pid as number)} (pid ${pid})`);
     expect(lanes.map(([, l]) => l)).to.include('swapper/0 (pid 1)');
@@ -106,5 +107,91 @@ describe('kshim timeline in Chromium', function () {
     const shot = join(dir, 'timeline.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(statSync(shot).size).to.be.above(10_000);
+  });
+
+  it('fits an 800 px wide window: the page does not scroll sideways, the wide tables scroll inside their boxes', async () => {
+    // dax_cxl owns the range: the dax region table holds its long sysfs path.
+    const modular = validateScenario(JSON.parse(readFileSync(join(ROOT, 'scenarios', 'mainline-modular.json'), 'utf8')), 'mainline-modular.json');
+    const file = join(dir, 'owned-by-cxl.html');
+    writeFileSync(file, renderTimeline(await runScenario(modular, { trace: true }), { scenario: 'mainline-modular.json' }));
+    const narrow = await context!.newPage();
+    try {
+      await narrow.setViewportSize({ width: 800, height: 600 });
+      await narrow.goto(pathToFileURL(file).href);
+      const width = await narrow.$eval('html', (e) => e.scrollWidth);
+      const boxes = await narrow.$$eval('header pre.block', (els) => els.map((e) => ({ right: e.getBoundingClientRect().right, wide: e.scrollWidth > e.clientWidth })));
+      expect(width, 'the page scrolls sideways').to.be.at.most(800);
+      for (const b of boxes) expect(b.right).to.be.at.most(800);
+      expect(boxes.some((b) => b.wide), 'a table wider than the window, scrolling in its box').to.equal(true);
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it('keeps the lane labels in view, over the bars, when the plot is scrolled sideways in a narrow window', async () => {
+    const narrow = await context!.newPage();
+    try {
+      await narrow.setViewportSize({ width: 800, height: 600 });
+      await narrow.goto(pathToFileURL(join(dir, 'timeline.html')).href);
+      const box = narrow.locator('div.scroll');
+      await narrow.mouse.wheel(0, 500);
+      const scrolled = await box.evaluate((e) => {
+        e.scrollLeft = e.scrollWidth;
+        e.dispatchEvent(new Event('scroll'));
+        return e.scrollLeft;
+      });
+      expect(scrolled, 'the plot is wider than an 800 px window').to.be.above(200);
+      const area = (await box.boundingBox())!;
+      const labels = await narrow.$$eval('svg#timeline .lane-label', (els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          const top = e.ownerDocument.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return { text: e.textContent, left: r.left, right: r.right, inView: r.top >= 0 && r.bottom <= e.ownerDocument.documentElement.clientHeight, onTop: top === e };
+        }),
+      );
+      expect(labels.length).to.be.above(3);
+      for (const l of labels) {
+        expect(l.left, l.text!).to.be.at.least(area.x);
+        expect(l.right, l.text!).to.be.at.most(area.x + area.width);
+      }
+      // Those in the window are not covered by a bar, a marker or a hatched break.
+      const inView = labels.filter((l) => l.inView);
+      expect(inView.length).to.be.above(3);
+      for (const l of inView) expect(l.onTop, l.text!).to.equal(true);
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it('shows a tooltip\'s dmesg lines whole in a laptop window, and keeps the tooltip inside a narrow one', async () => {
+    // The cxl_dax_region probe's lines run to about 100 characters ("... really_probe: bound device to driver cxl_dax_region").
+    const bar = 'svg#timeline .bar.probe[data-name="cxl_dax_region dax_region0"]';
+    const shown = async (p: Page): Promise<{ lines: string[]; rows: number; width: number }> => {
+      await p.hover(bar);
+      await p.locator('#tooltip').waitFor({ state: 'visible', timeout: 2000 });
+      const pre = p.locator('#tooltip pre');
+      // Rows on screen: the distinct tops of the text's line boxes.
+      const rows = await pre.evaluate((e) => {
+        const range = e.ownerDocument.createRange();
+        range.selectNodeContents(e);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      });
+      const tip = (await p.locator('#tooltip').boundingBox())!;
+      return { lines: (await pre.innerText()).split('\n'), rows, width: tip.x + tip.width };
+    };
+    const wide = await shown(page);
+    expect(Math.max(...wide.lines.map((l) => l.length))).to.be.above(95);
+    expect(wide.rows, 'one row per dmesg line').to.equal(wide.lines.length);
+    expect(wide.width).to.be.at.most(1400);
+    await page.mouse.move(1, 1);
+    const narrow = await context!.newPage();
+    try {
+      await narrow.setViewportSize({ width: 800, height: 600 });
+      await narrow.goto(pathToFileURL(join(dir, 'timeline.html')).href);
+      const small = await shown(narrow);
+      expect(small.width).to.be.at.most(800);
+    } finally {
+      await narrow.close();
+    }
   });
 });

@@ -124,6 +124,8 @@ describe('the kshim command', function () {
     expect(held.status, held.stderr).to.equal(0);
     const [head, , columns, ...rows] = held.stdout.trimEnd().split('\n');
     expect(head).to.match(/^mainline: \d+ valid configurations \(DAX=y DEV_DAX=y CXL_REGION=n\); 0 fail to build$/);
+    // DEV_DAX_CXL's column is DAX_CXL: a bare "CXL" reads as the CXL core (CXL_BUS, the next column).
+    expect(columns!.split('\t')).to.deep.equal(['HMEM', 'DAX_CXL', 'BUS', 'ACPI', 'PCI', 'REGION', 'MEM', 'build']);
     const region = columns!.split('\t').indexOf('REGION');
     expect(rows.length).to.be.greaterThan(10);
     for (const row of rows) expect(row.split('\t')[region], row).to.equal('n');

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** The human views of a run: --show config as a .config writes it, and the steps of a scenario. */
 import { expect } from 'chai';
-import { formatConfig, formatRun } from '../../cli/format.js';
+import { formatConfig, formatOwners, formatRun } from '../../cli/format.js';
 import { runScenario } from '../../harness/run.js';
 import { validateScenario } from '../../harness/scenario.js';
 
@@ -10,6 +10,12 @@ describe('kshim run: the human views', () => {
     const s = validateScenario({ tree: 'mainline', config: { CXL_PCI: 'n', CXL_ACPI: 'm' }, firmware: { softReserved: [] } }, 'x.json');
     const { result } = await runScenario(s);
     expect(formatConfig(result, ['CXL_PCI', 'CXL_ACPI', 'CXL_REGION'])).to.equal(['# CONFIG_CXL_PCI is not set', 'CONFIG_CXL_ACPI=m', 'CONFIG_CXL_REGION=y'].join('\n'));
+  });
+
+  it('the owners table of a machine without Soft Reserved ranges says so, rather than stopping at its header', async () => {
+    const s = validateScenario({ tree: 'mainline', firmware: { softReserved: [] } }, 'x.json');
+    const { result } = await runScenario(s);
+    expect(formatOwners(result).split('\n')).to.deep.equal(['Soft Reserved range  owner', '(none: the firmware has no Soft Reserved range)']);
   });
 
   it('lists the steps after boot between dmesg and /proc/iomem, a further line of output indented', async () => {

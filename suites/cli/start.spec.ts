@@ -2,9 +2,9 @@
 /** `npm start`: the verdict table, the HTML report, and failing cells that rerun with kshim run. */
 import { expect } from 'chai';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -54,6 +54,40 @@ describe('kshim start (npm start): the base expectations on every tree state', (
     expect(htmlRows.length).to.be.above(20);
     expect(htmlRows).to.deep.equal(stdoutRows);
     expect(html).to.contain('npx kshim run ');
+  });
+
+  it('for an E6 failure, names the commands of the machines that broke it, not a machine that passed', () => {
+    const html = readFileSync(join(out, 'base-expectations.html'), 'utf8');
+    // On base, E6 fails because E2 and E4 leave a range without an owner; E1 passes there.
+    const li = /<li id="f-base-E6">(.*?)<\/li>/s.exec(html)![1]!;
+    expect(li).to.match(/^<b>base E6<\/b>: E2: .*; E4: /);
+    const cmds = [...li.matchAll(/<code class="cmd">([^<]+)<\/code>/g)].map((m) => m[1]!);
+    expect(cmds).to.deep.equal(['E2', 'E4'].map((m) => `npx kshim run ${relative(ROOT, join(out, 'base-expectations', `${m}.json`))} --tree base`));
+    for (const c of cmds) {
+      const [, file] = /run (\S+) --tree/.exec(c)!;
+      const again = spawnSync(process.execPath, [KSHIM, 'run', file!, '--tree', 'base', '--json'], { cwd: ROOT, encoding: 'utf8' });
+      expect(JSON.parse(again.stdout).softReserved.some((s: { owner: string | null }) => s.owner === null), c).to.equal(true);
+    }
+  });
+
+  it('writes the timeline page of each boot that failed a cell, and links it from the report and the summary', () => {
+    const html = readFileSync(join(out, 'base-expectations.html'), 'utf8');
+    const links = (li: string): string[] => [...(new RegExp(`<li id="f-${li}">(.*?)</li>`, 's').exec(html)![1]!.matchAll(/<a class="timeline" href="([^"]+)">/g))].map((m) => m[1]!);
+    expect(links('v8/7-E2')).to.deep.equal(['base-expectations/E2-v8-7.timeline.html']);
+    expect(links('base-E6')).to.deep.equal(['base-expectations/E2-base.timeline.html', 'base-expectations/E4-base.timeline.html']);
+    const page = readFileSync(join(out, 'base-expectations', 'E2-v8-7.timeline.html'), 'utf8');
+    expect(page).to.contain('<svg id="timeline"');
+    // The reason of the failure is on the page: hmem_platform deferred the range and nothing claimed it.
+    expect(page).to.match(/data-name="hmem_platform: deferring range to CXL"/);
+    expect(page).to.match(/0x850000000-0x284fffffff +no owner when the run ended/);
+    const line = /^its timeline: (\S+)$/m.exec(r.stdout)!;
+    expect(line, r.stdout).to.not.equal(null);
+    expect(existsSync(join(ROOT, line[1]!))).to.equal(true);
+    // Passing trees get no page, and a rerun removes the pages of cells that pass now.
+    expect(existsSync(join(out, 'base-expectations', 'E2-mainline.timeline.html'))).to.equal(false);
+    const again = spawnSync(process.execPath, [KSHIM, 'start', '--out', out, '--tree', 'mainline'], { cwd: ROOT, encoding: 'utf8' });
+    expect(again.status, again.stderr).to.equal(0);
+    expect(readdirSync(join(out, 'base-expectations')).filter((f) => f.endsWith('.timeline.html'))).to.deep.equal([]);
   });
 
   it('refuses an unknown --tree with exit 2', () => {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { layoutTimeline, MIN_W, type LayoutInput, type TraceSpan } from '../../cli/timeline/layout.js';
 import { renderTimeline } from '../../cli/timeline/render.js';
 import { runScenario } from '../../harness/run.js';
+import { BASE_SCENARIOS } from '../../harness/expectations.js';
 import { validateScenario } from '../../harness/scenario.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -78,6 +79,29 @@ describe('kshim timeline: the layout of the page', () => {
     expect(xs).to.deep.equal([...xs].sort((a, b) => a - b));
     expect(l.ticks.filter((t) => t.major).map((t) => t.label)).to.deep.equal(['0 s', '3 s', '13.03 s']);
     expect(l.ticks.some((t) => !t.major && /^3\.0\d+ s$/.test(t.label))).to.equal(true);
+  });
+
+  it('puts a time inside every stretch wide enough for one, and keeps tick labels apart, across the breaks too', () => {
+    // E2 on v8/7: cxl_acpi from the initramfs for 30 ms, the rootfs 3 s later, cxl_pci and cxl_mem, the deferred-probe timeout.
+    const l = layoutTimeline(
+      input([
+        ...['pci_driver_init', 'acpi_init', 'populate_rootfs', 'hmem_init', 'deferred_probe_initcall'].map((n) => span('initcall', n, 1, 0, 0)),
+        span('module', 'cxl_acpi', 2, 7000, 37000),
+        span('probe', 'cxl_acpi ACPI0017:00', 2, 7000, 37000),
+        span('probe', 'cxl_pci 0000:0d:00.0', 3, 3_007_000, 3_267_000),
+        span('probe', 'cxl_mem mem0', 3, 3_157_000, 3_267_000),
+        span('work', 'events deferred_probe_timeout_work_func', 3, 13_011_000, 13_011_000, ''),
+      ]),
+    );
+    expect(l.breaks.map((b) => b.label)).to.deep.equal(['+2.97 s', '+9.744 s']);
+    const first = l.ticks.filter((t) => t.time < 3_007_000);
+    expect(first.map((t) => t.label)).to.include('0 s');
+    // The 37 ms of initramfs are over 100 px wide: some time inside them says where cxl_acpi ran.
+    expect(first.filter((t) => !t.major), JSON.stringify(l.ticks)).to.not.deep.equal([]);
+    for (const t of first.filter((t) => !t.major)) expect(t.time).to.be.above(0).and.at.most(37000);
+    const xs = l.ticks.map((t) => t.x);
+    expect(xs).to.deep.equal([...xs].sort((a, b) => a - b));
+    for (let i = 1; i < xs.length; i++) expect(xs[i]! - xs[i - 1]!, `${l.ticks[i - 1]!.label} and ${l.ticks[i]!.label}`).to.be.at.least(56);
   });
 
   it('does not cut gaps of the same order as the rest of the activity (cxl_pci, cxl_mem, endpoint probes)', () => {
@@ -158,6 +182,68 @@ describe('kshim timeline: the page', () => {
     expect(tip.log.some((l) => l.endsWith(warn.text))).to.equal(true);
     expect(tip.log[tip.log.length - 1]).to.match(/\] ---\[ end trace [0-9a-f]+ \]---$/);
     expect(html).to.contain('<h2>warnings</h2>');
+  });
+
+  it('says how each probe ended as the driver returned it: a failure, a deferral, a declined match (really_probe() returns errors positive)', async () => {
+    const page = async (file: string): Promise<{ html: string; tips: Array<{ title: string; info: string[] }> }> => {
+      const scenario = validateScenario(JSON.parse(readFileSync(join(ROOT, 'scenarios', file), 'utf8')), file);
+      const html = renderTimeline(await runScenario(scenario, { trace: true }));
+      return { html, tips: JSON.parse(/<script type="application\/json" id="kshim-tips">(.*?)<\/script>/s.exec(html)![1]!) };
+    };
+    const bar = (html: string, name: string): string[] => [...html.matchAll(/<rect class="([^"]+)"[^>]*data-name="([^"]+)"/g)].filter((m) => m[2] === name).map((m) => m[1]!);
+    const info = (tips: Array<{ title: string; info: string[] }>, title: string): string[] => tips.filter((t) => t.title === title).map((t) => t.info[2]!);
+    // Built in, hmem registers the range first; dax_cxl's probe then fails on the resource conflict.
+    const builtin = await page('mainline-builtin.json');
+    expect(bar(builtin.html, 'cxl_dax_region dax_region0')).to.deep.equal(['bar probe err']);
+    expect(info(builtin.tips, 'probe cxl_dax_region dax_region0')).to.deep.equal(['returned -12 (-ENOMEM): probe failed']);
+    // cxl_region is tried before the region commits and declines with -ENXIO, then binds.
+    expect(bar(builtin.html, 'cxl_region region0')).to.deep.equal(['bar probe nomatch', 'bar probe']);
+    expect(info(builtin.tips, 'probe cxl_region region0')).to.deep.equal(['returned -6 (-ENXIO): the driver rejects the match', 'returned 0: bound']);
+    expect(builtin.html).to.contain('<i class="err"></i>failed</span>');
+    const deferred = await page('deferred-probe.json');
+    expect(bar(deferred.html, 'sfc_cxl sfc_cxl.0')[0]).to.equal('bar probe defer');
+    expect(info(deferred.tips, 'probe sfc_cxl sfc_cxl.0')[0]).to.equal('returned -517 (-EPROBE_DEFER): probe deferred');
+  });
+
+  it('marks when each Soft Reserved range gets its owner, and what hmem_platform decided on the way, on the task that did it', async () => {
+    const scenario = validateScenario(JSON.parse(readFileSync(join(ROOT, 'scenarios', 'soft-reserved-handoff.json'), 'utf8')), 'soft-reserved-handoff.json');
+    const run = await runScenario(scenario, { trace: true });
+    const html = renderTimeline(run);
+    const spans = run.machine!.kernel.sched.trace.spans;
+    const cxl = spans.find((s) => s.kind === 'probe' && s.name === 'cxl_dax_region dax_region0' && s.detail === '0')!;
+    const hmem = spans.find((s) => s.kind === 'probe' && s.name === 'hmem hmem.4' && s.detail === '0')!;
+    // A filled diamond on the lane of the probe that created the owner's dax region, and a line across the lanes there.
+    const marks = [...html.matchAll(/<g class="lane" data-pid="(\d+)"(.*?)<\/g>/gs)].flatMap((g) => [...g[2]!.matchAll(/<path class="mark owner"[^>]*data-name="([^"]+)"/g)].map((m) => [Number(g[1]), m[1]]));
+    expect(marks).to.have.deep.members([
+      [cxl.pid, 'dax_cxl owns 0x850000000-0x104fffffff'],
+      [hmem.pid, 'dax_hmem owns 0x1050000000-0x184fffffff'],
+    ]);
+    expect(html.match(/<line class="owner-line"/g)).to.have.length(2);
+    expect(html.match(/<path class="mark hmem"/g)!.length).to.equal(4);
+    // The header lists the decisions in the order they happened.
+    const table = /<section id="decisions">.*?<pre class="block">(.*?)<\/pre>/s.exec(html)![1]!.split('\n');
+    expect(table.map((l) => l.split(/ {2,}/).at(-1))).to.deep.equal([
+      'decision',
+      'hmem_platform: await CXL initial probe',
+      'hmem_platform: await CXL initial probe',
+      'hmem_platform: CXL claims resource, dropping',
+      'hmem_platform: CXL did not claim resource, registering',
+      'dax_hmem owns it: probe hmem hmem.4 returned 0',
+      'dax_cxl owns it: probe cxl_dax_region dax_region0 returned 0',
+    ]);
+    expect(table.at(-1)).to.match(new RegExp(`^${(cxl.end / 1e6).toFixed(6)} s +kworker/u4:\\d \\(pid ${cxl.pid}\\) +0x850000000-0x104fffffff `));
+  });
+
+  it('shows a range left without an owner, after hmem_platform deferred it to CXL (E2 before v8 8/9)', async () => {
+    const e2 = { ...BASE_SCENARIOS.E2, tree: 'v8/7' };
+    const html = renderTimeline(await runScenario(validateScenario(e2, 'E2.json'), { trace: true }));
+    expect(html).to.not.contain('class="mark owner"');
+    expect(html).to.match(/<path class="mark hmem"[^>]*data-name="hmem_platform: deferring range to CXL"/);
+    const table = /<section id="decisions">.*?<pre class="block">(.*?)<\/pre>/s.exec(html)![1]!.split('\n');
+    expect(table.slice(1).map((l) => l.split(/ {2,}/).slice(2))).to.deep.equal([
+      ['0x850000000-0x284fffffff', 'hmem_platform: deferring range to CXL'],
+      ['0x850000000-0x284fffffff', 'no owner when the run ended'],
+    ]);
   });
 
   it('kshim timeline FILE --out page.html writes the page and says what it drew; bad input exits 2', () => {
