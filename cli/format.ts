@@ -51,7 +51,7 @@ export function formatRun(r: RunResult, details: ReadonlyArray<string | null> = 
   out.push('', '== /proc/iomem ==', r.iomem.trimEnd(), '', '== owners ==', formatOwners(r));
   const warnings = r.warnings.flatMap((w, i) => {
     const detail = details[i];
-    return detail ? [`[${w.time}] ${w.message}`, `    ${detail}`] : [`[${w.time}] ${w.message}`];
+    return detail ? [warningLine(w), `    ${detail}`] : [warningLine(w)];
   });
   out.push('', '== warnings ==', ...(warnings.length ? warnings : ['(none)']));
   if (r.leaks.length) out.push('', '== leaks ==', ...r.leaks);
@@ -62,4 +62,9 @@ export function formatRun(r: RunResult, details: ReadonlyArray<string | null> = 
 export function formatStep(s: StepReport): string {
   const [first, ...more] = s.output;
   return [`${s.command}: exit ${s.exit}${first !== undefined ? `: ${first}` : ''}`, ...more.map((l) => `    ${l}`)].join('\n');
+}
+
+/** A warning's headline as its dmesg line reads: "[    3.278000] WARNING: ...". */
+export function warningLine(w: { readonly time: string; readonly message: string }): string {
+  return `[${w.time.padStart(12, ' ')}] ${w.message}`;
 }

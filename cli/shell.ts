@@ -26,7 +26,7 @@ import { strerror } from '../framework/userspace/modprobe.js';
 import { liveDaxRegions, type Owner, type Run } from '../harness/run.js';
 import { runWithSchedule } from './schedule.js';
 import type { Scenario } from '../harness/scenario.js';
-import { formatOwners, formatRun } from './format.js';
+import { formatOwners, formatRun, warningLine } from './format.js';
 import { lsmod, procModules } from './shell-modules.js';
 import { parseFilter, type Filter } from './shell-filters.js';
 import { getopt, hasOption, tokenize, type OptionSpec, type ParsedOptions } from './shell-syntax.js';
@@ -371,7 +371,7 @@ export class Shell {
   private report(outcome: RunOutcome | null, out: Output): void {
     for (const u of this.machine.modprobe.output.slice(this.seenUser)) out.err(u.text);
     for (const r of this.rmmodOutput.slice(this.seenRmmod)) out.err(r);
-    for (const w of this.k.panic.warnings.slice(this.seenWarn)) out.out(`[${w.time}] ${w.message}`);
+    for (const w of this.k.panic.warnings.slice(this.seenWarn)) out.out(warningLine(w));
     if (outcome !== null && outcome.status !== 'idle') out.err(outcome.deadlock?.message ?? outcome.runaway?.message ?? outcome.status);
     const n = this.k.log.records.length - this.seenLog;
     if (n > 0) out.out(`(${n} new dmesg line${n === 1 ? '' : 's'}; dmesg -c shows them)`);

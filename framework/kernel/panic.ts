@@ -10,7 +10,7 @@ import { vsprintf } from '../lib/vsprintf.js';
 import { Scheduler } from '../sim/scheduler.js';
 import type { Task } from '../sim/task.js';
 import { formatSeconds, KERN_ALERT, KERN_ERR, KERN_WARNING, Printk } from './printk.js';
-import { callTrace, captureFrames, formatFrame, framesOfStack, sourceLocation, type ModuleOfFile } from './stacktrace.js';
+import { callTrace, captureFrames, formatFrame, framesOfStack, sourceLocation, type Frame, type ModuleOfFile } from './stacktrace.js';
 import { UTS_RELEASE } from '../include/generated/utsrelease.js';
 
 /** Where a WARN fires: the C file, line and function it models. */
@@ -26,7 +26,7 @@ export interface Warning {
   readonly kind: WarningKind;
   /** The function that warned (__flush_work). */
   readonly function: string;
-  /** The headline as the kernel prints it: "WARNING: CPU: 0 PID: 57 at kernel/workqueue.c:4289 __flush_work". */
+  /** The headline as the kernel prints it: "WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: kworker/u8:1/57". */
   readonly message: string;
   /** Text printed by the WARN itself (WARN(cond, fmt)), if any. */
   readonly text: string | null;
@@ -61,7 +61,10 @@ export class Panic {
   /** Names of loaded modules for the "Modules linked in:" line, set by the module loader. */
   modulesLinkedIn: () => string[] = () => [];
   private readonly onceSites = new Set<string>();
-  private taint = false;
+  /** tainted_mask: the TAINT_* bits set so far. */
+  private tainted = 0;
+  /** die_counter: the [#N] of each oops. */
+  private dieCounter = 0;
 
   constructor(
     @inject(Scheduler) private readonly sched: Scheduler,
@@ -72,22 +75,25 @@ export class Panic {
 
   /**
    * Print a WARNING splat and record it. `site` names the kernel location;
-   * without it the caller's function is used (ports rarely know C lines).
+   * without it the caller's function is used (ports rarely know C lines),
+   * and the banner takes __warn()'s form for a WARN of unknown file.
    */
   warn(site: WarnSite | null, text: string | null, skipFrames = 1): Warning {
     const task = this.sched.current;
     const frames = captureFrames(skipFrames + 1, this.moduleOf);
     const func = site ? site.func : (frames[0]?.func ?? 'unknown');
-    const where = site ? `${site.file}:${site.line}` : (frames[0]?.module ? `[${frames[0].module}]` : 'unknown');
+    const caller = site ? func : frames[0] ? formatFrame(frames[0]) : 'unknown';
     const pid = task ? task.pid : 0;
     const comm = task ? task.comm : 'swapper/0';
-    const headline = `WARNING: CPU: 0 PID: ${pid} at ${where} ${func}`;
+    // The banner of kernel/panic.c since 6.19 (28ea295f941e); %pS prints no +offset/size here.
+    const headline = site ? `WARNING: ${site.file}:${site.line} at ${caller}, CPU#0: ${comm}/${pid}` : `WARNING: at ${caller}, CPU#0: ${comm}/${pid}`;
     const trace = callTrace(task, site ? frames.filter((f, i) => !(i === 0 && f.func === func)) : frames.slice(1));
     this.log.emit(KERN_WARNING, '------------[ cut here ]------------');
     if (text !== null) this.log.emit(KERN_WARNING, text);
-    this.printSplat(KERN_WARNING, headline, task, trace);
+    // An x86 WARN traps (ud2), so __warn() has the registers and show_regs() prints RIP.
+    this.printSplat(KERN_WARNING, headline, task, trace, caller);
     this.log.emit(KERN_WARNING, '---[ end trace 0000000000000000 ]---');
-    this.taint = true;
+    this.add_taint(TAINT_WARN);
     const w: Warning = { kind: 'warn', function: func, message: headline, text, time: formatSeconds(this.sched.now), pid, comm, callTrace: trace };
     this.warnings.push(w);
     this.sched.trace.mark('warn', func, headline);
@@ -161,20 +167,62 @@ export class Panic {
     return w;
   }
 
-  /** Raise an oops in the current task: printed and recorded, then the task dies (its locks stay held). */
-  oops(headline: string, func: string): never {
+  /**
+   * A NULL pointer dereference inside a kernel function the framework
+   * models (`func`, faulting at `address`, a small offset into the missing
+   * struct): the page-fault oops, recorded, then the task dies with its
+   * locks held.
+   */
+  nullDereference(func: string, address: number, access: PageFaultAccess = 'read access'): never {
     const task = this.sched.current;
-    // Skip oops() itself: the trace starts at the caller of the faulting function.
+    // Skip this function: the trace starts at the caller of the faulting function.
     const frames = captureFrames(2, this.moduleOf);
-    this.log.emit(KERN_ALERT, headline);
-    this.log.emit(KERN_ALERT, 'Oops: 0000 [#1] PREEMPT SMP NOPTI');
-    this.printSplat(KERN_ALERT, null, task, callTrace(task, frames), null, 'after');
-    this.log.emit(KERN_ALERT, '---[ end trace 0000000000000000 ]---');
+    const trace = callTrace(task, frames);
+    const headline = this.printPageFault(task, address, access, { func, module: null }, trace);
     this.warnings.push({
       kind: 'oops', function: func, message: headline, text: null, time: formatSeconds(this.sched.now),
-      pid: task ? task.pid : 0, comm: task ? task.comm : 'swapper/0', callTrace: callTrace(task, frames),
+      pid: task ? task.pid : 0, comm: task ? task.comm : 'swapper/0', callTrace: trace,
     });
     throw new KernelOops(headline);
+  }
+
+  /** BUG()/BUG_ON(): "kernel BUG", then the invalid-opcode oops of the ud2 it traps on; the task dies. */
+  private bug(func: string): never {
+    const task = this.sched.current;
+    const frames = captureFrames(3, this.moduleOf);
+    const trace = callTrace(task, frames);
+    const headline = 'kernel BUG';
+    this.log.emit(KERN_WARNING, '------------[ cut here ]------------');
+    this.log.emit(KERN_ALERT, headline);
+    this.log.emit(KERN_ALERT, `Oops: invalid opcode: 0000 [#${++this.dieCounter}] PREEMPT SMP NOPTI`);
+    this.printSplat(KERN_ALERT, null, task, trace, frames[0] ? formatFrame(frames[0]) : func, 'after');
+    this.log.emit(KERN_ALERT, '---[ end trace 0000000000000000 ]---');
+    this.add_taint(TAINT_DIE);
+    this.warnings.push({
+      kind: 'oops', function: func, message: headline, text: null, time: formatSeconds(this.sched.now),
+      pid: task ? task.pid : 0, comm: task ? task.comm : 'swapper/0', callTrace: trace,
+    });
+    throw new KernelOops(headline);
+  }
+
+  /**
+   * x86's page_fault_oops() for a not-present page at `address`: the BUG
+   * and #PF lines, "Oops: <error code> [#N]", registers (RIP), call trace,
+   * modules and CR2. Returns the headline.
+   */
+  private printPageFault(task: Task | null, address: number, access: PageFaultAccess, rip: Frame, trace: readonly string[]): string {
+    const addr = address.toString(16).padStart(16, '0');
+    const headline = `BUG: kernel NULL pointer dereference, address: ${addr}`;
+    const code = PF_ERROR_CODE[access];
+    this.log.emit(KERN_ALERT, headline);
+    this.log.emit(KERN_ALERT, `#PF: supervisor ${access} in kernel mode`);
+    this.log.emit(KERN_ALERT, `#PF: error_code(${code}) - not-present page`);
+    this.log.emit(KERN_ALERT, `Oops: ${code.slice(2)} [#${++this.dieCounter}] PREEMPT SMP NOPTI`);
+    this.printSplat(KERN_ALERT, null, task, trace, formatFrame(rip), 'after');
+    this.log.emit(KERN_ALERT, `CR2: ${addr}`);
+    this.log.emit(KERN_ALERT, '---[ end trace 0000000000000000 ]---');
+    this.add_taint(TAINT_DIE);
+    return headline;
   }
 
   /**
@@ -186,7 +234,7 @@ export class Panic {
     if (headline !== null) this.log.emit(level, headline);
     if (modules === 'before') this.print_modules(level);
     const comm = task ? task.comm : 'swapper/0';
-    this.log.emit(level, `CPU: 0 UID: 0 PID: ${task ? task.pid : 0} Comm: ${comm} ${this.taint ? 'Tainted: G        W' : 'Not tainted'} ${UTS_RELEASE} #1`);
+    this.log.emit(level, `CPU: 0 UID: 0 PID: ${task ? task.pid : 0} Comm: ${comm} ${this.print_tainted()} ${UTS_RELEASE} #1`);
     if (task?.workqueueLine) this.log.emit(level, `Workqueue: ${task.workqueueLine}`);
     if (rip !== null) this.log.emit(level, `RIP: 0010:${rip}`);
     this.log.emit(level, 'Call Trace:');
@@ -194,6 +242,18 @@ export class Panic {
     for (const f of trace) this.log.emit(level, ` ${f}`);
     this.log.emit(level, ' </TASK>');
     if (modules === 'after') this.print_modules(level);
+  }
+
+  private add_taint(flag: number): void {
+    this.tainted |= 1 << flag;
+  }
+
+  /** "Not tainted", or one column per taint flag: its letter when set, else 'G' for the first and a space for the others. */
+  private print_tainted(): string {
+    if (this.tainted === 0) return 'Not tainted';
+    let s = 'Tainted: ';
+    for (let i = 0; i < TAINT_FLAGS.length; i++) s += this.tainted & (1 << i) ? TAINT_FLAGS[i] : i === 0 ? 'G' : ' ';
+    return s;
   }
 
   private print_modules(level: number): void {
@@ -211,14 +271,8 @@ export class Panic {
   private pageFaultOops(task: Task, err: TypeError, access: PageFaultAccess, where: string | null): void {
     const frames = framesOfStack(err.stack ?? '', 0, this.moduleOf);
     const rip = frames[0] ?? { func: 'unknown', module: null };
-    const headline = 'BUG: kernel NULL pointer dereference, address: 0000000000000000';
-    this.log.emit(KERN_ALERT, headline);
-    this.log.emit(KERN_ALERT, `#PF: supervisor ${access} in kernel mode`);
-    this.log.emit(KERN_ALERT, `#PF: error_code(${PF_ERROR_CODE[access]}) - not-present page`);
-    this.log.emit(KERN_ALERT, 'Oops: 0000 [#1] PREEMPT SMP NOPTI');
     const trace = callTrace(task, frames.slice(1));
-    this.printSplat(KERN_ALERT, null, task, trace, formatFrame(rip), 'after');
-    this.log.emit(KERN_ALERT, '---[ end trace 0000000000000000 ]---');
+    const headline = this.printPageFault(task, 0, access, rip, trace);
     this.warnings.push({
       kind: 'oops', function: rip.func, message: headline, text: `${err.name}: ${err.message}${where === null ? '' : ` (${where})`}`,
       time: formatSeconds(this.sched.now), pid: task.pid, comm: task.comm, callTrace: trace,
@@ -256,13 +310,18 @@ export class Panic {
         }
         return !!c;
       },
-      BUG: () => this.oops('kernel BUG', 'BUG'),
+      BUG: () => this.bug('BUG'),
       BUG_ON: (c) => {
-        if (c) this.oops('kernel BUG', 'BUG_ON');
+        if (c) this.bug('BUG_ON');
       },
     };
   }
 }
+
+/** The letters of kernel/panic.c's taint_flags[] as of 7.0 (TAINT_FLAGS_COUNT 20), by bit. */
+const TAINT_FLAGS = 'PFSRMBUDAWCIOELKXTNJ';
+const TAINT_DIE = 7;
+const TAINT_WARN = 9;
 
 /** Where kshim itself lives, as sourceLocation() writes it: a fault there is no fault of the code under test. */
 const KSHIM_OWN_CODE = /^(?:dist\/)?(?:framework|harness|cli|bench)\//;

@@ -204,7 +204,7 @@ export class Resources {
   private __release_resource(old: resource, release_child: boolean, caller: string): number {
     const parent = old.parent;
     if (parent === null) {
-      this.panic.oops('BUG: kernel NULL pointer dereference, address: 0000000000000038', caller);
+      this.panic.nullDereference(caller, 0x38);
     }
     let prev: resource | null = null;
     let tmp = parent.child;

@@ -137,7 +137,7 @@ export class Workqueue {
   // ---- queueing ----------------------------------------------------------
 
   queue_work(wq: workqueue_struct | null, work: work_struct): boolean {
-    if (wq === null) this.panic.oops('BUG: kernel NULL pointer dereference, address: 0000000000000000', '__queue_work');
+    if (wq === null) this.panic.nullDereference('__queue_work', 0);
     if (work.pending || work.disabled > 0) {
       if (this.sched.recording) this.sched.touch(`work:${work.id}`, 'r');
       return false;
@@ -392,7 +392,7 @@ export class Workqueue {
    */
   async flush_workqueue(wq: workqueue_struct | null, macro = true): Promise<void> {
     if (macro && wq?.system) this.__warn_flushing_systemwide_wq();
-    if (wq === null) this.panic.oops('BUG: kernel NULL pointer dereference, address: 0000000000000000', '__flush_workqueue');
+    if (wq === null) this.panic.nullDereference('__flush_workqueue', 0);
     const self = this.sched.self('flush_workqueue');
     if (this.sched.recording) this.sched.touch(`wq:${wq.name}`);
     if (wq.destroyed) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** The human views of a run: --show config as a .config writes it, and the steps of a scenario. */
 import { expect } from 'chai';
-import { formatConfig, formatOwners, formatRun } from '../../cli/format.js';
+import { formatConfig, formatOwners, formatRun, warningLine } from '../../cli/format.js';
 import { runScenario } from '../../harness/run.js';
 import { validateScenario } from '../../harness/scenario.js';
 
@@ -16,6 +16,13 @@ describe('kshim run: the human views', () => {
     const s = validateScenario({ tree: 'mainline', firmware: { softReserved: [] } }, 'x.json');
     const { result } = await runScenario(s);
     expect(formatOwners(result).split('\n')).to.deep.equal(['Soft Reserved range  owner', '(none: the firmware has no Soft Reserved range)']);
+  });
+
+  it('a warning under "== warnings ==" keeps its dmesg timestamp, padded as dmesg pads it', () => {
+    expect(warningLine({ time: '3.278000', message: 'WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: kworker/0:0/25' })).to.equal(
+      '[    3.278000] WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: kworker/0:0/25',
+    );
+    expect(warningLine({ time: '12345.000001', message: 'x' })).to.equal('[12345.000001] x');
   });
 
   it('lists the steps after boot between dmesg and /proc/iomem, a further line of output indented', async () => {

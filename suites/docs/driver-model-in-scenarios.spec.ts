@@ -366,12 +366,13 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     const r = await boot(s);
     const cut = r.result.dmesg.findIndex((l) => l.endsWith('------------[ cut here ]------------'));
     expect(cut).to.be.above(0);
-    expect(r.result.dmesg.slice(cut, cut + 16).map((l) => l.slice(15))).to.deep.equal([
+    expect(r.result.dmesg.slice(cut, cut + 17).map((l) => l.slice(15))).to.deep.equal([
       '------------[ cut here ]------------',
-      'WARNING: CPU: 0 PID: 25 at kernel/workqueue.c:4289 __flush_work',
+      'WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: kworker/0:0/25',
       'Modules linked in: dax_cxl dax_hmem dax cxl_pci cxl_mem cxl_acpi cxl_port cxl_core',
       'CPU: 0 UID: 0 PID: 25 Comm: kworker/0:0 Not tainted 7.0.0-kshim #1',
       'Workqueue: events_long cxl_dax_region_driver_register [dax_cxl]',
+      'RIP: 0010:__flush_work',
       'Call Trace:',
       ' <TASK>',
       ' flush_work',

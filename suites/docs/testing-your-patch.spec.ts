@@ -80,6 +80,15 @@ describe('docs/testing-your-patch.md: a v9 candidate for the built-in window', f
     const r = await owners(s);
     expect(r.complete).to.equal(true);
     expect(r.classes).to.deep.equal(['owners=none build=ok warnings=__flush_workqueue leaks=1 end=idle']);
+    // The oops the guide shows is a stretch of that run's dmesg, line for line.
+    const doc = readFileSync(`${ROOT}docs/testing-your-patch.md`, 'utf8');
+    const block = /<!-- dmesg excerpt of the first attempt[^\n]*\n```\n([\s\S]*?)```/.exec(doc);
+    expect(block, 'the dmesg excerpt of the first attempt').to.not.equal(null);
+    const excerpt = block![1]!.trimEnd().split('\n');
+    const dmesg = (await runScenario(s)).result.dmesg;
+    const at = dmesg.indexOf(excerpt[0]!);
+    expect(at, excerpt[0]).to.be.at.least(0);
+    expect(dmesg.slice(at, at + excerpt.length)).to.deep.equal(excerpt);
   });
 
   it('the candidate: one outcome, CXL owns, built in (at these timings and for any timing) and modular', async () => {

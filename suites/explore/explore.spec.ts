@@ -62,7 +62,7 @@ describe('explorer: what it finds', () => {
     const warned = report.outcomes.filter((o) => o.warnings.includes('__flush_work'));
     expect(warned).to.have.length.greaterThan(0);
     const r = await replay(s, warned[0]!.shrunk);
-    const flushWarning = /^WARNING: CPU: 0 PID: \d+ at kernel\/workqueue\.c:4289 __flush_work$/;
+    const flushWarning = /^WARNING: kernel\/workqueue\.c:4289 at __flush_work, CPU#0: \S+\/\d+$/;
     expect(r.result.warnings.map((w) => w.message).filter((m) => flushWarning.test(m))).to.have.length(1);
     expect(outcomeOf(r).signature).to.equal(warned[0]!.signature);
   });

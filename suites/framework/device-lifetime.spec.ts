@@ -60,7 +60,7 @@ describe('driver core: device lifetime', () => {
     const w = warningsOf(k);
     expect(w).to.have.length(1);
     expect(w[0]!.function).to.equal('device_release');
-    expect(w[0]!.message).to.match(/^WARNING: CPU: 0 PID: 0 at drivers\/base\/core\.c:\d+ device_release$/);
+    expect(w[0]!.message).to.match(/^WARNING: drivers\/base\/core\.c:\d+ at device_release, CPU#0: \S+\/0$/);
     expect(w[0]!.text).to.equal(
       "Device 'norel' does not have a release() function, it is broken and must be fixed. See Documentation/core-api/kobject.rst.",
     );

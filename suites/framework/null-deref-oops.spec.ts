@@ -59,6 +59,7 @@ describe('a NULL pointer dereference in a port oopses the task that made it', ()
     expect(lines).to.include('RIP: 0010:dax_hmem_probe');
     // An x86 oops prints the modules after the call trace (__die_body: show_regs, then print_modules).
     expect(lines.indexOf('Modules linked in:'), '"Modules linked in:" right after </TASK>').to.equal(lines.indexOf(' </TASK>') + 1);
+    expect(lines[lines.indexOf('Modules linked in:') + 1], 'CR2 holds the faulting address').to.equal('CR2: 0000000000000000');
     const trace = lines.slice(lines.indexOf(' <TASK>') + 1, lines.indexOf(' </TASK>')).map((l) => l.trim());
     expect(trace.slice(0, 3)).to.deep.equal(['platform_probe', 'call_driver_probe', 'really_probe']);
     const [w] = warningsOf(k, 'oops');
@@ -87,14 +88,14 @@ describe('a NULL pointer dereference in a port oopses the task that made it', ()
       (pdev.dev.platform_data as mri_t | null)!.range = { start: 0 };
       return 0;
     });
-    expect(oopsLines(w).slice(1, 3)).to.deep.equal(['#PF: supervisor write access in kernel mode', '#PF: error_code(0x0002) - not-present page']);
+    expect(oopsLines(w).slice(1, 4)).to.deep.equal(['#PF: supervisor write access in kernel mode', '#PF: error_code(0x0002) - not-present page', 'Oops: 0002 [#1] PREEMPT SMP NOPTI']);
 
     const x = boot();
     await probeWith(x, async function dax_hmem_probe() {
       const ops: { notify?: () => number } = {};
       return ops.notify!();
     });
-    expect(oopsLines(x).slice(1, 3)).to.deep.equal(['#PF: supervisor instruction fetch in kernel mode', '#PF: error_code(0x0010) - not-present page']);
+    expect(oopsLines(x).slice(1, 4)).to.deep.equal(['#PF: supervisor instruction fetch in kernel mode', '#PF: error_code(0x0010) - not-present page', 'Oops: 0010 [#1] PREEMPT SMP NOPTI']);
     expect(warningsOf(x, 'oops').map((o) => o.function)).to.deep.equal(['dax_hmem_probe']);
   });
 

@@ -216,7 +216,7 @@ describe('platform bus', () => {
     });
     const w = warningsOf(k);
     expect(w.map((x) => [x.function, x.text])).to.deep.equal([['driver_unregister', 'Unexpected driver unregister!']]);
-    expect(w[0]!.message).to.match(/^WARNING: CPU: 0 PID: 1 at drivers\/base\/driver\.c:\d+ driver_unregister$/);
+    expect(w[0]!.message).to.match(/^WARNING: drivers\/base\/driver\.c:\d+ at driver_unregister, CPU#0: \S+\/1$/);
   });
 
   it('platform_driver_unregister twice: the second WARNs "Unexpected driver unregister!"', async () => {

@@ -53,16 +53,17 @@ describe('printk and WARN splats', () => {
     ]);
   });
 
-  it('a WARN splat: cut here, WARNING line, Modules linked in, CPU/Comm line, Call Trace with <TASK>, end trace', async () => {
+  it('a WARN splat: cut here, the 6.19+ banner "WARNING: file:line at func, CPU#n: comm/pid", Modules linked in, CPU/Comm line, RIP, Call Trace with <TASK>, end trace', async () => {
     const k = boot();
     await runInit(k, async function dax_hmem_init() {
       await k.api.flush_work(new work_struct());
     });
     expect(splat(k)).to.deep.equal([
       '------------[ cut here ]------------',
-      'WARNING: CPU: 0 PID: 1 at kernel/workqueue.c:4289 __flush_work',
+      'WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: swapper/0/1',
       'Modules linked in:',
       'CPU: 0 UID: 0 PID: 1 Comm: swapper/0 Not tainted 7.0.0-kshim #1',
+      'RIP: 0010:__flush_work',
       'Call Trace:',
       ' <TASK>',
       ' flush_work',
@@ -72,14 +73,26 @@ describe('printk and WARN splats', () => {
     ]);
   });
 
-  it('the first WARN says "Not tainted", later splats say "Tainted: G        W"', async () => {
+  it('the first WARN says "Not tainted", later splats print every taint column: W (TAINT_WARN) after a WARN, D (TAINT_DIE) too after an oops, and the oops counter goes up', async () => {
     const k = boot();
     await runInit(k, async () => {
       await k.api.flush_work(new work_struct());
       await k.api.flush_work(new work_struct());
     });
-    expect(splat(k, 0)[3]).to.contain('Not tainted');
-    expect(splat(k, 1)[3]).to.contain('Tainted: G        W');
+    expect(splat(k, 0)[3]).to.contain(' Not tainted 7.0.0-kshim #1');
+    // 20 columns: 'G', then D at bit 7 and W at bit 9 or a space.
+    expect(splat(k, 1)[3]).to.contain(' Tainted: G        W           7.0.0-kshim #1');
+    await runInit(k, async () => {
+      await k.api.flush_workqueue(null);
+    });
+    await runInit(k, async () => {
+      await k.api.flush_workqueue(null);
+    });
+    const t = texts(k);
+    expect(t.filter((l) => l.startsWith('Oops: '))).to.deep.equal(['Oops: 0000 [#1] PREEMPT SMP NOPTI', 'Oops: 0000 [#2] PREEMPT SMP NOPTI']);
+    const cpuLines = t.filter((l) => l.startsWith('CPU: 0 '));
+    expect(cpuLines[2]).to.contain(' Tainted: G        W           7.0.0-kshim #1');
+    expect(cpuLines[3]).to.contain(' Tainted: G      D W           7.0.0-kshim #1');
   });
 
   it('WARN(cond, fmt) prints its message between "cut here" and the WARNING line and keeps it as the warning text', async () => {
@@ -91,7 +104,7 @@ describe('printk and WARN splats', () => {
     expect(rc).to.equal(true);
     const s = splat(k);
     expect(s[1]).to.equal('hmem: hmem.0 overlaps 2 ranges');
-    expect(s[2]).to.match(/^WARNING: CPU: 0 PID: 1 at .* hmem_register_device$/);
+    expect(s[2]).to.match(/^WARNING: at hmem_register_device, CPU#0: \S+\/1$/);
     expect(k.panic.warnings[0]!.text).to.equal('hmem: hmem.0 overlaps 2 ranges\n');
     expect(k.panic.warnings[0]!.function).to.equal('hmem_register_device');
   });
@@ -121,7 +134,7 @@ describe('printk and WARN splats', () => {
       );
     });
     const s = splat(k);
-    expect(s[1]).to.equal('WARNING: CPU: 0 PID: 2 at kernel/workqueue.c:4289 __flush_work');
+    expect(s[1]).to.equal('WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: kworker/0:0/2');
     expect(s[3]).to.match(/^CPU: 0 UID: 0 PID: 2 Comm: kworker\/0:0 /);
     expect(s[4]).to.equal('Workqueue: events_long cxl_dax_region_driver_register');
     expect(k.panic.warnings[0]!.callTrace).to.deep.equal([
@@ -196,14 +209,16 @@ describe('printk and WARN splats', () => {
     expect(ws.map((w) => [w.function, w.text])).to.deep.equal([['alloc_dax_region', 'hmem hmem.0: alloc_dax_region: dax_region already set\n']]);
   });
 
-  it('BUG_ON(true) oopses the task: "kernel BUG", the oops banner, and the task is dead', async () => {
+  it('BUG_ON(true) oopses the task: "kernel BUG", the invalid-opcode oops of the trap with RIP at the caller, and the task is dead', async () => {
     const k = boot();
     const o = await runInit(k, async function hmem_bug() {
       k.api.BUG_ON(true);
     });
     expect(o.status).to.equal('idle');
     expect(k.panic.warnings.map((w) => [w.kind, w.message])).to.deep.equal([['oops', 'kernel BUG']]);
-    expect(texts(k)).to.include('Oops: 0000 [#1] PREEMPT SMP NOPTI');
+    const t = texts(k);
+    expect(t).to.include('Oops: invalid opcode: 0000 [#1] PREEMPT SMP NOPTI');
+    expect(t).to.include('RIP: 0010:hmem_bug');
     expect(k.sched.allTasks()[0]!.state).to.equal('dead');
   });
 });

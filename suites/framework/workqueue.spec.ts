@@ -94,7 +94,7 @@ describe('workqueues', () => {
       expect(k.api.work_pending(w)).to.equal(true);
       const ws = warningsOf(k);
       expect(ws.map((x) => x.function)).to.deep.equal(['__queue_work']);
-      expect(ws[0]!.message).to.equal('WARNING: CPU: 0 PID: 1 at kernel/workqueue.c:2375 __queue_work');
+      expect(ws[0]!.message).to.equal('WARNING: kernel/workqueue.c:2375 at __queue_work, CPU#0: swapper/0/1');
     });
 
     it('flush_work of a zero-filled work item WARNs at __flush_work (kernel/workqueue.c:4289) and returns false', async () => {
@@ -107,7 +107,7 @@ describe('workqueues', () => {
       const ws = warningsOf(k);
       expect(ws).to.have.length(1);
       expect(ws[0]!.function).to.equal('__flush_work');
-      expect(ws[0]!.message).to.equal('WARNING: CPU: 0 PID: 1 at kernel/workqueue.c:4289 __flush_work');
+      expect(ws[0]!.message).to.equal('WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: swapper/0/1');
     });
 
     it('cancel_work_sync of a zero-filled work item WARNs at __flush_work and returns false', async () => {
@@ -118,7 +118,7 @@ describe('workqueues', () => {
       });
       expect(rc).to.equal(false);
       const ws = warningsOf(k);
-      expect(ws.map((x) => x.message)).to.deep.equal(['WARNING: CPU: 0 PID: 1 at kernel/workqueue.c:4289 __flush_work']);
+      expect(ws.map((x) => x.message)).to.deep.equal(['WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: swapper/0/1']);
       expect(ws[0]!.callTrace).to.include('cancel_work_sync');
     });
   });
@@ -298,7 +298,11 @@ describe('workqueues', () => {
         ['__flush_workqueue', 'BUG: kernel NULL pointer dereference, address: 0000000000000000'],
       ]);
       expect(oops[0]!.callTrace).to.deep.equal(['flush_workqueue', 'dax_hmem_flush_work']);
+      // The page-fault oops of x86 in full: #PF lines, error code, RIP in the faulting function, CR2.
+      expect(grep(k, '#PF: supervisor read access in kernel mode')).to.have.length(1);
       expect(grep(k, 'Oops: 0000 [#1] PREEMPT SMP NOPTI')).to.have.length(1);
+      expect(grep(k, 'RIP: 0010:__flush_workqueue')).to.have.length(1);
+      expect(grep(k, 'CR2: 0000000000000000')).to.have.length(1);
       expect(k.sched.allTasks()[0]!.state).to.equal('dead');
     });
 
@@ -572,7 +576,7 @@ describe('workqueues', () => {
       const lines = k.log.records.map((r) => r.text);
       const at = lines.indexOf('workqueue: cannot queue hmem_late_work on wq dax_hmem_wq');
       expect(lines[at - 1]).to.equal('------------[ cut here ]------------');
-      expect(lines[at + 1]).to.match(/^WARNING: CPU: 0 PID: 3 at kernel\/workqueue\.c:\d+ __queue_work$/);
+      expect(lines[at + 1]).to.match(/^WARNING: kernel\/workqueue\.c:\d+ at __queue_work, CPU#0: \S+\/3$/);
       expect(grep(k, 'cannot queue')).to.have.length(1);
     });
 

@@ -70,7 +70,7 @@ describe('[PATCH v7 6/7] dax/hmem, cxl: Defer and resolve Soft Reserved ownershi
     const v7 = await noSoftReserved('v7/6', steps);
     const ws = flushWarnings(v7);
     expect(ws).to.have.length(1);
-    expect(ws[0]!.message).to.match(/^WARNING: CPU: 0 PID: \d+ at kernel\/workqueue\.c:4289 __flush_work$/);
+    expect(ws[0]!.message).to.match(/^WARNING: kernel\/workqueue\.c:4289 at __flush_work, CPU#0: \S+\/\d+$/);
     expect(ws[0]!.callTrace.slice(0, 4)).to.deep.equal(['flush_work', 'dax_hmem_flush_work [dax_hmem]', 'cxl_dax_region_driver_register [dax_cxl]', 'process_one_work']);
     expect(v7.result.warnings.map((x) => x.function)).to.deep.equal(['__flush_work']);
     expect(lines(v7, 'Workqueue: events_long cxl_dax_region_driver_register [dax_cxl]')).to.have.length(1);

@@ -39,13 +39,13 @@ describe('memregion: one IDA for everybody', () => {
     f.mr.memregion_free(id);
     f.mr.memregion_free(42);
     expect(f.panic.warnings.map((w) => [w.function, w.message, w.text])).to.deep.equal([
-      ['ida_free', 'WARNING: CPU: 0 PID: 0 at lib/idr.c:592 ida_free', 'ida_free called for id=0 which is not allocated.'],
-      ['ida_free', 'WARNING: CPU: 0 PID: 0 at lib/idr.c:592 ida_free', 'ida_free called for id=42 which is not allocated.'],
+      ['ida_free', 'WARNING: lib/idr.c:592 at ida_free, CPU#0: swapper/0/0', 'ida_free called for id=0 which is not allocated.'],
+      ['ida_free', 'WARNING: lib/idr.c:592 at ida_free, CPU#0: swapper/0/0', 'ida_free called for id=42 which is not allocated.'],
     ]);
     const text = logText(f);
     expect(text[0]).to.equal('------------[ cut here ]------------');
     expect(text[1]).to.equal('ida_free called for id=0 which is not allocated.');
-    expect(text[2]).to.equal('WARNING: CPU: 0 PID: 0 at lib/idr.c:592 ida_free');
+    expect(text[2]).to.equal('WARNING: lib/idr.c:592 at ida_free, CPU#0: swapper/0/0');
     expect(f.mr.memregion_alloc()).to.equal(0);
   });
 

@@ -172,7 +172,7 @@ describe('resource: insert_resource / remove_resource', () => {
     f.res.insert_resource(f.res.iomem_resource, a);
     expect(f.res.insert_resource_conflict(f.res.iomem_resource, a)).to.equal(a);
     expect(f.panic.warnings.map((w) => w.message)).to.deep.equal([
-      'WARNING: CPU: 0 PID: 0 at kernel/resource.c:879 __insert_resource',
+      'WARNING: kernel/resource.c:879 at __insert_resource, CPU#0: swapper/0/0',
     ]);
   });
 
