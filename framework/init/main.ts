@@ -102,7 +102,8 @@ export class Boot {
       await this.sched.sleep(at - this.sched.now);
       if (this.sched.recording) this.sched.touch('rootfs');
       this.rootfs.realRootMounted = true;
-      this.log.emit(KERN_INFO, 'EXT4-fs (vda1): mounted filesystem r/w with ordered data mode. Quota mode: none.');
+      // ext4_fill_super()'s message since 6.3, with the superblock UUID (%pU) of a made-up but fixed root filesystem.
+      this.log.emit(KERN_INFO, `EXT4-fs (vda1): mounted filesystem ${ROOT_FS_UUID} r/w with ordered data mode. Quota mode: none.`);
       this.udevd.trigger();
     });
   }
@@ -121,6 +122,9 @@ export class Boot {
     if (debug) this.log.printk(KERN_DEBUG, 'initcall %s returned %d after %d usecs', call.name, ret, this.sched.now - start);
   }
 }
+
+/** The root filesystem's UUID: any fixed value, so that every run prints the same line. */
+const ROOT_FS_UUID = '5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76';
 
 export const bootModule = new ContainerModule(({ bind }) => {
   bind(Boot).toSelf().inSingletonScope();

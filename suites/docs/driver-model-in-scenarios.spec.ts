@@ -402,7 +402,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
   it('6a. module-dependencies.json: request_module() returns after udev\'s loads of cxl_acpi and cxl_pci finish (one class, CXL owns); with kmod v19 it returns at once (one class, HMEM owns)', async () => {
     const cur = await boot(scenario('module-dependencies.json'));
     expectInOrder(cur, [
-      '[    3.000000] EXT4-fs (vda1): mounted filesystem r/w with ordered data mode. Quota mode: none.',
+      '[    3.000000] EXT4-fs (vda1): mounted filesystem 5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76 r/w with ordered data mode. Quota mode: none.',
       "[    3.007000] bus: 'platform': add driver cxl_acpi",
       "[    3.007000] bus: 'pci': add driver cxl_pci",
       "[    3.037000] cxl_acpi ACPI0017:00: driver: 'cxl_acpi': driver_bound: bound to device",
@@ -460,7 +460,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     expectInOrder(builtin, [
       "[    0.000000] bus: 'platform': add driver hmem_platform",
       '[    0.000000]  dax0.0: alloc range[0]: 0x0000000850000000:0x000000284fffffff',
-      '[    3.000000] EXT4-fs (vda1): mounted filesystem r/w with ordered data mode. Quota mode: none.',
+      '[    3.000000] EXT4-fs (vda1): mounted filesystem 5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76 r/w with ordered data mode. Quota mode: none.',
       "[    3.037000] cxl_acpi ACPI0017:00: driver: 'cxl_acpi': driver_bound: bound to device",
       '[    3.274000]  dax1.0: alloc range[0]: 0x0000000850000000:0x000000284fffffff',
       '[    3.274000] kmem dax1.0: mapping0: 0x850000000-0x284fffffff could not reserve region',
@@ -512,7 +512,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       "[    0.039000] bus: 'platform': add driver hmem_platform",
       '[    0.039000] hmem_platform hmem_platform.0: await CXL initial probe: [mem 0x850000000-0x284fffffff flags 0x80000200]',
       '[    0.039000] hmem_platform hmem_platform.0: CXL did not claim resource, registering: [mem 0x850000000-0x284fffffff flags 0x80000200]',
-      '[    3.000000] EXT4-fs (vda1): mounted filesystem r/w with ordered data mode. Quota mode: none.',
+      '[    3.000000] EXT4-fs (vda1): mounted filesystem 5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76 r/w with ordered data mode. Quota mode: none.',
       "[    3.007000] bus: 'pci': add driver cxl_pci",
       '[    3.267000] cxl region0: committed',
       '[    3.274000] cxl_dax_region dax_region0: dax_region resource conflict for [mem 0x850000000-0x284fffffff]',
@@ -526,7 +526,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     // For any timing it can go the other way: dax_hmem's initramfs load outlasts the root mount.
     const late = await boot(s, 'u.1u1');
     expectInOrder(late, [
-      '[    3.000000] EXT4-fs (vda1): mounted filesystem r/w with ordered data mode. Quota mode: none.',
+      '[    3.000000] EXT4-fs (vda1): mounted filesystem 5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76 r/w with ordered data mode. Quota mode: none.',
       "[    3.000000] bus: 'pci': add driver cxl_pci",
       "[    3.260000] bus: 'platform': add driver hmem_platform",
       '[    3.260000] hmem_platform hmem_platform.0: CXL claims resource, dropping: [mem 0x850000000-0x284fffffff flags 0x80000200]',
@@ -539,7 +539,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       '[    0.267000] cxl region0: committed',
       "[    0.269000] bus: 'platform': add driver hmem_platform",
       '[    0.269000] hmem_platform hmem_platform.0: CXL claims resource, dropping: [mem 0x850000000-0x284fffffff flags 0x80000200]',
-      '[    3.000000] EXT4-fs (vda1): mounted filesystem r/w with ordered data mode. Quota mode: none.',
+      '[    3.000000] EXT4-fs (vda1): mounted filesystem 5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76 r/w with ordered data mode. Quota mode: none.',
     ]);
     expect(fixed.result.softReserved.map((x) => x.owner)).to.deep.equal(['dax_cxl']);
     expect(await classesOfEverySchedule(packed)).to.deep.equal(['owners=dax_cxl build=ok warnings=none leaks=0 end=idle | 5 | t.']);
