@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** Human-readable views of a run: ownership table, warnings, build errors, dmesg, /proc/iomem. */
 import type { RunResult, StepReport } from '../harness/run.js';
+import { dotConfigSymbols } from '../harness/scenario.js';
+import type { Tree } from '../trees/tree.js';
+import { CXL_DAX_SYMBOLS } from '../framework/kconfig/texts/index.js';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -20,15 +23,31 @@ export function formatOwners(r: Pick<RunResult, 'softReserved' | 'daxRegions'>):
   return out.join('\n');
 }
 
-/** The symbols as a .config writes them: CONFIG_X=y or m, and "# CONFIG_X is not set" for n. */
-export function formatConfig(r: RunResult, symbols: readonly string[]): string {
+/**
+ * The symbols as a .config writes them: CONFIG_X=y or m, and "# CONFIG_X is
+ * not set" for n. `hidden` symbols, which .config leaves out, follow as
+ * kshim's own comments, with what hides them.
+ */
+export function formatConfig(r: RunResult, symbols: readonly string[], hidden: readonly { symbol: string; reason: string }[] = []): string {
   const lines = symbols.map((s) => {
     const v = r.config.values[s] ?? 'n';
     return v === 'n' ? `# CONFIG_${s} is not set` : `CONFIG_${s}=${v}`;
   });
+  for (const h of hidden) lines.push(`# ${h.symbol}: not in .config (${h.reason})`);
   for (const a of r.config.adjusted) lines.push(`# ${a.symbol}: requested ${a.requested}, got ${a.actual} (${a.reason})`);
   for (const u of r.config.unknown) lines.push(`# ${u}: not a Kconfig symbol of this tree`);
   return lines.join('\n');
+}
+
+/**
+ * `--show config`: what .config holds of drivers/cxl and drivers/dax for
+ * the run's values, then a comment for each symbol of the series that
+ * .config leaves out (unmet dependencies), and the adjustments.
+ */
+export function formatDotConfig(r: RunResult, tree: Tree): string {
+  const dot = dotConfigSymbols(tree, r.config.values);
+  const hidden = dot.hidden.filter((h) => (CXL_DAX_SYMBOLS as readonly string[]).includes(h.symbol));
+  return formatConfig(r, dot.written, hidden);
 }
 
 /**

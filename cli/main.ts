@@ -6,9 +6,9 @@
  */
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { CXL_DAX_SYMBOLS } from '../framework/kconfig/texts/index.js';
 import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
 import { runScenario, type Run } from '../harness/run.js';
+import type { Scenario } from '../harness/scenario.js';
 import { runWithSchedule } from './schedule.js';
 import { DEFAULT_DEPTH, DEFAULT_SEED, EXHAUSTIVE_BUDGET, exploreCommand, SAMPLED_RUNS, type ExploreArgs } from './explore.js';
 import { MATRIX_RUNS, matrixCommand, type MatrixArgs } from './matrix.js';
@@ -16,7 +16,7 @@ import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import { ALL_TREES as TREES, LOCAL_TREE_PROBLEMS } from '../trees/registry.js';
 import { demo } from './demo.js';
 import { failOnInputError, UsageError } from './errors.js';
-import { formatConfig, formatOwners, formatRun } from './format.js';
+import { formatDotConfig, formatOwners, formatRun } from './format.js';
 import { loadScenario } from './load.js';
 import { shellCommand } from './shell.js';
 import { startCommand, type StartArgs } from './start.js';
@@ -54,13 +54,13 @@ function checkOutput(opts: { json?: boolean; show?: string }): void {
 }
 
 /** What kshim run and kshim replay print: the JSON contract, one view, or everything. */
-async function printRun({ result, machine, steps }: Run, opts: { json?: boolean; show?: string }): Promise<void> {
+async function printRun({ result, machine, steps }: Run, scenario: Scenario, opts: { json?: boolean; show?: string }): Promise<void> {
   if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else if (opts.show === 'iomem') process.stdout.write(result.iomem);
   else if (opts.show === 'sysfs') process.stdout.write(machine === null ? 'nothing booted: the build failed (kshim run shows why)\n' : formatSysfs(machine.kernel) + '\n');
   else if (opts.show === 'dmesg') process.stdout.write(result.dmesg.join('\n') + '\n');
   else if (opts.show === 'owners') process.stdout.write(formatOwners(result) + '\n');
-  else if (opts.show === 'config') process.stdout.write(formatConfig(result, CXL_DAX_SYMBOLS) + '\n');
+  else if (opts.show === 'config') process.stdout.write(formatDotConfig(result, scenario.tree) + '\n');
   else process.stdout.write(formatRun(result, machine?.kernel.panic.warnings.map((w) => (w.kind === 'oops' ? w.text : null)), steps) + '\n');
 }
 
@@ -93,7 +93,7 @@ program
     try {
       checkOutput(opts);
       const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, notesFor(opts));
-      await printRun(await runScenario(scenario), opts);
+      await printRun(await runScenario(scenario), scenario, opts);
     } catch (e) {
       failOnInputError(e);
     }
@@ -134,7 +134,7 @@ program
       checkOutput(opts);
       const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, notesFor(opts));
       const run = await runWithSchedule(file, scenario, opts);
-      await printRun(run, opts);
+      await printRun(run, scenario, opts);
     } catch (e) {
       failOnInputError(e);
     }

@@ -6,7 +6,7 @@
  * Every problem is reported once, naming the file, the field and what is
  * wrong, so the CLI can print it and exit 2.
  */
-import { loadKconfig, KconfigError, type Kconfig } from '../framework/kconfig/index.js';
+import { loadKconfig, KconfigError, writtenSymbols, type Kconfig, type WrittenConfig } from '../framework/kconfig/index.js';
 import { KCONFIG_ENV, KCONFIG_ENV_FILE } from '../framework/kconfig/texts/env.js';
 import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
 import { KMOD_VERSION } from '../framework/userspace/modprobe.js';
@@ -73,6 +73,14 @@ export const MAX_MS = 86_400_000;
 export const MAX_KMOD_VERSION = 1000;
 
 const kconfigs = new Map<string, Kconfig>();
+
+/** The Kconfig files of a tree that `--show config` lists, in the order the tree's Kconfig sources them. */
+export const TREE_KCONFIG_FILES = ['drivers/cxl/Kconfig', 'drivers/dax/Kconfig'] as const;
+
+/** What .config holds of drivers/cxl and drivers/dax for these values: the symbols conf_write() would write, in definition order, and those it leaves out. */
+export function dotConfigSymbols(tree: Tree, values: Readonly<Record<string, Tristate>>): WrittenConfig {
+  return writtenSymbols(treeKconfig(tree), values, TREE_KCONFIG_FILES);
+}
 
 /** The parsed Kconfig of a tree (kshim/Kconfig.env, drivers/cxl, drivers/dax), shared by trees with the same texts. */
 export function treeKconfig(tree: Tree): Kconfig {

@@ -83,6 +83,38 @@ export function assignable(kconfig: Kconfig, values: Requested, symbol: string):
   return out;
 }
 
+/** What .config holds of some Kconfig files: the symbols written, and those left out with the reason. */
+export interface WrittenConfig {
+  readonly written: string[];
+  /** Symbols with no value and no visible prompt (conf_write() skips them), with the clause that hides them. */
+  readonly hidden: { readonly symbol: string; readonly reason: string }[];
+}
+
+/**
+ * The symbols of `files` that `make olddefconfig` writes to .config for a
+ * configuration, in definition order: those with a value, and those left
+ * at n that have a visible prompt (conf_write()'s SYMBOL_WRITE). A symbol
+ * whose dependencies hide it and that nothing selects is not written at all.
+ */
+export function writtenSymbols(kconfig: Kconfig, values: Requested, files: readonly string[]): WrittenConfig {
+  const c = compileKconfig(kconfig);
+  const st = newCalcState(c);
+  setUser(c, st, values);
+  calc(c, st);
+  const written: string[] = [];
+  const hidden: { symbol: string; reason: string }[] = [];
+  c.names.forEach((name, i) => {
+    const sym = kconfig.symbols.get(name);
+    if (sym === undefined || !sym.entries.some((e) => files.includes(e.file))) return;
+    if (st.v[i] !== 0 || st.vis[i] !== 0) written.push(name);
+    else {
+      const clause = limitingClause(c, st, i, 1);
+      hidden.push({ symbol: name, reason: clause === undefined ? 'no prompt, and nothing selects it' : `depends on ${clause}` });
+    }
+  });
+  return { written, hidden };
+}
+
 /** Copies requested values into the user array; returns the names the table lacks. */
 export function setUser(c: CompiledKconfig, st: CalcState, requested: Requested): string[] {
   const unknown: string[] = [];

@@ -4,7 +4,7 @@ export type { Kconfig, KSymbol } from './ast.js';
 export { KconfigError } from './errors.js';
 export { parseKconfig, parseInto, emptyKconfig, type KconfigSource, type ParseOptions } from './parser.js';
 export { check, loadKconfig } from './check.js';
-export { olddefconfig, assignable, type Adjustment, type OlddefconfigResult, type Requested } from './evaluate.js';
+export { olddefconfig, assignable, writtenSymbols, type Adjustment, type WrittenConfig, type OlddefconfigResult, type Requested } from './evaluate.js';
 export { enumerateValid, sweepValid, ConfigView } from './enumerate.js';
 export { IS_BUILTIN, IS_MODULE, IS_ENABLED, IS_REACHABLE, ifdef, type ConfigValue } from './kconfig_h.js';
 export { linkCheck, exportNamespace, moduleNamespaceAllows, type LinkExport, type LinkObject, type LinkResult } from './link.js';

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** The human views of a run: --show config as a .config writes it, and the steps of a scenario. */
 import { expect } from 'chai';
-import { formatConfig, formatOwners, formatRun, warningLine } from '../../cli/format.js';
+import { formatConfig, formatDotConfig, formatOwners, formatRun, warningLine } from '../../cli/format.js';
 import { runScenario } from '../../harness/run.js';
 import { validateScenario } from '../../harness/scenario.js';
 
@@ -10,6 +10,18 @@ describe('kshim run: the human views', () => {
     const s = validateScenario({ tree: 'mainline', config: { CXL_PCI: 'n', CXL_ACPI: 'm' }, firmware: { softReserved: [] } }, 'x.json');
     const { result } = await runScenario(s);
     expect(formatConfig(result, ['CXL_PCI', 'CXL_ACPI', 'CXL_REGION'])).to.equal(['# CONFIG_CXL_PCI is not set', 'CONFIG_CXL_ACPI=m', 'CONFIG_CXL_REGION=y'].join('\n'));
+  });
+
+  it('--show config lists drivers/cxl and drivers/dax as .config would, in Kconfig order; a series symbol whose dependencies hide it is not in .config, and a comment says why', async () => {
+    const s = validateScenario({ tree: 'v8', config: { DEV_DAX_HMEM: 'y', CXL_ACPI: 'm', CXL_PCI: 'm' }, firmware: { softReserved: [] } }, 'x.json');
+    const { result } = await runScenario(s);
+    const lines = formatDotConfig(result, s.tree).split('\n');
+    expect(lines.slice(0, 2)).to.deep.equal(['CONFIG_CXL_BUS=y', 'CONFIG_CXL_PCI=m']);
+    expect(lines.indexOf('CONFIG_DAX=y'), 'drivers/dax after drivers/cxl').to.be.above(lines.indexOf('CONFIG_CXL_REGION=y'));
+    expect(lines).to.include('CONFIG_DEV_DAX_KMEM=y');
+    expect(lines.filter((l) => l.includes('DEV_DAX_CXL'))).to.deep.equal(['# DEV_DAX_CXL: not in .config (depends on CXL_ACPI >= DEV_DAX_HMEM)']);
+    // Symbols outside the series that are hidden (CXL_PMEM without LIBNVDIMM) are left out without a word, as .config does.
+    expect(lines.filter((l) => l.includes('CXL_PMEM'))).to.deep.equal([]);
   });
 
   it('the owners table of a machine without Soft Reserved ranges says so, rather than stopping at its header', async () => {
