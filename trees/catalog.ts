@@ -11,6 +11,7 @@ import { cxl_acpi_c } from '../mocks/cxl/acpi.js';
 import { hmem_test_unit } from '../mocks/cxl/hmem_test.js';
 import { sfcAccelModule } from '../mocks/cxl/type2.js';
 import { core_port_c } from '../mocks/cxl/core.js';
+import { core_memdev_c } from '../mocks/cxl/memdev.js';
 import { cxl_mem_c } from '../mocks/cxl/mem.js';
 import { cxl_pci_c } from '../mocks/cxl/pci.js';
 import { cxl_port_c } from '../mocks/cxl/port.js';
@@ -63,7 +64,7 @@ function linkOrder(tree: Tree, opts: CatalogOptions): ModuleDef[] {
   ];
   const region = f['drivers/cxl/core/region.c'];
   const cxl: ModuleDef[] = [
-    { name: 'cxl_core', config: 'CXL_BUS', object: 'drivers/cxl/core/cxl_core.ko', units: [core_port_c, region_c_mock, ...(region ? [region] : [])] },
+    { name: 'cxl_core', config: 'CXL_BUS', object: 'drivers/cxl/core/cxl_core.ko', units: [core_port_c, core_memdev_c, region_c_mock, ...(region ? [region] : [])] },
     { name: 'cxl_port', config: 'CXL_PORT', object: 'drivers/cxl/cxl_port.ko', units: [cxl_port_c] },
     { name: 'cxl_acpi', config: 'CXL_ACPI', object: 'drivers/cxl/cxl_acpi.ko', units: [cxl_acpi_c] },
     { name: 'cxl_mem', config: 'CXL_MEM', object: 'drivers/cxl/cxl_mem.ko', units: [cxl_mem_c] },

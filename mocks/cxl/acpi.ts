@@ -5,8 +5,14 @@
  * a root port root0 with one root decoder each, only then adds the host
  * bridge port (port1) that memdev enumeration climbs to, as the real probe
  * adds host bridge uports after parsing the CFMWS, and finally rescans the
- * cxl bus so memdevs that came first can attach. Probe duration:
- * cxl_acpi.probe.
+ * cxl bus so memdevs that came first can attach (memdevs detached when a
+ * previous cxl_acpi went away included). Everything the probe adds is
+ * devm-managed on ACPI0017:00, so unbinding removes the ports (and the
+ * endpoints below them); the exit drains cxl_bus_wq, where the memdev
+ * detach work that follows runs. Probe duration: cxl_acpi.probe.
+ *
+ * Deviation: the rescan runs synchronously at the end of the probe; the
+ * kernel's cxl_bus_rescan() queues it on cxl_bus_wq.
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
 import { ENOMEM, ENXIO } from '../../framework/include/errno.js';
@@ -16,7 +22,7 @@ import { get_cxl_mock_ops } from './mock_ops.js';
 export const cxl_acpi_c: PortUnit = {
   file: 'drivers/cxl/acpi.c',
   url: import.meta.url,
-  references: () => ['devm_cxl_add_root', 'cxl_root_decoder_add', 'devm_cxl_add_port', 'cxl_bus_type'],
+  references: () => ['devm_cxl_add_root', 'cxl_root_decoder_add', 'devm_cxl_add_port', 'cxl_bus_type', 'cxl_bus_drain'],
   aliases: ['acpi*:ACPI0017:*', 'platform:cxl_acpi*'],
   softdep: () => 'pre: cxl_port',
   importNs: ['CXL', 'ACPI'],
@@ -56,6 +62,7 @@ export const cxl_acpi_c: PortUnit = {
 
     async function cxl_acpi_exit(): Promise<void> {
       await platform_driver_unregister(cxl_acpi_driver);
+      await sym.cxl_bus_drain();
     }
 
     return { initcalls: [{ level: 'subsys', fn: cxl_acpi_init }], exit: cxl_acpi_exit };

@@ -1,31 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * Mocked cxl_core (drivers/cxl/core/port.c, memdev.c, bus parts): the
- * "cxl" bus, cxl driver registration, and the object constructors the
- * mocked providers use: the root port, root decoders (one per CFMWS
- * window, each holding a memregion id for its next region), memdevs and
- * endpoint ports. Region assembly lives in ./region.ts.
+ * Mocked cxl_core (drivers/cxl/core/port.c, bus parts): the "cxl" bus,
+ * cxl driver registration, and the object constructors the mocked
+ * providers use: the root port, root decoders (one per CFMWS window, each
+ * holding a memregion id for its next region), and the ports below the
+ * root. Memdevs are in ./memdev.ts, region assembly in ./region.ts.
+ *
+ * Port lifetime follows port.c: port ids come from cxl_port_ida and
+ * decoder ids from the owning port's decoder_ida (so a root port added
+ * again after cxl_acpi was reloaded is root0 with decoder0.0 again), each
+ * id given back when the last reference goes. A port is unregistered by
+ * unregister_port(), a devm action of its host: cxl_acpi's device for the
+ * root and host bridge ports, the parent port for an endpoint, so that
+ * removing a port removes the endpoints below it.
+ * cxl_endpoint_autoremove() lets cxl_mem remove the endpoint first when the
+ * memdev goes. cxl_bus_wq is the ordered queue memdev detach work runs on;
+ * cxl_acpi drains it on exit.
  *
  * In the spirit of tools/testing/cxl: the real bus and driver-core
  * behaviour, with the hardware discovery replaced by tables.
+ *
+ * Deviations: ids are freed by dev->release rather than by the
+ * device_type's release (see cxl.h.ts); no dports, no cxl_ep tracking
+ * (the mocked topology has one host bridge and no switches); no device
+ * lock assertions in unregister_port().
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
 import { bus_type, dev_name, type device, type device_driver } from '../../framework/include/linux/device.js';
 import { EINVAL, ENOMEM } from '../../framework/include/errno.js';
 import { IORES_DESC_CXL, IORESOURCE_MEM, resource } from '../../framework/include/linux/ioport.js';
+import { ida, ida_alloc, ida_free } from '../../framework/include/linux/idr.js';
+import type { workqueue_struct } from '../../framework/include/linux/workqueue_types.js';
+import { container_of } from '../../framework/include/linux/container_of.js';
 import {
   CXL_MODALIAS_FMT,
   cxl_decoder_root_type,
   cxl_device_id,
   cxl_driver,
-  cxl_memdev,
-  cxl_memdev_type,
   cxl_port,
   cxl_port_type,
   cxl_root_decoder,
   cxl_root_type,
   to_cxl_drv,
-  type cxl_hdm_program,
+  to_cxl_port,
+  type cxl_memdev,
 } from './cxl.h.js';
 
 export const CXL_CORE_EXPORTS = [
@@ -34,8 +52,10 @@ export const CXL_CORE_EXPORTS = [
   { symbol: 'cxl_bus_type', gpl: true, namespace: 'CXL' },
   { symbol: 'devm_cxl_add_root', gpl: true, namespace: 'CXL' },
   { symbol: 'cxl_root_decoder_add', gpl: true, namespace: 'CXL' },
-  { symbol: '__devm_cxl_add_memdev', gpl: true, forModules: 'cxl_mem' },
   { symbol: 'devm_cxl_add_port', gpl: true, namespace: 'CXL' },
+  { symbol: 'cxl_endpoint_autoremove', gpl: true, namespace: 'CXL' },
+  { symbol: 'schedule_cxl_memdev_detach', gpl: true, namespace: 'CXL' },
+  { symbol: 'cxl_bus_drain', gpl: true, namespace: 'CXL' },
 ] as const;
 
 export const core_port_c: PortUnit = {
@@ -43,8 +63,11 @@ export const core_port_c: PortUnit = {
   url: import.meta.url,
   exports: CXL_CORE_EXPORTS,
   create(k) {
-    const { bus_register, driver_register, driver_unregister, device_initialize, dev_set_name, device_add, device_unregister,
-      devm_add_action_or_reset, memregion_alloc, memregion_free, insert_resource_expand_to_fit, remove_resource, dev_dbg } = k;
+    const { bus_register, driver_register, driver_unregister, device_initialize, dev_set_name, device_add, device_unregister, get_device, put_device,
+      device_lock, device_unlock, devm_add_action_or_reset, devm_release_action, memregion_alloc, memregion_free, insert_resource_expand_to_fit,
+      remove_resource, alloc_ordered_workqueue, destroy_workqueue, drain_workqueue, queue_work, dev_dbg } = k;
+    const cxl_port_ida = new ida();
+    let cxl_bus_wq: workqueue_struct | null = null;
 
     function cxl_bus_match(dev: device, drv: device_driver): number {
       return cxl_device_id(dev) === to_cxl_drv(drv).id ? 1 : 0;
@@ -90,75 +113,169 @@ export const core_port_c: PortUnit = {
       return await device_add(dev);
     }
 
-    async function devm_cxl_add_root(host: device): Promise<cxl_port | null> {
+    function cxl_port_release(dev: device): void {
+      ida_free(cxl_port_ida, to_cxl_port(dev).id);
+    }
+
+    /** A port with an id of cxl_port_ida; the id goes back when the port is released. */
+    function cxl_port_alloc(): cxl_port | null {
       const port = new cxl_port();
+      const id = ida_alloc(cxl_port_ida);
+      if (id < 0) return null;
+      port.id = id;
+      port.dev.release = cxl_port_release;
+      return port;
+    }
+
+    async function unregister_port(data: unknown): Promise<void> {
+      const port = data as cxl_port;
+      port.dead = true;
+      await device_unregister(port.dev);
+    }
+
+    /** Register the port as `name` under `parent`, unregistered with `host`'s devres. */
+    async function __devm_cxl_add_port(host: device, port: cxl_port, parent: device, name: string): Promise<cxl_port | null> {
+      if (await cxl_device_add(port.dev, parent, name)) {
+        put_device(port.dev);
+        return null;
+      }
+      if (await devm_add_action_or_reset(host, unregister_port, port)) return null;
+      return port;
+    }
+
+    async function devm_cxl_add_root(host: device): Promise<cxl_port | null> {
+      const port = cxl_port_alloc();
+      if (!port) return null;
       port.dev.type = cxl_root_type;
-      const rc = await cxl_device_add(port.dev, host, 'root0');
-      if (rc) return null;
-      if (await devm_add_action_or_reset(host, async () => await device_unregister(port.dev), null)) return null;
+      if (!(await __devm_cxl_add_port(host, port, host, `root${port.id}`))) return null;
       // devm_cxl_add_port() of a root: its message goes to the uport device, the host.
       dev_dbg(host, '%s added (root port)\n', dev_name(port.dev));
       return port;
     }
 
-    let nextDecoderId = 0;
+    function cxl_root_decoder_release(dev: device): void {
+      const cxlrd = container_of<cxl_root_decoder>(dev);
+      const port = to_cxl_port(dev.parent!);
+      if (cxlrd.region_id >= 0) memregion_free(cxlrd.region_id);
+      ida_free(port.decoder_ida, cxlrd.id);
+      put_device(port.dev);
+    }
+
     /**
-     * A root decoder for a window: publishes "CXL Window N" in iomem and
-     * takes the memregion id its first region will use.
+     * A root decoder for a window: publishes "CXL Window N" in iomem, takes
+     * its id from the root port (and a reference on the port, which its
+     * release gives back with the id) and the memregion id its first region
+     * will use.
      */
     async function cxl_root_decoder_add(host: device, root: cxl_port, window: { start: number; end: number }, index: number): Promise<cxl_root_decoder | null> {
       const cxlrd = new cxl_root_decoder();
       const res = new resource({ start: window.start, end: window.end, name: `CXL Window ${index}`, flags: IORESOURCE_MEM, desc: IORES_DESC_CXL });
       insert_resource_expand_to_fit(k.iomem_resource, res);
       cxlrd.res = res;
+      const id = ida_alloc(root.decoder_ida);
+      if (id < 0) {
+        remove_resource(res);
+        return null;
+      }
+      get_device(root.dev);
+      cxlrd.id = id;
+      const dev = cxlrd.dev;
+      device_initialize(dev);
+      dev.parent = root.dev;
+      dev.bus = cxl_bus_type;
+      dev.type = cxl_decoder_root_type;
+      dev.release = cxl_root_decoder_release;
       cxlrd.region_id = memregion_alloc();
-      if (cxlrd.region_id < 0) return null;
-      cxlrd.dev.type = cxl_decoder_root_type;
-      const rc = await cxl_device_add(cxlrd.dev, root.dev, `decoder${root.id}.${nextDecoderId++}`);
-      if (rc) return null;
-      const teardown = async (): Promise<void> => {
-        await device_unregister(cxlrd.dev);
-        if (cxlrd.region_id >= 0) memregion_free(cxlrd.region_id);
+      let rc = cxlrd.region_id < 0 ? cxlrd.region_id : 0;
+      if (!rc) {
+        dev_set_name(dev, 'decoder%d.%d', root.id, cxlrd.id);
+        rc = await device_add(dev);
+      }
+      if (rc) {
+        put_device(dev);
+        remove_resource(res);
+        return null;
+      }
+      const cxld_unregister = async (): Promise<void> => {
+        await device_unregister(dev);
         remove_resource(res);
       };
-      if (await devm_add_action_or_reset(host, teardown, null)) return null;
+      if (await devm_add_action_or_reset(host, cxld_unregister, null)) return null;
       return cxlrd;
     }
 
-    let nextMemdevId = 0;
-    async function __devm_cxl_add_memdev(host: device, hdm: cxl_hdm_program | null): Promise<cxl_memdev | { err: number }> {
-      const cxlmd = new cxl_memdev();
-      cxlmd.id = nextMemdevId++;
-      cxlmd.hdm = hdm;
-      cxlmd.dev.type = cxl_memdev_type;
-      const rc = await cxl_device_add(cxlmd.dev, host, `mem${cxlmd.id}`);
-      if (rc) return { err: rc };
-      if (await devm_add_action_or_reset(host, async () => await device_unregister(cxlmd.dev), null)) return { err: -ENOMEM };
-      return cxlmd;
-    }
-
-    let nextPortId = 1;
     async function devm_cxl_add_port(host: device, parent: device, kind: 'endpoint' | 'port', uport: cxl_memdev | null = null): Promise<cxl_port | null> {
-      const port = new cxl_port();
-      port.id = nextPortId++;
+      const port = cxl_port_alloc();
+      if (!port) return null;
       port.uport = uport;
       port.dev.type = cxl_port_type;
-      const rc = await cxl_device_add(port.dev, parent, `${kind}${port.id}`);
-      if (rc) return null;
-      if (await devm_add_action_or_reset(host, async () => await device_unregister(port.dev), null)) return null;
+      // As __devm_cxl_add_port() does for a memdev, before the port is added (and probed).
+      if (uport !== null) uport.endpoint = port;
+      if (!(await __devm_cxl_add_port(host, port, parent, `${kind}${port.id}`))) return null;
       // As devm_cxl_add_port() does, on the uport device: the memdev of an endpoint; the host otherwise (no ACPI0016 host bridge here).
       dev_dbg(uport !== null ? uport.dev : host, '%s added to %s\n', dev_name(port.dev), dev_name(parent));
       return port;
     }
 
+    /** The device whose devres unregisters an endpoint: its parent port, or the root's host if the parent is the root. */
+    function endpoint_host(endpoint: cxl_port): device {
+      const parent = endpoint.dev.parent!;
+      return parent.type === cxl_root_type ? parent.parent! : parent;
+    }
+
+    async function delete_endpoint(data: unknown): Promise<void> {
+      const cxlmd = data as cxl_memdev;
+      const endpoint = cxlmd.endpoint!;
+      const host = endpoint_host(endpoint);
+
+      await device_lock(host);
+      if (host.driver && !endpoint.dead) await devm_release_action(host, unregister_port, endpoint);
+      cxlmd.endpoint = null;
+      device_unlock(host);
+      put_device(endpoint.dev);
+      put_device(host);
+    }
+
+    /** Remove the endpoint with the memdev's driver; both references are dropped by delete_endpoint(). */
+    async function cxl_endpoint_autoremove(cxlmd: cxl_memdev, endpoint: cxl_port): Promise<number> {
+      const host = endpoint_host(endpoint);
+
+      get_device(host);
+      get_device(endpoint.dev);
+      return await devm_add_action_or_reset(cxlmd.dev, delete_endpoint, cxlmd);
+    }
+
+    /** Queue the memdev's detach with a reference on it, which detach_memdev() drops (see port.ts). */
+    function schedule_cxl_memdev_detach(cxlmd: cxl_memdev): boolean {
+      get_device(cxlmd.dev);
+      if (queue_work(cxl_bus_wq, cxlmd.detach_work)) return true;
+      put_device(cxlmd.dev);
+      return false;
+    }
+
+    async function cxl_bus_drain(): Promise<void> {
+      await drain_workqueue(cxl_bus_wq!);
+    }
+
     async function cxl_core_init(): Promise<number> {
-      return bus_register(cxl_bus_type);
+      cxl_bus_wq = alloc_ordered_workqueue('cxl_port', 0);
+      if (!cxl_bus_wq) return -ENOMEM;
+      const rc = bus_register(cxl_bus_type);
+      if (rc) await destroy_workqueue(cxl_bus_wq);
+      return rc;
+    }
+
+    async function cxl_core_exit(): Promise<void> {
+      if (cxl_bus_wq) await destroy_workqueue(cxl_bus_wq);
     }
 
     return {
       initcalls: [{ level: 'subsys', fn: cxl_core_init }],
-      exit: () => {},
-      exports: { __cxl_driver_register, cxl_driver_unregister, cxl_bus_type, devm_cxl_add_root, cxl_root_decoder_add, __devm_cxl_add_memdev, devm_cxl_add_port },
+      exit: cxl_core_exit,
+      exports: {
+        __cxl_driver_register, cxl_driver_unregister, cxl_bus_type, devm_cxl_add_root, cxl_root_decoder_add, devm_cxl_add_port,
+        cxl_endpoint_autoremove, schedule_cxl_memdev_detach, cxl_bus_drain,
+      },
       internals: { cxl_device_add },
     };
   },

@@ -12,6 +12,8 @@ import { container_of, embed } from '../../framework/include/linux/container_of.
 import { device, device_driver, type device_type, type probe_type } from '../../framework/include/linux/device.js';
 import type { range, resource } from '../../framework/include/linux/ioport.js';
 import { mutex } from '../../framework/kernel/locking.js';
+import { ida } from '../../framework/include/linux/idr.js';
+import { work_struct } from '../../framework/include/linux/workqueue_types.js';
 
 export const CXL_DEVICE_NVDIMM_BRIDGE = 1;
 export const CXL_DEVICE_NVDIMM = 2;
@@ -38,7 +40,13 @@ export enum cxl_config_state {
 }
 export const { CXL_CONFIG_IDLE, CXL_CONFIG_INTERLEAVE_ACTIVE, CXL_CONFIG_ACTIVE, CXL_CONFIG_COMMIT } = cxl_config_state;
 
-/** A device_type whose name tells the CXL object type, with the type id for matching. */
+/**
+ * A device_type whose name tells the CXL object type, with the type id for
+ * matching. The release callbacks here free nothing: where a release gives
+ * back an id (port, decoder, region, memdev ids), cxl_core sets
+ * dev->release instead, because the id allocators belong to one machine
+ * and these types are shared by every boot.
+ */
 export interface cxl_device_type extends device_type {
   readonly cxl_type: number;
 }
@@ -81,12 +89,17 @@ export function to_cxl_drv(drv: device_driver): cxl_driver {
   return container_of<cxl_driver>(drv);
 }
 
-/** A port: the root (root0) or an endpoint (endpointN). */
+/** A port: the root (rootN), the host bridge (portN) or an endpoint (endpointN). */
 export class cxl_port {
   readonly dev = new device();
-  id = 0;
+  /** From cxl_core's cxl_port_ida; given back when the last reference goes. */
+  id = -1;
   /** For an endpoint: the memdev it belongs to. */
   uport: cxl_memdev | null = null;
+  /** Set by unregister_port(): the port is on its way out. */
+  dead = false;
+  /** Ids of this port's decoders (decoder<port id>.<decoder id>). */
+  readonly decoder_ida = new ida();
   constructor() {
     embed(this, 'dev');
   }
@@ -107,6 +120,8 @@ export interface cxl_hdm_program {
 /** A root decoder: one CFMWS window. */
 export class cxl_root_decoder {
   readonly dev = new device();
+  /** From the root port's decoder_ida. */
+  id = -1;
   /** The window resource ("CXL Window N") in iomem. */
   res: resource | null = null;
   /** Memregion id the next region under this decoder takes. */
@@ -161,13 +176,16 @@ export function to_cxl_dax_region(dev: device): cxl_dax_region {
 
 export class cxl_memdev {
   readonly dev = new device();
-  id = 0;
+  /** From cxl_core's cxl_memdev_ida. */
+  id = -1;
   /** The endpoint port cxl_mem added for it, once probed. */
   endpoint: cxl_port | null = null;
   /** Decoder programming found by the mocked cxl_pci. */
   hdm: cxl_hdm_program | null = null;
+  /** Unbinds cxl_mem from the memdev once its endpoint port is gone. */
+  readonly detach_work = new work_struct();
   constructor() {
-    embed(this, 'dev');
+    embed(this, 'dev', 'detach_work');
   }
 }
 

@@ -4,13 +4,17 @@
  * devm_cxl_add_memdev() (so cxl_pci depends on it and the driver is always
  * registered before the first memdev exists) and a
  * PROBE_FORCE_SYNCHRONOUS driver for memdevs whose probe adds the endpoint
- * port through cxl_port, below the host bridge port. Until cxl_acpi has
- * added that port (it does so last, after the root decoders) the probe
- * fails with -ENXIO; cxl_acpi's bus rescan retries it. Probe duration:
- * cxl_mem.probe.
+ * port through cxl_port, below the host bridge port (with that port as
+ * the devm host of the endpoint). Until cxl_acpi has added that port (it
+ * does so last, after the root decoders) the probe fails with -ENXIO;
+ * cxl_acpi's bus rescan retries it. A memdev whose endpoint went away
+ * with the port topology is detached from cxl_mem by cxl_core's
+ * detach_memdev(), and the rescan of a cxl_acpi loaded again probes it
+ * afresh; while that detach is still queued the probe returns -EBUSY.
+ * Probe duration: cxl_mem.probe.
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
-import { ENXIO } from '../../framework/include/errno.js';
+import { EBUSY, ENXIO } from '../../framework/include/errno.js';
 import { PROBE_FORCE_SYNCHRONOUS, type device } from '../../framework/include/linux/device.js';
 import { CXL_DEVICE_MEMORY_EXPANDER, MODULE_ALIAS_CXL, cxl_driver, cxl_port_type, to_cxl_memdev, to_cxl_port, type cxl_hdm_program, type cxl_memdev } from './cxl.h.js';
 import { get_cxl_mock_ops } from './mock_ops.js';
@@ -24,7 +28,7 @@ export const cxl_mem_c: PortUnit = {
   importNs: ['CXL'],
   create(k, sym) {
     const ops = get_cxl_mock_ops(k);
-    const { msleep, dev_dbg, dev_name, bus_find_device, put_device, THIS_MODULE } = k;
+    const { msleep, dev_dbg, dev_name, bus_find_device, put_device, work_pending, THIS_MODULE } = k;
 
     async function devm_cxl_add_memdev(host: device, hdm: cxl_hdm_program | null): Promise<cxl_memdev | { err: number }> {
       return await sym.__devm_cxl_add_memdev(host, hdm);
@@ -32,6 +36,7 @@ export const cxl_mem_c: PortUnit = {
 
     async function cxl_mem_probe(dev: device): Promise<number> {
       const cxlmd = to_cxl_memdev(dev);
+      if (work_pending(cxlmd.detach_work)) return -EBUSY;
       await msleep(ops.memProbe(dev_name(dev)));
 
       const parent_port = bus_find_device(sym.cxl_bus_type, null, (d) => d.type === cxl_port_type && to_cxl_port(d).uport === null);
@@ -39,7 +44,7 @@ export const cxl_mem_c: PortUnit = {
         dev_dbg(dev, 'CXL port topology not found\n');
         return -ENXIO;
       }
-      const rc = await sym.devm_cxl_add_endpoint(cxlmd, parent_port);
+      const rc = await sym.devm_cxl_add_endpoint(parent_port, cxlmd, parent_port);
       put_device(parent_port);
       return rc;
     }

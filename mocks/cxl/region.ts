@@ -9,6 +9,15 @@
  * and a cxl_dax_region ("dax_regionN") is added for dax_cxl. A region
  * whose member never arrives (cxl_test's fail_autoassemble) stays
  * uncommitted: its range is in iomem, but nothing claims it.
+ *
+ * A region holds a reference on its root decoder until it is released;
+ * the release gives its id back, or, when it is lower than the id the
+ * root decoder holds for its next region, keeps it for that region
+ * instead (so regionN is regionN again when assembled anew).
+ *
+ * Deviations: the region is unregistered with its root decoder's devres
+ * (the kernel uses the root port's host); its id is freed by
+ * dev->release rather than by cxl_region_type's release (see cxl.h.ts).
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
 import { ENXIO } from '../../framework/include/errno.js';
@@ -42,8 +51,35 @@ export const region_c_mock: PortUnit = {
   exports: [{ symbol: 'cxl_add_to_region', gpl: true, namespace: 'CXL' }],
   create(k, sym) {
     const { dev_dbg, dev_name, memregion_alloc, memregion_free, insert_resource, remove_resource, device_initialize, device_add, device_attach,
-      device_unregister, devm_add_action_or_reset, dev_set_name, mutex_lock, mutex_unlock, THIS_MODULE } = k;
+      device_del, device_unregister, get_device, put_device, devm_add_action_or_reset, dev_set_name, mutex_lock, mutex_unlock, THIS_MODULE } = k;
     const regions: cxl_region[] = [];
+
+    function cxl_region_release(dev: device): void {
+      const cxlr = to_cxl_region(dev);
+      const cxlrd = cxlr.cxlrd!;
+      const id = cxlrd.region_id;
+
+      if (cxlr.id < id) {
+        cxlrd.region_id = cxlr.id;
+        memregion_free(id);
+      } else {
+        memregion_free(cxlr.id);
+      }
+      put_device(dev.parent);
+    }
+
+    async function unregister_region(data: unknown): Promise<void> {
+      const cxlr = data as cxl_region;
+      const p = cxlr.params;
+
+      await device_del(cxlr.dev);
+      regions.splice(regions.indexOf(cxlr), 1);
+      if (p.res) {
+        remove_resource(p.res);
+        p.res = null;
+      }
+      put_device(cxlr.dev);
+    }
 
     async function devm_cxl_add_dax_region(cxlr: cxl_region): Promise<number> {
       const cxlr_dax = new cxl_dax_region();
@@ -93,16 +129,19 @@ export const region_c_mock: PortUnit = {
       const dev = cxlr.dev;
       device_initialize(dev);
       dev.parent = cxlrd.dev;
+      get_device(dev.parent);
       dev.bus = sym.cxl_bus_type;
       dev.type = cxl_region_type;
+      dev.release = cxl_region_release;
       dev_set_name(dev, 'region%d', cxlr.id);
       regions.push(cxlr);
-      if (await device_add(dev)) return null;
-      await devm_add_action_or_reset(cxlrd.dev, async () => {
-        await device_unregister(dev);
+      if (await device_add(dev)) {
+        regions.splice(regions.indexOf(cxlr), 1);
         if (p.res) remove_resource(p.res);
-        memregion_free(cxlr.id);
-      }, null);
+        put_device(dev);
+        return null;
+      }
+      await devm_add_action_or_reset(cxlrd.dev, unregister_region, cxlr);
       dev_dbg(dev, '%s: %pr position %d\n', dev_name(cxlrd.dev), res, 0);
       return cxlr;
     }

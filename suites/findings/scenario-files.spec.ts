@@ -157,7 +157,7 @@ describe('scenario files: review findings', () => {
     }
   });
 
-  it('F2, Dan\'s hand-back, cxl-acpi-unload-mainline.json: with cxl_acpi unloaded, reloading dax_hmem loads cxl_acpi again through request_module("cxl_acpi"), so mainline defers the range to CXL again instead of handing it to HMEM; v7 hands it to HMEM without asking (F2)', async () => {
+  it('F2, Dan\'s hand-back, cxl-acpi-unload-mainline.json: with cxl_acpi unloaded, reloading dax_hmem loads cxl_acpi again through request_module("cxl_acpi"), so mainline defers the range to CXL again instead of handing it to HMEM, region0 is assembled again and dax_cxl (loaded by udev) owns the range; v7 hands it to HMEM without asking (F2)', async () => {
     const main = await kshimRun('cxl-acpi-unload-mainline.json');
     expect(main.steps!.map((s) => [s.command, s.exit])).to.deep.equal([
       ['modprobe -r dax_cxl', 0],
@@ -171,12 +171,23 @@ describe('scenario files: review findings', () => {
     expect(walk, 'deferring range to CXL after cxl_acpi came back').to.be.above(reloaded[1]!);
     expect(decisions(main)).to.deep.equal([AWAIT, CLAIMS, DEFER]);
     expect(lines(main, "Registering platform device 'hmem.")).to.deep.equal([]);
-    expect(iomem(main)[0]).to.equal(`${RANGE} : CXL Window 0`);
-    expect(owners(main)).to.not.include('dax_hmem');
+    // The memdevs detached when cxl_acpi went are probed again by its rescan, and the decoders the BIOS committed rebuild region0.
+    const committed = main.result.dmesg.map((l, i) => (l.endsWith('cxl region0: committed') ? i : -1)).filter((i) => i >= 0);
+    expect(committed).to.have.length(2);
+    expect(committed[1]).to.be.within(reloaded[1]!, walk);
+    expect(iomem(main)).to.deep.equal([`${RANGE} : CXL Window 0`, `  ${RANGE} : region0`, `    ${RANGE} : dax0.0`, `      ${RANGE} : System RAM (kmem)`]);
+    expect(owners(main)).to.deep.equal(['dax_cxl']);
+    expect(paths(main)).to.deep.equal(['platform/ACPI0017:00/root0/decoder0.0/region0/dax_region0']);
+    expect(main.result.leaks).to.deep.equal([]);
 
     const v7 = await kshimRun('cxl-acpi-unload-mainline.json', { tree: 'v7' });
     expect(decisions(v7)).to.deep.equal([DEFER, CLAIMS]);
     expect(owners(v7)).to.deep.equal(['dax_hmem']);
+    // The rebuilt region0's dax_region0 then meets hmem's, as in f2-reload-bypass-v7.json.
+    expect(grep(v7, /^cxl_dax_region dax_region0: (dax_region resource conflict|probe with driver)/)).to.deep.equal([
+      'cxl_dax_region dax_region0: dax_region resource conflict for [mem 0x850000000-0x284fffffff]',
+      'cxl_dax_region dax_region0: probe with driver cxl_dax_region failed with error -12',
+    ]);
   });
 
   it('F3 f3-double-walk-v7.json: v7\'s work runs twice and registers each CXL range twice; the second hmem devices fail with -12 on the dax_region conflict; v8 walks once', async () => {

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * The mocked CXL port hierarchy when cxl_acpi goes and comes back
+ * (scenarios/cxl-acpi-unload-mainline.json: boot with region0 committed,
+ * modprobe -r dax_cxl, modprobe -r cxl_acpi, modprobe dax_hmem, whose
+ * init loads cxl_acpi again). What the kernel does, and these tests hold
+ * the mocks to:
+ *
+ * - removing the root port's host takes port1 down, and port1's devres
+ *   takes the endpoints down (devm_cxl_add_endpoint() gets the parent port
+ *   as its host); the endpoints' unbind queues detach_memdev(), which
+ *   unbinds cxl_mem from the memdevs, and cxl_acpi's exit drains that work;
+ * - the cxl_acpi loaded again rescans the cxl bus, so cxl_mem probes the
+ *   memdevs afresh and the decoders the BIOS committed assemble region0
+ *   again;
+ * - every reference is dropped: the endpoints' device_add() references on
+ *   port1 with their device_del(), and those cxl_endpoint_autoremove()
+ *   takes with delete_endpoint();
+ * - ids are given back and taken again: ports from cxl_port_ida, decoders
+ *   from their port's decoder_ida, regions from the memregion ids, so the
+ *   names after the reload are those of the boot.
+ */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Machine } from '../../framework/machine.js';
+import { machineFor, resolveConfig, runScenario } from '../../harness/run.js';
+import { parseScenario, type Scenario } from '../../harness/scenario.js';
+import { Firmware } from '../../mocks/platform/firmware.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const FILE = `${ROOT}scenarios/cxl-acpi-unload-mainline.json`;
+
+function scenario(steps?: string[]): Scenario {
+  const s = parseScenario(readFileSync(FILE, 'utf8'), FILE, {});
+  if (steps === undefined) return s;
+  return parseScenario(JSON.stringify({ ...JSON.parse(readFileSync(FILE, 'utf8')), steps }), FILE, {});
+}
+
+/** Devices registered on the cxl bus, "name driver" (or "name -" when unbound), sorted by name. */
+function cxlBus(m: Machine): string[] {
+  return m.kernel.base.core.allDevices
+    .filter((d) => d.state_in_sysfs && d.bus?.name === 'cxl')
+    .map((d) => `${d.name} ${d.driver?.name ?? '-'}`)
+    .sort();
+}
+
+async function step(m: Machine, module: string, remove: boolean): Promise<void> {
+  const { exit, outcome } = await m.userModprobe(module, remove);
+  expect(exit, `modprobe ${remove ? '-r ' : ''}${module}`).to.equal(0);
+  expect(outcome.status).to.equal('idle');
+}
+
+/** The scenario's machine booted, with dax_cxl and then cxl_acpi removed. */
+async function unloaded(): Promise<Machine> {
+  const s = scenario();
+  const m = machineFor(s, resolveConfig(s.tree, s.config).values);
+  m.get(Firmware).apply();
+  expect((await m.bootToIdle({ initramfs: s.initramfs })).status).to.equal('idle');
+  await step(m, 'dax_cxl', true);
+  await step(m, 'cxl_acpi', true);
+  return m;
+}
+
+const BOOT = [
+  'dax_region0 -',
+  'decoder0.0 -',
+  'endpoint2 cxl_port',
+  'endpoint3 cxl_port',
+  'mem0 cxl_mem',
+  'mem1 cxl_mem',
+  'port1 cxl_port',
+  'region0 cxl_region',
+  'root0 -',
+];
+
+describe('cxl mocks: cxl_acpi removed and loaded again', () => {
+  it('modprobe -r cxl_acpi takes down port1 with the endpoints below it and detaches mem0 and mem1 from cxl_mem; the reloaded cxl_acpi\'s rescan probes them again and region0 commits again', async () => {
+    const m = await unloaded();
+    expect(cxlBus(m)).to.deep.equal(['mem0 -', 'mem1 -']);
+    for (const md of ['mem0', 'mem1']) expect(m.kernel.base.core.allDevices.find((d) => d.name === md && d.state_in_sysfs)!.kref, md).to.equal(1);
+
+    await step(m, 'dax_hmem', false);
+    // dax_region0's uevent loads dax_cxl again (udev), which binds it.
+    expect(cxlBus(m)).to.deep.equal(BOOT.map((l) => (l === 'dax_region0 -' ? 'dax_region0 cxl_dax_region' : l)));
+    const dmesg = m.kernel.dmesg().map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
+    expect(dmesg.filter((l) => l === 'cxl region0: committed')).to.have.length(2);
+    expect(dmesg.filter((l) => /^cxl_mem mem[01]: endpoint[23] added to port1$/.test(l))).to.deep.equal([
+      'cxl_mem mem0: endpoint2 added to port1',
+      'cxl_mem mem1: endpoint3 added to port1',
+      'cxl_mem mem0: endpoint2 added to port1',
+      'cxl_mem mem1: endpoint3 added to port1',
+    ]);
+  });
+
+  it('no reference is left behind: port1, the endpoints and the root decoder are released when cxl_acpi goes, and the run reports no leak', async () => {
+    const m = await unloaded();
+    const gone = m.kernel.base.core.allDevices.filter((d) => !d.state_in_sysfs && d.bus?.name === 'cxl');
+    expect(gone.map((d) => `${d.name} kref=${d.kref} released=${d.released}`).sort()).to.deep.equal(
+      ['dax_region0', 'decoder0.0', 'endpoint2', 'endpoint3', 'port1', 'region0', 'root0'].map((n) => `${n} kref=0 released=true`),
+    );
+    expect(m.kernel.leaks()).to.deep.equal([]);
+
+    const r = await runScenario(scenario());
+    expect(r.result.leaks).to.deep.equal([]);
+  });
+
+  it('the reload names everything as the boot did: root0, decoder0.0 (the root port\'s first decoder), port1, endpoint2, region0, endpoint3', async () => {
+    const m = await unloaded();
+    await step(m, 'dax_hmem', false);
+    const dmesg = m.kernel.dmesg().map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
+    const added = dmesg.filter((l) => /^device: '(root|decoder|port|endpoint|region)[0-9.]+': device_add$/.test(l)).map((l) => l.split("'")[1]);
+    // At boot the two cxl_pci probes run concurrently; the rescan probes one memdev after the other, and region0 comes with its first member.
+    expect(added).to.deep.equal([
+      ...['root0', 'decoder0.0', 'port1', 'endpoint2', 'endpoint3', 'region0'],
+      ...['root0', 'decoder0.0', 'port1', 'endpoint2', 'region0', 'endpoint3'],
+    ]);
+    const r = await runScenario(scenario());
+    expect(r.result.daxRegions.map((d) => d.path)).to.deep.equal(['platform/ACPI0017:00/root0/decoder0.0/region0/dax_region0']);
+  });
+
+  it('modprobe -r cxl_pci: each memdev takes its endpoint down with it (delete_endpoint), and no reference is left, none of them taken by cxl_port', async () => {
+    const r = await runScenario(scenario(['boot', 'modprobe -r cxl_pci']));
+    expect(r.steps!.map((s) => s.exit)).to.deep.equal([0]);
+    const removed = r.result.dmesg.map((l) => l.replace(/^\[[ 0-9.]+\] /, '')).filter((l) => l.startsWith("bus: 'cxl': remove device"));
+    expect(removed).to.deep.equal([
+      "bus: 'cxl': remove device endpoint3",
+      "bus: 'cxl': remove device mem1",
+      "bus: 'cxl': remove device endpoint2",
+      "bus: 'cxl': remove device mem0",
+    ]);
+    expect(r.result.leaks).to.deep.equal([]);
+  });
+});
