@@ -2,7 +2,8 @@
 /** `kshim explore`: outcome classes of a scenario over many schedules. */
 import cliProgress from 'cli-progress';
 import { explainSchedule } from '../harness/explore/explain.js';
-import { Explorer, type ExploreStrategy } from '../harness/explore/explorer.js';
+import { Explorer, type ExploreOptions, type ExploreReport, type ExploreStrategy } from '../harness/explore/explorer.js';
+import type { Scenario } from '../harness/scenario.js';
 import { UsageError } from './errors.js';
 import { loadScenario } from './load.js';
 
@@ -38,7 +39,26 @@ function int(v: string | undefined, name: string, min: number): number | undefin
   return Number(v);
 }
 
+/** What a progress display is told while the schedules run. */
+export interface ExploreProgress {
+  start(total: number, budget: string): void;
+  update(done: number): void;
+  stop(): void;
+}
+
 export async function exploreCommand(file: string, opts: ExploreArgs): Promise<void> {
+  const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'exploring [{bar}] {value}{total} schedules', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
+  const progress: ExploreProgress | undefined = bar === null ? undefined : { start: (total, budget) => bar.start(total, 0, { total: budget }), update: (n) => bar.update(n), stop: () => bar.stop() };
+  process.stdout.write(await exploreOutput(file, opts, progress));
+}
+
+/** Explores a scenario; tests hand exploreOutput() one that remembers reports another suite already has. */
+export type ExploreFn = (scenario: Scenario, options: ExploreOptions) => Promise<ExploreReport>;
+
+const exploreOnce: ExploreFn = async (scenario, options) => await new Explorer(scenario, options).explore();
+
+/** Everything `kshim explore` prints on stdout for these arguments (the text or the --json object). */
+export async function exploreOutput(file: string, opts: ExploreArgs, progress?: ExploreProgress, explore: ExploreFn = exploreOnce): Promise<string> {
   if (!['exhaustive', 'random', 'pct'].includes(opts.strategy)) throw new UsageError(`--strategy ${opts.strategy}: expected exhaustive, random or pct`);
   const strategy = opts.strategy as ExploreStrategy;
   for (const [name, strategies] of Object.entries(APPLIES)) {
@@ -50,28 +70,25 @@ export async function exploreCommand(file: string, opts: ExploreArgs): Promise<v
   const bound = int(opts.bound, 'bound', 0);
   const depth = int(opts.depth, 'depth', 1);
   const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, { adjustments: true });
-  const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'exploring [{bar}] {value}{total} schedules', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
   const total = runs ?? (strategy === 'exhaustive' ? EXHAUSTIVE_BUDGET : SAMPLED_RUNS);
-  bar?.start(total, 0, { total: strategy === 'exhaustive' ? ` (budget ${total})` : `/${total}` });
-  const explorer = new Explorer(scenario, {
+  progress?.start(total, strategy === 'exhaustive' ? ` (budget ${total})` : `/${total}`);
+  const report = await explore(scenario, {
     strategy,
     runs: total,
     seed: seed ?? DEFAULT_SEED,
     bound,
     depth: depth ?? DEFAULT_DEPTH,
     timeMode: opts.untimed ? 'untimed' : 'timed',
-    progress: (n) => bar?.update(n),
+    progress: (n) => progress?.update(n),
   });
-  const report = await explorer.explore();
-  bar?.stop();
+  progress?.stop();
   if (opts.json) {
     const out = {
       schedulesExplored: report.schedulesExplored,
       complete: report.complete,
       outcomes: report.outcomes.map((o) => ({ signature: o.signature, owners: o.owners, warnings: o.warnings, count: o.count, schedule: o.shrunk })),
     };
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-    return;
+    return JSON.stringify(out, null, 2) + '\n';
   }
   // An exhaustive search is incomplete only when it ran out of budget.
   const completeness = report.complete ? 'complete' : strategy === 'exhaustive' ? `not complete: stopped at the budget of ${total} runs (--runs N raises it)` : 'not complete';
@@ -86,5 +103,5 @@ export async function exploreCommand(file: string, opts: ExploreArgs): Promise<v
     if (why.length > EXPLAINED) lines.push(`      ... and ${why.length - EXPLAINED} more lines (kshim timeline ${file} --schedule ${o.shrunk}${extra ? ' ' + extra : ''} marks every deviation)`);
     lines.push(`    replay: kshim replay ${file} --schedule ${o.shrunk}${extra ? ' ' + extra : ''}`);
   }
-  process.stdout.write(lines.join('\n') + '\n');
+  return lines.join('\n') + '\n';
 }

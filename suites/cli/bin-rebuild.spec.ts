@@ -3,29 +3,43 @@
  * bin/kshim.js, the `npx kshim` entry point: it runs tsc again when a
  * source file is newer than dist/cli/main.js, so that an edited port or
  * tree is what the command runs, and runs the existing build when nothing
- * changed. The tests move timestamps only: no file's content changes, and
- * the source whose time is moved gets its own time back.
+ * changed. The tests move timestamps only, in a copy of the checkout: the
+ * rebuild rewrites dist/, which the suites running beside this one import.
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { statSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const KSHIM = join(ROOT, 'bin', 'kshim.js');
-const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
-/** A port, as docs/testing-your-patch.md has the reader edit one. */
-const PORT = join(ROOT, 'drivers', 'dax', 'hmem', 'hmem.c', 'mainline.ts');
+const CHECKOUT = fileURLToPath(new URL('../../..', import.meta.url));
 const HOUR = 3600_000;
-
-function kshim(...args: string[]) {
-  return spawnSync(process.execPath, [KSHIM, ...args], { cwd: ROOT, encoding: 'utf8' });
-}
 
 describe('bin/kshim.js: rebuilds when a source is newer than the build', function () {
   // One test runs tsc over the whole project.
   this.timeout(60_000);
+
+  let ROOT = '';
+  let KSHIM = '';
+  let MAIN = '';
+  /** A port, as docs/testing-your-patch.md has the reader edit one. */
+  let PORT = '';
+  const kshim = (...args: string[]) => spawnSync(process.execPath, [KSHIM, ...args], { cwd: ROOT, encoding: 'utf8' });
+
+  before(() => {
+    ROOT = mkdtempSync(join(tmpdir(), 'kshim-checkout-'));
+    // Sources, build and bin/, with the modules linked: cpSync keeps the files' times.
+    cpSync(CHECKOUT, ROOT, { recursive: true, preserveTimestamps: true, filter: (src) => !/^(node_modules|\.git|reports)(\/|$)/.test(relative(CHECKOUT, src)) });
+    symlinkSync(join(CHECKOUT, 'node_modules'), join(ROOT, 'node_modules'));
+    KSHIM = join(ROOT, 'bin', 'kshim.js');
+    MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+    PORT = join(ROOT, 'drivers', 'dax', 'hmem', 'hmem.c', 'mainline.ts');
+    // In the copy every file is as new as the build was in the checkout.
+    const built = statSync(join(CHECKOUT, 'dist', 'cli', 'main.js'));
+    utimesSync(MAIN, built.atime, built.mtime);
+  });
+  after(() => rmSync(ROOT, { recursive: true, force: true }));
 
   it('runs the existing build, with nothing on stderr, when no source is newer than dist/cli/main.js', () => {
     const main = statSync(MAIN);

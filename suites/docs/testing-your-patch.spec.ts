@@ -6,13 +6,13 @@ import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hmem_c as hmem_mainline } from '../../drivers/dax/hmem/hmem.c/mainline.js';
 import { judgeTree } from '../../harness/expectations.js';
-import { Explorer } from '../../harness/explore/explorer.js';
 import { runScenario, strategyFor } from '../../harness/run.js';
 import { parseScenario, type Scenario } from '../../harness/scenario.js';
 import { decodeSchedule } from '../../harness/schedule.js';
 import { mainline } from '../../trees/index.js';
 import { lookupTree } from '../../trees/registry.js';
 import { atInitcallLevel, deriveTree } from '../../trees/tree.js';
+import { exploreLikeTheCli } from '../helpers/explored.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -21,8 +21,9 @@ function scenario(name: string, tree?: string): Scenario {
   return parseScenario(readFileSync(file, 'utf8'), file, tree !== undefined ? { tree } : {});
 }
 
+/** The outcome classes of `kshim explore` on s, shared with the transcripts suite, which explores the same scenarios. */
 async function owners(s: Scenario, untimed = false): Promise<{ complete: boolean; classes: string[] }> {
-  const r = await new Explorer(s, { strategy: 'exhaustive', shrink: false, timeMode: untimed ? 'untimed' : 'timed' }).explore();
+  const r = await exploreLikeTheCli(s, untimed);
   return { complete: r.complete, classes: r.outcomes.map((o) => o.signature).sort() };
 }
 

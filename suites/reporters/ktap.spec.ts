@@ -100,6 +100,13 @@ ok 1 probe order
 `);
   });
 
+  it('refuses mocha --parallel with one clear message, since a plan needs the whole suite tree (npm test runs in parallel)', () => {
+    const r = mocha('--parallel');
+    expect(r.status).to.not.equal(0);
+    expect(r.stdout).to.not.contain('KTAP version 1');
+    expect(r.stderr).to.contain('the KTAP reporter needs every suite in one process: run mocha with --no-parallel');
+  });
+
   it('uses a fixture that no spec glob of .mocharc.json matches (it fails on purpose)', () => {
     const globs = (JSON.parse(readFileSync(join(ROOT, '.mocharc.json'), 'utf8')) as { spec: string[] }).spec;
     // The globs use "**" and "*" only; as regular expressions:

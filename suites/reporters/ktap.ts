@@ -72,6 +72,10 @@ class Ktap extends Base {
 
   constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
     super(runner, options);
+    // Each level's plan ("1..N") needs the whole suite tree up front, which parallel workers never hand over.
+    if ((runner as Mocha.Runner & { isParallelMode?: () => boolean }).isParallelMode?.() === true) {
+      throw new Error('the KTAP reporter needs every suite in one process: run mocha with --no-parallel');
+    }
     const r = runner as Mocha.Runner & { _grep?: RegExp; _invert?: boolean };
     const matches = (t: Mocha.Test): boolean => {
       if (r._grep === undefined) return true;
