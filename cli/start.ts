@@ -29,7 +29,7 @@ const MACHINES = Object.keys(BASE_SCENARIOS) as BaseScenarioId[];
  * it ("E2: ...; E4: ..."), so those are the ones to rerun (all five if it
  * names none).
  */
-export function machinesOf(id: ExpectationId, reason: string): BaseScenarioId[] {
+function machinesOf(id: ExpectationId, reason: string): BaseScenarioId[] {
   if (id !== 'E6') return [id];
   const named = new Set([...reason.matchAll(/(?:^|; )(E[1-5]): /g)].map((m) => m[1] as BaseScenarioId));
   const out = MACHINES.filter((m) => named.has(m));

@@ -159,12 +159,12 @@ function span(r: { start: string; end: string }): string {
   return `${r.start}-${r.end}`;
 }
 
-/** hmem.c's four dev_dbg messages about what it does with a range. */
-const DECISIONS = ['await CXL initial probe', 'deferring range to CXL', 'CXL claims resource, dropping', 'CXL did not claim resource, registering'];
+/** hmem.c's four dev_dbg messages about what it does with a range (each followed by ": %pr"). */
+export const HMEM_DECISIONS = ['await CXL initial probe', 'deferring range to CXL', 'CXL claims resource, dropping', 'CXL did not claim resource, registering'] as const;
 
 function decisionsFor(r: RunResult, range: { start: string; end: string }): string[] {
   const needle = `[mem ${span(range)} `;
-  return r.dmesg.filter((l) => l.includes(needle) && DECISIONS.some((d) => l.includes(`: ${d}: `))).map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
+  return r.dmesg.filter((l) => l.includes(needle) && HMEM_DECISIONS.some((d) => l.includes(`: ${d}: `))).map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
 }
 
 function ownerOf(r: RunResult, range: { start: string; end: string }): string | null {

@@ -75,7 +75,7 @@ export const MAX_KMOD_VERSION = 1000;
 const kconfigs = new Map<string, Kconfig>();
 
 /** The Kconfig files of a tree that `--show config` lists, in the order the tree's Kconfig sources them. */
-export const TREE_KCONFIG_FILES = ['drivers/cxl/Kconfig', 'drivers/dax/Kconfig'] as const;
+const TREE_KCONFIG_FILES = ['drivers/cxl/Kconfig', 'drivers/dax/Kconfig'] as const;
 
 /** What .config holds of drivers/cxl and drivers/dax for these values: the symbols conf_write() would write, in definition order, and those it leaves out. */
 export function dotConfigSymbols(tree: Tree, values: Readonly<Record<string, Tristate>>): WrittenConfig {

@@ -11,6 +11,7 @@
  * renderTimeline() is a pure function of a Run (recorded with trace: true).
  */
 import type { Run } from '../../harness/run.js';
+import { HMEM_DECISIONS } from '../../harness/expectations.js';
 import { EPROBE_DEFER, ENODEV, ENXIO, errname } from '../../framework/include/errno.js';
 import { formatTimestamp, type LogRecord } from '../../framework/kernel/printk.js';
 import { formatOwners } from '../format.js';
@@ -91,7 +92,7 @@ const errno = (n: number): string => (errname(n) === String(n) ? String(n) : `${
  * values"); a negative value is the core refusing before any probe (the
  * device went away or is bound already, or probing is deferred wholesale).
  */
-export function spanEnding(kind: string, detail: string): Ending | null {
+function spanEnding(kind: string, detail: string): Ending | null {
   if (detail === '') return null;
   const n = Number(detail);
   if (kind !== 'probe' || !/^-?\d+$/.test(detail)) return { text: `returned ${detail}`, cls: /^-\d+$/.test(detail) ? 'err' : null };
@@ -111,17 +112,17 @@ function spanTip(s: TraceSpan, end: number, open: boolean, who: string, records:
 }
 
 /** What hmem_platform prints when it decides about a Soft Reserved range (dev_dbg with %pr), in every tree. */
-const HMEM_SAYS = /^hmem_platform \S+: (deferring range to CXL|await CXL initial probe|CXL claims resource, dropping|CXL did not claim resource, registering): \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)[\] ]/;
+const HMEM_SAYS = new RegExp(`^hmem_platform \\S+: (${HMEM_DECISIONS.join('|')}): \\[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)[\\] ]`);
 
 /** How one Soft Reserved range got its owner, or did not. */
-export interface OwnerDecision {
+interface OwnerDecision {
   /** "0x850000000-0x284fffffff" */
   readonly range: string;
   readonly owner: string | null;
   /** The probe that created the owner's dax region (hmem for dax_hmem, cxl_dax_region for dax_cxl), when traced. */
   readonly claim: TraceSpan | null;
-  /** hmem_platform's lines about the range, in order. */
-  readonly said: readonly LogRecord[];
+  /** hmem_platform's lines about the range, in order, each with the decision it names. */
+  readonly said: readonly { readonly rec: LogRecord; readonly decision: string }[];
 }
 
 /**
@@ -130,14 +131,14 @@ export interface OwnerDecision {
  * hmem_platform said about it on the way (deferred it to CXL, waited for
  * CXL, dropped it, registered it).
  */
-export function ownerDecisions(run: Run): OwnerDecision[] {
+function ownerDecisions(run: Run): OwnerDecision[] {
   const r = run.result;
   const spans = run.machine?.kernel.sched.trace.spans ?? [];
   const records = run.machine?.kernel.log.records ?? [];
   const hmem = records.flatMap((rec) => {
     if (!rec.text.startsWith('hmem_platform ')) return [];
     const m = HMEM_SAYS.exec(rec.text);
-    return m === null ? [] : [{ rec, start: BigInt(m[2]!), end: BigInt(m[3]!) }];
+    return m === null ? [] : [{ rec, decision: m[1]!, start: BigInt(m[2]!), end: BigInt(m[3]!) }];
   });
   return r.softReserved.map((sr) => {
     const start = BigInt(sr.start);
@@ -149,7 +150,7 @@ export function ownerDecisions(run: Run): OwnerDecision[] {
       const drv = sr.owner === 'dax_cxl' ? 'cxl_dax_region' : 'hmem';
       claim = spans.findLast((x) => x.kind === 'probe' && x.name === `${drv} ${dev}` && x.detail === '0') ?? null;
     }
-    const said = hmem.filter((h) => h.start === start && h.end === end).map((h) => h.rec);
+    const said = hmem.filter((h) => h.start === start && h.end === end).map(({ rec, decision }) => ({ rec, decision }));
     return { range: `${sr.start}-${sr.end}`, owner: sr.owner, claim, said };
   });
 }
@@ -160,10 +161,10 @@ function decisionMarks(decisions: readonly OwnerDecision[]): { marks: TraceMark[
   const claims = new Map<TraceMark, TraceSpan>();
   const seen = new Set<LogRecord>();
   for (const d of decisions) {
-    for (const rec of d.said) {
+    for (const { rec, decision } of d.said) {
       if (seen.has(rec)) continue;
       seen.add(rec);
-      marks.push({ kind: 'hmem', name: `hmem_platform: ${HMEM_SAYS.exec(rec.text)![1]}`, pid: rec.pid, time: rec.time, text: rec.text });
+      marks.push({ kind: 'hmem', name: `hmem_platform: ${decision}`, pid: rec.pid, time: rec.time, text: rec.text });
     }
     if (d.claim !== null && d.owner !== null) {
       const m: TraceMark = { kind: 'owner', name: `${d.owner} owns ${d.range}`, pid: d.claim.pid, time: d.claim.end, text: `probe ${d.claim.name} returned 0` };
@@ -184,7 +185,7 @@ function decisionTable(decisions: readonly OwnerDecision[], records: readonly Lo
   const events: Array<{ time: number; seq: number; row: string[] }> = [];
   const task = (pid: number): string => `${comm(pid)} (pid ${pid})`;
   for (const d of decisions) {
-    for (const r of d.said) events.push({ time: r.time, seq: order.get(r) ?? 0, row: [formatTime(r.time, 6), task(r.pid), d.range, `hmem_platform: ${HMEM_SAYS.exec(r.text)![1]}`] });
+    for (const { rec: r, decision } of d.said) events.push({ time: r.time, seq: order.get(r) ?? 0, row: [formatTime(r.time, 6), task(r.pid), d.range, `hmem_platform: ${decision}`] });
     if (d.claim !== null && d.owner !== null) {
       events.push({ time: d.claim.end, seq: d.claim.endLog, row: [formatTime(d.claim.end, 6), task(d.claim.pid), d.range, `${d.owner} owns it: probe ${d.claim.name} returned 0`] });
     }

@@ -45,10 +45,7 @@ export type Requested = Readonly<Record<string, TristateName>>;
  * like `make olddefconfig`. Throws on a value that is not y, m or n.
  */
 export function olddefconfig(kconfig: Kconfig, requested: Requested): OlddefconfigResult {
-  const c = compileKconfig(kconfig);
-  const st = newCalcState(c);
-  const unknown = setUser(c, st, requested);
-  calc(c, st);
+  const { c, st, unknown } = evaluated(kconfig, requested);
   const values: Record<string, TristateName> = {};
   for (let i = 0; i < c.names.length; i++) values[c.names[i]!] = triName(st.v[i]!);
   const adjusted: Adjustment[] = [];
@@ -67,12 +64,9 @@ export function olddefconfig(kconfig: Kconfig, requested: Requested): Olddefconf
  * select pins it; nothing when it has no visible prompt.
  */
 export function assignable(kconfig: Kconfig, values: Requested, symbol: string): TristateName[] {
-  const c = compileKconfig(kconfig);
+  const { c, st } = evaluated(kconfig, values);
   const s = c.index.get(symbol);
   if (s === undefined) throw new Error(`assignable: unknown symbol ${symbol}`);
-  const st = newCalcState(c);
-  setUser(c, st, values);
-  calc(c, st);
   const vis = st.vis[s]!;
   const rev = st.rev[s]!;
   if (vis === 0) return [];
@@ -97,10 +91,7 @@ export interface WrittenConfig {
  * whose dependencies hide it and that nothing selects is not written at all.
  */
 export function writtenSymbols(kconfig: Kconfig, values: Requested, files: readonly string[]): WrittenConfig {
-  const c = compileKconfig(kconfig);
-  const st = newCalcState(c);
-  setUser(c, st, values);
-  calc(c, st);
+  const { c, st } = evaluated(kconfig, values);
   const written: string[] = [];
   const hidden: { symbol: string; reason: string }[] = [];
   c.names.forEach((name, i) => {
@@ -113,6 +104,15 @@ export function writtenSymbols(kconfig: Kconfig, values: Requested, files: reado
     }
   });
   return { written, hidden };
+}
+
+/** Every symbol of `kconfig` evaluated with `requested` as the user's values; `unknown` names what the table lacks. */
+function evaluated(kconfig: Kconfig, requested: Requested): { c: CompiledKconfig; st: CalcState; unknown: string[] } {
+  const c = compileKconfig(kconfig);
+  const st = newCalcState(c);
+  const unknown = setUser(c, st, requested);
+  calc(c, st);
+  return { c, st, unknown };
 }
 
 /** Copies requested values into the user array; returns the names the table lacks. */

@@ -94,9 +94,15 @@ export class Panic {
     this.printSplat(KERN_WARNING, headline, task, trace, caller);
     this.log.emit(KERN_WARNING, '---[ end trace 0000000000000000 ]---');
     this.add_taint(TAINT_WARN);
-    const w: Warning = { kind: 'warn', function: func, message: headline, text, time: formatSeconds(this.sched.now), pid, comm, callTrace: trace };
-    this.warnings.push(w);
+    const w = this.record('warn', func, headline, text, task, trace);
     this.sched.trace.mark('warn', func, headline);
+    return w;
+  }
+
+  /** Keep a report as a Warning record, stamped with the current time and task. */
+  private record(kind: WarningKind, func: string, headline: string, text: string | null, task: Task | null, trace: readonly string[]): Warning {
+    const w: Warning = { kind, function: func, message: headline, text, time: formatSeconds(this.sched.now), pid: task ? task.pid : 0, comm: task ? task.comm : 'swapper/0', callTrace: trace };
+    this.warnings.push(w);
     return w;
   }
 
@@ -140,12 +146,7 @@ export class Panic {
     this.log.emit(KERN_ERR, what);
     this.printSplat(KERN_ERR, null, task, callTrace(task, frames), null, 'none');
     this.log.emit(KERN_ERR, '==================================================================');
-    const w: Warning = {
-      kind: 'kasan', function: func, message: headline, text: what, time: formatSeconds(this.sched.now),
-      pid: task ? task.pid : 0, comm: task ? task.comm : 'swapper/0', callTrace: callTrace(task, frames),
-    };
-    this.warnings.push(w);
-    return w;
+    return this.record('kasan', func, headline, what, task, callTrace(task, frames));
   }
 
   /**
@@ -159,12 +160,7 @@ export class Panic {
     const trace = callTrace(task, frames[0]?.func === func ? frames : [{ func, module: null }, ...frames]);
     this.log.emit(level, headline);
     this.printSplat(level, null, task, trace, null, 'none');
-    const w: Warning = {
-      kind: 'bug', function: func, message: headline, text: null, time: formatSeconds(this.sched.now),
-      pid: task ? task.pid : 0, comm: task ? task.comm : 'swapper/0', callTrace: trace,
-    };
-    this.warnings.push(w);
-    return w;
+    return this.record('bug', func, headline, null, task, trace);
   }
 
   /**
@@ -179,10 +175,7 @@ export class Panic {
     const frames = captureFrames(2, this.moduleOf);
     const trace = callTrace(task, frames);
     const headline = this.printPageFault(task, address, access, { func, module: null }, trace);
-    this.warnings.push({
-      kind: 'oops', function: func, message: headline, text: null, time: formatSeconds(this.sched.now),
-      pid: task ? task.pid : 0, comm: task ? task.comm : 'swapper/0', callTrace: trace,
-    });
+    this.record('oops', func, headline, null, task, trace);
     throw new KernelOops(headline);
   }
 
@@ -198,10 +191,7 @@ export class Panic {
     this.printSplat(KERN_ALERT, null, task, trace, frames[0] ? formatFrame(frames[0]) : func, 'after');
     this.log.emit(KERN_ALERT, '---[ end trace 0000000000000000 ]---');
     this.add_taint(TAINT_DIE);
-    this.warnings.push({
-      kind: 'oops', function: func, message: headline, text: null, time: formatSeconds(this.sched.now),
-      pid: task ? task.pid : 0, comm: task ? task.comm : 'swapper/0', callTrace: trace,
-    });
+    this.record('oops', func, headline, null, task, trace);
     throw new KernelOops(headline);
   }
 
@@ -273,10 +263,7 @@ export class Panic {
     const rip = frames[0] ?? { func: 'unknown', module: null };
     const trace = callTrace(task, frames.slice(1));
     const headline = this.printPageFault(task, 0, access, rip, trace);
-    this.warnings.push({
-      kind: 'oops', function: rip.func, message: headline, text: `${err.name}: ${err.message}${where === null ? '' : ` (${where})`}`,
-      time: formatSeconds(this.sched.now), pid: task.pid, comm: task.comm, callTrace: trace,
-    });
+    this.record('oops', rip.func, headline, `${err.name}: ${err.message}${where === null ? '' : ` (${where})`}`, task, trace);
     this.sched.trace.mark('warn', rip.func, headline);
   }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * Mocked cxl_mem (drivers/cxl/mem.c, memdev.c): exports
+ * Mocked cxl_mem (drivers/cxl/mem.c; the memdev side of memdev.c is in ./memdev.ts): exports
  * devm_cxl_add_memdev() (so cxl_pci depends on it and the driver is always
  * registered before the first memdev exists) and a
  * PROBE_FORCE_SYNCHRONOUS driver for memdevs whose probe adds the endpoint

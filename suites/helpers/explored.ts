@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * Exhaustive explorations shared between suites: the guides' transcripts and
- * the guide's own claims explore the same scenarios, some for seconds, and
- * mocha runs every suite in one process.
+ * the guide's own claims explore the same scenarios, some for seconds. A
+ * mocha worker runs many spec files, so the two share a report when they
+ * land in the same worker (or run alone, with --no-parallel).
  */
 import { DEFAULT_DEPTH, DEFAULT_SEED, EXHAUSTIVE_BUDGET, type ExploreFn } from '../../cli/explore.js';
 import { Explorer, type ExploreOptions, type ExploreReport } from '../../harness/explore/explorer.js';
