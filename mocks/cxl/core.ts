@@ -15,7 +15,10 @@
  * removing a port removes the endpoints below it.
  * cxl_endpoint_autoremove() lets cxl_mem remove the endpoint first when the
  * memdev goes. cxl_bus_wq is the ordered queue memdev detach work runs on;
- * cxl_acpi drains it on exit.
+ * cxl_acpi drains it on exit. cxl_core_exit() unregisters the bus and
+ * destroys cxl_bus_wq; the cxl_region driver is gone by then, because the
+ * loader runs the exits of a module's units in reverse link order and
+ * region.ts's exit is cxl_region_exit() (the C calls it first).
  *
  * In the spirit of tools/testing/cxl: the real bus and driver-core
  * behaviour, with the hardware discovery replaced by tables.
@@ -63,7 +66,7 @@ export const core_port_c: PortUnit = {
   url: import.meta.url,
   exports: CXL_CORE_EXPORTS,
   create(k) {
-    const { bus_register, driver_register, driver_unregister, device_initialize, dev_set_name, device_add, device_unregister, get_device, put_device,
+    const { bus_register, bus_unregister, driver_register, driver_unregister, device_initialize, dev_set_name, device_add, device_unregister, get_device, put_device,
       device_lock, device_unlock, devm_add_action_or_reset, devm_release_action, memregion_alloc, memregion_free, insert_resource_expand_to_fit,
       remove_resource, alloc_ordered_workqueue, destroy_workqueue, drain_workqueue, queue_work, dev_dbg } = k;
     const cxl_port_ida = new ida();
@@ -266,6 +269,7 @@ export const core_port_c: PortUnit = {
     }
 
     async function cxl_core_exit(): Promise<void> {
+      bus_unregister(cxl_bus_type);
       if (cxl_bus_wq) await destroy_workqueue(cxl_bus_wq);
     }
 

@@ -178,8 +178,13 @@ export const region_c_mock: PortUnit = {
       return await sym.__cxl_driver_register(cxl_region_driver, THIS_MODULE, 'cxl_region');
     }
 
+    async function cxl_region_exit(): Promise<void> {
+      await sym.cxl_driver_unregister(cxl_region_driver);
+    }
+
     return {
       initcalls: [{ level: 'subsys', fn: cxl_region_init }],
+      exit: cxl_region_exit,
       exports: { cxl_add_to_region },
       internals: { cxl_regions: regions },
     };

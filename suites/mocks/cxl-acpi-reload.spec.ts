@@ -131,4 +131,21 @@ describe('cxl mocks: cxl_acpi removed and loaded again', () => {
     ]);
     expect(r.result.leaks).to.deep.equal([]);
   });
+
+  it('cxl_core goes last (modprobe -r cxl_pci after cxl_acpi): cxl_core_exit() unregisters cxl_region before the cxl bus, so nothing of the freed module is left registered, and a later modprobe cxl_pci registers the bus afresh', async () => {
+    const r = await runScenario(scenario(['boot', 'modprobe -r dax_cxl', 'modprobe -r cxl_acpi', 'modprobe -r cxl_pci', 'modprobe cxl_pci']));
+    expect(r.steps!.map((s) => s.exit)).to.deep.equal([0, 0, 0, 0]);
+    expect(r.result.warnings).to.deep.equal([]);
+    const dmesg = r.result.dmesg.map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
+    const bus = dmesg.filter((l) => /^bus: 'cxl': (remove driver|unregistering|registered)/.test(l));
+    expect(bus.slice(-5)).to.deep.equal([
+      "bus: 'cxl': remove driver cxl_mem",
+      "bus: 'cxl': remove driver cxl_port",
+      "bus: 'cxl': remove driver cxl_region",
+      "bus: 'cxl': unregistering",
+      "bus: 'cxl': registered",
+    ]);
+    // Without cxl_acpi the memdevs have no port to attach to.
+    expect(dmesg.filter((l) => l.endsWith('CXL port topology not found'))).to.deep.equal(['cxl_mem mem0: CXL port topology not found', 'cxl_mem mem1: CXL port topology not found']);
+  });
 });
