@@ -9,7 +9,7 @@ import { ContainerModule, inject, injectable } from 'inversify';
 import { vsprintf } from '../lib/vsprintf.js';
 import { Scheduler } from '../sim/scheduler.js';
 import type { Task } from '../sim/task.js';
-import { formatSeconds, KERN_ALERT, KERN_ERR, KERN_WARNING, Printk } from './printk.js';
+import { formatSeconds, KERN_ALERT, KERN_CRIT, KERN_DEFAULT, KERN_ERR, KERN_WARNING, Printk } from './printk.js';
 import { callTrace, captureFrames, formatFrame, framesOfStack, sourceLocation, type Frame, type ModuleOfFile } from './stacktrace.js';
 import { UTS_RELEASE } from '../include/generated/utsrelease.js';
 
@@ -18,6 +18,12 @@ export interface WarnSite {
   readonly file: string;
   readonly line: number;
   readonly func: string;
+}
+
+/** Where a BUG() sits: the file and line its bug_entry records (CONFIG_DEBUG_BUGVERBOSE). */
+export interface BugSite {
+  readonly file: string;
+  readonly line: number;
 }
 
 export type WarningKind = 'warn' | 'oops' | 'kasan' | 'bug';
@@ -49,8 +55,8 @@ export interface PanicApi {
   WARN(condition: unknown, fmt: string, ...args: unknown[]): boolean;
   WARN_ON_ONCE(condition: unknown, site?: WarnSite): boolean;
   WARN_ONCE(condition: unknown, fmt: string, ...args: unknown[]): boolean;
-  BUG(): never;
-  BUG_ON(condition: unknown): void;
+  BUG(site?: BugSite): never;
+  BUG_ON(condition: unknown, site?: BugSite): void;
 }
 
 @injectable()
@@ -179,19 +185,29 @@ export class Panic {
     throw new KernelOops(headline);
   }
 
-  /** BUG()/BUG_ON(): "kernel BUG", then the invalid-opcode oops of the ud2 it traps on; the task dies. */
-  private bug(func: string): never {
+  /**
+   * BUG()/BUG_ON() on x86: the ud2 traps, handle_bug() passes it to
+   * report_bug(), which prints the cut line at the default level and
+   * "kernel BUG at <file>:<line>!" at KERN_CRIT (without a known site, the
+   * form of a bug_entry without file: the address, here the function, and
+   * "[verbose debug info unavailable]"). report_bug() says BUG, so
+   * exc_invalid_op() goes on to die("invalid opcode"): the oops, RIP at the
+   * function that hit the BUG, the call trace from its caller. The task dies.
+   */
+  private bug(site: BugSite | null): never {
     const task = this.sched.current;
+    // Skip captureFrames, bug() and the BUG/BUG_ON entry: frames[0] is the function with the ud2.
     const frames = captureFrames(3, this.moduleOf);
-    const trace = callTrace(task, frames);
-    const headline = 'kernel BUG';
-    this.log.emit(KERN_WARNING, '------------[ cut here ]------------');
-    this.log.emit(KERN_ALERT, headline);
+    const rip = frames[0] ? formatFrame(frames[0]) : 'unknown';
+    const trace = callTrace(task, frames.slice(1));
+    const headline = site ? `kernel BUG at ${site.file}:${site.line}!` : `Kernel BUG at ${rip} [verbose debug info unavailable]`;
+    this.log.emit(KERN_DEFAULT, '------------[ cut here ]------------');
+    this.log.emit(KERN_CRIT, headline);
     this.log.emit(KERN_ALERT, `Oops: invalid opcode: 0000 [#${++this.dieCounter}] PREEMPT SMP NOPTI`);
-    this.printSplat(KERN_ALERT, null, task, trace, frames[0] ? formatFrame(frames[0]) : func, 'after');
+    this.printSplat(KERN_ALERT, null, task, trace, rip, 'after');
     this.log.emit(KERN_ALERT, '---[ end trace 0000000000000000 ]---');
     this.add_taint(TAINT_DIE);
-    this.record('oops', func, headline, null, task, trace);
+    this.record('oops', frames[0]?.func ?? 'unknown', headline, null, task, trace);
     throw new KernelOops(headline);
   }
 
@@ -297,9 +313,9 @@ export class Panic {
         }
         return !!c;
       },
-      BUG: () => this.bug('BUG'),
-      BUG_ON: (c) => {
-        if (c) this.bug('BUG_ON');
+      BUG: (site) => this.bug(site ?? null),
+      BUG_ON: (c, site) => {
+        if (c) this.bug(site ?? null);
       },
     };
   }

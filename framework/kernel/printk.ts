@@ -16,6 +16,12 @@ export const KERN_WARNING = 4;
 export const KERN_NOTICE = 5;
 export const KERN_INFO = 6;
 export const KERN_DEBUG = 7;
+/**
+ * printk(KERN_DEFAULT ...) has no level of its own: the record gets
+ * default_message_loglevel, CONFIG_MESSAGE_LOGLEVEL_DEFAULT (4) unless
+ * configured otherwise, so it reads as a warning in dmesg -l.
+ */
+export const KERN_DEFAULT = KERN_WARNING;
 
 export const LEVEL_NAMES = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug'] as const;
 

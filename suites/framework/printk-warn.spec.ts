@@ -5,7 +5,7 @@
  * function names, and the _ONCE variants: kernel-semantics §8 item 45.
  */
 import { expect } from 'chai';
-import { formatTimestamp, KERN_ERR, KERN_INFO } from '../../framework/kernel/printk.js';
+import { formatTimestamp, KERN_CRIT, KERN_ERR, KERN_INFO, KERN_WARNING } from '../../framework/kernel/printk.js';
 import { work_struct } from '../../framework/include/linux/workqueue_types.js';
 import { boot, pdev, pdrv, runInit, texts, type Kernel } from './fixture.js';
 
@@ -209,16 +209,44 @@ describe('printk and WARN splats', () => {
     expect(ws.map((w) => [w.function, w.text])).to.deep.equal([['alloc_dax_region', 'hmem hmem.0: alloc_dax_region: dax_region already set\n']]);
   });
 
-  it('BUG_ON(true) oopses the task: "kernel BUG", the invalid-opcode oops of the trap with RIP at the caller, and the task is dead', async () => {
+  /** The records from the cut line of a BUG to the line after RIP: [level, text]. */
+  function bugLines(k: Kernel): [number, string][] {
+    const r = k.log.records;
+    const start = r.findIndex((x) => x.text === '------------[ cut here ]------------');
+    expect(start, 'the cut line').to.be.greaterThan(-1);
+    const rip = r.findIndex((x, i) => i > start && x.text.startsWith('RIP: '));
+    return r.slice(start, rip + 1).map((x) => [x.level, x.text]);
+  }
+
+  it('BUG_ON(true) at a known line prints report_bug()\'s cut line (default level) and "kernel BUG at file:line!" (KERN_CRIT), then the invalid-opcode oops with RIP at the caller; the task is dead', async () => {
     const k = boot();
     const o = await runInit(k, async function hmem_bug() {
-      k.api.BUG_ON(true);
+      k.api.BUG_ON(true, { file: 'drivers/dax/hmem/hmem.c', line: 42 });
     });
     expect(o.status).to.equal('idle');
-    expect(k.panic.warnings.map((w) => [w.kind, w.message])).to.deep.equal([['oops', 'kernel BUG']]);
+    expect(k.panic.warnings.map((w) => [w.kind, w.function, w.message])).to.deep.equal([['oops', 'hmem_bug', 'kernel BUG at drivers/dax/hmem/hmem.c:42!']]);
+    const lines = bugLines(k);
+    expect(lines.slice(0, 3)).to.deep.equal([
+      [KERN_WARNING, '------------[ cut here ]------------'],
+      [KERN_CRIT, 'kernel BUG at drivers/dax/hmem/hmem.c:42!'],
+      [lines[2]![0], 'Oops: invalid opcode: 0000 [#1] PREEMPT SMP NOPTI'],
+    ]);
+    expect(lines.at(-1)![1]).to.equal('RIP: 0010:hmem_bug');
+    // The function with the ud2 is RIP; the call trace starts at its caller.
     const t = texts(k);
-    expect(t).to.include('Oops: invalid opcode: 0000 [#1] PREEMPT SMP NOPTI');
-    expect(t).to.include('RIP: 0010:hmem_bug');
+    const trace = t.slice(t.indexOf(' <TASK>') + 1, t.indexOf(' </TASK>'));
+    expect(trace).to.not.include(' hmem_bug');
     expect(k.sched.allTasks()[0]!.state).to.equal('dead');
+  });
+
+  it('BUG() without a recorded file prints report_bug()\'s other form: "Kernel BUG at <function> [verbose debug info unavailable]"', async () => {
+    const k = boot();
+    await runInit(k, async function hmem_bug() {
+      k.api.BUG();
+    });
+    expect(bugLines(k).slice(0, 2)).to.deep.equal([
+      [KERN_WARNING, '------------[ cut here ]------------'],
+      [KERN_CRIT, 'Kernel BUG at hmem_bug [verbose debug info unavailable]'],
+    ]);
   });
 });
