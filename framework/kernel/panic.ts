@@ -71,6 +71,8 @@ export class Panic {
   private tainted = 0;
   /** die_counter: the [#N] of each oops. */
   private dieCounter = 0;
+  /** exec_summary_regs: RIP of the first oops, repeated after the end marker of every oops. */
+  private execSummaryRip: string | null = null;
 
   constructor(
     @inject(Scheduler) private readonly sched: Scheduler,
@@ -203,10 +205,8 @@ export class Panic {
     const headline = site ? `kernel BUG at ${site.file}:${site.line}!` : `Kernel BUG at ${rip} [verbose debug info unavailable]`;
     this.log.emit(KERN_DEFAULT, '------------[ cut here ]------------');
     this.log.emit(KERN_CRIT, headline);
-    this.log.emit(KERN_ALERT, `Oops: invalid opcode: 0000 [#${++this.dieCounter}] PREEMPT SMP NOPTI`);
-    this.printSplat(KERN_ALERT, null, task, trace, rip, 'after');
-    this.log.emit(KERN_ALERT, '---[ end trace 0000000000000000 ]---');
-    this.add_taint(TAINT_DIE);
+    this.__die('invalid opcode', 0, task, trace, rip);
+    this.oops_end(rip);
     this.record('oops', frames[0]?.func ?? 'unknown', headline, null, task, trace);
     throw new KernelOops(headline);
   }
@@ -223,12 +223,34 @@ export class Panic {
     this.log.emit(KERN_ALERT, headline);
     this.log.emit(KERN_ALERT, `#PF: supervisor ${access} in kernel mode`);
     this.log.emit(KERN_ALERT, `#PF: error_code(${code}) - not-present page`);
-    this.log.emit(KERN_ALERT, `Oops: ${code.slice(2)} [#${++this.dieCounter}] PREEMPT SMP NOPTI`);
-    this.printSplat(KERN_ALERT, null, task, trace, formatFrame(rip), 'after');
-    this.log.emit(KERN_ALERT, `CR2: ${addr}`);
-    this.log.emit(KERN_ALERT, '---[ end trace 0000000000000000 ]---');
-    this.add_taint(TAINT_DIE);
+    // page_fault_oops() passes "Oops" as the die() string, so 6.10+ print "Oops: Oops: 0000".
+    this.__die('Oops', Number(code), task, trace, formatFrame(rip));
+    this.log.emit(KERN_DEFAULT, `CR2: ${addr}`);
+    this.oops_end(formatFrame(rip));
     return headline;
+  }
+
+  /**
+   * x86's __die(): __die_header()'s "Oops: <str>: <err> [#N]" line (the
+   * preemption model moved to the CPU line in 6.15; SMP, no KASAN, PTI off),
+   * then show_regs() (CPU line, RIP, call trace) and the modules, all at the
+   * default level.
+   */
+  private __die(str: string, err: number, task: Task | null, trace: readonly string[], rip: string): void {
+    const code = (err & 0xffff).toString(16).padStart(4, '0');
+    if (this.dieCounter === 0) this.execSummaryRip = rip;
+    this.log.emit(KERN_DEFAULT, `Oops: ${str}: ${code} [#${++this.dieCounter}] SMP NOPTI`);
+    this.printSplat(KERN_DEFAULT, null, task, trace, rip, 'after');
+  }
+
+  /**
+   * x86's oops_end(): TAINT_DIE, the end marker, then the "executive
+   * summary" of the first oops's registers, of which kshim has only RIP.
+   */
+  private oops_end(rip: string): void {
+    this.add_taint(TAINT_DIE);
+    this.log.emit(KERN_WARNING, '---[ end trace 0000000000000000 ]---');
+    this.log.emit(KERN_DEFAULT, `RIP: 0010:${this.execSummaryRip ?? rip}`);
   }
 
   /**
@@ -240,7 +262,9 @@ export class Panic {
     if (headline !== null) this.log.emit(level, headline);
     if (modules === 'before') this.print_modules(level);
     const comm = task ? task.comm : 'swapper/0';
-    this.log.emit(level, `CPU: 0 UID: 0 PID: ${task ? task.pid : 0} Comm: ${comm} ${this.print_tainted()} ${UTS_RELEASE} #1`);
+    // dump_stack_print_info(): the preemption model ends the line since 6.15; a tainted kernel adds print_tainted_verbose().
+    this.log.emit(level, `CPU: 0 UID: 0 PID: ${task ? task.pid : 0} Comm: ${comm} ${this.print_tainted()} ${UTS_RELEASE} #1 ${PREEMPT_MODEL}`);
+    if (this.tainted !== 0) this.log.emit(level, this.print_tainted_verbose());
     if (task?.workqueueLine) this.log.emit(level, `Workqueue: ${task.workqueueLine}`);
     if (rip !== null) this.log.emit(level, `RIP: 0010:${rip}`);
     this.log.emit(level, 'Call Trace:');
@@ -260,6 +284,13 @@ export class Panic {
     let s = 'Tainted: ';
     for (let i = 0; i < TAINT_FLAGS.length; i++) s += this.tainted & (1 << i) ? TAINT_FLAGS[i] : i === 0 ? 'G' : ' ';
     return s;
+  }
+
+  /** "Tainted: [W]=WARN, [D]=DIE": the letter and name of each set flag. */
+  private print_tainted_verbose(): string {
+    const set: string[] = [];
+    for (let i = 0; i < TAINT_FLAGS.length; i++) if (this.tainted & (1 << i)) set.push(`[${TAINT_FLAGS[i]}]=${TAINT_NAMES[i]}`);
+    return `Tainted: ${set.join(', ')}`;
   }
 
   private print_modules(level: number): void {
@@ -323,6 +354,17 @@ export class Panic {
 
 /** The letters of kernel/panic.c's taint_flags[] as of 7.0 (TAINT_FLAGS_COUNT 20), by bit. */
 const TAINT_FLAGS = 'PFSRMBUDAWCIOELKXTNJ';
+/** The names print_tainted_verbose() gives them (the TAINT_ constant without its prefix), by bit. */
+const TAINT_NAMES = [
+  'PROPRIETARY_MODULE', 'FORCED_MODULE', 'CPU_OUT_OF_SPEC', 'FORCED_RMMOD', 'MACHINE_CHECK', 'BAD_PAGE', 'USER', 'DIE', 'OVERRIDDEN_ACPI_TABLE', 'WARN',
+  'CRAP', 'FIRMWARE_WORKAROUND', 'OOT_MODULE', 'UNSIGNED_MODULE', 'SOFTLOCKUP', 'LIVEPATCH', 'AUX', 'RANDSTRUCT', 'TEST', 'FWCTL',
+] as const;
+/**
+ * preempt_model_str() of the simulated build: CONFIG_PREEMPT with
+ * PREEMPT_DYNAMIC (x86's default since HAVE_PREEMPT_DYNAMIC_CALL), in its
+ * "full" mode. Before 6.15 this was the " PREEMPT" of the Oops line.
+ */
+const PREEMPT_MODEL = 'PREEMPT(full)';
 const TAINT_DIE = 7;
 const TAINT_WARN = 9;
 

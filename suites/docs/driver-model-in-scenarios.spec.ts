@@ -380,7 +380,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       '------------[ cut here ]------------',
       'WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: kworker/0:0/25',
       'Modules linked in: dax_cxl dax_hmem dax cxl_pci cxl_mem cxl_acpi cxl_port cxl_core',
-      'CPU: 0 UID: 0 PID: 25 Comm: kworker/0:0 Not tainted 7.0.0-kshim #1',
+      'CPU: 0 UID: 0 PID: 25 Comm: kworker/0:0 Not tainted 7.0.0-kshim #1 PREEMPT(full)',
       'Workqueue: events_long cxl_dax_region_driver_register [dax_cxl]',
       'RIP: 0010:__flush_work',
       'Call Trace:',

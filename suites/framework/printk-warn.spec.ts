@@ -62,7 +62,7 @@ describe('printk and WARN splats', () => {
       '------------[ cut here ]------------',
       'WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: swapper/0/1',
       'Modules linked in:',
-      'CPU: 0 UID: 0 PID: 1 Comm: swapper/0 Not tainted 7.0.0-kshim #1',
+      'CPU: 0 UID: 0 PID: 1 Comm: swapper/0 Not tainted 7.0.0-kshim #1 PREEMPT(full)',
       'RIP: 0010:__flush_work',
       'Call Trace:',
       ' <TASK>',
@@ -79,7 +79,7 @@ describe('printk and WARN splats', () => {
       await k.api.flush_work(new work_struct());
       await k.api.flush_work(new work_struct());
     });
-    expect(splat(k, 0)[3]).to.contain(' Not tainted 7.0.0-kshim #1');
+    expect(splat(k, 0)[3]).to.contain(' Not tainted 7.0.0-kshim #1 PREEMPT(full)');
     // 20 columns: 'G', then D at bit 7 and W at bit 9 or a space.
     expect(splat(k, 1)[3]).to.contain(' Tainted: G        W           7.0.0-kshim #1');
     await runInit(k, async () => {
@@ -89,10 +89,13 @@ describe('printk and WARN splats', () => {
       await k.api.flush_workqueue(null);
     });
     const t = texts(k);
-    expect(t.filter((l) => l.startsWith('Oops: '))).to.deep.equal(['Oops: 0000 [#1] PREEMPT SMP NOPTI', 'Oops: 0000 [#2] PREEMPT SMP NOPTI']);
+    expect(t.filter((l) => l.startsWith('Oops: '))).to.deep.equal(['Oops: Oops: 0000 [#1] SMP NOPTI', 'Oops: Oops: 0000 [#2] SMP NOPTI']);
     const cpuLines = t.filter((l) => l.startsWith('CPU: 0 '));
     expect(cpuLines[2]).to.contain(' Tainted: G        W           7.0.0-kshim #1');
     expect(cpuLines[3]).to.contain(' Tainted: G      D W           7.0.0-kshim #1');
+    // Since 6.11 a tainted kernel names its flags on the line after: print_tainted_verbose(), in bit order.
+    expect(t[t.indexOf(cpuLines[2]!) + 1]).to.equal('Tainted: [W]=WARN');
+    expect(t[t.indexOf(cpuLines[3]!) + 1]).to.equal('Tainted: [D]=DIE, [W]=WARN');
   });
 
   it('WARN(cond, fmt) prints its message between "cut here" and the WARNING line and keeps it as the warning text', async () => {
@@ -229,9 +232,16 @@ describe('printk and WARN splats', () => {
     expect(lines.slice(0, 3)).to.deep.equal([
       [KERN_WARNING, '------------[ cut here ]------------'],
       [KERN_CRIT, 'kernel BUG at drivers/dax/hmem/hmem.c:42!'],
-      [lines[2]![0], 'Oops: invalid opcode: 0000 [#1] PREEMPT SMP NOPTI'],
+      [KERN_WARNING, 'Oops: invalid opcode: 0000 [#1] SMP NOPTI'],
     ]);
     expect(lines.at(-1)![1]).to.equal('RIP: 0010:hmem_bug');
+    // The body of the oops is at the default level, like the Oops line; the preemption model closes the CPU line.
+    expect(lines.slice(2).every(([level]) => level === KERN_WARNING)).to.equal(true);
+    expect(lines[3]![1]).to.equal('CPU: 0 UID: 0 PID: 1 Comm: swapper/0 Not tainted 7.0.0-kshim #1 PREEMPT(full)');
+    // oops_end(): the end marker, then the executive summary of the first oops's registers.
+    const all = texts(k);
+    const end = all.indexOf('---[ end trace 0000000000000000 ]---');
+    expect(all.slice(end - 1, end + 2)).to.deep.equal(['Modules linked in:', '---[ end trace 0000000000000000 ]---', 'RIP: 0010:hmem_bug']);
     // The function with the ud2 is RIP; the call trace starts at its caller.
     const t = texts(k);
     const trace = t.slice(t.indexOf(' <TASK>') + 1, t.indexOf(' </TASK>'));
