@@ -15,6 +15,7 @@ import { Async, asyncModule, type AsyncApi } from './kernel/async.js';
 import { FaultInjection, faultInjectionModule } from './kernel/fail_function.js';
 import { Locking, lockingModule, type LockingApi } from './kernel/locking.js';
 import { Panic, panicModule, type PanicApi } from './kernel/panic.js';
+import { debugLocksModule } from './lib/debug_locks.js';
 import { KERN_INFO, Printk, printkModule, type PrintkApi } from './kernel/printk.js';
 import { UTS_RELEASE } from './include/generated/utsrelease.js';
 import { Resources, resourceModule, type ResourceApi } from './kernel/resource.js';
@@ -214,6 +215,7 @@ export function kernelModules(opts: KernelOptions = {}): ContainerModule[] {
   return [
     schedulerModule(opts.scheduler),
     printkModule,
+    debugLocksModule,
     panicModule,
     lockingModule,
     faultInjectionModule,

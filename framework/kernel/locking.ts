@@ -8,6 +8,7 @@
 import { ContainerModule, inject, injectable } from 'inversify';
 import { Scheduler } from '../sim/scheduler.js';
 import type { Task, Waitable } from '../sim/task.js';
+import { DebugLocks } from '../lib/debug_locks.js';
 import { Panic } from './panic.js';
 
 export class mutex implements Waitable {
@@ -63,12 +64,10 @@ export interface LockingApi {
 
 @injectable()
 export class Locking {
-  /** debug_locks: lock debugging is on until its first report. */
-  debug_locks = true;
-
   constructor(
     @inject(Scheduler) private readonly sched: Scheduler,
     @inject(Panic) private readonly panic: Panic,
+    @inject(DebugLocks) private readonly debugLocks: DebugLocks,
   ) {}
 
   async mutex_lock(lock: mutex): Promise<void> {
@@ -84,20 +83,14 @@ export class Locking {
 
   mutex_unlock(lock: mutex): void {
     if (this.sched.recording) this.sched.touch(`lock:${lock.name}`);
-    // CONFIG_DEBUG_MUTEXES: DEBUG_LOCKS_WARN_ON() warns only while debug_locks is on, and turns it off.
-    if (lock.owner !== this.sched.current && this.debug_locks_off()) {
+    // CONFIG_DEBUG_MUTEXES: DEBUG_LOCKS_WARN_ON() warns only while debug_locks is on, and turns it off;
+    // after an oops or a taint that turned it off, the check is silent.
+    if (lock.owner !== this.sched.current && this.debugLocks.debug_locks_off()) {
       this.panic.warn({ file: 'kernel/locking/mutex.c', line: 932, func: '__mutex_unlock_slowpath' }, 'DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)');
     }
     lock.owner = null;
     const w = lock.waiters.shift();
     if (w !== undefined) this.sched.wake(w);
-  }
-
-  /** debug_locks_off(): true for the first caller only; later lock-debugging reports stay silent. */
-  debug_locks_off(): boolean {
-    if (!this.debug_locks) return false;
-    this.debug_locks = false;
-    return true;
   }
 
   /** Sleep until cond() holds; re-checked after every wake_up_all on wq. A preemption point. */

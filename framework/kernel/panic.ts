@@ -12,6 +12,7 @@ import type { Task } from '../sim/task.js';
 import { formatSeconds, KERN_ALERT, KERN_CRIT, KERN_DEFAULT, KERN_ERR, KERN_WARNING, Printk } from './printk.js';
 import { callTrace, captureFrames, formatFrame, framesOfStack, sourceLocation, type Frame, type ModuleOfFile } from './stacktrace.js';
 import { UTS_RELEASE } from '../include/generated/utsrelease.js';
+import { DebugLocks } from '../lib/debug_locks.js';
 
 /** Where a WARN fires: the C file, line and function it models. */
 export interface WarnSite {
@@ -77,6 +78,7 @@ export class Panic {
   constructor(
     @inject(Scheduler) private readonly sched: Scheduler,
     @inject(Printk) private readonly log: Printk,
+    @inject(DebugLocks) private readonly debugLocks: DebugLocks,
   ) {
     sched.oopsHandler = this.handleTaskError.bind(this);
   }
@@ -101,7 +103,7 @@ export class Panic {
     // An x86 WARN traps (ud2), so __warn() has the registers and show_regs() prints RIP.
     this.printSplat(KERN_WARNING, headline, task, trace, caller);
     this.log.emit(KERN_WARNING, '---[ end trace 0000000000000000 ]---');
-    this.add_taint(TAINT_WARN);
+    this.add_taint(TAINT_WARN, LOCKDEP_STILL_OK);
     const w = this.record('warn', func, headline, text, task, trace);
     this.sched.trace.mark('warn', func, headline);
     return w;
@@ -154,6 +156,8 @@ export class Panic {
     this.log.emit(KERN_ERR, what);
     this.printSplat(KERN_ERR, null, task, callTrace(task, frames), null, 'none');
     this.log.emit(KERN_ERR, '==================================================================');
+    // end_report(): a bad access leaves memory, and the locks in it, unreliable.
+    this.add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
     return this.record('kasan', func, headline, what, task, callTrace(task, frames));
   }
 
@@ -205,6 +209,7 @@ export class Panic {
     const headline = site ? `kernel BUG at ${site.file}:${site.line}!` : `Kernel BUG at ${rip} [verbose debug info unavailable]`;
     this.log.emit(KERN_DEFAULT, '------------[ cut here ]------------');
     this.log.emit(KERN_CRIT, headline);
+    this.oops_begin();
     this.__die('invalid opcode', 0, task, trace, rip);
     this.oops_end(rip);
     this.record('oops', frames[0]?.func ?? 'unknown', headline, null, task, trace);
@@ -220,6 +225,7 @@ export class Panic {
     const addr = address.toString(16).padStart(16, '0');
     const headline = `BUG: kernel NULL pointer dereference, address: ${addr}`;
     const code = PF_ERROR_CODE[access];
+    this.oops_begin();
     this.log.emit(KERN_ALERT, headline);
     this.log.emit(KERN_ALERT, `#PF: supervisor ${access} in kernel mode`);
     this.log.emit(KERN_ALERT, `#PF: error_code(${code}) - not-present page`);
@@ -228,6 +234,14 @@ export class Panic {
     this.log.emit(KERN_DEFAULT, `CR2: ${addr}`);
     this.oops_end(formatFrame(rip));
     return headline;
+  }
+
+  /**
+   * x86's oops_begin() -> oops_enter(): from here on nothing about the
+   * kernel's locks can be trusted, so lock debugging goes off, silently.
+   */
+  private oops_begin(): void {
+    this.debugLocks.debug_locks_off();
   }
 
   /**
@@ -248,7 +262,8 @@ export class Panic {
    * summary" of the first oops's registers, of which kshim has only RIP.
    */
   private oops_end(rip: string): void {
-    this.add_taint(TAINT_DIE);
+    // LOCKDEP_NOW_UNRELIABLE, but oops_begin() already turned debug_locks off: no "Disabling lock debugging" line.
+    this.add_taint(TAINT_DIE, LOCKDEP_NOW_UNRELIABLE);
     this.log.emit(KERN_WARNING, '---[ end trace 0000000000000000 ]---');
     this.log.emit(KERN_DEFAULT, `RIP: 0010:${this.execSummaryRip ?? rip}`);
   }
@@ -274,7 +289,12 @@ export class Panic {
     if (modules === 'after') this.print_modules(level);
   }
 
-  private add_taint(flag: number): void {
+  /**
+   * add_taint(): set the flag; a taint that makes lock state unreliable
+   * also turns lock debugging off, and says so if it was still on.
+   */
+  add_taint(flag: number, lockdep_ok: LockdepOk): void {
+    if (lockdep_ok === LOCKDEP_NOW_UNRELIABLE && this.debugLocks.__debug_locks_off()) this.log.emit(KERN_WARNING, 'Disabling lock debugging due to kernel taint');
     this.tainted |= 1 << flag;
   }
 
@@ -365,8 +385,14 @@ const TAINT_NAMES = [
  * "full" mode. Before 6.15 this was the " PREEMPT" of the Oops line.
  */
 const PREEMPT_MODEL = 'PREEMPT(full)';
-const TAINT_DIE = 7;
-const TAINT_WARN = 9;
+export const TAINT_BAD_PAGE = 5;
+export const TAINT_DIE = 7;
+export const TAINT_WARN = 9;
+
+/** enum lockdep_ok: whether lock debugging can go on after a taint. */
+export const LOCKDEP_STILL_OK = 0;
+export const LOCKDEP_NOW_UNRELIABLE = 1;
+export type LockdepOk = typeof LOCKDEP_STILL_OK | typeof LOCKDEP_NOW_UNRELIABLE;
 
 /** Where kshim itself lives, as sourceLocation() writes it: a fault there is no fault of the code under test. */
 const KSHIM_OWN_CODE = /^(?:dist\/)?(?:framework|harness|cli|bench)\//;

@@ -8,6 +8,7 @@
 import { expect } from 'chai';
 import { device, PROBE_PREFER_ASYNCHRONOUS } from '../../framework/include/linux/device.js';
 import type { platform_device } from '../../framework/drivers/base/platform.js';
+import { KERN_WARNING } from '../../framework/kernel/printk.js';
 import { boot, pdev, pdrv, Recorder, runInit, warningsOf } from './fixture.js';
 
 describe('driver core: device_lock and guard(device)', () => {
@@ -255,5 +256,72 @@ describe('driver core: device_lock and guard(device)', () => {
       await k.api.msleep(1);
     });
     expect(warningsOf(k).map((x) => x.text)).to.deep.equal(['DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)']);
+  });
+
+  /** A task that unlocks a device it does not own: DEBUG_LOCKS_WARN_ON while lock debugging is on. */
+  function intrude(k: ReturnType<typeof boot>, pd: platform_device): void {
+    k.spawn('intruder', 'kthread', async () => {
+      k.api.device_unlock(pd.dev);
+    });
+  }
+
+  it('after an oops lock debugging is off: oops_enter() turned it off silently, so TAINT_DIE prints no "Disabling lock debugging" line, and a later DEBUG_LOCKS_WARN_ON stays quiet', async () => {
+    const k = boot();
+    const pd = pdev('a', 0);
+    await runInit(k, async () => {
+      k.spawn('crasher', 'kthread', async function crasher() {
+        k.api.BUG();
+      });
+      await k.api.msleep(1);
+      await k.api.platform_device_register(pd);
+      await k.api.device_lock(pd.dev);
+      intrude(k, pd);
+      await k.api.msleep(1);
+    });
+    expect(k.panic.warnings.map((w) => w.kind)).to.deep.equal(['oops']);
+    expect(k.log.records.map((r) => r.text)).to.not.include('Disabling lock debugging due to kernel taint');
+  });
+
+  it('a KASAN report taints the kernel BAD_PAGE with lock state unreliable: "Disabling lock debugging due to kernel taint" (KERN_WARNING) after the report, and lock debugging stays off', async () => {
+    const k = boot();
+    const { guard, put_device, device_initialize, device_add } = k.api;
+    const dev = new device();
+    dev.init_name = 'hmem_platform.0';
+    dev.release = () => {};
+    async function process_defer_work(d: device): Promise<void> {
+      using _g = await guard(device)(d);
+      put_device(d);
+    }
+    const pd = pdev('a', 0);
+    await runInit(k, async () => {
+      device_initialize(dev);
+      await device_add(dev);
+      await process_defer_work(dev);
+      await k.api.platform_device_register(pd);
+      await k.api.device_lock(pd.dev);
+      intrude(k, pd);
+      await k.api.msleep(1);
+    });
+    expect(k.panic.warnings.map((w) => w.kind)).to.deep.equal(['kasan']);
+    const r = k.log.records;
+    const at = r.findIndex((x) => x.text === 'Disabling lock debugging due to kernel taint');
+    expect(at, 'the add_taint() line').to.be.greaterThan(0);
+    expect(r[at - 1]!.text).to.match(/^=+$/);
+    expect(r[at]!.level).to.equal(KERN_WARNING);
+    expect(r.filter((x) => x.text === 'Disabling lock debugging due to kernel taint')).to.have.length(1);
+  });
+
+  it('a WARN taints the kernel with lock debugging still OK: the next DEBUG_LOCKS_WARN_ON still reports', async () => {
+    const k = boot();
+    const pd = pdev('a', 0);
+    await runInit(k, async () => {
+      k.api.WARN_ON(true);
+      await k.api.platform_device_register(pd);
+      await k.api.device_lock(pd.dev);
+      intrude(k, pd);
+      await k.api.msleep(1);
+    });
+    expect(warningsOf(k).map((w) => w.text)).to.deep.equal([null, 'DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)']);
+    expect(k.log.records.map((r) => r.text)).to.not.include('Disabling lock debugging due to kernel taint');
   });
 });

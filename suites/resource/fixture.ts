@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { Container } from 'inversify';
 import { FaultInjection, faultInjectionModule } from '../../framework/kernel/fail_function.js';
 import { Panic, panicModule } from '../../framework/kernel/panic.js';
+import { debugLocksModule } from '../../framework/lib/debug_locks.js';
 import { Printk, printkModule } from '../../framework/kernel/printk.js';
 import { Resources, resourceModule } from '../../framework/kernel/resource.js';
 import { Memregion, memregionModule } from '../../framework/lib/memregion.js';
@@ -24,7 +25,7 @@ export interface ResourceFixture {
 
 export function makeFixture(opts: { scheduler?: SchedulerOptions } = {}): ResourceFixture {
   const container = new Container({ defaultScope: 'Singleton' });
-  container.load(schedulerModule(opts.scheduler), printkModule, panicModule, faultInjectionModule, resourceModule, memregionModule);
+  container.load(schedulerModule(opts.scheduler), printkModule, debugLocksModule, panicModule, faultInjectionModule, resourceModule, memregionModule);
   return {
     container,
     sched: container.get(Scheduler),
