@@ -183,8 +183,9 @@ export class Panic {
    */
   nullDereference(func: string, address: number, access: PageFaultAccess = 'read access'): never {
     const task = this.sched.current;
-    // Skip this function: the trace starts at the caller of the faulting function.
-    const frames = captureFrames(2, this.moduleOf);
+    // Skip this function, and the faulting function when it is a frame of its own: the trace starts at its caller.
+    const captured = captureFrames(2, this.moduleOf);
+    const frames = captured[0]?.func === func ? captured.slice(1) : captured;
     const trace = callTrace(task, frames);
     const headline = this.printPageFault(task, address, access, { func, module: null }, trace);
     this.record('oops', func, headline, null, task, trace);

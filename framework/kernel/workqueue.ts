@@ -386,12 +386,19 @@ export class Workqueue {
   }
 
   /**
-   * flush_workqueue(): the macro's check, then __flush_workqueue(). A
-   * system-wide queue gets __warn_flushing_systemwide_wq() (pr_warn and
-   * dump_stack, at every call); drain_workqueue() flushes without it.
+   * flush_workqueue() is a macro in C: its system-wide check and the call of
+   * __flush_workqueue() are compiled into the caller, so no frame of its own
+   * shows in a call trace. The __sim prefix keeps this method out of traces.
+   * A system-wide queue gets __warn_flushing_systemwide_wq() (pr_warn and
+   * dump_stack, at every call).
    */
-  async flush_workqueue(wq: workqueue_struct | null, macro = true): Promise<void> {
-    if (macro && wq?.system) this.__warn_flushing_systemwide_wq();
+  __sim_flush_workqueue(wq: workqueue_struct | null): Promise<void> {
+    if (wq?.system) this.__warn_flushing_systemwide_wq();
+    return this.__flush_workqueue(wq);
+  }
+
+  /** __flush_workqueue(): wait for every item queued before the call; drain_workqueue() calls it directly. */
+  async __flush_workqueue(wq: workqueue_struct | null): Promise<void> {
     if (wq === null) this.panic.nullDereference('__flush_workqueue', 0);
     const self = this.sched.self('flush_workqueue');
     if (this.sched.recording) this.sched.touch(`wq:${wq.name}`);
@@ -420,7 +427,7 @@ export class Workqueue {
     let flush_cnt = 0;
     for (;;) {
       // reflush:
-      await this.flush_workqueue(wq, false);
+      await this.__flush_workqueue(wq);
       if (wq.inflight.size === 0) break;
       if (++flush_cnt === 10 || (flush_cnt % 100 === 0 && flush_cnt <= 1000)) {
         this.log.emit(KERN_WARNING, `workqueue ${wq.name}: drain_workqueue() isn't complete after ${flush_cnt} tries`);
@@ -490,7 +497,8 @@ export class Workqueue {
       flush_work: (w) => this.flush_work(w),
       cancel_work_sync: (w) => this.cancel_work_sync(w),
       cancel_delayed_work_sync: (w) => this.cancel_work_sync(w),
-      flush_workqueue: (wq) => this.flush_workqueue(wq),
+      // Bound, not an arrow: an arrow here would be a frame named flush_workqueue.
+      flush_workqueue: this.__sim_flush_workqueue.bind(this),
       drain_workqueue: (wq) => this.drain_workqueue(wq),
       destroy_workqueue: (wq) => this.destroy_workqueue(wq),
       alloc_workqueue: (f, fl, m) => this.alloc_workqueue(f, fl, m),

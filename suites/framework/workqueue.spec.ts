@@ -280,6 +280,25 @@ describe('workqueues', () => {
       expect(o.deadlock!.message).to.contain('kworker/u4:0 (pid 2) waits for flush_workqueue(dax_hmem_wq), held by kworker/u4:0 (pid 2)');
     });
 
+    it('flush_workqueue() is a macro around __flush_workqueue(): traces show __flush_workqueue and the caller, never a flush_workqueue frame; drain_workqueue() calls __flush_workqueue() directly', async () => {
+      const k = boot();
+      const wq = k.api.alloc_ordered_workqueue('dax_hmem_wq', 0)!;
+      await runInit(k, async function cxl_exit() {
+        await k.api.flush_workqueue(k.api.system_long_wq);
+        await k.api.destroy_workqueue(wq);
+        await k.api.flush_workqueue(wq);
+        await k.api.drain_workqueue(wq);
+      });
+      const head = (w: { callTrace: readonly string[] }) => w.callTrace.slice(0, w.callTrace.indexOf('cxl_exit') + 1);
+      // The macro's check calls __warn_flushing_systemwide_wq() from the caller itself.
+      expect(warningsOf(k, 'bug').map(head)).to.deep.equal([['__warn_flushing_systemwide_wq', 'cxl_exit']]);
+      expect(warningsOf(k, 'kasan').map(head)).to.deep.equal([
+        ['__flush_workqueue', 'cxl_exit'],
+        ['__flush_workqueue', 'drain_workqueue', 'cxl_exit'],
+      ]);
+      expect(k.log.records.map((r) => r.text)).to.not.include(' flush_workqueue');
+    });
+
     it('flush_workqueue(NULL) oopses the calling task; the other tasks run on', async () => {
       const k = boot();
       const rec = new Recorder();
@@ -297,7 +316,8 @@ describe('workqueues', () => {
       expect(oops.map((x) => [x.function, x.message])).to.deep.equal([
         ['__flush_workqueue', 'BUG: kernel NULL pointer dereference, address: 0000000000000000'],
       ]);
-      expect(oops[0]!.callTrace).to.deep.equal(['flush_workqueue', 'dax_hmem_flush_work']);
+      // flush_workqueue() is a macro: the caller is the frame below __flush_workqueue.
+      expect(oops[0]!.callTrace).to.deep.equal(['dax_hmem_flush_work']);
       // The page-fault oops of x86 in full: #PF lines, error code, RIP in the faulting function, CR2.
       expect(grep(k, '#PF: supervisor read access in kernel mode')).to.have.length(1);
       expect(grep(k, 'Oops: Oops: 0000 [#1] SMP NOPTI')).to.have.length(1);
