@@ -6,6 +6,11 @@
  * - cxl_mem_probe() takes the device lock of the endpoint's parent port and
  *   adds the endpoint only while cxl_port is bound to that port; otherwise
  *   "CXL port topology %s not enabled" and -ENXIO (drivers/cxl/mem.c).
+ * - cxl_endpoint_port_probe() treats region discovery as opportunistic:
+ *   when cxl_add_to_region() fails, discover_region() logs "failed to add
+ *   to region" and the endpoint still binds; devm_cxl_add_endpoint() fails
+ *   with "%s failed probe" (-ENXIO) when the endpoint it added is not bound
+ *   to cxl_port (drivers/cxl/port.c).
  *
  * The machine is scenarios/cxl-acpi-unload-mainline.json booted (region0
  * committed, mem0 and mem1 bound, endpoint2 and endpoint3 below port1).
@@ -18,6 +23,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { device } from '../../framework/include/linux/device.js';
+import type { FaultRule } from '../../framework/kernel/fail_function.js';
 import type { Machine } from '../../framework/machine.js';
 import { machineFor, resolveConfig } from '../../harness/run.js';
 import { parseScenario } from '../../harness/scenario.js';
@@ -26,10 +32,17 @@ import { Firmware } from '../../mocks/platform/firmware.js';
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const FILE = `${ROOT}scenarios/cxl-acpi-unload-mainline.json`;
 
-async function booted(): Promise<Machine> {
+async function modprobe(m: Machine, module: string, remove = false): Promise<void> {
+  const { exit, outcome } = await m.userModprobe(module, remove);
+  expect(exit, `modprobe ${remove ? '-r ' : ''}${module}`).to.equal(0);
+  expect(outcome.status).to.equal('idle');
+}
+
+async function booted(faults: readonly FaultRule[] = []): Promise<Machine> {
   const s = parseScenario(readFileSync(FILE, 'utf8'), FILE, {});
   const m = machineFor(s, resolveConfig(s.tree, s.config).values);
   m.get(Firmware).apply();
+  for (const f of faults) m.kernel.faults.add(f);
   expect((await m.bootToIdle({ initramfs: s.initramfs })).status).to.equal('idle');
   return m;
 }
@@ -81,5 +94,40 @@ describe('cxl mocks: cxl_mem, cxl_port and cxl_acpi as their C', () => {
     expect(cxlBus(m)).to.include.members(['mem0 -', 'port1 -']);
     expect(cxlBus(m).filter((l) => l.startsWith('endpoint'))).to.deep.equal([]);
     expect(m.kernel.leaks()).to.deep.equal([]);
+  });
+
+  it('cxl_port: when cxl_add_to_region() fails for endpoint2 (the memregion id of region0\'s successor cannot be allocated), endpoint2 still binds, "failed to add to region" is logged, and mem0 stays bound', async () => {
+    const m = await booted();
+    await modprobe(m, 'dax_cxl', true);
+    await modprobe(m, 'cxl_acpi', true);
+    expect(cxlBus(m)).to.deep.equal(['mem0 -', 'mem1 -']);
+    // The reloaded cxl_acpi allocates decoder0.0's memregion id first; the second allocation is construct_region()'s for mem0.
+    m.kernel.faults.add({ function: 'memregion_alloc', nth: 2 });
+    const before = dmesg(m).length;
+    await modprobe(m, 'cxl_acpi');
+    const lines = dmesg(m).slice(before);
+    expect(lines).to.include('FAULT_INJECTION: forcing a failure of memregion_alloc: -12');
+    expect(lines).to.include('cxl_port endpoint2: failed to add to region: 0x850000000-0x284fffffff');
+    expect(lines.filter((l) => l.endsWith('failed probe'))).to.deep.equal([]);
+    // mem1's decoder constructs region0 on its own; one member of two never commits it.
+    expect(cxlBus(m)).to.deep.equal([
+      'decoder0.0 -',
+      'endpoint2 cxl_port',
+      'endpoint3 cxl_port',
+      'mem0 cxl_mem',
+      'mem1 cxl_mem',
+      'port1 cxl_port',
+      'region0 -',
+      'root0 -',
+    ]);
+  });
+
+  it('cxl_port: an endpoint whose probe fails (its schedule_detach action cannot be added) fails the memdev\'s probe with "endpoint2 failed probe"', async () => {
+    const m = await booted([{ function: 'devm_add_action', match: 'schedule_detach', nth: 1 }]);
+    const lines = dmesg(m);
+    expect(lines).to.include('cxl_mem mem0: endpoint2 failed probe');
+    expect(lines.filter((l) => /^cxl_mem mem0: probe with driver cxl_mem/.test(l))).to.deep.equal(['cxl_mem mem0: probe with driver cxl_mem rejects match -6']);
+    expect(cxlBus(m)).to.include.members(['mem0 -', 'mem1 cxl_mem', 'endpoint3 cxl_port']);
+    expect(cxlBus(m).filter((l) => l.startsWith('endpoint2'))).to.deep.equal([]);
   });
 });
