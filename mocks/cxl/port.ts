@@ -3,20 +3,33 @@
  * Mocked cxl_port (drivers/cxl/port.c): exports devm_cxl_add_endpoint()
  * to cxl_mem, and a PROBE_FORCE_SYNCHRONOUS driver for ports whose
  * endpoint probe reads the decoder the BIOS programmed and hands it to
- * region auto-assembly (when CXL_REGION is enabled). The endpoint port is
- * added with the parent port as its devm host, so it goes when the parent
- * port goes; an endpoint that loses its driver schedules the detach of its
- * memdev from cxl_mem (schedule_detach). Probe duration: cxl_port.probe.
+ * region auto-assembly (when CXL_REGION is enabled). As in port.c, region
+ * discovery is opportunistic: an error of cxl_add_to_region() is logged
+ * ("failed to add to region") and the endpoint probe still succeeds; and
+ * devm_cxl_add_endpoint() fails with "endpointN failed probe" (-ENXIO)
+ * when the endpoint it added did not bind to cxl_port. The endpoint port
+ * is added with the parent port as its devm host, so it goes when the
+ * parent port goes; an endpoint that loses its driver schedules the
+ * detach of its memdev from cxl_mem (schedule_detach). Probe duration:
+ * cxl_port.probe.
  *
- * Deviation: the kernel's endpoint probe takes the memdev reference that
- * detach_memdev() drops; here schedule_cxl_memdev_detach() in cxl_core
- * takes it, so that kshim's per-module reference accounting sees it
- * dropped by the module that took it.
+ * Deviations:
+ * - The kernel's endpoint probe takes the memdev reference that
+ *   detach_memdev() drops; here schedule_cxl_memdev_detach() in cxl_core
+ *   takes it, so that kshim's per-module reference accounting sees it
+ *   dropped by the module that took it.
+ * - An endpoint has one decoder and no decoder device: discover_region()
+ *   is called once for the endpoint, reads what the BIOS programmed from
+ *   the memdev, logs on the endpoint port, and looks up the root decoder
+ *   itself (the kernel's cxl_add_to_region() does, with a dev_err when
+ *   no window holds the range; scenarios cannot describe such a region).
+ * - No dports, CDAT, RAS or HDM register setup; switch ports probe empty.
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
-import { ENOMEM } from '../../framework/include/errno.js';
+import { ENOMEM, ENXIO } from '../../framework/include/errno.js';
 import { PROBE_FORCE_SYNCHRONOUS, type device } from '../../framework/include/linux/device.js';
 import { CXL_DEVICE_PORT, MODULE_ALIAS_CXL, cxl_decoder_root_type, cxl_driver, to_cxl_port, type cxl_memdev, type cxl_port, type cxl_root_decoder } from './cxl.h.js';
+import type { cxl_endpoint_decoder } from './region.js';
 import { container_of } from '../../framework/include/linux/container_of.js';
 import { get_cxl_mock_ops } from './mock_ops.js';
 
@@ -29,30 +42,19 @@ export const cxl_port_c: PortUnit = {
   importNs: ['CXL'],
   create(k, sym) {
     const ops = get_cxl_mock_ops(k);
-    const { msleep, dev_name, dev_dbg, bus_find_device, put_device, devm_add_action_or_reset, IS_ENABLED, THIS_MODULE } = k;
+    const { msleep, dev_name, dev_dbg, dev_err, bus_find_device, put_device, devm_add_action_or_reset, IS_ENABLED, THIS_MODULE } = k;
 
     function schedule_detach(cxlmd: unknown): void {
       sym.schedule_cxl_memdev_detach(cxlmd as cxl_memdev);
     }
 
-    async function devm_cxl_add_endpoint(host: device, cxlmd: cxl_memdev, parent: device): Promise<number> {
-      const endpoint = await sym.devm_cxl_add_port(host, parent, 'endpoint', cxlmd);
-      if (!endpoint) return -ENOMEM;
-      return await sym.cxl_endpoint_autoremove(cxlmd, endpoint);
-    }
-
-    async function cxl_add_to_region(cxled: { cxlrd: cxl_root_decoder; hpa: { start: number; end: number }; ways: number }): Promise<number> {
+    async function cxl_add_to_region(cxled: cxl_endpoint_decoder): Promise<number> {
       if (!IS_ENABLED('CONFIG_CXL_REGION')) return 0;
       return await sym.cxl_add_to_region(cxled);
     }
 
-    async function cxl_endpoint_port_probe(port: cxl_port): Promise<number> {
-      const dev = port.dev;
-      const cxlmd = port.uport!;
-
-      const rc = await devm_add_action_or_reset(dev, schedule_detach, cxlmd);
-      if (rc) return rc;
-
+    /** The endpoint's one decoder, if the BIOS left it committed for an auto region (in a window). */
+    async function discover_region(dev: device, cxlmd: cxl_memdev): Promise<number> {
       const hdm = cxlmd.hdm;
       if (!hdm || !hdm.programmed) return 0;
       const region = ops.firmware.tables.regions[hdm.region]!;
@@ -67,7 +69,24 @@ export const cxl_port_c: PortUnit = {
         return 0;
       }
       put_device(rd);
-      return await cxl_add_to_region({ cxlrd: container_of<cxl_root_decoder>(rd), hpa: { start: region.start, end: region.end }, ways: region.targets });
+      const cxled: cxl_endpoint_decoder = { cxlrd: container_of<cxl_root_decoder>(rd), hpa: { start: region.start, end: region.end }, ways: region.targets };
+
+      const rc = await cxl_add_to_region(cxled);
+      if (rc) dev_dbg(dev, 'failed to add to region: %#llx-%#llx\n', cxled.hpa.start, cxled.hpa.end);
+
+      return 0;
+    }
+
+    async function cxl_endpoint_port_probe(port: cxl_port): Promise<number> {
+      const dev = port.dev;
+      const cxlmd = port.uport!;
+
+      const rc = await devm_add_action_or_reset(dev, schedule_detach, cxlmd);
+      if (rc) return rc;
+
+      await discover_region(dev, cxlmd);
+
+      return 0;
     }
 
     async function cxl_port_probe(dev: device): Promise<number> {
@@ -84,6 +103,21 @@ export const cxl_port_c: PortUnit = {
       id: CXL_DEVICE_PORT,
       drv: { probe_type: PROBE_FORCE_SYNCHRONOUS },
     });
+
+    async function devm_cxl_add_endpoint(host: device, cxlmd: cxl_memdev, parent: device): Promise<number> {
+      const endpoint = await sym.devm_cxl_add_port(host, parent, 'endpoint', cxlmd);
+      if (!endpoint) return -ENOMEM;
+
+      const rc = await sym.cxl_endpoint_autoremove(cxlmd, endpoint);
+      if (rc) return rc;
+
+      if (!endpoint.dev.driver) {
+        dev_err(cxlmd.dev, '%s failed probe\n', dev_name(endpoint.dev));
+        return -ENXIO;
+      }
+
+      return 0;
+    }
 
     async function cxl_port_init(): Promise<number> {
       return await sym.__cxl_driver_register(cxl_port_driver, THIS_MODULE, 'cxl_port');

@@ -15,12 +15,19 @@
  * root decoder holds for its next region, keeps it for that region
  * instead (so regionN is regionN again when assembled anew).
  *
- * Deviations: the region is unregistered with its root decoder's devres
+ * As __create_region() does, construct_region() allocates the memregion
+ * id of the root decoder's next region before it builds this one, and
+ * fails the region (cxl_add_to_region() returns the error) when that
+ * allocation fails.
+ *
+ * Deviations: construct_region()'s "failed assign region" error is not
+ * printed (there is no endpoint decoder device to name in it); the
+ * region is unregistered with its root decoder's devres
  * (the kernel uses the root port's host); its id is freed by
  * dev->release rather than by cxl_region_type's release (see cxl.h.ts).
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
-import { ENXIO } from '../../framework/include/errno.js';
+import { ENXIO, ERR_PTR, IS_ERR, PTR_ERR, type ErrPtr } from '../../framework/include/errno.js';
 import type { device } from '../../framework/include/linux/device.js';
 import { IORES_DESC_CXL, IORESOURCE_MEM, resource } from '../../framework/include/linux/ioport.js';
 import {
@@ -111,18 +118,21 @@ export const region_c_mock: PortUnit = {
     const cxl_region_driver = new cxl_driver({ name: 'cxl_region', probe: cxl_region_probe, id: CXL_DEVICE_REGION });
 
     /** construct_region(): the region device and its HPA range, before all members arrived. */
-    async function construct_region(cxled: cxl_endpoint_decoder): Promise<cxl_region | null> {
+    async function construct_region(cxled: cxl_endpoint_decoder): Promise<cxl_region | ErrPtr> {
       const cxlrd = cxled.cxlrd;
+      // As __create_region(): the id of the root decoder's next region is allocated first, and its failure fails the region.
+      const next_id = memregion_alloc();
+      if (next_id < 0) return ERR_PTR(next_id);
       const cxlr = new cxl_region();
       cxlr.hpa = { start: cxled.hpa.start, end: cxled.hpa.end };
       cxlr.id = cxlrd.region_id;
-      cxlrd.region_id = memregion_alloc();
+      cxlrd.region_id = next_id;
       cxlr.cxlrd = cxlrd;
       const p = cxlr.params;
       p.interleave_ways = cxled.ways;
       p.state = CXL_CONFIG_INTERLEAVE_ACTIVE;
       const res = new resource({ start: cxled.hpa.start, end: cxled.hpa.end, name: `region${cxlr.id}`, flags: IORESOURCE_MEM, desc: IORES_DESC_CXL });
-      const rc = insert_resource(cxlrd.res!, res);
+      let rc = insert_resource(cxlrd.res!, res);
       if (rc) dev_dbg(cxlrd.dev, 'region%d: HPA %pr conflicts\n', cxlr.id, res);
       else p.res = res;
 
@@ -135,11 +145,12 @@ export const region_c_mock: PortUnit = {
       dev.release = cxl_region_release;
       dev_set_name(dev, 'region%d', cxlr.id);
       regions.push(cxlr);
-      if (await device_add(dev)) {
+      rc = await device_add(dev);
+      if (rc) {
         regions.splice(regions.indexOf(cxlr), 1);
         if (p.res) remove_resource(p.res);
         put_device(dev);
-        return null;
+        return ERR_PTR(rc);
       }
       await devm_add_action_or_reset(cxlrd.dev, unregister_region, cxlr);
       dev_dbg(dev, '%s: %pr position %d\n', dev_name(cxlrd.dev), res, 0);
@@ -158,9 +169,9 @@ export const region_c_mock: PortUnit = {
       let cxlr = cxl_find_region_by_range(cxlrd, cxled.hpa);
       if (cxlr === undefined) {
         const c = await construct_region(cxled);
-        if (c === null) {
+        if (IS_ERR(c)) {
           mutex_unlock(cxlrd.range_lock);
-          return -ENXIO;
+          return PTR_ERR(c);
         }
         cxlr = c;
       }

@@ -14,7 +14,7 @@ describe('kshim bench --json: the report other tools read', function () {
       expect(Number.isFinite(report[field]), field).to.equal(true);
     }
     expect(report.exploreComplete).to.equal(true);
-    expect(report.exploreSchedules).to.equal(448);
+    expect(report.exploreSchedules).to.equal(112);
     expect(report.matrixConfigs).to.equal(197);
     expect(report.porReductionFactor).to.be.greaterThan(1);
     expect(JSON.parse(JSON.stringify(report))).to.deep.equal(report);

@@ -334,7 +334,7 @@ describe('kshim shell: lsmod and /proc/modules', () => {
       // printf("%-19s %8lu  %d", ...) and the holders.
       expect(lines[i + 1]).to.equal(`${m.name.padEnd(19)} ${String(size).padStart(8)}  ${m.holders.size}${users ? ` ${users}` : ''}`);
     }
-    expect(lines).to.include('cxl_mem                24576  1 cxl_pci');
+    expect(lines).to.include('cxl_mem                28672  1 cxl_pci');
     // Deterministic: another boot, the same sizes; a bigger port, a bigger module.
     const again = await shell('module-dependencies.json');
     expect(await again.exec('lsmod')).to.equal(lines.join('\n'));
@@ -347,7 +347,7 @@ describe('kshim shell: lsmod and /proc/modules', () => {
     const loader = sh.machine.loader;
     const proc = (await sh.exec('cat /proc/modules'))!.split('\n');
     expect(proc).to.include('cxl_pci 16384 0 - Live 0x0000000000000000');
-    expect(proc).to.include('cxl_mem 24576 1 cxl_pci, Live 0x0000000000000000');
+    expect(proc).to.include('cxl_mem 28672 1 cxl_pci, Live 0x0000000000000000');
     // Users newest first, as add_module_usage() adds them at the head of source_list.
     expect(proc).to.include(`cxl_core ${moduleSize(loader, loader.find('cxl_core')!.def)} 5 dax_cxl,cxl_mem,dax_hmem,cxl_acpi,cxl_port, Live 0x0000000000000000`);
     // The same modules, sizes and counts as lsmod.

@@ -220,7 +220,7 @@ describe('explorer: what it finds', () => {
     const s: Scenario = { ...scenario('mainline', MODULAR, 'commit'), tree };
     const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
     expect(report.complete).to.equal(true);
-    expect(report.outcomes.map((o) => [o.signature, o.count])).to.deep.equal([['owners=none build=ok warnings=wait_for_device_probe leaks=2 end=deadlock', 448]]);
+    expect(report.outcomes.map((o) => [o.signature, o.count])).to.deep.equal([['owners=none build=ok warnings=wait_for_device_probe leaks=2 end=deadlock', 112]]);
     const r = await replay(s, report.outcomes[0]!.shrunk);
     expect(r.result.dmesg.some((l) => l.endsWith('RIP: 0010:wait_for_device_probe'))).to.equal(true);
     // kshim run prints the JavaScript error and the source line under the oops.

@@ -68,8 +68,8 @@ describe('[PATCH v8 8/9] dax/hmem, cxl: Defer and resolve Soft Reserved ownershi
     const quick = await runBaseScenario('E1', 'v8/8');
     sinon.stub(CxlMockOps.prototype, 'pciProbe').returns(1500);
     const slow = await runBaseScenario('E1', 'v8/8');
-    expect(timeOf(quick, 'CXL claims resource')).to.equal(3.267);
-    expect(timeOf(slow, 'CXL claims resource')).to.equal(4.617);
+    expect(timeOf(quick, 'CXL claims resource')).to.equal(3.277);
+    expect(timeOf(slow, 'CXL claims resource')).to.equal(4.627);
     expect(timeOf(slow, 'await CXL initial probe')).to.equal(3.011);
     expect(at(slow, 'CXL claims resource')).to.be.above(lastAt(slow, 'driver cxl_pci async attach completed'));
     expect(slow.result.softReserved.map((s) => s.owner)).to.deep.equal(['dax_cxl']);
@@ -92,11 +92,11 @@ describe('[PATCH v8 8/9] dax/hmem, cxl: Defer and resolve Soft Reserved ownershi
         initramfs: CXL_ACPI_EARLY,
       });
     const before = await machine('v8/7');
-    expect(timeOf(before, "bus: 'cxl': add driver cxl_dax_region")).to.equal(3.274);
+    expect(timeOf(before, "bus: 'cxl': add driver cxl_dax_region")).to.equal(3.284);
     expect(at(before, 'probing driver cxl_dax_region with device')).to.be.below(at(before, 'cxl region1: committed'));
 
     const after = await machine('v8/8');
-    expect(timeOf(after, 'cxl region1: committed')).to.equal(4.617);
+    expect(timeOf(after, 'cxl region1: committed')).to.equal(4.627);
     expect(at(after, "bus: 'cxl': add driver cxl_dax_region")).to.be.above(lastAt(after, 'CXL claims resource, dropping'));
     expect(decisions(after).filter((l) => l.includes('CXL claims resource'))).to.have.length(2);
     for (const r of [before, after]) expect(r.result.softReserved.map((s) => s.owner)).to.deep.equal(['dax_cxl', 'dax_cxl']);
