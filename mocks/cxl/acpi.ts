@@ -22,13 +22,13 @@ import { get_cxl_mock_ops } from './mock_ops.js';
 export const cxl_acpi_c: PortUnit = {
   file: 'drivers/cxl/acpi.c',
   url: import.meta.url,
-  references: () => ['devm_cxl_add_root', 'cxl_root_decoder_add', 'devm_cxl_add_port', 'cxl_bus_type', 'cxl_bus_drain'],
+  references: () => ['devm_cxl_add_root', 'cxl_root_decoder_add', 'devm_cxl_add_port', 'cxl_bus_rescan', 'cxl_bus_drain'],
   aliases: ['acpi*:ACPI0017:*', 'platform:cxl_acpi*'],
   softdep: () => 'pre: cxl_port',
   importNs: ['CXL', 'ACPI'],
   create(k, sym) {
     const ops = get_cxl_mock_ops(k);
-    const { msleep, platform_driver_register, platform_driver_unregister, bus_rescan_devices, dev_dbg } = k;
+    const { msleep, platform_driver_register, platform_driver_unregister, dev_dbg } = k;
 
     async function cxl_acpi_probe(pdev: platform_device): Promise<number> {
       const host = pdev.dev;
@@ -46,7 +46,7 @@ export const cxl_acpi_c: PortUnit = {
       const host_bridge = await sym.devm_cxl_add_port(host, cxl_root.dev, 'port');
       if (!host_bridge) return -ENOMEM;
 
-      await bus_rescan_devices(sym.cxl_bus_type);
+      sym.cxl_bus_rescan();
       return 0;
     }
 

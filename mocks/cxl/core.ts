@@ -58,6 +58,7 @@ export const CXL_CORE_EXPORTS = [
   { symbol: 'devm_cxl_add_port', gpl: true, namespace: 'CXL' },
   { symbol: 'cxl_endpoint_autoremove', gpl: true, namespace: 'CXL' },
   { symbol: 'schedule_cxl_memdev_detach', gpl: true, namespace: 'CXL' },
+  { symbol: 'cxl_bus_rescan', gpl: true, namespace: 'CXL' },
   { symbol: 'cxl_bus_drain', gpl: true, namespace: 'CXL' },
 ] as const;
 
@@ -68,7 +69,7 @@ export const core_port_c: PortUnit = {
   create(k) {
     const { bus_register, bus_unregister, driver_register, driver_unregister, device_initialize, dev_set_name, device_add, device_unregister, get_device, put_device,
       device_lock, device_unlock, devm_add_action_or_reset, devm_release_action, memregion_alloc, memregion_free, insert_resource_expand_to_fit,
-      remove_resource, alloc_ordered_workqueue, destroy_workqueue, drain_workqueue, queue_work, dev_dbg } = k;
+      remove_resource, alloc_ordered_workqueue, destroy_workqueue, drain_workqueue, queue_work, DECLARE_WORK, bus_rescan_devices, pr_debug, dev_dbg } = k;
     const cxl_port_ida = new ida();
     let cxl_bus_wq: workqueue_struct | null = null;
 
@@ -256,6 +257,18 @@ export const core_port_c: PortUnit = {
       return false;
     }
 
+    async function cxl_bus_rescan_queue(): Promise<void> {
+      const rc = await bus_rescan_devices(cxl_bus_type);
+
+      pr_debug('CXL bus rescan result: %d\n', rc);
+    }
+
+    const rescan_work = DECLARE_WORK(cxl_bus_rescan_queue);
+
+    function cxl_bus_rescan(): void {
+      queue_work(cxl_bus_wq, rescan_work);
+    }
+
     async function cxl_bus_drain(): Promise<void> {
       await drain_workqueue(cxl_bus_wq!);
     }
@@ -278,7 +291,7 @@ export const core_port_c: PortUnit = {
       exit: cxl_core_exit,
       exports: {
         __cxl_driver_register, cxl_driver_unregister, cxl_bus_type, devm_cxl_add_root, cxl_root_decoder_add, devm_cxl_add_port,
-        cxl_endpoint_autoremove, schedule_cxl_memdev_detach, cxl_bus_drain,
+        cxl_endpoint_autoremove, schedule_cxl_memdev_detach, cxl_bus_rescan, cxl_bus_drain,
       },
       internals: { cxl_device_add },
     };
