@@ -267,11 +267,11 @@ describe('kshim timeline: the page', () => {
       return readFileSync(out, 'utf8');
     };
     // For any timing, CXL wins when PID 1 runs six steps before the hmem work passes its wait.
-    const cxl = page('u.101.111.121.131.141.151');
+    const cxl = page('u.111.121.131.141.151.161');
     const marks = [...cxl.matchAll(/class="mark choice"[^>]*data-name="([^"]+)"/g)].map((m) => m[1]);
     expect(marks).to.have.members([1, 2, 3, 4, 5, 6].map((i) => `deviation ${i} of 6`));
     expect(cxl).to.contain('deviation from the default order</span>');
-    expect(cxl).to.contain('ran before kworker/u4:0 (pid 4)');
+    expect(cxl).to.contain('ran before kworker/u4:0 (pid 2)');
     expect(cxl).to.match(/0x850000000-0x284fffffff +dax_cxl/);
     const plain = page('t.');
     expect(plain).to.match(/0x850000000-0x284fffffff +dax_hmem/);

@@ -192,8 +192,14 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     expect([sec(acpiInit.start), sec(acpiInit.end), sec(span(r, 'probe', 'cxl_port port1').start)]).to.deep.equal([0, 0.03, 0.02]);
     const elsewhere = r.machine!.kernel.sched.trace.spans.filter((x) => x.pid !== 1).map((x) => [x.pid, x.kind, x.name, sec(x.start)]);
     expect(elsewhere).to.deep.equal([
-      [4, 'work', 'events_long cxl_dax_region_driver_register', 0.034],
-      [4, 'work', 'events deferred_probe_timeout_work_func', 10.034],
+      [2, 'work', 'cxl_port cxl_bus_rescan_queue', 0.03],
+      [5, 'work', 'events_long cxl_dax_region_driver_register', 0.034],
+      [5, 'work', 'events deferred_probe_timeout_work_func', 10.034],
+    ]);
+    // cxl_acpi's probe only queues the rescan; the kworker runs it after the probe has returned.
+    expectAdjacent(r, [
+      "[    0.030000] cxl_acpi ACPI0017:00: bus: 'platform': really_probe: bound device to driver cxl_acpi",
+      '[    0.030000] CXL bus rescan result: 0',
     ]);
 
     const sh = new Shell(s, r);
@@ -247,9 +253,11 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     const pci0 = span(r, 'probe', 'cxl_pci 0000:0d:00.0');
     const pci1 = span(r, 'probe', 'cxl_pci 0000:0e:00.0');
     expect([bar(pci0), bar(pci1)]).to.deep.equal([
-      ['kworker/u4:0 (pid 5)', 0.034, 0.294],
+      ['kworker/u4:0 (pid 2)', 0.034, 0.294],
       ['kworker/u4:1 (pid 6)', 0.034, 0.304],
     ]);
+    // kworker/u4:0 ran cxl_acpi's rescan before: an idle unbound kworker is reused.
+    expect(bar(span(r, 'work', 'cxl_port cxl_bus_rescan_queue'))).to.deep.equal(['kworker/u4:0 (pid 2)', 0.03, 0.03]);
     expect(span(r, 'probe', 'cxl_mem mem0').pid).to.equal(pci0.pid);
     expect(span(r, 'probe', 'cxl_port endpoint2').pid).to.equal(pci0.pid);
     expect(span(r, 'probe', 'cxl_mem mem1').pid).to.equal(pci1.pid);
@@ -304,6 +312,17 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       ['kworker/u4:0 (pid 2)', 3.147, 3.147],
     ]);
     expect(spans(r, 'work', 'events_unbound deferred_probe_work_func')).to.have.length(4);
+    // cxl_acpi's probe only queues the rescan: it is bound before the rescan's kworker probes mem0 again.
+    expectInOrder(r, [
+      "[    3.037000] cxl_acpi ACPI0017:00: port1 added to root0",
+      "[    3.037000] cxl_acpi ACPI0017:00: driver: 'cxl_acpi': driver_bound: bound to device",
+      "[    3.037000] cxl mem0: bus: 'cxl': really_probe: probing driver cxl_mem with device",
+      "[    3.147000] sfc_cxl sfc_cxl.0: driver: 'sfc_cxl': driver_bound: bound to device",
+      '[    3.147000] CXL bus rescan result: 0',
+    ]);
+    const rescan = span(r, 'work', 'cxl_port cxl_bus_rescan_queue');
+    expect(bar(rescan)).to.deep.equal(['kworker/u4:1 (pid 16)', 3.037, 3.147]);
+    expect(span(r, 'probe', 'cxl_mem mem0', 1).pid).to.equal(rescan.pid);
 
     const none = await boot(scenario('deferred-probe.json', { set: { CXL_ACPI: 'n' } }));
     expect(none.result.dmesg.slice(-6)).to.deep.equal([
@@ -333,22 +352,27 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     expect(report.complete).to.equal(true);
     expect(report.schedulesExplored).to.equal(56);
     expect(classes(report)).to.deep.equal([
-      'owners=dax_cxl build=ok warnings=none leaks=0 end=idle | 32 | t.101.111.121.131.141.151',
+      'owners=dax_cxl build=ok warnings=none leaks=0 end=idle | 32 | t.111.121.131.141.151.161',
       'owners=dax_hmem build=ok warnings=none leaks=0 end=idle | 24 | t.',
     ]);
 
-    const cxl = await boot(s, 't.101.111.121.131.141.151');
+    const cxl = await boot(s, 't.111.121.131.141.151.161');
     expectInOrder(cxl, [
       '[    0.034000] hmem_platform hmem_platform.0: await CXL initial probe: [mem 0x850000000-0x284fffffff flags 0x80000200]',
       "[    0.034000] bus: 'pci': add driver cxl_pci",
       '[    0.304000] cxl region0: committed',
       '[    0.304000] hmem_platform hmem_platform.0: CXL claims resource, dropping: [mem 0x850000000-0x284fffffff flags 0x80000200]',
       '[    0.304000] Freeing unused kernel image (initmem) memory: 4096K',
+      '[    0.304000] Run /init as init process',
       "[    0.304000] bus: 'cxl': add driver cxl_dax_region",
     ]);
     expect(cxl.result.softReserved.map((x) => x.owner)).to.deep.equal(['dax_cxl']);
     // The timeline: the hmem work sleeps in wait_for_device_probe() for as long as cxl_pci's probes run.
-    expect(bar(span(cxl, 'work', 'dax_hmem_wq process_defer_work'))).to.deep.equal(['kworker/u4:0 (pid 4)', 0.034, 0.304]);
+    expect(bar(span(cxl, 'work', 'dax_hmem_wq process_defer_work'))).to.deep.equal(['kworker/u4:0 (pid 2)', 0.034, 0.304]);
+    // The same kworker ran cxl_acpi's bus rescan at 0.030 s, the run's first choice point (not named in the id: the default order).
+    expect(bar(span(cxl, 'work', 'cxl_port cxl_bus_rescan_queue'))).to.deep.equal(['kworker/u4:0 (pid 2)', 0.03, 0.03]);
+    expect(cxl.choices[0]).to.equal(0);
+    expect(cxl.choices.slice(1, 7)).to.deep.equal([1, 1, 1, 1, 1, 1]);
     expect([sec(span(cxl, 'probe', 'cxl_pci 0000:0d:00.0').end), sec(span(cxl, 'probe', 'cxl_pci 0000:0e:00.0').end)]).to.deep.equal([0.294, 0.304]);
     // Section 5: dax_cxl's registration work sleeps in flush_workqueue(dax_hmem_wq) just as long.
     expect(bar(span(cxl, 'work', 'events_long cxl_dax_region_driver_register'))).to.deep.equal(['kworker/0:0 (pid 5)', 0.034, 0.304]);
@@ -378,9 +402,9 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     expect(cut).to.be.above(0);
     expect(r.result.dmesg.slice(cut, cut + 17).map((l) => l.slice(15))).to.deep.equal([
       '------------[ cut here ]------------',
-      'WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: kworker/0:0/25',
+      'WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: kworker/0:0/26',
       'Modules linked in: dax_cxl dax_hmem dax cxl_pci cxl_mem cxl_acpi cxl_port cxl_core',
-      'CPU: 0 UID: 0 PID: 25 Comm: kworker/0:0 Not tainted 7.0.0-kshim #1 PREEMPT(full)',
+      'CPU: 0 UID: 0 PID: 26 Comm: kworker/0:0 Not tainted 7.0.0-kshim #1 PREEMPT(full)',
       'Workqueue: events_long cxl_dax_region_driver_register [dax_cxl]',
       'RIP: 0010:__flush_work',
       'Call Trace:',
@@ -428,7 +452,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       ['(udev-worker) (pid 7)', 3.007, 3.267],
       ['(udev-worker) (pid 9)', 3.007, 3.267],
       ['(udev-worker) (pid 8)', 3.007, 3.269],
-      ['(udev-worker) (pid 23)', 3.274, 3.274],
+      ['(udev-worker) (pid 24)', 3.274, 3.274],
     ]);
     expect(bar(span(cur, 'probe', 'cxl_acpi ACPI0017:00'))).to.deep.equal(['(udev-worker) (pid 7)', 3.007, 3.037]);
     expect(await classesOfEverySchedule(scenario('module-dependencies.json'))).to.deep.equal(['owners=dax_cxl build=ok warnings=none leaks=0 end=idle | 4 | t.']);
@@ -534,7 +558,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     expect([sec(hmem.start), sec(hmem.end)]).to.deep.equal([0.007, 0.039]);
     expect(await classesOfEverySchedule(s)).to.deep.equal(['owners=dax_hmem build=ok warnings=none leaks=0 end=idle | 4 | t.']);
     // For any timing it can go the other way: dax_hmem's initramfs load outlasts the root mount.
-    const late = await boot(s, 'u.1u1');
+    const late = await boot(s, 'u.1v1');
     expectInOrder(late, [
       '[    3.000000] EXT4-fs (vda1): mounted filesystem 5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76 r/w with ordered data mode. Quota mode: none.',
       "[    3.000000] bus: 'pci': add driver cxl_pci",

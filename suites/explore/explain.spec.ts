@@ -15,8 +15,8 @@ function shipped(name: string) {
 
 describe('explorer: a schedule in words', () => {
   it('built-in mainline, CXL owns (for some timing): PID 1 runs the initcalls up to cxl_pci_driver_init while the hmem work waits to pass wait_for_device_probe()', async () => {
-    const lines = await explainSchedule(shipped('mainline-builtin.json'), 'u.101.111.121.131.141.151');
-    const hmemWork = 'kworker/u4:0[4] (work dax_hmem_wq process_defer_work)';
+    const lines = await explainSchedule(shipped('mainline-builtin.json'), 'u.111.121.131.141.151.161');
+    const hmemWork = 'kworker/u4:0[2] (work dax_hmem_wq process_defer_work)';
     expect(lines).to.have.length(6);
     for (const l of lines) expect(l).to.match(new RegExp(`^at 0\\.0341[1-5]0: .* ran before ${hmemWork.replace(/[[\]()/]/g, '\\$&')}$`));
     const pid1 = lines.map((l) => /^at [\d.]+: swapper\/0\[1\] \(initcall (\w+)\)/.exec(l)?.[1]).filter((x) => x !== undefined);

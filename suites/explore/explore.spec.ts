@@ -98,7 +98,7 @@ describe('explorer: what it finds', () => {
     const hmem = await replay(s, 'u.');
     expect(hmem.result.daxRegions.map((d) => d.owner)).to.deep.equal(['dax_hmem']);
     expect(decisionVersusCxlPci(hmem)).to.equal('decision first');
-    const cxl = await replay(s, 'u.101.111.121.131.141.151');
+    const cxl = await replay(s, 'u.111.121.131.141.151.161');
     expect(cxl.result.daxRegions.map((d) => d.owner)).to.deep.equal(['dax_cxl']);
     expect(decisionVersusCxlPci(cxl)).to.equal('cxl_pci first');
     const records = cxl.machine!.kernel.log.records;

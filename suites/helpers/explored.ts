@@ -29,7 +29,7 @@ export const exploreShared: ExploreFn = (scenario, options) => {
   return r;
 };
 
-/** `kshim explore FILE [--untimed]` as the CLI runs it: exhaustive, with its default budget, seed and depth. */
-export function exploreLikeTheCli(scenario: Scenario, untimed = false): Promise<ExploreReport> {
-  return exploreShared(scenario, { strategy: 'exhaustive', runs: EXHAUSTIVE_BUDGET, seed: DEFAULT_SEED, depth: DEFAULT_DEPTH, timeMode: untimed ? 'untimed' : 'timed' });
+/** `kshim explore FILE [--untimed] [--runs N]` as the CLI runs it: exhaustive, with its default budget (or N), seed and depth. */
+export function exploreLikeTheCli(scenario: Scenario, untimed = false, runs = EXHAUSTIVE_BUDGET): Promise<ExploreReport> {
+  return exploreShared(scenario, { strategy: 'exhaustive', runs, seed: DEFAULT_SEED, depth: DEFAULT_DEPTH, timeMode: untimed ? 'untimed' : 'timed' });
 }
