@@ -4,15 +4,14 @@
  * publishes every CFMWS as "CXL Window N" (IORES_DESC_CXL) in iomem under
  * a root port root0 with one root decoder each, only then adds the host
  * bridge port (port1) that memdev enumeration climbs to, as the real probe
- * adds host bridge uports after parsing the CFMWS, and finally rescans the
- * cxl bus so memdevs that came first can attach (memdevs detached when a
- * previous cxl_acpi went away included). Everything the probe adds is
- * devm-managed on ACPI0017:00, so unbinding removes the ports (and the
- * endpoints below them); the exit drains cxl_bus_wq, where the memdev
- * detach work that follows runs. Probe duration: cxl_acpi.probe.
- *
- * Deviation: the rescan runs synchronously at the end of the probe; the
- * kernel's cxl_bus_rescan() queues it on cxl_bus_wq.
+ * adds host bridge uports after parsing the CFMWS, and finally asks
+ * cxl_core to rescan the cxl bus (cxl_bus_rescan(), a work item on
+ * cxl_bus_wq that runs after the probe has returned) so memdevs that came
+ * first can attach, those detached when a previous cxl_acpi went away
+ * included. Everything the probe adds is devm-managed on ACPI0017:00, so
+ * unbinding removes the ports (and the endpoints below them); the exit
+ * drains cxl_bus_wq, where the memdev detach work that follows runs.
+ * Probe duration: cxl_acpi.probe.
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
 import { ENOMEM, ENXIO } from '../../framework/include/errno.js';

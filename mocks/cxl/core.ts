@@ -14,8 +14,9 @@
  * root and host bridge ports, the parent port for an endpoint, so that
  * removing a port removes the endpoints below it.
  * cxl_endpoint_autoremove() lets cxl_mem remove the endpoint first when the
- * memdev goes. cxl_bus_wq is the ordered queue memdev detach work runs on;
- * cxl_acpi drains it on exit. cxl_core_exit() unregisters the bus and
+ * memdev goes. cxl_bus_wq is the ordered queue that memdev detach work and
+ * the bus rescan (cxl_bus_rescan(), bus_rescan_devices() from a static
+ * work item) run on; cxl_acpi drains it on exit. cxl_core_exit() unregisters the bus and
  * destroys cxl_bus_wq; the cxl_region driver is gone by then, because the
  * loader runs the exits of a module's units in reverse link order and
  * region.ts's exit is cxl_region_exit() (the C calls it first).
