@@ -16,7 +16,7 @@ import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import { ALL_TREES as TREES, LOCAL_TREE_PROBLEMS } from '../trees/registry.js';
 import { demo } from './demo.js';
 import { failOnInputError, UsageError } from './errors.js';
-import { formatDotConfig, formatOwners, formatRun } from './format.js';
+import { formatDotConfig, formatOwners, formatRun, warningDetails } from './format.js';
 import { loadScenario } from './load.js';
 import { shellCommand } from './shell.js';
 import { startCommand, type StartArgs } from './start.js';
@@ -54,14 +54,15 @@ function checkOutput(opts: { json?: boolean; show?: string }): void {
 }
 
 /** What kshim run and kshim replay print: the JSON contract, one view, or everything. */
-async function printRun({ result, machine, steps }: Run, scenario: Scenario, opts: { json?: boolean; show?: string }): Promise<void> {
+async function printRun(run: Run, scenario: Scenario, opts: { json?: boolean; show?: string }): Promise<void> {
+  const { result, machine, steps } = run;
   if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else if (opts.show === 'iomem') process.stdout.write(result.iomem);
   else if (opts.show === 'sysfs') process.stdout.write(machine === null ? 'nothing booted: the build failed (kshim run shows why)\n' : formatSysfs(machine.kernel) + '\n');
   else if (opts.show === 'dmesg') process.stdout.write(result.dmesg.join('\n') + '\n');
   else if (opts.show === 'owners') process.stdout.write(formatOwners(result) + '\n');
   else if (opts.show === 'config') process.stdout.write(formatDotConfig(result, scenario.tree) + '\n');
-  else process.stdout.write(formatRun(result, machine?.kernel.panic.warnings.map((w) => (w.kind === 'oops' ? w.text : null)), steps) + '\n');
+  else process.stdout.write(formatRun(result, warningDetails(run), steps) + '\n');
 }
 
 /** Output without the full human view does not list the values Kconfig changed: they go to stderr as notes. */
