@@ -12,6 +12,7 @@ import { runScenario } from '../harness/run.js';
 import { lookupTree } from '../trees/registry.js';
 import { UsageError } from './errors.js';
 import { unknownTree } from './load.js';
+import { bootsOf, failedBoots, failingCells } from './report/failures.js';
 import { renderReport } from './report/html.js';
 import { renderTimeline } from './timeline/render.js';
 
@@ -19,21 +20,6 @@ export interface StartArgs {
   readonly out: string;
   readonly tree: string[];
   readonly json?: boolean;
-}
-
-const MACHINES = Object.keys(BASE_SCENARIOS) as BaseScenarioId[];
-
-/**
- * The machines that reproduce a failing cell. E1..E5 each boot their own;
- * E6 is judged over all five, and its reason names the machines that broke
- * it ("E2: ...; E4: ..."), so those are the ones to rerun (all five if it
- * names none).
- */
-function machinesOf(id: ExpectationId, reason: string): BaseScenarioId[] {
-  if (id !== 'E6') return [id];
-  const named = new Set([...reason.matchAll(/(?:^|; )(E[1-5]): /g)].map((m) => m[1] as BaseScenarioId));
-  const out = MACHINES.filter((m) => named.has(m));
-  return out.length > 0 ? out : MACHINES;
 }
 
 export async function startCommand(opts: StartArgs): Promise<void> {
@@ -49,19 +35,17 @@ export async function startCommand(opts: StartArgs): Promise<void> {
   }
   const rel = (p: string): string => relative(process.cwd(), p) || '.';
   const reproduce = (tree: string, id: ExpectationId): string[] =>
-    machinesOf(id, result.verdicts[tree]![id].reason).map((m) => `npx kshim run ${rel(join(scenarios, `${m}.json`))} --tree ${tree}`);
+    bootsOf(result, tree, id).map((b) => `npx kshim run ${rel(join(scenarios, `${b.machine}.json`))} --tree ${tree}`);
   // A timeline page per machine and tree that failed a cell, next to its scenario file, linked from the report.
-  const failed = new Set(result.trees.flatMap((t) => result.expectations.filter((e) => !result.verdicts[t]![e.id].pass).flatMap((e) => machinesOf(e.id, result.verdicts[t]![e.id].reason).map((m) => `${t}\0${m}`))));
   const timelineName = (tree: string, m: BaseScenarioId): string => `${m}-${tree.replace(/[^A-Za-z0-9._-]/g, '-')}.timeline.html`;
   // Pages of an earlier run whose cell passes now would be stale: they go.
   for (const f of readdirSync(scenarios)) if (/^E[1-5]-[A-Za-z0-9._-]+\.timeline\.html$/.test(f)) rmSync(join(scenarios, f), { force: true });
-  for (const key of failed) {
-    const [tree, m] = key.split('\0') as [string, BaseScenarioId];
+  for (const { tree, machine: m } of failedBoots(result)) {
     const run = await runScenario(baseScenario(m, tree), { trace: true });
     write(dir, join(scenarios, timelineName(tree, m)), renderTimeline(run, { scenario: `${m}.json` }));
   }
   const timelines = (tree: string, id: ExpectationId): Array<{ machine: string; href: string }> =>
-    machinesOf(id, result.verdicts[tree]![id].reason).map((m) => ({ machine: m, href: `base-expectations/${timelineName(tree, m)}` }));
+    bootsOf(result, tree, id).map((b) => ({ machine: b.machine, href: `base-expectations/${timelineName(tree, b.machine)}` }));
   const page = join(dir, 'base-expectations.html');
   write(dir, page, renderReport(result, { reproduce, timelines }));
 
@@ -70,9 +54,9 @@ export async function startCommand(opts: StartArgs): Promise<void> {
     return;
   }
   process.stdout.write(formatVerdictTable(result) + '\n\n');
-  const failing = result.trees.flatMap((t) => result.expectations.filter((e) => !result.verdicts[t]![e.id].pass).map((e) => [t, e.id] as const));
+  const failing = failingCells(result);
   if (failing.length > 0) {
-    const [tree, id] = failing[0]!;
+    const { tree, id } = failing[0]!;
     process.stdout.write(`rerun a failing cell: ${reproduce(tree, id)[0]}\n`);
     process.stdout.write(`its timeline: ${rel(join(dir, timelines(tree, id)[0]!.href))}\n`);
   }
