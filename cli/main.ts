@@ -18,6 +18,7 @@ import { demo } from './demo.js';
 import { failOnInputError, UsageError } from './errors.js';
 import { formatDotConfig, formatOwners, formatRun, warningDetails } from './format.js';
 import { loadScenario } from './load.js';
+import { collect, once } from './options.js';
 import { shellCommand } from './shell.js';
 import { startCommand, type StartArgs } from './start.js';
 import { formatSysfs } from './sysfs.js';
@@ -42,8 +43,6 @@ if (LOCAL_TREE_PROBLEMS.length > 0) {
   process.stderr.write(`kshim: trees/local.ts: ${LOCAL_TREE_PROBLEMS[0]}\n`);
   process.exit(2);
 }
-
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 const VIEWS = ['iomem', 'sysfs', 'dmesg', 'owners', 'config'];
 
@@ -71,7 +70,7 @@ const notesFor = (opts: { json?: boolean; show?: string }) => ({ adjustments: op
 program
   .command('start')
   .description('the main job of `npm start`: the base expectations on every tree state, as a verdict table and an HTML report')
-  .option('--out <dir>', 'where the HTML report and the scenario files of the five machines go', 'reports')
+  .option('--out <dir>', 'where the HTML report and the scenario files of the five machines go', once('--out'), 'reports')
   .option('--tree <name>', 'only this tree (repeatable)', collect, [])
   .option('--json', 'print the verdicts as one JSON object')
   .action(async (opts: StartArgs) => {
@@ -87,9 +86,9 @@ program
   .description('boot a scenario and report owners, /proc/iomem, warnings and dmesg')
   .argument('<file>', 'scenario JSON file')
   .option('--json', 'print one JSON object')
-  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
-  .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config')
+  .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config', once('--show'))
   .action(async (file: string, opts: { json?: boolean; tree?: string; set: string[]; show?: string }) => {
     try {
       checkOutput(opts);
@@ -104,14 +103,14 @@ program
   .command('explore')
   .description('run a scenario under many schedules and group the runs by outcome')
   .argument('<file>', 'scenario JSON file')
-  .option('--strategy <s>', 'exhaustive | random | pct', 'exhaustive')
-  .option('--runs <n>', `runs of random and pct (default ${SAMPLED_RUNS}), or the run budget of exhaustive (default ${EXHAUSTIVE_BUDGET})`)
-  .option('--seed <s>', `random and pct: the seed (default ${DEFAULT_SEED})`)
-  .option('--bound <n>', 'exhaustive: at most this many deviations from the default order')
-  .option('--depth <d>', `pct: the bug depth, at least 1 (default ${DEFAULT_DEPTH})`)
+  .option('--strategy <s>', 'exhaustive | random | pct', once('--strategy'), 'exhaustive')
+  .option('--runs <n>', `runs of random and pct (default ${SAMPLED_RUNS}), or the run budget of exhaustive (default ${EXHAUSTIVE_BUDGET})`, once('--runs'))
+  .option('--seed <s>', `random and pct: the seed (default ${DEFAULT_SEED})`, once('--seed'))
+  .option('--bound <n>', 'exhaustive: at most this many deviations from the default order', once('--bound'))
+  .option('--depth <d>', `pct: the bug depth, at least 1 (default ${DEFAULT_DEPTH})`, once('--depth'))
   .option('--untimed', 'durations are abstract: every order the blocking rules allow')
   .option('--json', 'print one JSON object')
-  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
   .action(async (file: string, opts: ExploreArgs) => {
     try {
@@ -125,11 +124,11 @@ program
   .command('replay')
   .description('rerun exactly the schedule with this id (as printed by run or explore)')
   .argument('<file>', 'scenario JSON file')
-  .requiredOption('--schedule <id>', 'schedule id')
+  .requiredOption('--schedule <id>', 'schedule id', once('--schedule'))
   .option('--json', 'print one JSON object (the same as kshim run --json)')
-  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
-  .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config')
+  .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config', once('--show'))
   .action(async (file: string, opts: { schedule: string; json?: boolean; tree?: string; set: string[]; show?: string }) => {
     try {
       checkOutput(opts);
@@ -144,11 +143,11 @@ program
 program
   .command('matrix')
   .description('every valid assignment of the user-visible CXL/DAX symbols for a tree, with its build result')
-  .requiredOption('--tree <name>', 'the tree state')
+  .requiredOption('--tree <name>', 'the tree state', once('--tree'))
   .option('--json', 'print one JSON object')
   .option('--explore', 'also explore a scenario under each configuration that links')
-  .option('--scenario <file>', 'with --explore: the scenario to explore (default scenarios/mainline-builtin.json)')
-  .option('--runs <n>', `with --explore: the exploration budget per configuration (default ${MATRIX_RUNS})`)
+  .option('--scenario <file>', 'with --explore: the scenario to explore (default scenarios/mainline-builtin.json)', once('--scenario'))
+  .option('--runs <n>', `with --explore: the exploration budget per configuration (default ${MATRIX_RUNS})`, once('--runs'))
   .option('--set <SYM=v>', 'hold a symbol fixed (repeatable), e.g. DEV_DAX=m; every row has that value', collect, [])
   .action(async (opts: MatrixArgs) => {
     try {
@@ -162,9 +161,9 @@ program
   .command('timeline')
   .description('write one self-contained HTML page with the timeline of a run (tasks, initcalls, probes, work, modules, uevents)')
   .argument('<file>', 'scenario JSON file')
-  .option('--out <page.html>', 'write the page here (default: standard output)')
-  .option('--schedule <id>', 'replay this schedule id (as printed by run or explore)')
-  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--out <page.html>', 'write the page here (default: standard output)', once('--out'))
+  .option('--schedule <id>', 'replay this schedule id (as printed by run or explore)', once('--schedule'))
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
   .action(async (file: string, opts: { out?: string; schedule?: string; tree?: string; set: string[] }) => {
     try {
@@ -178,8 +177,8 @@ program
   .command('shell')
   .description('boot a scenario, then explore it interactively: modprobe, rmmod, lsmod, cat, ls /sys, dmesg, step')
   .argument('<file>', 'scenario JSON file')
-  .option('--schedule <id>', 'boot with this schedule id (as printed by run or explore)')
-  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--schedule <id>', 'boot with this schedule id (as printed by run or explore)', once('--schedule'))
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
   .action(async (file: string, opts: { schedule?: string; tree?: string; set: string[] }) => {
     try {
@@ -222,4 +221,9 @@ program
     await demo();
   });
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  // An option parser's usage error (once()) surfaces here, before the command's action runs.
+  failOnInputError(e);
+}

@@ -157,6 +157,18 @@ describe('the kshim command', function () {
     refused(['run', 'scenarios/nosuch.json', '--show', 'iomm'], 'kshim: --show iomm: expected iomem, sysfs, dmesg, owners or config');
   });
 
+  it('an option that takes one value, given twice with different values, is a usage error naming both, not "the last one wins"', () => {
+    const s = 'scenarios/mainline-builtin.json';
+    refused(['run', s, '--tree', 'v8/7', '--tree', 'mainline'], 'kshim: --tree mainline: --tree v8/7 is given too; give --tree once');
+    refused(['timeline', s, '--out', 'a.html', '--out', 'b.html'], 'kshim: --out b.html: --out a.html is given too; give --out once');
+    refused(['replay', s, '--schedule', 't.', '--schedule', 'u.'], 'kshim: --schedule u.: --schedule t. is given too; give --schedule once');
+    refused(['explore', s, '--strategy', 'random', '--strategy', 'pct'], 'kshim: --strategy pct: --strategy random is given too; give --strategy once');
+    // The same value twice says one thing, and runs.
+    const same = kshim('run', s, '--tree', 'mainline', '--tree', 'mainline', '--show', 'owners', '--show', 'owners');
+    expect(same.status, same.stderr).to.equal(0);
+    expect(same.stdout).to.match(/^Soft Reserved range {7}owner\n0x850000000-0x284fffffff {2}dax_hmem\n/);
+  });
+
   it('a schedule id that does not parse is blamed on --schedule', () => {
     refused(['replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1a'], 'kshim: --schedule t.1a: bad choice "1a"');
     refused(['timeline', 'scenarios/mainline-builtin.json', '--schedule', 'x'], /^kshim: --schedule x: malformed: expected "t\." or "u\."/);
