@@ -170,7 +170,9 @@ describe('the kshim command', function () {
   });
 
   it('a schedule id that does not parse is blamed on --schedule', () => {
-    refused(['replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1a'], 'kshim: --schedule t.1a: bad choice "1a"');
+    refused(['replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1a'], 'kshim: --schedule t.1a: bad choice "1a"; a field is one digit L, the choice point in base 36, then the candidate in its last L characters: t.1h2 took candidate 2 at choice point 17 (docs/scheduler.md)');
+    // Two candidates for one choice point: the run cannot have taken both.
+    refused(['replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1h1.1h2'], 'kshim: --schedule t.1h1.1h2: choice point 17 is given twice ("1h1" and "1h2"); a run takes one candidate there');
     refused(['timeline', 'scenarios/mainline-builtin.json', '--schedule', 'x'], /^kshim: --schedule x: malformed: expected "t\." or "u\."/);
   });
 
