@@ -5,8 +5,8 @@
  * machines as scenario files, so any failing cell can be rerun with
  * `kshim run`, and the timeline page of every boot that failed a cell.
  */
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { BASE_SCENARIOS, baseScenario, formatVerdictTable, runBaseExpectations, type BaseScenarioId, type ExpectationId } from '../harness/expectations.js';
 import { runScenario } from '../harness/run.js';
 import { lookupTree } from '../trees/registry.js';
@@ -73,10 +73,24 @@ function outputDirectory(dir: string, scenarios: string): void {
   }
   if (isDir === false) throw new UsageError(`--out ${dir}: exists and is not a directory; name a directory for the HTML report (default reports)`);
   try {
-    mkdirSync(scenarios, { recursive: true });
+    makeDirectories(scenarios);
   } catch (e) {
     throw new UsageError(`--out ${dir}: cannot create the report directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+}
+
+/**
+ * mkdir -p, one level at a time from the deepest directory that exists.
+ * Node's mkdirSync(..., { recursive: true }) never returns for a path
+ * under /proc, where mkdir fails with ENOENT although the parent exists.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) mkdirSync(d);
 }
 
 function write(dir: string, file: string, text: string): void {

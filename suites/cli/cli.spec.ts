@@ -145,6 +145,14 @@ describe('the kshim command', function () {
     refused(['start', '--out', file, '--tree', 'mainline'], `kshim: --out ${file}: exists and is not a directory; name a directory for the HTML report (default reports)`);
   });
 
+  it('kshim start --out where no directory can be made is one line and exit 2, not a hang (mkdir -p under /proc)', function () {
+    if (process.platform !== 'linux') this.skip();
+    const r = spawnSync(process.execPath, [KSHIM, 'start', '--out', '/proc/kshim/reports', '--tree', 'mainline'], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+    expect(r.signal, 'kshim start did not return').to.equal(null);
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.equal('kshim: --out /proc/kshim/reports: cannot create the report directory (ENOENT)\n');
+  });
+
   it('an unknown --tree is blamed on --tree, not on the file, by every command that takes a scenario', () => {
     for (const cmd of [['run'], ['explore'], ['replay', '--schedule', 't.'], ['timeline'], ['shell']]) {
       refused([cmd[0]!, 'scenarios/mainline-builtin.json', ...cmd.slice(1), '--tree', 'nosuch'], /^kshim: --tree nosuch: unknown tree \(known: base, v8\/1, .*\bmainline\b.*\)$/);
