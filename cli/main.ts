@@ -192,7 +192,9 @@ program
   .command('trees')
   .description('list the tree states, one per line')
   .action(() => {
-    for (const t of TREES) process.stdout.write(`${t.name.padEnd(9)} ${t.description}\n`);
+    // Descriptions in one column, however long a local tree's name (v9-candidate).
+    const w = Math.max(...TREES.map((t) => t.name.length)) + 2;
+    for (const t of TREES) process.stdout.write(`${t.name.padEnd(w)}${t.description}\n`);
   });
 
 program

@@ -107,7 +107,11 @@ describe('the kshim command', function () {
   it('kshim trees lists one tree per line, and kshim knobs the timing knobs with defaults', () => {
     const trees = kshim('trees');
     expect(trees.status).to.equal(0);
-    expect(trees.stdout.split('\n').map((l) => l.split(/\s+/)[0])).to.include.members(['base', 'mainline']);
+    expect(trees.stdout.split('\n').map((l) => l.split(/\s+/)[0])).to.include.members(['base', 'mainline', 'v9-candidate']);
+    // Every description starts in the same column, after the longest name.
+    const lines = trees.stdout.trimEnd().split('\n');
+    const column = new Set(lines.map((l) => /^\S+ +/.exec(l)![0].length));
+    expect([...column], trees.stdout).to.have.length(1);
     const knobs = kshim('knobs');
     expect(knobs.stdout).to.match(/^rootfs\s+3000 ms/m);
     expect(knobs.stdout).to.match(/^cxl_pci\.probe\s+150 ms/m);
