@@ -6,7 +6,7 @@
  * `kshim run`, and the timeline page of every boot that failed a cell.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { BASE_SCENARIOS, baseScenario, formatVerdictTable, runBaseExpectations, type BaseScenarioId, type ExpectationId } from '../harness/expectations.js';
 import { runScenario } from '../harness/run.js';
 import { lookupTree } from '../trees/registry.js';
@@ -33,7 +33,11 @@ export async function startCommand(opts: StartArgs): Promise<void> {
   for (const [id, s] of Object.entries(BASE_SCENARIOS)) {
     write(dir, join(scenarios, `${id}.json`), JSON.stringify({ tree: 'mainline', ...s }, null, 2) + '\n');
   }
-  const rel = (p: string): string => relative(process.cwd(), p) || '.';
+  // Paths as the user can type them here: relative to the working directory, unless an absolute --out lies outside it.
+  const rel = (p: string): string => {
+    const r = relative(process.cwd(), p) || '.';
+    return isAbsolute(dir) && r.startsWith('..') ? p : r;
+  };
   const reproduce = (tree: string, id: ExpectationId): string[] =>
     bootsOf(result, tree, id).map((b) => `npx kshim run ${rel(join(scenarios, `${b.machine}.json`))} --tree ${tree}`);
   // A timeline page per machine and tree that failed a cell, next to its scenario file, linked from the report.

@@ -149,6 +149,13 @@ describe('the kshim command', function () {
     refused(['start', '--out', file, '--tree', 'mainline'], `kshim: --out ${file}: exists and is not a directory; name a directory for the HTML report (default reports)`);
   });
 
+  it('kshim start --out an absolute directory outside the checkout names the report by that path, not by ../..', () => {
+    const out = mkdtempSync(join(tmpdir(), 'kshim-start-'));
+    const r = kshim('start', '--out', out, '--tree', 'mainline');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain(`\nHTML report: ${join(out, 'base-expectations.html')}\n`);
+  });
+
   it('kshim start --out where no directory can be made is one line and exit 2, not a hang (mkdir -p under /proc)', function () {
     if (process.platform !== 'linux') this.skip();
     const r = spawnSync(process.execPath, [KSHIM, 'start', '--out', '/proc/kshim/reports', '--tree', 'mainline'], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
