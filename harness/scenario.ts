@@ -145,7 +145,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function parseScenario(text: string, file: string, overrides: { tree?: string; set?: Record<string, string> } = {}): Scenario {
   // Editors that save "UTF-8 with BOM" put U+FEFF first; it is no part of the JSON.
   const json = text.replace(/^\uFEFF/, '');
-  if (json.trim() === '') throw new ScenarioError(file, '(file)', 'the file is empty; expected a JSON object such as { "tree": "mainline" } (scenarios/ has examples)');
+  if (json.trim() === '') throw new ScenarioError(file, '(file)', 'the file is empty; expected a JSON object such as { "tree": "mainline" }');
   let raw: unknown;
   try {
     raw = JSON.parse(json);

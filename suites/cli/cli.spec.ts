@@ -149,6 +149,14 @@ describe('the kshim command', function () {
     refused(['start', '--out', file, '--tree', 'mainline'], `kshim: --out ${file}: exists and is not a directory; name a directory for the HTML report (default reports)`);
   });
 
+  it('a scenario file that cannot be read points at the examples where they are, from inside or outside the checkout', () => {
+    refused(['run', 'scenarios/nosuch.json'], 'kshim: scenarios/nosuch.json: cannot read the scenario file (ENOENT); scenarios/ has examples');
+    const elsewhere = mkdtempSync(join(tmpdir(), 'kshim-'));
+    const r = spawnSync(process.execPath, [KSHIM, 'run', 'nosuch.json'], { cwd: elsewhere, encoding: 'utf8' });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.equal(`kshim: nosuch.json: cannot read the scenario file (ENOENT); ${join(ROOT, 'scenarios')}/ has examples\n`);
+  });
+
   it('kshim start --out an absolute directory outside the checkout names the report by that path, not by ../..', () => {
     const out = mkdtempSync(join(tmpdir(), 'kshim-start-'));
     const r = kshim('start', '--out', out, '--tree', 'mainline');

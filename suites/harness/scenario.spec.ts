@@ -221,7 +221,7 @@ describe('scenario files: null, types and bounds', () => {
 
   it('reads a file saved with a UTF-8 byte order mark, and calls an empty file empty', () => {
     expect(parseScenario('\uFEFF' + scenario({}), 'x.json').tree.name).to.equal('mainline');
-    expect(problem(' \n').message).to.equal('scn.json: (file): the file is empty; expected a JSON object such as { "tree": "mainline" } (scenarios/ has examples)');
+    expect(problem(' \n').message).to.equal('scn.json: (file): the file is empty; expected a JSON object such as { "tree": "mainline" }');
   });
 
   it('reports malformed JSON on one line, with the line and column when JSON.parse gives a position', () => {
