@@ -28,7 +28,9 @@ export async function startCommand(opts: StartArgs): Promise<void> {
   const scenarios = join(dir, 'base-expectations');
   // Where the report goes is checked before the expectations run.
   outputDirectory(dir, scenarios);
-  const result = await runBaseExpectations(opts.tree.length > 0 ? opts.tree : undefined);
+  // A tree named twice is one row of the table, as a value given twice is one value everywhere else.
+  const trees = [...new Set(opts.tree)];
+  const result = await runBaseExpectations(trees.length > 0 ? trees : undefined);
 
   for (const [id, s] of Object.entries(BASE_SCENARIOS)) {
     write(dir, join(scenarios, `${id}.json`), JSON.stringify({ tree: 'mainline', ...s }, null, 2) + '\n');

@@ -164,6 +164,12 @@ describe('the kshim command', function () {
     expect(r.stdout).to.contain(`\nHTML report: ${join(out, 'base-expectations.html')}\n`);
   });
 
+  it('kshim start --tree mainline --tree mainline judges mainline once: one row, not two', () => {
+    const r = kshim('start', '--out', mkdtempSync(join(tmpdir(), 'kshim-start-')), '--tree', 'mainline', '--tree', 'mainline');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('mainline '))).to.deep.equal(['mainline  ✓   ✓   ✓   ✓   ✓   ✓']);
+  });
+
   it('kshim start --out where no directory can be made is one line and exit 2, not a hang (mkdir -p under /proc)', function () {
     if (process.platform !== 'linux') this.skip();
     const r = spawnSync(process.execPath, [KSHIM, 'start', '--out', '/proc/kshim/reports', '--tree', 'mainline'], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
