@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** Human-readable views of a run: ownership table, warnings, build errors, dmesg, /proc/iomem. */
-import type { RunResult, StepReport } from '../harness/run.js';
+import type { Run, RunResult, StepReport } from '../harness/run.js';
 import { dotConfigSymbols } from '../harness/scenario.js';
 import type { Tree } from '../trees/tree.js';
 import { CXL_DAX_SYMBOLS } from '../framework/kconfig/texts/index.js';
@@ -68,10 +68,7 @@ export function formatRun(r: RunResult, details: ReadonlyArray<string | null> = 
   out.push('', '== dmesg ==', ...r.dmesg);
   if (steps.length > 0) out.push('', '== steps ==', ...steps.map(formatStep));
   out.push('', '== /proc/iomem ==', r.iomem.trimEnd(), '', '== owners ==', formatOwners(r));
-  const warnings = r.warnings.flatMap((w, i) => {
-    const detail = details[i];
-    return detail ? [warningLine(w), `    ${detail}`] : [warningLine(w)];
-  });
+  const warnings = warningLines(r, details);
   out.push('', '== warnings ==', ...(warnings.length ? warnings : ['(none)']));
   if (r.leaks.length) out.push('', '== leaks ==', ...r.leaks);
   return out.join('\n');
@@ -81,6 +78,23 @@ export function formatRun(r: RunResult, details: ReadonlyArray<string | null> = 
 export function formatStep(s: StepReport): string {
   const [first, ...more] = s.output;
   return [`${s.command}: exit ${s.exit}${first !== undefined ? `: ${first}` : ''}`, ...more.map((l) => `    ${l}`)].join('\n');
+}
+
+/**
+ * What an oops adds under its headline (the JavaScript error of a NULL
+ * dereference in a port and the source line it came from), aligned with
+ * the run's warnings; null for a WARN.
+ */
+export function warningDetails(run: Pick<Run, 'machine'>): Array<string | null> {
+  return run.machine?.kernel.panic.warnings.map((w) => (w.kind === 'oops' ? w.text : null)) ?? [];
+}
+
+/** The warnings of a run, each as its dmesg line reads, with its detail (see warningDetails()) indented under it. */
+export function warningLines(r: Pick<RunResult, 'warnings'>, details: ReadonlyArray<string | null> = []): string[] {
+  return r.warnings.flatMap((w, i) => {
+    const detail = details[i];
+    return detail ? [warningLine(w), `    ${detail}`] : [warningLine(w)];
+  });
 }
 
 /** A warning's headline as its dmesg line reads: "[    3.278000] WARNING: ...". */

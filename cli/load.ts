@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** Reading a scenario file given on the command line. */
 import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASELINE_CONFIG, resolveConfig } from '../harness/run.js';
 import { parseScenario, type Scenario } from '../harness/scenario.js';
@@ -27,6 +28,14 @@ export function rebuildHint(source = fileURLToPath(new URL('trees/local.ts', ROO
   } catch {
     return '';
   }
+}
+
+/** The checkout's scenarios/ as the user can type it here: relative inside the checkout, absolute outside it. */
+export function examplesDir(cwd = process.cwd()): string {
+  const dir = fileURLToPath(new URL('scenarios/', ROOT));
+  const rel = relative(cwd, dir);
+  if (rel === '') return './';
+  return rel.startsWith('..') || isAbsolute(rel) ? dir : `${rel}/`;
 }
 
 /** The message for an unknown --tree, naming the option. */
@@ -59,7 +68,7 @@ export function loadScenario(file: string, args: ScenarioArgs = {}, opts: LoadOp
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`${file}: cannot read the scenario file (${(e as NodeJS.ErrnoException).code ?? 'error'}); scenarios/ has examples`);
+    throw new UsageError(`${file}: cannot read the scenario file (${(e as NodeJS.ErrnoException).code ?? 'error'}); ${examplesDir()} has examples`);
   }
   const scenario = parseScenario(text, file, { tree: args.tree, set });
   for (const note of scenarioNotes(scenario)) process.stderr.write(`kshim: ${note}\n`);

@@ -16,8 +16,9 @@ import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import { ALL_TREES as TREES, LOCAL_TREE_PROBLEMS } from '../trees/registry.js';
 import { demo } from './demo.js';
 import { failOnInputError, UsageError } from './errors.js';
-import { formatDotConfig, formatOwners, formatRun } from './format.js';
+import { formatDotConfig, formatOwners, formatRun, warningDetails } from './format.js';
 import { loadScenario } from './load.js';
+import { collect, once } from './options.js';
 import { shellCommand } from './shell.js';
 import { startCommand, type StartArgs } from './start.js';
 import { formatSysfs } from './sysfs.js';
@@ -43,8 +44,6 @@ if (LOCAL_TREE_PROBLEMS.length > 0) {
   process.exit(2);
 }
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
-
 const VIEWS = ['iomem', 'sysfs', 'dmesg', 'owners', 'config'];
 
 /** --json and --show choose what run and replay print, so only one of them; checked before anything runs. */
@@ -54,14 +53,15 @@ function checkOutput(opts: { json?: boolean; show?: string }): void {
 }
 
 /** What kshim run and kshim replay print: the JSON contract, one view, or everything. */
-async function printRun({ result, machine, steps }: Run, scenario: Scenario, opts: { json?: boolean; show?: string }): Promise<void> {
+async function printRun(run: Run, scenario: Scenario, opts: { json?: boolean; show?: string }): Promise<void> {
+  const { result, machine, steps } = run;
   if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else if (opts.show === 'iomem') process.stdout.write(result.iomem);
   else if (opts.show === 'sysfs') process.stdout.write(machine === null ? 'nothing booted: the build failed (kshim run shows why)\n' : formatSysfs(machine.kernel) + '\n');
   else if (opts.show === 'dmesg') process.stdout.write(result.dmesg.join('\n') + '\n');
   else if (opts.show === 'owners') process.stdout.write(formatOwners(result) + '\n');
   else if (opts.show === 'config') process.stdout.write(formatDotConfig(result, scenario.tree) + '\n');
-  else process.stdout.write(formatRun(result, machine?.kernel.panic.warnings.map((w) => (w.kind === 'oops' ? w.text : null)), steps) + '\n');
+  else process.stdout.write(formatRun(result, warningDetails(run), steps) + '\n');
 }
 
 /** Output without the full human view does not list the values Kconfig changed: they go to stderr as notes. */
@@ -70,7 +70,7 @@ const notesFor = (opts: { json?: boolean; show?: string }) => ({ adjustments: op
 program
   .command('start')
   .description('the main job of `npm start`: the base expectations on every tree state, as a verdict table and an HTML report')
-  .option('--out <dir>', 'where the HTML report and the scenario files of the five machines go', 'reports')
+  .option('--out <dir>', 'where the HTML report and the scenario files of the five machines go', once('--out'), 'reports')
   .option('--tree <name>', 'only this tree (repeatable)', collect, [])
   .option('--json', 'print the verdicts as one JSON object')
   .action(async (opts: StartArgs) => {
@@ -86,9 +86,9 @@ program
   .description('boot a scenario and report owners, /proc/iomem, warnings and dmesg')
   .argument('<file>', 'scenario JSON file')
   .option('--json', 'print one JSON object')
-  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
-  .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config')
+  .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config', once('--show'))
   .action(async (file: string, opts: { json?: boolean; tree?: string; set: string[]; show?: string }) => {
     try {
       checkOutput(opts);
@@ -103,14 +103,14 @@ program
   .command('explore')
   .description('run a scenario under many schedules and group the runs by outcome')
   .argument('<file>', 'scenario JSON file')
-  .option('--strategy <s>', 'exhaustive | random | pct', 'exhaustive')
-  .option('--runs <n>', `runs of random and pct (default ${SAMPLED_RUNS}), or the run budget of exhaustive (default ${EXHAUSTIVE_BUDGET})`)
-  .option('--seed <s>', `random and pct: the seed (default ${DEFAULT_SEED})`)
-  .option('--bound <n>', 'exhaustive: at most this many deviations from the default order')
-  .option('--depth <d>', `pct: the bug depth, at least 1 (default ${DEFAULT_DEPTH})`)
+  .option('--strategy <s>', 'exhaustive | random | pct', once('--strategy'), 'exhaustive')
+  .option('--runs <n>', `runs of random and pct (default ${SAMPLED_RUNS}), or the run budget of exhaustive (default ${EXHAUSTIVE_BUDGET})`, once('--runs'))
+  .option('--seed <s>', `random and pct: the seed (default ${DEFAULT_SEED})`, once('--seed'))
+  .option('--bound <n>', 'exhaustive: at most this many deviations from the default order', once('--bound'))
+  .option('--depth <d>', `pct: the bug depth, at least 1 (default ${DEFAULT_DEPTH})`, once('--depth'))
   .option('--untimed', 'durations are abstract: every order the blocking rules allow')
   .option('--json', 'print one JSON object')
-  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
   .action(async (file: string, opts: ExploreArgs) => {
     try {
@@ -124,11 +124,11 @@ program
   .command('replay')
   .description('rerun exactly the schedule with this id (as printed by run or explore)')
   .argument('<file>', 'scenario JSON file')
-  .requiredOption('--schedule <id>', 'schedule id')
+  .requiredOption('--schedule <id>', 'schedule id', once('--schedule'))
   .option('--json', 'print one JSON object (the same as kshim run --json)')
-  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
-  .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config')
+  .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config', once('--show'))
   .action(async (file: string, opts: { schedule: string; json?: boolean; tree?: string; set: string[]; show?: string }) => {
     try {
       checkOutput(opts);
@@ -143,11 +143,11 @@ program
 program
   .command('matrix')
   .description('every valid assignment of the user-visible CXL/DAX symbols for a tree, with its build result')
-  .requiredOption('--tree <name>', 'the tree state')
+  .requiredOption('--tree <name>', 'the tree state', once('--tree'))
   .option('--json', 'print one JSON object')
   .option('--explore', 'also explore a scenario under each configuration that links')
-  .option('--scenario <file>', 'with --explore: the scenario to explore (default scenarios/mainline-builtin.json)')
-  .option('--runs <n>', `with --explore: the exploration budget per configuration (default ${MATRIX_RUNS})`)
+  .option('--scenario <file>', 'with --explore: the scenario to explore (default scenarios/mainline-builtin.json)', once('--scenario'))
+  .option('--runs <n>', `with --explore: the exploration budget per configuration (default ${MATRIX_RUNS})`, once('--runs'))
   .option('--set <SYM=v>', 'hold a symbol fixed (repeatable), e.g. DEV_DAX=m; every row has that value', collect, [])
   .action(async (opts: MatrixArgs) => {
     try {
@@ -161,9 +161,9 @@ program
   .command('timeline')
   .description('write one self-contained HTML page with the timeline of a run (tasks, initcalls, probes, work, modules, uevents)')
   .argument('<file>', 'scenario JSON file')
-  .option('--out <page.html>', 'write the page here (default: standard output)')
-  .option('--schedule <id>', 'replay this schedule id (as printed by run or explore)')
-  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--out <page.html>', 'write the page here (default: standard output)', once('--out'))
+  .option('--schedule <id>', 'replay this schedule id (as printed by run or explore)', once('--schedule'))
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
   .action(async (file: string, opts: { out?: string; schedule?: string; tree?: string; set: string[] }) => {
     try {
@@ -177,8 +177,8 @@ program
   .command('shell')
   .description('boot a scenario, then explore it interactively: modprobe, rmmod, lsmod, cat, ls /sys, dmesg, step')
   .argument('<file>', 'scenario JSON file')
-  .option('--schedule <id>', 'boot with this schedule id (as printed by run or explore)')
-  .option('--tree <name>', 'run on this tree instead of the scenario\'s')
+  .option('--schedule <id>', 'boot with this schedule id (as printed by run or explore)', once('--schedule'))
+  .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
   .action(async (file: string, opts: { schedule?: string; tree?: string; set: string[] }) => {
     try {
@@ -192,7 +192,9 @@ program
   .command('trees')
   .description('list the tree states, one per line')
   .action(() => {
-    for (const t of TREES) process.stdout.write(`${t.name.padEnd(9)} ${t.description}\n`);
+    // Descriptions in one column, however long a local tree's name (v9-candidate).
+    const w = Math.max(...TREES.map((t) => t.name.length)) + 2;
+    for (const t of TREES) process.stdout.write(`${t.name.padEnd(w)}${t.description}\n`);
   });
 
 program
@@ -221,4 +223,9 @@ program
     await demo();
   });
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  // An option parser's usage error (once()) surfaces here, before the command's action runs.
+  failOnInputError(e);
+}

@@ -5,13 +5,14 @@
  * machines as scenario files, so any failing cell can be rerun with
  * `kshim run`, and the timeline page of every boot that failed a cell.
  */
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { BASE_SCENARIOS, baseScenario, formatVerdictTable, runBaseExpectations, type BaseScenarioId, type ExpectationId } from '../harness/expectations.js';
 import { runScenario } from '../harness/run.js';
 import { lookupTree } from '../trees/registry.js';
 import { UsageError } from './errors.js';
 import { unknownTree } from './load.js';
+import { bootsOf, failedBoots, failingCells } from './report/failures.js';
 import { renderReport } from './report/html.js';
 import { renderTimeline } from './timeline/render.js';
 
@@ -21,47 +22,36 @@ export interface StartArgs {
   readonly json?: boolean;
 }
 
-const MACHINES = Object.keys(BASE_SCENARIOS) as BaseScenarioId[];
-
-/**
- * The machines that reproduce a failing cell. E1..E5 each boot their own;
- * E6 is judged over all five, and its reason names the machines that broke
- * it ("E2: ...; E4: ..."), so those are the ones to rerun (all five if it
- * names none).
- */
-function machinesOf(id: ExpectationId, reason: string): BaseScenarioId[] {
-  if (id !== 'E6') return [id];
-  const named = new Set([...reason.matchAll(/(?:^|; )(E[1-5]): /g)].map((m) => m[1] as BaseScenarioId));
-  const out = MACHINES.filter((m) => named.has(m));
-  return out.length > 0 ? out : MACHINES;
-}
-
 export async function startCommand(opts: StartArgs): Promise<void> {
   for (const t of opts.tree) if (lookupTree(t) === undefined) throw unknownTree(t);
   const dir = opts.out;
   const scenarios = join(dir, 'base-expectations');
   // Where the report goes is checked before the expectations run.
   outputDirectory(dir, scenarios);
-  const result = await runBaseExpectations(opts.tree.length > 0 ? opts.tree : undefined);
+  // A tree named twice is one row of the table, as a value given twice is one value everywhere else.
+  const trees = [...new Set(opts.tree)];
+  const result = await runBaseExpectations(trees.length > 0 ? trees : undefined);
 
   for (const [id, s] of Object.entries(BASE_SCENARIOS)) {
     write(dir, join(scenarios, `${id}.json`), JSON.stringify({ tree: 'mainline', ...s }, null, 2) + '\n');
   }
-  const rel = (p: string): string => relative(process.cwd(), p) || '.';
+  // Paths as the user can type them here: relative to the working directory, unless an absolute --out lies outside it.
+  const rel = (p: string): string => {
+    const r = relative(process.cwd(), p) || '.';
+    return isAbsolute(dir) && r.startsWith('..') ? p : r;
+  };
   const reproduce = (tree: string, id: ExpectationId): string[] =>
-    machinesOf(id, result.verdicts[tree]![id].reason).map((m) => `npx kshim run ${rel(join(scenarios, `${m}.json`))} --tree ${tree}`);
+    bootsOf(result, tree, id).map((b) => `npx kshim run ${rel(join(scenarios, `${b.machine}.json`))} --tree ${tree}`);
   // A timeline page per machine and tree that failed a cell, next to its scenario file, linked from the report.
-  const failed = new Set(result.trees.flatMap((t) => result.expectations.filter((e) => !result.verdicts[t]![e.id].pass).flatMap((e) => machinesOf(e.id, result.verdicts[t]![e.id].reason).map((m) => `${t}\0${m}`))));
   const timelineName = (tree: string, m: BaseScenarioId): string => `${m}-${tree.replace(/[^A-Za-z0-9._-]/g, '-')}.timeline.html`;
   // Pages of an earlier run whose cell passes now would be stale: they go.
   for (const f of readdirSync(scenarios)) if (/^E[1-5]-[A-Za-z0-9._-]+\.timeline\.html$/.test(f)) rmSync(join(scenarios, f), { force: true });
-  for (const key of failed) {
-    const [tree, m] = key.split('\0') as [string, BaseScenarioId];
+  for (const { tree, machine: m } of failedBoots(result)) {
     const run = await runScenario(baseScenario(m, tree), { trace: true });
     write(dir, join(scenarios, timelineName(tree, m)), renderTimeline(run, { scenario: `${m}.json` }));
   }
   const timelines = (tree: string, id: ExpectationId): Array<{ machine: string; href: string }> =>
-    machinesOf(id, result.verdicts[tree]![id].reason).map((m) => ({ machine: m, href: `base-expectations/${timelineName(tree, m)}` }));
+    bootsOf(result, tree, id).map((b) => ({ machine: b.machine, href: `base-expectations/${timelineName(tree, b.machine)}` }));
   const page = join(dir, 'base-expectations.html');
   write(dir, page, renderReport(result, { reproduce, timelines }));
 
@@ -70,9 +60,9 @@ export async function startCommand(opts: StartArgs): Promise<void> {
     return;
   }
   process.stdout.write(formatVerdictTable(result) + '\n\n');
-  const failing = result.trees.flatMap((t) => result.expectations.filter((e) => !result.verdicts[t]![e.id].pass).map((e) => [t, e.id] as const));
+  const failing = failingCells(result);
   if (failing.length > 0) {
-    const [tree, id] = failing[0]!;
+    const { tree, id } = failing[0]!;
     process.stdout.write(`rerun a failing cell: ${reproduce(tree, id)[0]}\n`);
     process.stdout.write(`its timeline: ${rel(join(dir, timelines(tree, id)[0]!.href))}\n`);
   }
@@ -89,10 +79,24 @@ function outputDirectory(dir: string, scenarios: string): void {
   }
   if (isDir === false) throw new UsageError(`--out ${dir}: exists and is not a directory; name a directory for the HTML report (default reports)`);
   try {
-    mkdirSync(scenarios, { recursive: true });
+    makeDirectories(scenarios);
   } catch (e) {
     throw new UsageError(`--out ${dir}: cannot create the report directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+}
+
+/**
+ * mkdir -p, one level at a time from the deepest directory that exists.
+ * Node's mkdirSync(..., { recursive: true }) never returns for a path
+ * under /proc, where mkdir fails with ENOENT although the parent exists.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) mkdirSync(d);
 }
 
 function write(dir: string, file: string, text: string): void {

@@ -61,7 +61,16 @@ export interface Verdict {
   readonly pass: boolean;
   /** What was seen, in kernel words: why it passed, or what went wrong. */
   readonly reason: string;
+  /**
+   * The machines whose boots failed the cell, in E1..E5 order, so that a
+   * failure can be rerun without reading the reason: the one machine of
+   * E1..E5, each machine E6 found a problem on; [] when the cell passes.
+   */
+  readonly machines: readonly BaseScenarioId[];
 }
+
+/** What a judge of one machine says; judgeTree() adds the machine. */
+type Judgement = Omit<Verdict, 'machines'>;
 
 export interface BaseExpectationsResult {
   readonly trees: string[];
@@ -183,7 +192,7 @@ function noOwnerWhy(r: RunResult, range: { start: string; end: string }): string
   return `${span(range)} has no owner${said !== null ? ` (hmem_platform said ${said})` : ''}`;
 }
 
-function ownedBy(r: RunResult, range: { start: string; end: string }, want: 'dax_cxl' | 'dax_hmem'): Verdict {
+function ownedBy(r: RunResult, range: { start: string; end: string }, want: 'dax_cxl' | 'dax_hmem'): Judgement {
   const got = ownerOf(r, range);
   if (got === want) {
     const region = r.daxRegions.find((d) => d.owner === want && BigInt(d.start) <= BigInt(range.start) && BigInt(d.end) >= BigInt(range.end));
@@ -194,7 +203,7 @@ function ownedBy(r: RunResult, range: { start: string; end: string }, want: 'dax
   return { pass: false, reason: `${got} owns ${span(range)}, expected ${want}` };
 }
 
-function both(...vs: Verdict[]): Verdict {
+function both(...vs: Judgement[]): Judgement {
   const failed = vs.filter((v) => !v.pass);
   if (failed.length > 0) return { pass: false, reason: failed.map((v) => v.reason).join('; ') };
   return { pass: true, reason: vs.map((v) => v.reason).join('; ') };
@@ -208,21 +217,21 @@ function broken(run: Run): string | null {
   return null;
 }
 
-function judgeE1(run: Run): Verdict {
+function judgeE1(run: Run): Judgement {
   return ownedBy(run.result, WINDOW0, 'dax_cxl');
 }
 
-function judgeE2(run: Run): Verdict {
+function judgeE2(run: Run): Judgement {
   return ownedBy(run.result, WINDOW0, 'dax_hmem');
 }
 
-function judgeE3(run: Run): Verdict {
+function judgeE3(run: Run): Judgement {
   const r = run.result;
   if (r.config.values['CXL_REGION'] !== 'n') return { pass: false, reason: `CONFIG_CXL_REGION=${r.config.values['CXL_REGION']}` };
   return both(...r.softReserved.map((s) => ownedBy(r, s, 'dax_hmem')));
 }
 
-function judgeE4(run: Run): Verdict {
+function judgeE4(run: Run): Judgement {
   return both(ownedBy(run.result, LOW, 'dax_cxl'), ownedBy(run.result, HIGH, 'dax_hmem'));
 }
 
@@ -231,7 +240,7 @@ function judgeE4(run: Run): Verdict {
  * path, and the hmem device that holds it was probed by the task loading
  * dax_hmem, before that load finished (not later from a work item).
  */
-function judgeE5(run: Run): Verdict {
+function judgeE5(run: Run): Judgement {
   const r = run.result;
   const owned = ownedBy(r, OUTSIDE, 'dax_hmem');
   if (!owned.pass) return owned;
@@ -249,35 +258,36 @@ function judgeE5(run: Run): Verdict {
   return { pass: true, reason: `dax_hmem owns ${span(OUTSIDE)}: ${host} bound while dax_hmem loaded, no deferral line for it` };
 }
 
-/** E6 over every machine: WARNs, leaks, double claims, ranges without an owner. */
+/** E6 over every machine: WARNs, leaks, double claims, ranges without an owner; the machines that had any. */
 function judgeE6(runs: ReadonlyArray<[BaseScenarioId, Run]>): Verdict {
-  const problems: string[] = [];
-  for (const [id, run] of runs) {
-    const r = run.result;
-    const b = broken(run);
-    if (b !== null) {
-      problems.push(`${id}: ${b}`);
-      continue;
-    }
-    for (const w of r.warnings) problems.push(`${id}: ${w.message} (${w.function})`);
-    for (const l of r.leaks) problems.push(`${id}: leak: ${l}`);
-    const live = r.daxRegions;
-    for (let i = 0; i < live.length; i++) {
-      for (let j = i + 1; j < live.length; j++) {
-        const a = live[i]!;
-        const c = live[j]!;
-        if (BigInt(a.start) <= BigInt(c.end) && BigInt(c.start) <= BigInt(a.end)) {
-          problems.push(`${id}: claimed twice: ${a.path} (${a.owner}) and ${c.path} (${c.owner}) overlap`);
-        }
-      }
-    }
-    for (const s of r.softReserved) if (s.owner === null) problems.push(`${id}: ${noOwnerWhy(r, s)}`);
-  }
-  if (problems.length > 0) return { pass: false, reason: problems.join('; ') };
-  return { pass: true, reason: 'no WARN, no leak, no double claim, every range owned' };
+  const found = runs.map(([id, run]) => ({ id, problems: problemsOf(run) })).filter((m) => m.problems.length > 0);
+  if (found.length > 0) return { pass: false, reason: found.flatMap((m) => m.problems.map((p) => `${m.id}: ${p}`)).join('; '), machines: found.map((m) => m.id) };
+  return { pass: true, reason: 'no WARN, no leak, no double claim, every range owned', machines: [] };
 }
 
-const JUDGES: Record<BaseScenarioId, (run: Run) => Verdict> = { E1: judgeE1, E2: judgeE2, E3: judgeE3, E4: judgeE4, E5: judgeE5 };
+/** What E6 finds wrong with one boot, in kernel words. */
+function problemsOf(run: Run): string[] {
+  const b = broken(run);
+  if (b !== null) return [b];
+  const r = run.result;
+  const problems: string[] = [];
+  for (const w of r.warnings) problems.push(`${w.message} (${w.function})`);
+  for (const l of r.leaks) problems.push(`leak: ${l}`);
+  const live = r.daxRegions;
+  for (let i = 0; i < live.length; i++) {
+    for (let j = i + 1; j < live.length; j++) {
+      const a = live[i]!;
+      const c = live[j]!;
+      if (BigInt(a.start) <= BigInt(c.end) && BigInt(c.start) <= BigInt(a.end)) {
+        problems.push(`claimed twice: ${a.path} (${a.owner}) and ${c.path} (${c.owner}) overlap`);
+      }
+    }
+  }
+  for (const s of r.softReserved) if (s.owner === null) problems.push(noOwnerWhy(r, s));
+  return problems;
+}
+
+const JUDGES: Record<BaseScenarioId, (run: Run) => Judgement> = { E1: judgeE1, E2: judgeE2, E3: judgeE3, E4: judgeE4, E5: judgeE5 };
 
 /** Boot the five machines on one tree and judge E1..E6. */
 export async function judgeTree(tree: string | Tree): Promise<Record<ExpectationId, Verdict>> {
@@ -287,7 +297,8 @@ export async function judgeTree(tree: string | Tree): Promise<Record<Expectation
     const run = await runBaseScenario(id, tree);
     runs.push([id, run]);
     const b = broken(run);
-    out[id] = b !== null ? { pass: false, reason: b } : JUDGES[id](run);
+    const j = b !== null ? { pass: false, reason: b } : JUDGES[id](run);
+    out[id] = { ...j, machines: j.pass ? [] : [id] };
   }
   out.E6 = judgeE6(runs);
   return out;

@@ -10,6 +10,7 @@ import { loadKconfig, KconfigError, writtenSymbols, type Kconfig, type WrittenCo
 import { KCONFIG_ENV, KCONFIG_ENV_FILE } from '../framework/kconfig/texts/env.js';
 import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
 import { KMOD_VERSION } from '../framework/userspace/modprobe.js';
+import { firstDuplicateKey } from './json-keys.js';
 import { closest, hintTree } from './suggest.js';
 import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import type { AutoRegion, CfmwsWindow, SoftReservedRange } from '../mocks/platform/firmware.js';
@@ -142,12 +143,17 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** Parse JSON text and validate it; throws ScenarioError. */
 export function parseScenario(text: string, file: string, overrides: { tree?: string; set?: Record<string, string> } = {}): Scenario {
+  // Editors that save "UTF-8 with BOM" put U+FEFF first; it is no part of the JSON.
+  const json = text.replace(/^\uFEFF/, '');
+  if (json.trim() === '') throw new ScenarioError(file, '(file)', 'the file is empty; expected a JSON object such as { "tree": "mainline" }');
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(json);
   } catch (e) {
-    throw new ScenarioError(file, '(file)', `malformed JSON: ${jsonProblem((e as Error).message, text)}`);
+    throw new ScenarioError(file, '(file)', `malformed JSON: ${jsonProblem((e as Error).message, json)}`);
   }
+  const twice = firstDuplicateKey(json);
+  if (twice !== null) throw new ScenarioError(file, twice.field, `given twice (again at line ${twice.line}, column ${twice.column}); JSON keeps only the last, so give it once`);
   return validateScenario(raw, file, overrides);
 }
 

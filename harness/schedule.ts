@@ -41,17 +41,25 @@ export class ScheduleIdError extends Error {
   }
 }
 
+/** How a field reads, for the message about one that does not. */
+const FIELD = 'a field is one digit L, the choice point in base 36, then the candidate in its last L characters: t.1h2 took candidate 2 at choice point 17 (docs/scheduler.md)';
+
 export function decodeSchedule(id: string): ScheduleSpec {
   const m = /^([tu])\.(.*)$/.exec(id.trim());
   if (m === null) throw new ScheduleIdError(id, 'malformed: expected "t." or "u." followed by choices, as printed by kshim run or explore');
   const deviations = new Map<number, number>();
+  const fields = new Map<number, string>();
   if (m[2] !== '') {
     for (const part of m[2]!.split('.')) {
       const len = Number.parseInt(part[0] ?? '', 36);
       const idx = part.slice(1, part.length - len);
       const ans = part.slice(part.length - len);
-      if (!(len > 0) || idx === '' || ans === '' || !/^[0-9a-z]+$/.test(idx + ans)) throw new ScheduleIdError(id, `bad choice "${part}"`);
-      deviations.set(Number.parseInt(idx, 36), Number.parseInt(ans, 36));
+      if (!(len > 0) || idx === '' || ans === '' || !/^[0-9a-z]+$/.test(idx + ans)) throw new ScheduleIdError(id, `bad choice "${part}"; ${FIELD}`);
+      const point = Number.parseInt(idx, 36);
+      const earlier = fields.get(point);
+      if (earlier !== undefined) throw new ScheduleIdError(id, `choice point ${point} is given twice ("${earlier}" and "${part}"); a run takes one candidate there`);
+      fields.set(point, part);
+      deviations.set(point, Number.parseInt(ans, 36));
     }
   }
   return { timeMode: m[1] === 'u' ? 'untimed' : 'timed', deviations };

@@ -14,7 +14,7 @@ import type { Run } from '../../harness/run.js';
 import { HMEM_DECISIONS } from '../../harness/expectations.js';
 import { EPROBE_DEFER, ENODEV, ENXIO, errname } from '../../framework/include/errno.js';
 import { formatTimestamp, type LogRecord } from '../../framework/kernel/printk.js';
-import { formatOwners } from '../format.js';
+import { formatOwners, warningDetails, warningLines } from '../format.js';
 import { formatDuration, formatTime, layoutTimeline, type Layout, type TraceMark, type TraceSpan } from './layout.js';
 
 export interface TimelineMeta {
@@ -336,7 +336,7 @@ dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; }
 .panels > section { min-width: 0; max-width: 100%; }
 pre, code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
 pre.block { background: #f6f8fa; border: 1px solid #e1e4e8; padding: 8px 10px; margin: 0; overflow-x: auto; }
-.warnings li { color: #b00020; }
+.warnings li, pre.warnings { color: #b00020; }
 .legend { display: flex; gap: 16px; margin: 14px 0 6px; font-size: 12px; align-items: center; flex-wrap: wrap; }
 .legend span { display: inline-flex; align-items: center; gap: 5px; }
 .legend i { display: inline-block; width: 14px; height: 10px; border-radius: 2px; }
@@ -459,7 +459,8 @@ export function renderTimeline(run: Run, meta: TimelineMeta = {}): string {
     head.push(`<section id="decisions"><h2>Soft Reserved decisions, in order</h2><pre class="block">${esc(table)}</pre></section>`);
   }
   if (!r.build.ok) head.push(`<h2>build failed, nothing booted</h2><pre class="block warnings">${esc(r.build.errors.join('\n'))}</pre>`);
-  if (r.warnings.length > 0) head.push(`<h2>warnings</h2><ul class="warnings">${r.warnings.map((w) => `<li>[${esc(w.time)}] ${esc(w.message)}</li>`).join('')}</ul>`);
+  // As kshim run prints them (cli/format.ts), so a WARN reads the same on the page, in the text output and in the shell.
+  if (r.warnings.length > 0) head.push(`<h2>warnings</h2><pre class="block warnings">${esc(warningLines(r, warningDetails(run)).join('\n'))}</pre>`);
   if (r.leaks.length > 0) head.push(`<h2>leaks</h2><ul class="warnings">${r.leaks.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`);
 
   const body: string[] = [];

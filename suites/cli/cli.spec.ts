@@ -107,7 +107,11 @@ describe('the kshim command', function () {
   it('kshim trees lists one tree per line, and kshim knobs the timing knobs with defaults', () => {
     const trees = kshim('trees');
     expect(trees.status).to.equal(0);
-    expect(trees.stdout.split('\n').map((l) => l.split(/\s+/)[0])).to.include.members(['base', 'mainline']);
+    expect(trees.stdout.split('\n').map((l) => l.split(/\s+/)[0])).to.include.members(['base', 'mainline', 'v9-candidate']);
+    // Every description starts in the same column, after the longest name.
+    const lines = trees.stdout.trimEnd().split('\n');
+    const column = new Set(lines.map((l) => /^\S+ +/.exec(l)![0].length));
+    expect([...column], trees.stdout).to.have.length(1);
     const knobs = kshim('knobs');
     expect(knobs.stdout).to.match(/^rootfs\s+3000 ms/m);
     expect(knobs.stdout).to.match(/^cxl_pci\.probe\s+150 ms/m);
@@ -145,6 +149,35 @@ describe('the kshim command', function () {
     refused(['start', '--out', file, '--tree', 'mainline'], `kshim: --out ${file}: exists and is not a directory; name a directory for the HTML report (default reports)`);
   });
 
+  it('a scenario file that cannot be read points at the examples where they are, from inside or outside the checkout', () => {
+    refused(['run', 'scenarios/nosuch.json'], 'kshim: scenarios/nosuch.json: cannot read the scenario file (ENOENT); scenarios/ has examples');
+    const elsewhere = mkdtempSync(join(tmpdir(), 'kshim-'));
+    const r = spawnSync(process.execPath, [KSHIM, 'run', 'nosuch.json'], { cwd: elsewhere, encoding: 'utf8' });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.equal(`kshim: nosuch.json: cannot read the scenario file (ENOENT); ${join(ROOT, 'scenarios')}/ has examples\n`);
+  });
+
+  it('kshim start --out an absolute directory outside the checkout names the report by that path, not by ../..', () => {
+    const out = mkdtempSync(join(tmpdir(), 'kshim-start-'));
+    const r = kshim('start', '--out', out, '--tree', 'mainline');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain(`\nHTML report: ${join(out, 'base-expectations.html')}\n`);
+  });
+
+  it('kshim start --tree mainline --tree mainline judges mainline once: one row, not two', () => {
+    const r = kshim('start', '--out', mkdtempSync(join(tmpdir(), 'kshim-start-')), '--tree', 'mainline', '--tree', 'mainline');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('mainline '))).to.deep.equal(['mainline  ✓   ✓   ✓   ✓   ✓   ✓']);
+  });
+
+  it('kshim start --out where no directory can be made is one line and exit 2, not a hang (mkdir -p under /proc)', function () {
+    if (process.platform !== 'linux') this.skip();
+    const r = spawnSync(process.execPath, [KSHIM, 'start', '--out', '/proc/kshim/reports', '--tree', 'mainline'], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+    expect(r.signal, 'kshim start did not return').to.equal(null);
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.equal('kshim: --out /proc/kshim/reports: cannot create the report directory (ENOENT)\n');
+  });
+
   it('an unknown --tree is blamed on --tree, not on the file, by every command that takes a scenario', () => {
     for (const cmd of [['run'], ['explore'], ['replay', '--schedule', 't.'], ['timeline'], ['shell']]) {
       refused([cmd[0]!, 'scenarios/mainline-builtin.json', ...cmd.slice(1), '--tree', 'nosuch'], /^kshim: --tree nosuch: unknown tree \(known: base, v8\/1, .*\bmainline\b.*\)$/);
@@ -157,8 +190,22 @@ describe('the kshim command', function () {
     refused(['run', 'scenarios/nosuch.json', '--show', 'iomm'], 'kshim: --show iomm: expected iomem, sysfs, dmesg, owners or config');
   });
 
+  it('an option that takes one value, given twice with different values, is a usage error naming both, not "the last one wins"', () => {
+    const s = 'scenarios/mainline-builtin.json';
+    refused(['run', s, '--tree', 'v8/7', '--tree', 'mainline'], 'kshim: --tree mainline: --tree v8/7 is given too; give --tree once');
+    refused(['timeline', s, '--out', 'a.html', '--out', 'b.html'], 'kshim: --out b.html: --out a.html is given too; give --out once');
+    refused(['replay', s, '--schedule', 't.', '--schedule', 'u.'], 'kshim: --schedule u.: --schedule t. is given too; give --schedule once');
+    refused(['explore', s, '--strategy', 'random', '--strategy', 'pct'], 'kshim: --strategy pct: --strategy random is given too; give --strategy once');
+    // The same value twice says one thing, and runs.
+    const same = kshim('run', s, '--tree', 'mainline', '--tree', 'mainline', '--show', 'owners', '--show', 'owners');
+    expect(same.status, same.stderr).to.equal(0);
+    expect(same.stdout).to.match(/^Soft Reserved range {7}owner\n0x850000000-0x284fffffff {2}dax_hmem\n/);
+  });
+
   it('a schedule id that does not parse is blamed on --schedule', () => {
-    refused(['replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1a'], 'kshim: --schedule t.1a: bad choice "1a"');
+    refused(['replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1a'], 'kshim: --schedule t.1a: bad choice "1a"; a field is one digit L, the choice point in base 36, then the candidate in its last L characters: t.1h2 took candidate 2 at choice point 17 (docs/scheduler.md)');
+    // Two candidates for one choice point: the run cannot have taken both.
+    refused(['replay', 'scenarios/mainline-builtin.json', '--schedule', 't.1h1.1h2'], 'kshim: --schedule t.1h1.1h2: choice point 17 is given twice ("1h1" and "1h2"); a run takes one candidate there');
     refused(['timeline', 'scenarios/mainline-builtin.json', '--schedule', 'x'], /^kshim: --schedule x: malformed: expected "t\." or "u\."/);
   });
 

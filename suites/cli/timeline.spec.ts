@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { layoutTimeline, MIN_W, type LayoutInput, type TraceSpan } from '../../cli/timeline/layout.js';
 import { renderTimeline } from '../../cli/timeline/render.js';
+import { formatRun } from '../../cli/format.js';
 import { runScenario } from '../../harness/run.js';
 import { BASE_SCENARIOS } from '../../harness/expectations.js';
 import { validateScenario } from '../../harness/scenario.js';
@@ -182,6 +183,21 @@ describe('kshim timeline: the page', () => {
     expect(tip.log.some((l) => l.endsWith(warn.text))).to.equal(true);
     expect(tip.log[tip.log.length - 1]).to.match(/\] ---\[ end trace [0-9a-f]+ \]---$/);
     expect(html).to.contain('<h2>warnings</h2>');
+  });
+
+  it('lists the warnings as kshim run prints them, dmesg timestamp padding and all (workqueue-flush-v7: the WARN of __flush_work)', async () => {
+    const scenario = validateScenario(JSON.parse(readFileSync(join(ROOT, 'scenarios', 'workqueue-flush-v7.json'), 'utf8')), 'workqueue-flush-v7.json');
+    const run = await runScenario(scenario, { trace: true });
+    const text = formatRun(run.result).split('\n');
+    const section = text.slice(text.indexOf('== warnings ==') + 1);
+    const printed = section.includes('') ? section.slice(0, section.indexOf('')) : section;
+    expect(printed[0]).to.match(/^\[ +\d+\.\d{6}\] WARNING: kernel\/workqueue\.c:\d+ at __flush_work, CPU#0: /);
+    const unesc = (s: string): string => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    const page = /<h2>warnings<\/h2>(.*?)(?=<h2>|<\/header>)/s.exec(renderTimeline(run));
+    expect(page, 'the warnings section of the page').to.not.equal(null);
+    const lines = unesc(page![1]!.replace(/<\/li>/g, '\n').replace(/<[^>]+>/g, '')).trimEnd().split('\n');
+    expect(lines).to.deep.equal(printed);
+    expect(page![1]).to.match(/^<pre /, 'in a <pre>, where the padding shows');
   });
 
   it('says how each probe ended as the driver returned it: a failure, a deferral, a declined match (really_probe() returns errors positive)', async () => {

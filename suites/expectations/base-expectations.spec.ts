@@ -48,6 +48,15 @@ describe('base expectations: Dan\'s canned test on every tree state', () => {
       expect(v.E4.reason, t).to.equal('0x1050000000-0x284fffffff has no owner (hmem_platform said "deferring range to CXL")');
       // E6 fails for exactly those two ranges, not for a WARN, a leak or a double claim.
       expect(v.E6.reason, t).to.equal(`E2: ${v.E2.reason}; E4: ${v.E4.reason}`);
+      // The machines to reboot for each failing cell, as data: E6 names the two that broke it.
+      expect(EXPECTATIONS.map((e) => [e.id, v[e.id].machines]), t).to.deep.equal([
+        ['E1', []],
+        ['E2', ['E2']],
+        ['E3', []],
+        ['E4', ['E4']],
+        ['E5', []],
+        ['E6', ['E2', 'E4']],
+      ]);
     }
   });
 
@@ -55,6 +64,7 @@ describe('base expectations: Dan\'s canned test on every tree state', () => {
     for (const t of WITH_DEFERRAL) {
       expect(marks(result, t), t).to.equal('E1✓ E2✓ E3✓ E4✓ E5✓ E6✓');
       const v = result.verdicts[t]!;
+      for (const e of EXPECTATIONS) expect(v[e.id].machines, `${t} ${e.id}`).to.deep.equal([]);
       const queued = t.startsWith('v7') ? 'deferring range to CXL' : 'await CXL initial probe';
       expect(v.E2.reason, t).to.match(/^dax_hmem owns 0x850000000-0x284fffffff \(dax_region platform\/(hmem_platform\.0\/)?hmem\.\d+\) after /);
       expect(v.E2.reason, t).to.include(`after hmem_platform said "${queued}", then "CXL did not claim resource, registering"`);

@@ -209,6 +209,21 @@ describe('scenario files: null, types and bounds', () => {
     expect(parseScenario(scenario({ userspace: { kmodVersion: 1000 } }), 'x.json').userspace.kmodVersion).to.equal(1000);
   });
 
+  it('refuses a key given twice in one object, naming the field and where it comes again, rather than running on the last value', () => {
+    const config = problem('{\n  "tree": "mainline",\n  "config": { "CXL_REGION": "y", "DEV_DAX": "m",\n    "CXL_REGION": "n" }\n}\n');
+    expect(config.message).to.equal('scn.json: config.CXL_REGION: given twice (again at line 4, column 5); JSON keeps only the last, so give it once');
+    expect(problem('{"tree": "v8/7", "tree": "mainline"}').field).to.equal('tree');
+    const nid = problem(scenario({ firmware: { softReserved: [SR], cfmws: [WINDOW] } }).replace('"nid":1', '"nid":1,"nid":2'));
+    expect(nid.field).to.equal('firmware.softReserved[0].nid');
+    // Strings holding quotes, braces and commas are not keys.
+    expect(parseScenario(scenario({ description: 'cxl_acpi "ACPI0017:00" {, [ \\ "tree": x' }), 'x.json').tree.name).to.equal('mainline');
+  });
+
+  it('reads a file saved with a UTF-8 byte order mark, and calls an empty file empty', () => {
+    expect(parseScenario('\uFEFF' + scenario({}), 'x.json').tree.name).to.equal('mainline');
+    expect(problem(' \n').message).to.equal('scn.json: (file): the file is empty; expected a JSON object such as { "tree": "mainline" }');
+  });
+
   it('reports malformed JSON on one line, with the line and column when JSON.parse gives a position', () => {
     const token = problem('{\n  "tree": x\n}\n');
     expect(token.message).to.not.contain('\n');
