@@ -27,6 +27,7 @@ import type { Machine } from '../../framework/machine.js';
 import { machineFor, resolveConfig, runScenario } from '../../harness/run.js';
 import { parseScenario, type Scenario } from '../../harness/scenario.js';
 import { Firmware } from '../../mocks/platform/firmware.js';
+import { cxlBus, modprobeOk } from '../helpers/cxl-machine.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const FILE = `${ROOT}scenarios/cxl-acpi-unload-mainline.json`;
@@ -37,28 +38,14 @@ function scenario(steps?: string[]): Scenario {
   return parseScenario(JSON.stringify({ ...JSON.parse(readFileSync(FILE, 'utf8')), steps }), FILE, {});
 }
 
-/** Devices registered on the cxl bus, "name driver" (or "name -" when unbound), sorted by name. */
-function cxlBus(m: Machine): string[] {
-  return m.kernel.base.core.allDevices
-    .filter((d) => d.state_in_sysfs && d.bus?.name === 'cxl')
-    .map((d) => `${d.name} ${d.driver?.name ?? '-'}`)
-    .sort();
-}
-
-async function step(m: Machine, module: string, remove: boolean): Promise<void> {
-  const { exit, outcome } = await m.userModprobe(module, remove);
-  expect(exit, `modprobe ${remove ? '-r ' : ''}${module}`).to.equal(0);
-  expect(outcome.status).to.equal('idle');
-}
-
 /** The scenario's machine booted, with dax_cxl and then cxl_acpi removed. */
 async function unloaded(): Promise<Machine> {
   const s = scenario();
   const m = machineFor(s, resolveConfig(s.tree, s.config).values);
   m.get(Firmware).apply();
   expect((await m.bootToIdle({ initramfs: s.initramfs })).status).to.equal('idle');
-  await step(m, 'dax_cxl', true);
-  await step(m, 'cxl_acpi', true);
+  await modprobeOk(m, 'dax_cxl', true);
+  await modprobeOk(m, 'cxl_acpi', true);
   return m;
 }
 
@@ -80,7 +67,7 @@ describe('cxl mocks: cxl_acpi removed and loaded again', () => {
     expect(cxlBus(m)).to.deep.equal(['mem0 -', 'mem1 -']);
     for (const md of ['mem0', 'mem1']) expect(m.kernel.base.core.allDevices.find((d) => d.name === md && d.state_in_sysfs)!.kref, md).to.equal(1);
 
-    await step(m, 'dax_hmem', false);
+    await modprobeOk(m, 'dax_hmem', false);
     // dax_region0's uevent loads dax_cxl again (udev), which binds it.
     expect(cxlBus(m)).to.deep.equal(BOOT.map((l) => (l === 'dax_region0 -' ? 'dax_region0 cxl_dax_region' : l)));
     const dmesg = m.kernel.dmesg().map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
@@ -107,7 +94,7 @@ describe('cxl mocks: cxl_acpi removed and loaded again', () => {
 
   it('the reload names everything as the boot did: root0, decoder0.0 (the root port\'s first decoder), port1, endpoint2, region0, endpoint3', async () => {
     const m = await unloaded();
-    await step(m, 'dax_hmem', false);
+    await modprobeOk(m, 'dax_hmem', false);
     const dmesg = m.kernel.dmesg().map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
     const added = dmesg.filter((l) => /^device: '(root|decoder|port|endpoint|region)[0-9.]+': device_add$/.test(l)).map((l) => l.split("'")[1]);
     // At boot and in the rescan alike, endpoint2 is added and probed (constructing region0) under port1's device lock before endpoint3 is added.

@@ -28,15 +28,10 @@ import type { Machine } from '../../framework/machine.js';
 import { machineFor, resolveConfig } from '../../harness/run.js';
 import { parseScenario } from '../../harness/scenario.js';
 import { Firmware } from '../../mocks/platform/firmware.js';
+import { cxlBus, modprobeOk } from '../helpers/cxl-machine.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const FILE = `${ROOT}scenarios/cxl-acpi-unload-mainline.json`;
-
-async function modprobe(m: Machine, module: string, remove = false): Promise<void> {
-  const { exit, outcome } = await m.userModprobe(module, remove);
-  expect(exit, `modprobe ${remove ? '-r ' : ''}${module}`).to.equal(0);
-  expect(outcome.status).to.equal('idle');
-}
 
 async function booted(faults: readonly FaultRule[] = []): Promise<Machine> {
   const s = parseScenario(readFileSync(FILE, 'utf8'), FILE, {});
@@ -45,14 +40,6 @@ async function booted(faults: readonly FaultRule[] = []): Promise<Machine> {
   for (const f of faults) m.kernel.faults.add(f);
   expect((await m.bootToIdle({ initramfs: s.initramfs })).status).to.equal('idle');
   return m;
-}
-
-/** Devices registered on the cxl bus, "name driver" (or "name -" when unbound), sorted by name. */
-function cxlBus(m: Machine): string[] {
-  return m.kernel.base.core.allDevices
-    .filter((d) => d.state_in_sysfs && d.bus?.name === 'cxl')
-    .map((d) => `${d.name} ${d.driver?.name ?? '-'}`)
-    .sort();
 }
 
 function cxlDev(m: Machine, name: string): device {
@@ -98,13 +85,13 @@ describe('cxl mocks: cxl_mem, cxl_port and cxl_acpi as their C', () => {
 
   it('cxl_port: when cxl_add_to_region() fails for endpoint2 (the memregion id of region0\'s successor cannot be allocated), endpoint2 still binds, "failed to add to region" is logged, and mem0 stays bound', async () => {
     const m = await booted();
-    await modprobe(m, 'dax_cxl', true);
-    await modprobe(m, 'cxl_acpi', true);
+    await modprobeOk(m, 'dax_cxl', true);
+    await modprobeOk(m, 'cxl_acpi', true);
     expect(cxlBus(m)).to.deep.equal(['mem0 -', 'mem1 -']);
     // The reloaded cxl_acpi allocates decoder0.0's memregion id first; the second allocation is construct_region()'s for mem0.
     m.kernel.faults.add({ function: 'memregion_alloc', nth: 2 });
     const before = dmesg(m).length;
-    await modprobe(m, 'cxl_acpi');
+    await modprobeOk(m, 'cxl_acpi');
     const lines = dmesg(m).slice(before);
     expect(lines).to.include('FAULT_INJECTION: forcing a failure of memregion_alloc: -12');
     expect(lines).to.include('cxl_port endpoint2: failed to add to region: 0x850000000-0x284fffffff');
