@@ -22,6 +22,8 @@ export interface BootTiming {
   readonly bootsPerSecond: number;
   /** Over the first boots of the process (COLD_BOOTS of them), before the JIT has settled. */
   readonly coldBootsPerSecond: number;
+  /** How many boots coldBootsPerSecond was measured over. */
+  readonly coldBoots: number;
   /** Boots run before the timed ones (cold boots included). */
   readonly warmupBoots: number;
   /** Whether the last warm-up window was within 5% of the one before (false: the warm-up stopped at its cap). */
@@ -60,7 +62,7 @@ async function bootRate(scenario: Scenario, boots: number): Promise<number> {
 }
 
 /** The first boots of a process, reported on their own: what a short CLI run sees. */
-export const COLD_BOOTS = 500;
+const COLD_BOOTS = 500;
 
 /**
  * Median wall time of one boot-to-idle with the result collected, and boots
@@ -103,7 +105,7 @@ export async function bootTiming(scenario: Scenario, runs = 2000, minWarmup = 40
   await new Promise<void>((resolve) => setImmediate(resolve));
   gc.disconnect();
   times.sort((a, b) => a - b);
-  return { medianMs: times[Math.floor(times.length / 2)]!, bootsPerSecond: runs / total, coldBootsPerSecond, warmupBoots, warmupSettled: settled, runs, machineUs, gcShare: gcMs / 1000 / total };
+  return { medianMs: times[Math.floor(times.length / 2)]!, bootsPerSecond: runs / total, coldBootsPerSecond, coldBoots: cold, warmupBoots, warmupSettled: settled, runs, machineUs, gcShare: gcMs / 1000 / total };
 }
 
 /**

@@ -9,7 +9,7 @@ import { Explorer } from '../harness/explore/explorer.js';
 import { configMatrix } from '../harness/matrix.js';
 import { parseScenario } from '../harness/scenario.js';
 import { findTree } from '../trees/index.js';
-import { bootTiming, COLD_BOOTS, mainlineBuiltinScenario, youngSurvivorsKB } from './boot.js';
+import { bootTiming, mainlineBuiltinScenario, youngSurvivorsKB } from './boot.js';
 import { schedulerStepsPerSecond } from './scheduler-steps.js';
 
 export interface BenchReport {
@@ -64,7 +64,7 @@ export async function runBench(log: (line: string) => void = () => {}, sizes: Be
   const boot = await bootTiming(mainlineBuiltinScenario(), sizes.boots, sizes.bootWarmup);
   log(`boot (scenarios/mainline-builtin.json, to idle, result collected): median ${boot.medianMs.toFixed(3)} ms, ${Math.round(boot.bootsPerSecond)} boots/s after ${boot.warmupBoots} warm-up boots${boot.warmupSettled ? '' : ' (the rate had not settled; the warm-up stopped at its cap)'}`);
   log(`  of which: building the machine (fresh DI container, subsystems) ${Math.round(boot.machineUs)} µs per boot; garbage collection ${(boot.gcShare * 100).toFixed(0)}% of the time`);
-  log(`  the first ${Math.min(COLD_BOOTS, sizes.bootWarmup)} boots of the process: ${Math.round(boot.coldBootsPerSecond)} boots/s (before V8 has optimised the hot code)`);
+  log(`  the first ${boot.coldBoots} boots of the process: ${Math.round(boot.coldBootsPerSecond)} boots/s (before V8 has optimised the hot code)`);
   const survivors = await youngSurvivorsKB(mainlineBuiltinScenario(), sizes.survivorBoots);
   log(`  a finished boot leaves ${survivors.toFixed(1)} KB that a young-generation GC cannot free`);
 

@@ -5,7 +5,7 @@ import { dotConfigSymbols } from '../harness/scenario.js';
 import type { Tree } from '../trees/tree.js';
 import { CXL_DAX_SYMBOLS } from '../framework/kconfig/texts/index.js';
 
-function table(rows: string[][]): string {
+export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }

@@ -64,14 +64,13 @@ export class Machine {
   }
 
   /** Run a userspace command ("modprobe x", "modprobe -r x") as a task and wait until idle. */
-  async userModprobe(name: string, remove = false): Promise<{ exit: number; outcome: RunOutcome }> {
+  async userModprobe(name: string, remove = false): Promise<{ exit: number; outcome: RunOutcome; pid: number }> {
     let exit = -1;
     const t = this.kernel.sched.spawn(remove ? 'modprobe -r' : 'modprobe', 'user', async () => {
       exit = await this.modprobe.modprobe(name, { remove });
     });
-    void t;
     const outcome = await this.kernel.sched.run();
-    return { exit, outcome };
+    return { exit, outcome, pid: t.pid };
   }
 }
 

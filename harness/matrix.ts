@@ -5,15 +5,14 @@
  * result of the link check and, on request, the outcome classes of a
  * scenario explored under that configuration.
  */
-import { loadKconfig, olddefconfig, sweepValid, linkCheck, type Kconfig, type LinkResult } from '../framework/kconfig/index.js';
+import { olddefconfig, sweepValid, linkCheck, type Kconfig, type LinkResult } from '../framework/kconfig/index.js';
 import { CXL_DAX_USER_SYMBOLS } from '../framework/kconfig/texts/index.js';
-import { KCONFIG_ENV, KCONFIG_ENV_FILE } from '../framework/kconfig/texts/env.js';
 import { computeLinkObjects } from '../framework/kernel/module/link_objects.js';
 import type { Tristate } from '../framework/kernel/module/types.js';
 import { buildCatalog } from '../trees/catalog.js';
 import type { Tree } from '../trees/tree.js';
 import { Explorer, type OutcomeClass } from './explore/explorer.js';
-import type { Scenario } from './scenario.js';
+import { treeKconfig, type Scenario } from './scenario.js';
 
 export interface MatrixConfig {
   readonly values: Record<string, Tristate>;
@@ -46,11 +45,7 @@ export interface MatrixOptions {
  * swept: every row has its held value.
  */
 export async function configMatrix(tree: Tree, opts: MatrixOptions = {}): Promise<Matrix> {
-  const kconfig = loadKconfig([
-    { file: KCONFIG_ENV_FILE, text: KCONFIG_ENV },
-    { file: 'drivers/cxl/Kconfig', text: tree.kconfig['drivers/cxl/Kconfig'] },
-    { file: 'drivers/dax/Kconfig', text: tree.kconfig['drivers/dax/Kconfig'] },
-  ]);
+  const kconfig = treeKconfig(tree);
   const fixed = opts.fixed ?? { DAX: 'y', DEV_DAX: 'y' };
   checkSymbols(tree, kconfig, fixed);
   const catalog = buildCatalog(tree);

@@ -210,13 +210,11 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
     for (const step of scenario.steps) {
       if (step.kind === 'boot') outcomes.push(await m.bootToIdle({ initramfs: scenario.initramfs }));
       else {
-        // userModprobe() spawns the step's task first: what that task printed is the step's output.
-        const first = m.kernel.sched.allTasks().length;
+        // What the step's own task printed is the step's output.
         const seen = m.modprobe.output.length;
         const r = await m.userModprobe(step.module, step.remove);
         outcomes.push(r.outcome);
-        const task = m.kernel.sched.allTasks()[first];
-        const output = m.modprobe.output.slice(seen).filter((l) => l.pid === task?.pid).map((l) => l.text);
+        const output = m.modprobe.output.slice(seen).filter((l) => l.pid === r.pid).map((l) => l.text);
         steps.push({ command: `modprobe ${step.remove ? '-r ' : ''}${step.module}`, exit: r.exit, output });
       }
     }

@@ -14,7 +14,7 @@ import type { Run } from '../../harness/run.js';
 import { HMEM_DECISIONS } from '../../harness/expectations.js';
 import { EPROBE_DEFER, ENODEV, ENXIO, errname } from '../../framework/include/errno.js';
 import { formatTimestamp, type LogRecord } from '../../framework/kernel/printk.js';
-import { formatOwners, warningDetails, warningLines } from '../format.js';
+import { formatOwners, table, warningDetails, warningLines } from '../format.js';
 import { formatDuration, formatTime, layoutTimeline, type Layout, type TraceMark, type TraceSpan } from './layout.js';
 
 export interface TimelineMeta {
@@ -194,8 +194,7 @@ function decisionTable(decisions: readonly OwnerDecision[], records: readonly Lo
   const rows = [['time', 'task', 'Soft Reserved range', 'decision'], ...events.map((e) => e.row)];
   for (const d of decisions) if (d.owner === null) rows.push(['-', '-', d.range, 'no owner when the run ended']);
   for (const d of decisions) if (d.owner !== null && d.claim === null) rows.push(['-', '-', d.range, `${d.owner} owns it (no traced probe created its dax region)`]);
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return table(rows);
 }
 
 function markTip(m: TraceMark, who: string, records: readonly LogRecord[], claim?: TraceSpan): Tip {

@@ -18,15 +18,14 @@ import { triName } from './tristate.js';
 type Kind = 'cmp' | 'not' | 'and' | 'or' | 'none';
 
 /** expr_compare_type(outer, inner) > 0: the inner expression needs parentheses. */
+const RANK: Record<Kind, number> = { cmp: 3, not: 2, and: 1, or: 0, none: -1 };
+
 function needsParens(outer: Kind, inner: Expr): boolean {
-  const rank: Record<Kind, number> = { cmp: 3, not: 2, and: 1, or: 0, none: -1 };
   const k: Kind = inner.kind === 'and' || inner.kind === 'or' || inner.kind === 'not' || inner.kind === 'cmp' ? inner.kind : 'none';
   if (k === 'none' || outer === 'none' || outer === k) return false;
   // A comparison is stronger than !, which is stronger than &&, than ||.
-  return rank[outer] > rank[k];
+  return RANK[outer] > RANK[k];
 }
-
-const CMP_TEXT: Record<string, string> = { '=': '=', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
 /**
  * expr_print() with the gstr helper: `value(name)` is the symbol's value
@@ -50,7 +49,7 @@ export function exprPrint(e: Expr, value: (name: string) => number | undefined, 
       out = `!${exprPrint(e.arg, value, 'not')}`;
       break;
     case 'cmp':
-      out = `${atom(e.left)}${CMP_TEXT[e.op]}${atom(e.right)}`;
+      out = `${atom(e.left)}${e.op}${atom(e.right)}`;
       break;
     case 'and':
       out = `${exprPrint(e.left, value, 'and')} && ${exprPrint(e.right, value, 'and')}`;

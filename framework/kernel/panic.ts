@@ -150,15 +150,16 @@ export class Panic {
     const task = this.sched.current;
     // Skip kasan() itself: the trace starts at the caller of the bad access.
     const frames = captureFrames(2, this.moduleOf);
+    const trace = callTrace(task, frames);
     const headline = `BUG: KASAN: slab-use-after-free in ${func}`;
     this.log.emit(KERN_ERR, '==================================================================');
     this.log.emit(KERN_ERR, headline);
     this.log.emit(KERN_ERR, what);
-    this.printSplat(KERN_ERR, null, task, callTrace(task, frames), null, 'none');
+    this.printSplat(KERN_ERR, null, task, trace, null, 'none');
     this.log.emit(KERN_ERR, '==================================================================');
     // end_report(): a bad access leaves memory, and the locks in it, unreliable.
     this.add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
-    return this.record('kasan', func, headline, what, task, callTrace(task, frames));
+    return this.record('kasan', func, headline, what, task, trace);
   }
 
   /**
@@ -212,7 +213,7 @@ export class Panic {
     this.log.emit(KERN_CRIT, headline);
     this.oops_begin();
     this.__die('invalid opcode', 0, task, trace, rip);
-    this.oops_end(rip);
+    this.oops_end();
     this.record('oops', frames[0]?.func ?? 'unknown', headline, null, task, trace);
     throw new KernelOops(headline);
   }
@@ -233,7 +234,7 @@ export class Panic {
     // page_fault_oops() passes "Oops" as the die() string, so 6.10+ print "Oops: Oops: 0000".
     this.__die('Oops', Number(code), task, trace, formatFrame(rip));
     this.log.emit(KERN_DEFAULT, `CR2: ${addr}`);
-    this.oops_end(formatFrame(rip));
+    this.oops_end();
     return headline;
   }
 
@@ -262,11 +263,12 @@ export class Panic {
    * x86's oops_end(): TAINT_DIE, the end marker, then the "executive
    * summary" of the first oops's registers, of which kshim has only RIP.
    */
-  private oops_end(rip: string): void {
+  private oops_end(): void {
     // LOCKDEP_NOW_UNRELIABLE, but oops_begin() already turned debug_locks off: no "Disabling lock debugging" line.
     this.add_taint(TAINT_DIE, LOCKDEP_NOW_UNRELIABLE);
     this.log.emit(KERN_WARNING, '---[ end trace 0000000000000000 ]---');
-    this.log.emit(KERN_DEFAULT, `RIP: 0010:${this.execSummaryRip ?? rip}`);
+    // __die() has set it by now, at the latest for this oops.
+    this.log.emit(KERN_DEFAULT, `RIP: 0010:${this.execSummaryRip!}`);
   }
 
   /**

@@ -97,19 +97,18 @@ export function sourceLocation(stack: string, skipFile: (file: string) => boolea
     const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
     if (skipFile(file)) continue;
     const jsLine = Number(m[2]);
-    const root = PROJECT_ROOT;
-    if (file.endsWith('.ts')) return `${relative(root, file)}:${jsLine}`; // already mapped (source maps enabled)
+    if (file.endsWith('.ts')) return `${relative(PROJECT_ROOT, file)}:${jsLine}`; // already mapped (source maps enabled)
     try {
       const map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
       const e = map.findEntry(jsLine - 1, Number(m[3]) - 1) as { originalSource?: string; originalLine?: number };
       if (e.originalSource !== undefined && e.originalLine !== undefined) {
         const src = e.originalSource.startsWith('file://') ? fileURLToPath(e.originalSource) : resolve(dirname(file), e.originalSource);
-        return `${relative(root, src)}:${e.originalLine + 1}`;
+        return `${relative(PROJECT_ROOT, src)}:${e.originalLine + 1}`;
       }
     } catch {
       // No map next to the file: report the compiled location.
     }
-    return `${relative(root, file)}:${jsLine}`;
+    return `${relative(PROJECT_ROOT, file)}:${jsLine}`;
   }
   return null;
 }

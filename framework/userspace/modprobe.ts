@@ -24,7 +24,6 @@ import { Scheduler } from '../sim/scheduler.js';
 import { Timing } from '../sim/timing.js';
 import { UTS_RELEASE } from '../include/generated/utsrelease.js';
 
-export const KERNEL_RELEASE = UTS_RELEASE;
 
 /** The kmod release modelled by default (any release from v20 on behaves alike here). */
 export const KMOD_VERSION = 34;
@@ -98,7 +97,7 @@ export class Modprobe {
   private async insertByName(name: string, opts: ModprobeOptions, visiting: Set<string>): Promise<number> {
     const defs = this.resolve(name);
     if (defs.length === 0) {
-      if (!opts.quiet) this.say(`modprobe: FATAL: Module ${name} not found in directory /lib/modules/${KERNEL_RELEASE}`);
+      if (!opts.quiet) this.say(`modprobe: FATAL: Module ${name} not found in directory /lib/modules/${UTS_RELEASE}`);
       return 1;
     }
     let rc = 0;
@@ -130,7 +129,7 @@ export class Modprobe {
     visiting.add(def.name);
     if (this.sched.recording) this.sched.touch('rootfs', 'r');
     if (!this.rootfs.moduleOnDisk(def.name)) {
-      if (!opts.quiet) this.say(`modprobe: FATAL: Module ${def.name} not found in directory /lib/modules/${KERNEL_RELEASE}`);
+      if (!opts.quiet) this.say(`modprobe: FATAL: Module ${def.name} not found in directory /lib/modules/${UTS_RELEASE}`);
       return 1;
     }
     const soft = this.loader.softdeps(def);
@@ -150,7 +149,7 @@ export class Modprobe {
 
   private async insmod(def: ModuleDef, opts: ModprobeOptions): Promise<number> {
     if (!this.rootfs.moduleOnDisk(def.name)) {
-      if (!opts.quiet) this.say(`modprobe: FATAL: Module ${def.name} not found in directory /lib/modules/${KERNEL_RELEASE}`);
+      if (!opts.quiet) this.say(`modprobe: FATAL: Module ${def.name} not found in directory /lib/modules/${UTS_RELEASE}`);
       return 1;
     }
     const err = await this.loader.load_module(def.name);

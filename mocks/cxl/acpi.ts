@@ -27,7 +27,7 @@ export const cxl_acpi_c: PortUnit = {
   importNs: ['CXL', 'ACPI'],
   create(k, sym) {
     const ops = get_cxl_mock_ops(k);
-    const { msleep, platform_driver_register, platform_driver_unregister, dev_dbg } = k;
+    const { msleep, platform_driver_register, platform_driver_unregister } = k;
 
     async function cxl_acpi_probe(pdev: platform_device): Promise<number> {
       const host = pdev.dev;

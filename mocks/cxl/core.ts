@@ -284,7 +284,7 @@ export const core_port_c: PortUnit = {
 
     async function cxl_core_exit(): Promise<void> {
       bus_unregister(cxl_bus_type);
-      if (cxl_bus_wq) await destroy_workqueue(cxl_bus_wq);
+      await destroy_workqueue(cxl_bus_wq!);
     }
 
     return {

@@ -24,26 +24,21 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Machine } from '../../framework/machine.js';
-import { machineFor, resolveConfig, runScenario } from '../../harness/run.js';
+import { runScenario } from '../../harness/run.js';
 import { parseScenario, type Scenario } from '../../harness/scenario.js';
-import { Firmware } from '../../mocks/platform/firmware.js';
-import { cxlBus, modprobeOk } from '../helpers/cxl-machine.js';
+import { bootedMachine, cxlBus, dmesgText, modprobeOk } from '../helpers/cxl-machine.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const FILE = `${ROOT}scenarios/cxl-acpi-unload-mainline.json`;
 
 function scenario(steps?: string[]): Scenario {
-  const s = parseScenario(readFileSync(FILE, 'utf8'), FILE, {});
-  if (steps === undefined) return s;
-  return parseScenario(JSON.stringify({ ...JSON.parse(readFileSync(FILE, 'utf8')), steps }), FILE, {});
+  const text = readFileSync(FILE, 'utf8');
+  return parseScenario(steps === undefined ? text : JSON.stringify({ ...JSON.parse(text), steps }), FILE, {});
 }
 
 /** The scenario's machine booted, with dax_cxl and then cxl_acpi removed. */
 async function unloaded(): Promise<Machine> {
-  const s = scenario();
-  const m = machineFor(s, resolveConfig(s.tree, s.config).values);
-  m.get(Firmware).apply();
-  expect((await m.bootToIdle({ initramfs: s.initramfs })).status).to.equal('idle');
+  const m = await bootedMachine(scenario());
   await modprobeOk(m, 'dax_cxl', true);
   await modprobeOk(m, 'cxl_acpi', true);
   return m;
@@ -70,7 +65,7 @@ describe('cxl mocks: cxl_acpi removed and loaded again', () => {
     await modprobeOk(m, 'dax_hmem', false);
     // dax_region0's uevent loads dax_cxl again (udev), which binds it.
     expect(cxlBus(m)).to.deep.equal(BOOT.map((l) => (l === 'dax_region0 -' ? 'dax_region0 cxl_dax_region' : l)));
-    const dmesg = m.kernel.dmesg().map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
+    const dmesg = dmesgText(m);
     expect(dmesg.filter((l) => l === 'cxl region0: committed')).to.have.length(2);
     expect(dmesg.filter((l) => /^cxl_mem mem[01]: endpoint[23] added to port1$/.test(l))).to.deep.equal([
       'cxl_mem mem0: endpoint2 added to port1',
@@ -95,7 +90,7 @@ describe('cxl mocks: cxl_acpi removed and loaded again', () => {
   it('the reload names everything as the boot did: root0, decoder0.0 (the root port\'s first decoder), port1, endpoint2, region0, endpoint3', async () => {
     const m = await unloaded();
     await modprobeOk(m, 'dax_hmem', false);
-    const dmesg = m.kernel.dmesg().map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
+    const dmesg = dmesgText(m);
     const added = dmesg.filter((l) => /^device: '(root|decoder|port|endpoint|region)[0-9.]+': device_add$/.test(l)).map((l) => l.split("'")[1]);
     // At boot and in the rescan alike, endpoint2 is added and probed (constructing region0) under port1's device lock before endpoint3 is added.
     expect(added).to.deep.equal([

@@ -25,21 +25,14 @@ import { fileURLToPath } from 'node:url';
 import type { device } from '../../framework/include/linux/device.js';
 import type { FaultRule } from '../../framework/kernel/fail_function.js';
 import type { Machine } from '../../framework/machine.js';
-import { machineFor, resolveConfig } from '../../harness/run.js';
 import { parseScenario } from '../../harness/scenario.js';
-import { Firmware } from '../../mocks/platform/firmware.js';
-import { cxlBus, modprobeOk } from '../helpers/cxl-machine.js';
+import { bootedMachine, cxlBus, dmesgText, modprobeOk } from '../helpers/cxl-machine.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const FILE = `${ROOT}scenarios/cxl-acpi-unload-mainline.json`;
 
 async function booted(faults: readonly FaultRule[] = []): Promise<Machine> {
-  const s = parseScenario(readFileSync(FILE, 'utf8'), FILE, {});
-  const m = machineFor(s, resolveConfig(s.tree, s.config).values);
-  m.get(Firmware).apply();
-  for (const f of faults) m.kernel.faults.add(f);
-  expect((await m.bootToIdle({ initramfs: s.initramfs })).status).to.equal('idle');
-  return m;
+  return await bootedMachine(parseScenario(readFileSync(FILE, 'utf8'), FILE, {}), faults);
 }
 
 function cxlDev(m: Machine, name: string): device {
@@ -54,9 +47,6 @@ async function sh(m: Machine, body: () => Promise<void>): Promise<void> {
   expect((await m.kernel.sched.run()).status).to.equal('idle');
 }
 
-function dmesg(m: Machine): string[] {
-  return m.kernel.dmesg().map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
-}
 
 describe('cxl mocks: cxl_mem, cxl_port and cxl_acpi as their C', () => {
   it('cxl_mem: a memdev probed while cxl_port is not bound to port1 fails with "CXL port topology port1 not enabled" and adds no endpoint below port1', async () => {
@@ -71,11 +61,11 @@ describe('cxl mocks: cxl_mem, cxl_port and cxl_acpi as their C', () => {
     expect(cxlBus(m).filter((l) => l.startsWith('endpoint'))).to.deep.equal([]);
 
     // echo mem0 > /sys/bus/cxl/drivers_probe
-    const before = dmesg(m).length;
+    const before = dmesgText(m).length;
     await sh(m, async () => {
       await dd.device_attach(cxlDev(m, 'mem0'));
     });
-    const lines = dmesg(m).slice(before);
+    const lines = dmesgText(m).slice(before);
     expect(lines).to.include('cxl_mem mem0: CXL port topology port1 not enabled');
     expect(lines.filter((l) => / added to port1$/.test(l))).to.deep.equal([]);
     expect(cxlBus(m)).to.include.members(['mem0 -', 'port1 -']);
@@ -90,9 +80,9 @@ describe('cxl mocks: cxl_mem, cxl_port and cxl_acpi as their C', () => {
     expect(cxlBus(m)).to.deep.equal(['mem0 -', 'mem1 -']);
     // The reloaded cxl_acpi allocates decoder0.0's memregion id first; the second allocation is construct_region()'s for mem0.
     m.kernel.faults.add({ function: 'memregion_alloc', nth: 2 });
-    const before = dmesg(m).length;
+    const before = dmesgText(m).length;
     await modprobeOk(m, 'cxl_acpi');
-    const lines = dmesg(m).slice(before);
+    const lines = dmesgText(m).slice(before);
     expect(lines).to.include('FAULT_INJECTION: forcing a failure of memregion_alloc: -12');
     expect(lines).to.include('cxl_port endpoint2: failed to add to region: 0x850000000-0x284fffffff');
     expect(lines.filter((l) => l.endsWith('failed probe'))).to.deep.equal([]);
@@ -111,7 +101,7 @@ describe('cxl mocks: cxl_mem, cxl_port and cxl_acpi as their C', () => {
 
   it('cxl_port: an endpoint whose probe fails (its schedule_detach action cannot be added) fails the memdev\'s probe with "endpoint2 failed probe"', async () => {
     const m = await booted([{ function: 'devm_add_action', match: 'schedule_detach', nth: 1 }]);
-    const lines = dmesg(m);
+    const lines = dmesgText(m);
     expect(lines).to.include('cxl_mem mem0: endpoint2 failed probe');
     expect(lines.filter((l) => /^cxl_mem mem0: probe with driver cxl_mem/.test(l))).to.deep.equal(['cxl_mem mem0: probe with driver cxl_mem rejects match -6']);
     expect(cxlBus(m)).to.include.members(['mem0 -', 'mem1 cxl_mem', 'endpoint3 cxl_port']);
