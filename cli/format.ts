@@ -4,6 +4,7 @@ import type { Run, RunResult, StepReport } from '../harness/run.js';
 import { dotConfigSymbols } from '../harness/scenario.js';
 import type { Tree } from '../trees/tree.js';
 import { CXL_DAX_SYMBOLS } from '../framework/kconfig/texts/index.js';
+import { formatSysfs } from './sysfs.js';
 
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -48,6 +49,24 @@ export function formatDotConfig(r: RunResult, tree: Tree): string {
   const dot = dotConfigSymbols(tree, r.config.values);
   const hidden = dot.hidden.filter((h) => (CXL_DAX_SYMBOLS as readonly string[]).includes(h.symbol));
   return formatConfig(r, dot.written, hidden);
+}
+
+/** What `kshim run` and `kshim replay` print: --json, one --show view, or the human report. */
+export interface RunView {
+  readonly json?: boolean;
+  readonly show?: string;
+}
+
+/** The text `kshim run` and `kshim replay` write to stdout for `run`. */
+export function runOutput(run: Run, tree: Tree, view: RunView): string {
+  const { result, machine, steps } = run;
+  if (view.json) return JSON.stringify(result, null, 2) + '\n';
+  if (view.show === 'iomem') return result.iomem;
+  if (view.show === 'sysfs') return machine === null ? 'nothing booted: the build failed (kshim run shows why)\n' : formatSysfs(machine.kernel) + '\n';
+  if (view.show === 'dmesg') return result.dmesg.join('\n') + '\n';
+  if (view.show === 'owners') return formatOwners(result) + '\n';
+  if (view.show === 'config') return formatDotConfig(result, tree) + '\n';
+  return formatRun(result, warningDetails(run), steps) + '\n';
 }
 
 /**

@@ -16,12 +16,11 @@ import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import { ALL_TREES as TREES, LOCAL_TREE_PROBLEMS } from '../trees/registry.js';
 import { demo } from './demo.js';
 import { failOnInputError, UsageError } from './errors.js';
-import { formatDotConfig, formatOwners, formatRun, warningDetails } from './format.js';
+import { runOutput, type RunView } from './format.js';
 import { loadScenario } from './load.js';
 import { collect, once } from './options.js';
 import { shellCommand } from './shell.js';
 import { startCommand, type StartArgs } from './start.js';
-import { formatSysfs } from './sysfs.js';
 import { timelineCommand } from './timeline/command.js';
 
 // A reader that stops early (kshim trees | head -1) closes the pipe: end quietly, as coreutils do, not with an EPIPE stack trace.
@@ -53,15 +52,8 @@ function checkOutput(opts: { json?: boolean; show?: string }): void {
 }
 
 /** What kshim run and kshim replay print: the JSON contract, one view, or everything. */
-async function printRun(run: Run, scenario: Scenario, opts: { json?: boolean; show?: string }): Promise<void> {
-  const { result, machine, steps } = run;
-  if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else if (opts.show === 'iomem') process.stdout.write(result.iomem);
-  else if (opts.show === 'sysfs') process.stdout.write(machine === null ? 'nothing booted: the build failed (kshim run shows why)\n' : formatSysfs(machine.kernel) + '\n');
-  else if (opts.show === 'dmesg') process.stdout.write(result.dmesg.join('\n') + '\n');
-  else if (opts.show === 'owners') process.stdout.write(formatOwners(result) + '\n');
-  else if (opts.show === 'config') process.stdout.write(formatDotConfig(result, scenario.tree) + '\n');
-  else process.stdout.write(formatRun(result, warningDetails(run), steps) + '\n');
+function printRun(run: Run, scenario: Scenario, opts: RunView): void {
+  process.stdout.write(runOutput(run, scenario.tree, opts));
 }
 
 /** Output without the full human view does not list the values Kconfig changed: they go to stderr as notes. */
@@ -93,7 +85,7 @@ program
     try {
       checkOutput(opts);
       const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, notesFor(opts));
-      await printRun(await runScenario(scenario), scenario, opts);
+      printRun(await runScenario(scenario), scenario, opts);
     } catch (e) {
       failOnInputError(e);
     }
@@ -134,7 +126,7 @@ program
       checkOutput(opts);
       const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, notesFor(opts));
       const run = await runWithSchedule(file, scenario, opts);
-      await printRun(run, scenario, opts);
+      printRun(run, scenario, opts);
     } catch (e) {
       failOnInputError(e);
     }

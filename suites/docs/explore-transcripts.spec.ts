@@ -1,22 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * Every `$ npx kshim explore ...` and `$ npx kshim run ... --show config`
- * transcript quoted in the guides, produced by the functions the CLI prints
- * (in this process: a node process per transcript cost seconds) and compared
- * line for line with what it prints now (a transcript starting with "..."
- * with the end of the output). suites/cli covers the command line itself. A transcript
- * under an HTML comment starting "transcript of the first attempt" shows a
- * tree as it was before the guide changed it, and is checked elsewhere.
+ * Every `$ npx kshim explore ...`, `$ npx kshim run ...` and
+ * `$ npx kshim replay ...` transcript quoted in the guides, produced by the
+ * functions the CLI prints with (in this process: a node process per
+ * transcript cost seconds) and compared line for line with what it prints
+ * now. A quote may leave lines out only where it says so, with a line of
+ * `...`: each stretch between two such lines is a run of consecutive output
+ * lines, and a quote that does not start (end) with `...` starts (ends)
+ * where the output does. suites/cli covers the command line itself. A
+ * transcript under an HTML comment starting "transcript of the first
+ * attempt" shows a tree as it was before the guide changed it, and is
+ * checked elsewhere.
  */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sinon from 'sinon';
 import { exploreOutput, type ExploreArgs } from '../../cli/explore.js';
-import { formatDotConfig } from '../../cli/format.js';
+import { runOutput } from '../../cli/format.js';
 import { loadScenario } from '../../cli/load.js';
+import { runWithSchedule } from '../../cli/schedule.js';
 import { runScenario } from '../../harness/run.js';
 import { exploreShared } from '../helpers/explored.js';
+import { quoteMismatch } from '../helpers/quote.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const GUIDES = ['docs/testing-your-patch.md', 'docs/driver-model-in-scenarios.md', 'docs/findings.md'];
@@ -28,7 +34,7 @@ interface Transcript {
   readonly output: string;
 }
 
-/** The explore commands of a guide's code blocks, each with the lines quoted up to the next command or the end of the block. */
+/** The explore, run and replay commands of a guide's code blocks, each with the lines quoted up to the next command or the end of the block. */
 function transcripts(guide: string): Transcript[] {
   const lines = readFileSync(`${ROOT}${guide}`, 'utf8').split('\n');
   const found: Transcript[] = [];
@@ -51,7 +57,7 @@ function transcripts(guide: string): Transcript[] {
     if (!inBlock) return;
     if (text.startsWith('$ ')) {
       close();
-      const m = /^\$ npx kshim (explore .+|run .+ --show config)$/.exec(text);
+      const m = /^\$ npx kshim ((?:explore|run|replay) .+)$/.exec(text);
       if (m !== null) current = { line: i + 1, args: m[1]!.split(/\s+/), out: [] };
     } else if (current !== null) current.out.push(text);
   });
@@ -59,31 +65,31 @@ function transcripts(guide: string): Transcript[] {
 }
 
 /** The file and options of a quoted command line, as commander hands them to the command (the options the guides use). */
-function parseArgs(args: readonly string[]): { file: string; opts: ExploreArgs & { show?: string } } {
-  const opts: ExploreArgs & { show?: string } = { strategy: 'exhaustive', set: [] };
+function parseArgs(args: readonly string[]): { file: string; opts: ExploreArgs & { show?: string; schedule?: string } } {
+  const opts: ExploreArgs & { show?: string; schedule?: string } = { strategy: 'exhaustive', set: [] };
   let file: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--untimed') opts.untimed = true;
     else if (a === '--json') opts.json = true;
     else if (a === '--set') opts.set.push(args[++i]!);
-    else if (['--tree', '--strategy', '--runs', '--seed', '--bound', '--depth', '--show'].includes(a)) (opts as unknown as Record<string, string>)[a.slice(2)] = args[++i]!;
+    else if (['--tree', '--strategy', '--runs', '--seed', '--bound', '--depth', '--show', '--schedule'].includes(a)) (opts as unknown as Record<string, string>)[a.slice(2)] = args[++i]!;
     else if (a.startsWith('--')) throw new Error(`transcript option ${a} is not understood by this test`);
     else file = a;
   }
   return { file: file!, opts };
 }
 
-/** What `kshim explore ARGS` or `kshim run ARGS --show config` prints on stdout, run from the repository root. */
+/** What `kshim explore|run|replay ARGS` prints on stdout, run from the repository root. */
 async function printedBy(args: readonly string[]): Promise<string> {
   const { file, opts } = parseArgs(args.slice(1));
   if (args[0] === 'explore') return exploreOutput(file, opts, undefined, exploreShared);
   const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
-  const { result } = await runScenario(scenario);
-  return formatDotConfig(result, scenario.tree) + '\n';
+  const run = args[0] === 'replay' ? await runWithSchedule(file, scenario, { schedule: opts.schedule!, set: opts.set }) : await runScenario(scenario);
+  return runOutput(run, scenario.tree, opts);
 }
 
-describe('the explore and --show config transcripts of the guides print what kshim prints', function () {
+describe('the explore, run and replay transcripts of the guides print what kshim prints', function () {
   // The guides quote paths relative to the repository root, and the replay lines repeat them.
   const cwd = process.cwd();
   before(() => process.chdir(ROOT));
@@ -100,9 +106,28 @@ describe('the explore and --show config transcripts of the guides print what ksh
         // Notes of the scenario loader go to stderr, which the transcripts do not show.
         sinon.stub(process.stderr, 'write').returns(true);
         const printed = (await printedBy(t.args)).trimEnd();
-        if (t.output.startsWith('...\n')) expect(printed.endsWith(t.output.slice(3)), `${printed}\nends with${t.output.slice(3)}`).to.equal(true);
-        else expect(printed).to.equal(t.output);
+        const why = quoteMismatch(printed, t.output);
+        if (why !== null) expect.fail(`${t.guide}:${t.line}: ${why}`);
       });
     }
   }
+});
+
+describe('a guide quote leaves lines out only where it says ...', () => {
+  const printed = ['a', 'b', 'c', 'd', 'e'].join('\n');
+  it('takes a quote of the whole output, or of consecutive stretches between ... lines', () => {
+    expect(quoteMismatch(printed, printed)).to.equal(null);
+    expect(quoteMismatch(printed, 'a\nb\n...\nd\ne')).to.equal(null);
+    expect(quoteMismatch(printed, '...\nc\n...')).to.equal(null);
+  });
+  it('refuses a quote that skips a line without saying so', () => {
+    expect(quoteMismatch(printed, 'a\nc\n...')).to.match(/not printed one after the other/);
+  });
+  it('refuses a quote that starts or stops short of the output without ...', () => {
+    expect(quoteMismatch(printed, 'b\nc\n...')).to.match(/output starts with "a"/);
+    expect(quoteMismatch(printed, '...\nc\nd')).to.match(/goes on after the quote's last line, with "e"/);
+  });
+  it('refuses stretches out of order', () => {
+    expect(quoteMismatch(printed, '...\nd\n...\nb\n...')).to.match(/from "b"/);
+  });
 });
