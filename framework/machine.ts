@@ -108,6 +108,8 @@ export function createMachine(opts: MachineOptions = {}): Machine {
   const m = c.get(Machine);
   m.attach(c);
   m.config.set(opts.config ?? {});
+  // A configuration without MEMREGION gets include/linux/memregion.h's stubs; a machine built without one keeps the allocator.
+  if (opts.config !== undefined) m.kernel.memregion.CONFIG_MEMREGION = m.config.value('MEMREGION') !== 'n';
   m.loader.setCatalog(opts.catalog ?? []);
   for (const [k, v] of Object.entries(opts.timing ?? {})) m.timing.set(k, v);
   return m;

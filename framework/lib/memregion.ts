@@ -10,8 +10,9 @@
  * fc82bbf4dede "ida: don't use BUG_ON() for debugging").
  *
  * Deviations from the C:
- * - CONFIG_MEMREGION is a settable field; when off, the header's stubs
- *   apply (alloc returns -ENOMEM, free does nothing).
+ * - CONFIG_MEMREGION is a field that createMachine() sets from the
+ *   configuration; when off, the header's stubs apply (alloc returns
+ *   -ENOMEM, free does nothing).
  * - Allocation failure is reachable only through fault injection:
  *   should_fail('memregion_alloc') returns the error to hand back.
  * - The ida_free WARN line is the one of recent kernels (syzbot reports of

@@ -258,6 +258,60 @@ describe('driver core: device lifetime', () => {
     expect(k.panic.warnings).to.deep.equal([]);
   });
 
+  it('the same name on one bus under two different parents: the second bus_add_device fails with -EEXIST, "cannot create duplicate filename \'/bus/platform/devices/..\'"', async () => {
+    const k = boot();
+    const rec = new Recorder();
+    const host = plainDevice('host', rec);
+    const a = pdev('foo', 0, rec);
+    const b = pdev('foo', 0, rec);
+    b.dev.parent = host;
+    const rcs: number[] = [];
+    await runInit(k, async () => {
+      rcs.push(await k.api.device_register(host));
+      rcs.push(await k.api.platform_device_register(a));
+      rcs.push(await k.api.platform_device_register(b));
+    });
+    expect(rcs).to.deep.equal([0, 0, -EEXIST]);
+    expect(grep(k, 'sysfs: cannot create duplicate filename')).to.deep.equal(["sysfs: cannot create duplicate filename '/bus/platform/devices/foo.0'"]);
+    expect([a.dev.state_in_sysfs, b.dev.state_in_sysfs]).to.deep.equal([true, false]);
+    // The failed add left nothing behind: no child of host, and only the caller's reference.
+    expect(host.p!.children).to.deep.equal([]);
+    expect(b.dev.kref).to.equal(1);
+  });
+
+  it('device_add of a device that device_initialize() never saw: "tried to add an uninitialized object" with a stack dump, and -EINVAL', async () => {
+    const k = boot();
+    const dev = plainDevice('raw', new Recorder());
+    let rc = 0;
+    await runInit(k, async () => {
+      rc = await k.api.device_add(dev);
+    });
+    expect(rc).to.equal(-EINVAL);
+    expect(dev.state_in_sysfs).to.equal(false);
+    expect(grep(k, 'tried to add an uninitialized object')).to.deep.equal(["kobject 'raw' (00000000deadbeef): tried to add an uninitialized object, something is seriously wrong."]);
+    expect(warningsOf(k, 'bug').map((w) => w.function)).to.deep.equal(['kobject_add']);
+  });
+
+  it('a registered device is also held by its bus\'s device list and its parent\'s children list: one put_device too many frees nothing until device_unregister, whose last put is an underflow', async () => {
+    const k = boot();
+    const rec = new Recorder();
+    const pd = pdev('extra', 0, rec);
+    const seen: number[] = [];
+    await runInit(k, async () => {
+      await k.api.platform_device_register(pd);
+      seen.push(pd.dev.kref);
+      k.api.put_device(pd.dev);
+      seen.push(pd.dev.kref);
+    });
+    expect(seen).to.deep.equal([3, 2]);
+    expect([rec.events, k.panic.warnings]).to.deep.equal([[], []]);
+    await runInit(k, async () => {
+      await k.api.platform_device_unregister(pd);
+    });
+    expect(rec.events).to.deep.equal(['release extra.0']);
+    expect(grep(k, 'refcount_t:')).to.deep.equal(['refcount_t: underflow; use-after-free.']);
+  });
+
   it('device_add of a device that is already added fails with -EEXIST and the duplicate-filename report', async () => {
     const k = boot();
     const dev = plainDevice('again', new Recorder());

@@ -126,7 +126,7 @@ describe('platform bus', () => {
     expect(seen).to.deep.equal(['add hmem_platform.0 platform platform:hmem_platform']);
   });
 
-  it('two-phase registration: alloc gives one unnamed reference, add names and adds it, del keeps the memory, put releases', async () => {
+  it('two-phase registration: alloc gives one unnamed reference, add names and adds it (the platform bus and platform_bus\'s children each hold it too), del drops those and keeps the memory, put releases', async () => {
     const k = boot();
     const rec = new Recorder();
     const pd = k.api.platform_device_alloc('two', 1)!;
@@ -144,7 +144,8 @@ describe('platform bus', () => {
       state.push(pd.dev.state_in_sysfs, pd.dev.kref, rec.events.length);
       k.api.platform_device_put(pd);
     });
-    expect(state).to.deep.equal([1, '', 0, 'two.1', 1, false, 1, 0]);
+    // After add: the caller's reference, klist_devices' of the platform bus and klist_children's of platform_bus.
+    expect(state).to.deep.equal([1, '', 0, 'two.1', 3, false, 1, 0]);
     expect(rec.events).to.deep.equal(['platform_device_release']);
     expect(pd.dev.platform_data).to.equal(null);
   });

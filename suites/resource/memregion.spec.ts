@@ -3,6 +3,10 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { ENOMEM, ENOSPC } from '../../framework/include/errno.js';
 import { DEFINE_RES_MEM_NAMED, newResourceRoot } from '../../framework/include/linux/ioport.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runScenario } from '../../harness/run.js';
+import { parseScenario } from '../../harness/scenario.js';
 import { logText, makeFixture } from './fixture.js';
 
 describe('memregion: one IDA for everybody', () => {
@@ -106,5 +110,24 @@ describe('resource and memregion: scheduler footprints', () => {
     quiet.res.request_mem_region(0x100000, 0x1000, 'a');
     quiet.mr.memregion_alloc();
     expect(none.callCount).to.equal(0);
+  });
+});
+
+describe('memregion: CONFIG_MEMREGION follows the configuration', () => {
+  const file = fileURLToPath(new URL('../../../scenarios/cover-letter-2-cxl-region-n.json', import.meta.url));
+  const load = (set: Record<string, string> = {}) => parseScenario(readFileSync(file, 'utf8'), file, { set });
+
+  it('ACPI_HMAT selects MEMREGION: with CXL_REGION=n it is still y, and hmem allocates hmem.<id>', async () => {
+    const r = await runScenario(load());
+    expect([r.result.config.values.CXL_REGION, r.result.config.values.ACPI_HMAT, r.result.config.values.MEMREGION]).to.deep.equal(['n', 'y', 'y']);
+    expect(r.result.softReserved.map((s) => s.owner)).to.deep.equal(['dax_hmem']);
+    expect(r.machine!.kernel.memregion.allocated()).to.not.deep.equal([]);
+  });
+
+  it('with neither ACPI_HMAT nor CXL_REGION nothing selects MEMREGION, and the machine gets the -ENOMEM stub', async () => {
+    // CXL_ACPI selects ACPI_HMAT, so it goes too.
+    const r = await runScenario(load({ ACPI_HMAT: 'n', CXL_ACPI: 'n' }));
+    expect([r.result.config.values.ACPI_HMAT, r.result.config.values.CXL_REGION, r.result.config.values.MEMREGION]).to.deep.equal(['n', 'n', 'n']);
+    expect(r.machine!.kernel.memregion.memregion_alloc()).to.equal(-ENOMEM);
   });
 });

@@ -3,7 +3,7 @@
  * Buses (drivers/base/bus.c): registration, the device and driver lists,
  * iteration, notifiers and the hand-off to the probe code.
  */
-import { EINVAL } from '../../include/errno.js';
+import { EEXIST, EINVAL } from '../../include/errno.js';
 import {
   bus_type,
   dev_name,
@@ -13,7 +13,7 @@ import {
   type device_driver,
   type notifier_block,
 } from '../../include/linux/device.js';
-import { KERN_DEBUG } from '../../kernel/printk.js';
+import { KERN_DEBUG, KERN_WARNING } from '../../kernel/printk.js';
 import type { DriverBase } from './driver_base.js';
 
 export class Bus {
@@ -42,7 +42,14 @@ export class Bus {
     if (bus.p === null) return -EINVAL;
     this.base.log.printk(KERN_DEBUG, "bus: '%s': add device %s", bus.name, dev_name(dev));
     if (this.base.sched.recording) this.base.sched.touch(`bus:${bus.name}:devices`);
+    // sysfs_create_link() of /sys/bus/<bus>/devices/<name>: one name per bus, whatever the parents.
+    if (bus.p.devices.some((d) => dev_name(d) === dev_name(dev))) {
+      this.base.panic.dump_stack(`sysfs: cannot create duplicate filename '/bus/${bus.name}/devices/${dev_name(dev)}'`, 'sysfs_warn_dup', KERN_WARNING);
+      return -EEXIST;
+    }
+    // klist_add_tail() on klist_devices: its get callback holds the device while it is on the bus.
     bus.p.devices.push(dev);
+    this.base.core.get_device(dev);
     return 0;
   }
 
@@ -58,9 +65,13 @@ export class Bus {
     if (bus === null || bus.p === null) return;
     if (this.base.sched.recording) this.base.sched.touch(`bus:${bus.name}:devices`);
     const i = bus.p.devices.indexOf(dev);
-    if (i >= 0) bus.p.devices.splice(i, 1);
-    await this.base.dd.device_release_driver(dev);
+    if (i >= 0) {
+      // klist_del(): the put callback drops the reference bus_add_device() took.
+      bus.p.devices.splice(i, 1);
+      this.base.core.put_device(dev);
+    }
     this.base.log.printk(KERN_DEBUG, "bus: '%s': remove device %s", bus.name, dev_name(dev));
+    await this.base.dd.device_release_driver(dev);
   }
 
   /** Call fn on each device of the bus in order until it returns non-zero; devices added meanwhile are seen. */

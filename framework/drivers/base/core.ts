@@ -108,6 +108,13 @@ export class DeviceCore {
     // The core takes dev->mutex directly (not via device_lock()); name it for wait-for reports.
     dev.mutex.name = `device_lock(${dev_name(dev)})`;
     const parent = this.get_device(dev.parent);
+    // kobject_add() refuses a kobject that kobject_init() never saw.
+    if (!dev.kobj_initialized) {
+      b.panic.dump_stack(vsprintf("kobject '%s' (%p): tried to add an uninitialized object, something is seriously wrong.", [dev_name(dev), dev]), 'kobject_add');
+      this.put_device(parent);
+      this.put_device(dev);
+      return -EINVAL;
+    }
     const siblings = parent ? parent.p!.children : this.rootChildren;
     // A second add of the same struct finds its own sysfs directory, like any other duplicate.
     if (siblings.some((d) => dev_name(d) === dev_name(dev) && d.state_in_sysfs)) {
@@ -132,6 +139,11 @@ export class DeviceCore {
     await b.bus.bus_notify(dev, BUS_NOTIFY_ADD_DEVICE);
     this.kobject_uevent(dev, 'add');
     await b.bus.bus_probe_device(dev);
+    // klist_add_tail() on the parent's klist_children: its get callback holds the child until device_del().
+    if (parent !== null) {
+      dev.p!.knode_parent = true;
+      this.get_device(dev);
+    }
     this.put_device(dev);
     return 0;
   }
@@ -148,6 +160,10 @@ export class DeviceCore {
     dev.p!.dead = true;
     b.locking.mutex_unlock(dev.mutex);
     await b.bus.bus_notify(dev, BUS_NOTIFY_DEL_DEVICE);
+    if (dev.p!.knode_parent) {
+      dev.p!.knode_parent = false;
+      this.put_device(dev);
+    }
     await b.bus.bus_remove_device(dev);
     b.dd.driver_deferred_probe_del(dev);
     if (dev.devres_head.length > 0) await b.devres.devres_release_all(dev);

@@ -101,6 +101,8 @@ export class device_private {
   deferred_probe_reason: string | null = null;
   async_driver: device_driver | null = null;
   readonly children: device[] = [];
+  /** Whether the device is on its parent's klist_children (from the end of device_add() to device_del()). */
+  knode_parent = false;
 }
 
 export class device {

@@ -52,6 +52,7 @@ config ACPI_NUMA
 config ACPI_HMAT
 	bool "ACPI Heterogeneous Memory Attribute Table support"
 	depends on ACPI_NUMA
+	select MEMREGION
 	default y
 
 config ACPI_TABLE_LIB
