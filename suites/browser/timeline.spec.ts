@@ -53,6 +53,12 @@ describe('kshim timeline in Chromium', function () {
     await context?.close();
   });
 
+  // The tests share `page`: each starts with the mouse off the plot and no tooltip, whatever the one before hovered.
+  beforeEach(async () => {
+    await page.mouse.move(1, 1);
+    await page.locator('#tooltip').waitFor({ state: 'hidden', timeout: 5000 });
+  });
+
   it('loads without errors and without touching the network', () => {
     expect(errors).to.deep.equal([]);
     expect(requests.length).to.be.above(0);
@@ -183,7 +189,6 @@ describe('kshim timeline in Chromium', function () {
     expect(Math.max(...wide.lines.map((l) => l.length))).to.be.above(95);
     expect(wide.rows, 'one row per dmesg line').to.equal(wide.lines.length);
     expect(wide.width).to.be.at.most(1400);
-    await page.mouse.move(1, 1);
     const narrow = await context!.newPage();
     try {
       await narrow.setViewportSize({ width: 800, height: 600 });

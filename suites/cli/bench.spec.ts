@@ -19,9 +19,19 @@ describe('kshim bench --json: the report other tools read', function () {
     expect(report.porReductionFactor).to.be.greaterThan(1);
     expect(JSON.parse(JSON.stringify(report))).to.deep.equal(report);
     expect(lines.some((l) => l.startsWith('boot (scenarios/mainline-builtin.json'))).to.equal(true);
-    // The warm-up: the first boots timed on their own, then windows until the rate settles (at most 4 times the minimum).
-    expect(report.bootsPerSecondCold).to.be.greaterThan(0);
-    expect(report.bootWarmupBoots).to.be.within(10, 20);
-    expect(report.bootWarmupSettled).to.be.a('boolean');
+    // The warm-up: the first 5 boots (bootWarmup) timed on their own, then windows of 5 until the rate
+    // settles; it stops early only when settled, else at its cap of 4 x bootWarmup.
+    expect([10, 15, 20]).to.include(report.bootWarmupBoots);
+    if (!report.bootWarmupSettled) expect(report.bootWarmupBoots).to.equal(20);
+    const bootLine = lines.find((l) => l.startsWith('boot (scenarios/mainline-builtin.json'))!;
+    expect(bootLine).to.contain(`, ${report.bootsPerSecond} boots/s after ${report.bootWarmupBoots} warm-up boots`);
+    expect(bootLine.includes('(the rate had not settled'), bootLine).to.equal(!report.bootWarmupSettled);
+    expect(lines).to.include(`  the first 5 boots of the process: ${report.bootsPerSecondCold} boots/s (before V8 has optimised the hot code)`);
+    // At least half the timed boots take the median or longer, so the rate is at most 2 / median.
+    expect((report.bootsPerSecond - 0.5) * (report.bootMedianMs - 0.0005)).to.be.at.most(2 * 1000);
+    // The rates are their counts over their times (each figure rounded on its own).
+    const perSecond = report.exploreSchedules / (report.exploreMs / 1000);
+    expect(report.exploreSchedulesPerSecond).to.be.closeTo(perSecond, 1 + perSecond / report.exploreMs);
+    expect(report.porReductionFactor).to.be.closeTo(report.naiveSchedulesEstimate / report.exploreSchedules, 0.012 * report.porReductionFactor);
   });
 });

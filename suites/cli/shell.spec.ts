@@ -388,14 +388,23 @@ describe('kshim shell: lsmod and /proc/modules', () => {
 });
 
 describe('kshim shell in a terminal (tmux)', function () {
-  this.timeout(20_000);
+  /**
+   * How long one step may take to show its output: the first includes
+   * starting node and booting the machine, and the suite runs two jobs
+   * at once next to Chromium and tsc, so the deadline is generous. The
+   * waits poll the pane; none sleeps a fixed time.
+   */
+  const WAIT_MS = 30_000;
+  // Above any single wait, so that a slow step fails in waitFor() with the pane shown, not in mocha's timer.
+  this.timeout(4 * WAIT_MS);
   let sock: string;
+  let testEnd = Infinity;
   const tmux = (...args: string[]) => spawnSync('tmux', ['-S', sock, ...args], { encoding: 'utf8' });
   const screen = (): string => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'kshim').stdout;
-  /** Poll the pane until `re` matches `times` times (or fail after a few seconds, showing the pane). */
+  /** Poll the pane until `re` matches `times` times (or fail after WAIT_MS, or before the test's own timeout, showing the pane). */
   async function waitFor(re: RegExp, times = 1): Promise<string> {
     const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
-    const deadline = Date.now() + 5000;
+    const deadline = Math.min(Date.now() + WAIT_MS, testEnd);
     for (;;) {
       const s = screen();
       if ((s.match(g) ?? []).length >= times) return s;
@@ -413,13 +422,18 @@ describe('kshim shell in a terminal (tmux)', function () {
     sock = join(mkdtempSync(join(tmpdir(), 'kshim-tmux-')), 'sock');
   });
 
+  beforeEach(function () {
+    testEnd = Date.now() + this.timeout() - 2000;
+  });
+
   after(() => {
     if (sock !== undefined) tmux('kill-server');
   });
 
   it('boots mainline-builtin.json, answers at the kshim# prompt, completes with Tab, recalls with Up, and exits', async () => {
-    const cmd = `'${process.execPath}' bin/kshim.js shell scenarios/mainline-builtin.json; echo "[kshim exited $?]"; sleep 10`;
-    expect(tmux('new-session', '-d', '-s', 'kshim', '-x', '160', '-y', '50', '-c', ROOT, cmd).status).to.equal(0);
+    const cmd = `'${process.execPath}' bin/kshim.js shell scenarios/mainline-builtin.json; echo "[kshim exited $?]"`;
+    // remain-on-exit keeps the pane, and its last lines, after the shell command ends, however late the test reads it.
+    expect(tmux('new-session', '-d', '-s', 'kshim', '-x', '160', '-y', '50', '-c', ROOT, cmd, ';', 'set-option', '-p', '-t', 'kshim', 'remain-on-exit', 'on').status).to.equal(0);
     await waitFor(/^kshim shell: mainline-builtin\.json booted on tree mainline \(schedule t\.\), now \d+\.\d{6} s\. Type "help"\.\nkshim# $/m);
 
     keys('cat /proc/iomem', 'Enter');

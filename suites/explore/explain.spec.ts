@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { countRepeats, explainSchedule } from '../../harness/explore/explain.js';
+import { runScenario, strategyFor } from '../../harness/run.js';
+import { decodeSchedule } from '../../harness/schedule.js';
 import { validateScenario } from '../../harness/scenario.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -40,8 +42,17 @@ describe('explorer: a schedule in words', () => {
     expect(lines[0]).to.match(/^at [\d.]+: kworker\/u4:0\[\d+\] \(in probe cxl_region region0\) ran before /);
   });
 
-  it('an answer of 0 in a hand-written id is the default order: nothing is explained', async () => {
-    expect(await explainSchedule(shipped('mainline-builtin.json'), 't.1h0')).to.deep.equal([]);
+  it('an answer of 0 in a hand-written id is the default order: nothing is explained, and the replay is the default run', async () => {
+    const builtin = shipped('mainline-builtin.json');
+    // The field is read: choice point 17 ("h" in base 36), candidate 0, the one the default order takes.
+    expect(decodeSchedule('t.1h0')).to.deep.equal({ timeMode: 'timed', deviations: new Map([[17, 0]]) });
+    expect(await explainSchedule(builtin, 't.1h0')).to.deep.equal([]);
+    // Candidate 1 at the same choice point is a deviation, so the empty answer above is about candidate 0.
+    expect(await explainSchedule(builtin, 't.1h1')).to.deep.equal(['at 0.304150: (udev-worker)[21] ran before (udev-worker)[20]']);
+    const replay = await runScenario(builtin, { strategy: strategyFor(decodeSchedule('t.1h0')) });
+    const dflt = await runScenario(builtin);
+    expect(replay.result.schedule).to.equal('t.');
+    expect(replay.result.dmesg).to.deep.equal(dflt.result.dmesg);
   });
 });
 

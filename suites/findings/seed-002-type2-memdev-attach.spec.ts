@@ -17,13 +17,20 @@
  * loaded with modprobe after boot. The asynchronous cxl_mem of before 7.0 is
  * built in the test by linking cxl_mem against a wrapper of
  * __cxl_driver_register() that sets PROBE_PREFER_ASYNCHRONOUS (the
- * --wrap mechanism cxl_test uses), since the mock has no knob for it.
+ * --wrap mechanism cxl_test uses), since the mock has no knob for it. The
+ * same wrapper with PROBE_DEFAULT_STRATEGY gives the pre-7.0 driver that
+ * set no probe_type and so follows driver_async_probe= on the command line.
+ *
+ * What PROBE_FORCE_SYNCHRONOUS adds over the default strategy shows only
+ * when the command line asks for asynchronous probing: with
+ * driver_async_probe=cxl_mem or driver_async_probe=* the default-strategy
+ * cxl_mem probes mem0 asynchronously, the forced-synchronous one does not.
  */
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { Timing } from '../../framework/sim/timing.js';
 import { EPROBE_DEFER } from '../../framework/include/errno.js';
-import { PROBE_PREFER_ASYNCHRONOUS } from '../../framework/include/linux/device.js';
+import { PROBE_DEFAULT_STRATEGY, PROBE_PREFER_ASYNCHRONOUS } from '../../framework/include/linux/device.js';
 import type { Machine } from '../../framework/machine.js';
 import { machineFor, resolveConfig } from '../../harness/run.js';
 import { Firmware } from '../../mocks/platform/firmware.js';
@@ -32,28 +39,37 @@ import { acceleratorSeen, sfcAccelModule, type AcceleratorSeen } from '../../moc
 import { CXL_ACPI_EARLY, MODULAR, SR, scenarioOf } from '../patches/fixture.js';
 
 /**
- * A machine with a CXL root and no memdev of its own; cxl_mem probes
- * asynchronously when `asyncMem`. Modular: cxl_acpi comes from the
- * initramfs, and after boot `modprobe sfc_accel` loads the accelerator.
- * Built in: every CXL driver and sfc_accel are y, and sfc_accel's
- * device_initcall runs after cxl_mem's (link order).
+ * A machine with a CXL root and no memdev of its own. Modular: cxl_acpi
+ * comes from the initramfs, and after boot `modprobe sfc_accel` loads the
+ * accelerator. Built in: every CXL driver and sfc_accel are y, and
+ * sfc_accel's device_initcall runs after cxl_mem's (link order).
+ * `memProbeType` overrides cxl_mem's probe_type through the wrapper (unset:
+ * the mock's own PROBE_FORCE_SYNCHRONOUS); `driver_async_probe` is the
+ * kernel command line parameter of that name.
  */
-async function accelerator(tree: string, mode: 'use' | 'defer', asyncMem: boolean, builtIn = false): Promise<{ m: Machine; seen: AcceleratorSeen; dmesg: string[] }> {
+interface AcceleratorRun {
+  memProbeType?: typeof PROBE_PREFER_ASYNCHRONOUS | typeof PROBE_DEFAULT_STRATEGY;
+  builtIn?: boolean;
+  driver_async_probe?: readonly string[];
+}
+
+async function accelerator(tree: string, mode: 'use' | 'defer', run: AcceleratorRun = {}): Promise<{ m: Machine; seen: AcceleratorSeen; dmesg: string[] }> {
+  const { memProbeType, builtIn = false, driver_async_probe = [] } = run;
   const seen = acceleratorSeen();
   const config: Record<string, 'y' | 'm' | 'n'> = builtIn ? { CXL_BUS: 'y', CXL_ACPI: 'y', CXL_PCI: 'y', CXL_MEM: 'y', CXL_REGION: 'y' } : { ...MODULAR, CXL_REGION: 'y' };
   const s = scenarioOf({ tree, config: { ...config }, cfmws: [{ ...SR }], initramfs: builtIn ? [] : CXL_ACPI_EARLY });
   const cfg = resolveConfig(s.tree, s.config);
   const m = machineFor(s, { ...cfg.values, SFC_ACCEL: builtIn ? 'y' : 'm' }, { extraModules: [sfcAccelModule(mode, seen, 'SFC_ACCEL')], trace: true });
-  if (asyncMem) {
+  if (memProbeType !== undefined) {
     m.loader.wrap('cxl_mem', '__cxl_driver_register', (real: (drv: cxl_driver, owner: string | null, modname: string) => Promise<number>) => {
       return async function __wrap___cxl_driver_register(drv: cxl_driver, owner: string | null, modname: string): Promise<number> {
-        drv.drv.probe_type = PROBE_PREFER_ASYNCHRONOUS;
+        drv.drv.probe_type = memProbeType;
         return await real(drv, owner, modname);
       };
     });
   }
   m.get(Firmware).apply();
-  expect((await m.bootToIdle({ initramfs: s.initramfs })).status).to.equal('idle');
+  expect((await m.bootToIdle({ initramfs: s.initramfs, driver_async_probe })).status).to.equal('idle');
   if (!builtIn) {
     const { exit, outcome } = await m.userModprobe('sfc_accel');
     expect(exit, 'modprobe sfc_accel').to.equal(0);
@@ -62,18 +78,20 @@ async function accelerator(tree: string, mode: 'use' | 'defer', asyncMem: boolea
   return { m, seen, dmesg: m.kernel.dmesg().map((l) => l.replace(/^\[[ 0-9.]+\] /, '')) };
 }
 
+const ASYNC = { memProbeType: PROBE_PREFER_ASYNCHRONOUS } as const;
+
 const idx = (dmesg: string[], text: string) => dmesg.findIndex((l) => l.includes(text));
 
 describe('Seed 002: a Type-2 driver uses its memdev as soon as devm_cxl_add_memdev() returns', () => {
   it('modprobe sfc_accel loads cxl_mem first (symbol dependency on devm_cxl_add_memdev): the cxl_mem driver is registered before the first memdev exists', async () => {
-    const { m, dmesg } = await accelerator('mainline', 'use', false);
+    const { m, dmesg } = await accelerator('mainline', 'use');
     const order = m.loader.modules.map((x) => x.name).reverse();
     expect(order.indexOf('cxl_mem')).to.be.within(0, order.indexOf('sfc_accel'));
     expect(idx(dmesg, "bus: 'cxl': add driver cxl_mem")).to.be.within(0, idx(dmesg, "device: 'mem0': device_add"));
   });
 
   it('the race: with cxl_mem probing asynchronously, the endpoint is NULL when devm_cxl_add_memdev() returns ("no CXL endpoint yet") and appears only later', async () => {
-    const { seen, dmesg } = await accelerator('mainline', 'use', true);
+    const { seen, dmesg } = await accelerator('mainline', 'use', ASYNC);
     expect(seen.endpointOnReturn).to.deep.equal([null]);
     expect(dmesg).to.include('sfc_efx sfc_efx.0: mem0: no CXL endpoint yet');
     expect(dmesg).to.include('cxl mem0: scheduling asynchronous probe');
@@ -82,15 +100,29 @@ describe('Seed 002: a Type-2 driver uses its memdev as soon as devm_cxl_add_memd
     expect(idx(dmesg, 'cxl_mem mem0: driver: \'cxl_mem\': driver_bound')).to.be.above(idx(dmesg, 'no CXL endpoint yet'));
   });
 
-  it('PROBE_FORCE_SYNCHRONOUS (7.0\'s cxl_mem): the endpoint is there when devm_cxl_add_memdev() returns', async () => {
-    const { seen, dmesg } = await accelerator('mainline', 'use', false);
-    expect(seen.endpointOnReturn).to.deep.equal(['endpoint2']);
-    expect(dmesg).to.include('sfc_efx sfc_efx.0: mem0: using CXL endpoint endpoint2');
-    expect(dmesg.some((l) => l.includes('scheduling asynchronous probe'))).to.equal(false);
+  it('before 7.0 cxl_mem set no probe_type: with driver_async_probe=cxl_mem (or =*) on the command line it probed mem0 asynchronously, and the endpoint was NULL when devm_cxl_add_memdev() returned', async () => {
+    for (const driver_async_probe of [['cxl_mem'], ['*']]) {
+      const { seen, dmesg } = await accelerator('mainline', 'use', { memProbeType: PROBE_DEFAULT_STRATEGY, driver_async_probe });
+      expect(seen.endpointOnReturn, `driver_async_probe=${driver_async_probe.join(',')}`).to.deep.equal([null]);
+      expect(dmesg).to.include('cxl mem0: scheduling asynchronous probe');
+      expect(dmesg).to.include('sfc_efx sfc_efx.0: mem0: no CXL endpoint yet');
+    }
+  });
+
+  it('PROBE_FORCE_SYNCHRONOUS (7.0\'s cxl_mem): the endpoint is there when devm_cxl_add_memdev() returns, even with driver_async_probe=cxl_mem or driver_async_probe=* on the command line', async () => {
+    for (const driver_async_probe of [[], ['cxl_mem'], ['*']]) {
+      const { seen, dmesg } = await accelerator('mainline', 'use', { driver_async_probe });
+      const why = `driver_async_probe=${driver_async_probe.join(',')}`;
+      expect(seen.endpointOnReturn, why).to.deep.equal(['endpoint2']);
+      expect(dmesg, why).to.include('sfc_efx sfc_efx.0: mem0: using CXL endpoint endpoint2');
+      expect(dmesg, why).to.not.include('cxl mem0: scheduling asynchronous probe');
+      // The command line did take effect: with "*" the default-strategy sfc_efx driver goes async.
+      expect(dmesg.includes('platform sfc_efx.0: scheduling asynchronous probe'), why).to.equal(driver_async_probe[0] === '*');
+    }
   });
 
   it('the -EPROBE_DEFER alternative: the CXL function defers until the endpoint exists; every bind retries it (sfc_efx.0\'s too early), and cxl_mem binding mem0 triggers the retry that binds it', async () => {
-    const { m, seen, dmesg } = await accelerator('mainline', 'defer', true);
+    const { m, seen, dmesg } = await accelerator('mainline', 'defer', ASYNC);
     expect(seen.endpointOnReturn).to.deep.equal([null]);
     expect(seen.cxlProbes).to.deep.equal([-EPROBE_DEFER, -EPROBE_DEFER, 0]);
     expect(dmesg.filter((l) => l.includes('sfc_cxl sfc_cxl.0: Driver sfc_cxl requests probe deferral'))).to.have.length(2);
@@ -108,7 +140,7 @@ describe('Seed 002: a Type-2 driver uses its memdev as soon as devm_cxl_add_memd
   it('built in, retries start only at late_initcall: sfc_efx.0 binds at device_initcall time and retries nothing; deferred_probe_initcall retries twice (still no endpoint), cxl_mem binding mem0 retries the last time', async () => {
     // Every built-in initcall takes 5 ms, so that they are apart in time.
     sinon.stub(Timing.prototype, 'initcall').returns(5);
-    const { m, seen } = await accelerator('mainline', 'defer', true, true);
+    const { m, seen } = await accelerator('mainline', 'defer', { ...ASYNC, builtIn: true });
     expect(m.loader.isBuiltin('sfc_accel')).to.equal(true);
     expect(seen.cxlProbes).to.deep.equal([-EPROBE_DEFER, -EPROBE_DEFER, -EPROBE_DEFER, 0]);
     const spans = m.kernel.sched.trace.spans;
@@ -121,10 +153,13 @@ describe('Seed 002: a Type-2 driver uses its memdev as soon as devm_cxl_add_memd
     expect(late.start).to.be.above(sfc.start);
   });
 
-  it('with the synchronous cxl_mem the CXL function never defers', async () => {
-    const { seen, dmesg } = await accelerator('mainline', 'defer', false);
-    expect(seen.cxlProbes).to.deep.equal([0]);
-    expect(dmesg.some((l) => l.includes('sfc_cxl.0: Added to deferred list'))).to.equal(false);
+  it('with the synchronous cxl_mem the CXL function never defers, even with driver_async_probe=cxl_mem or driver_async_probe=*', async () => {
+    for (const driver_async_probe of [[], ['cxl_mem'], ['*']]) {
+      const { seen, dmesg } = await accelerator('mainline', 'defer', { driver_async_probe });
+      const why = `driver_async_probe=${driver_async_probe.join(',')}`;
+      expect(seen.cxlProbes, why).to.deep.equal([0]);
+      expect(dmesg.some((l) => l.includes('sfc_cxl.0: Added to deferred list')), why).to.equal(false);
+      expect(dmesg, why).to.include('sfc_cxl sfc_cxl.0: mem0: using CXL endpoint endpoint2');
+    }
   });
 });
-

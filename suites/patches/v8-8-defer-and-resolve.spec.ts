@@ -65,14 +65,19 @@ describe('[PATCH v8 8/9] dax/hmem, cxl: Defer and resolve Soft Reserved ownershi
   });
 
   it('wait_for_device_probe(): with cxl_pci\'s probe taking 1.5 s the decision moves with it, after the last cxl_pci attach, and CXL still keeps its region', async () => {
+    const QUICK_MS = 150;
+    const SLOW_MS = 1500;
+    const pciProbe = sinon.stub(CxlMockOps.prototype, 'pciProbe').returns(QUICK_MS);
     const quick = await runBaseScenario('E1', 'v8/8');
-    sinon.stub(CxlMockOps.prototype, 'pciProbe').returns(1500);
+    pciProbe.returns(SLOW_MS);
     const slow = await runBaseScenario('E1', 'v8/8');
-    expect(timeOf(quick, 'CXL claims resource')).to.equal(3.277);
-    expect(timeOf(slow, 'CXL claims resource')).to.equal(4.627);
-    expect(timeOf(slow, 'await CXL initial probe')).to.equal(3.011);
-    expect(at(slow, 'CXL claims resource')).to.be.above(lastAt(slow, 'driver cxl_pci async attach completed'));
-    expect(slow.result.softReserved.map((s) => s.owner)).to.deep.equal(['dax_cxl']);
+    // The hmem_platform probe queues the work at the same moment; only the decision moves, by as much as the probes grew.
+    expect(timeOf(slow, 'await CXL initial probe')).to.equal(timeOf(quick, 'await CXL initial probe'));
+    expect(timeOf(slow, 'CXL claims resource') - timeOf(quick, 'CXL claims resource')).to.be.closeTo((SLOW_MS - QUICK_MS) / 1000, 1e-6);
+    for (const r of [quick, slow]) {
+      expect(at(r, 'CXL claims resource')).to.be.above(lastAt(r, 'driver cxl_pci async attach completed'));
+      expect(r.result.softReserved.map((s) => s.owner)).to.deep.equal(['dax_cxl']);
+    }
   });
 
   it('dax_cxl registers its driver only after the decision: with a second window whose memdevs probe for 1.5 s, v8/7 binds dax_region0 at once, v8/8 only after both "CXL claims resource" lines', async () => {
@@ -92,11 +97,14 @@ describe('[PATCH v8 8/9] dax/hmem, cxl: Defer and resolve Soft Reserved ownershi
         initramfs: CXL_ACPI_EARLY,
       });
     const before = await machine('v8/7');
-    expect(timeOf(before, "bus: 'cxl': add driver cxl_dax_region")).to.equal(3.284);
-    expect(at(before, 'probing driver cxl_dax_region with device')).to.be.below(at(before, 'cxl region1: committed'));
+    // v8/7: dax_cxl registers while 0000:0f:00.0 and 0000:10:00.0 are still probing, and dax_region0 binds then.
+    expect(at(before, "bus: 'cxl': add driver cxl_dax_region")).to.be.within(0, at(before, 'cxl_pci 0000:0f:00.0: driver cxl_pci async attach completed'));
+    expect(at(before, 'cxl dax_region0: bus: \'cxl\': really_probe: probing driver cxl_dax_region with device')).to.be.below(at(before, 'cxl region1: committed'));
 
     const after = await machine('v8/8');
-    expect(timeOf(after, 'cxl region1: committed')).to.equal(4.627);
+    // v8/8 leaves the CXL side alone: region1 commits when its slow endpoints are done, as in v8/7.
+    expect(timeOf(after, 'cxl region1: committed')).to.equal(timeOf(before, 'cxl region1: committed'));
+    expect(at(after, 'cxl region1: committed')).to.be.above(lastAt(after, 'cxl_pci 0000:0f:00.0: driver cxl_pci async attach completed'));
     expect(at(after, "bus: 'cxl': add driver cxl_dax_region")).to.be.above(lastAt(after, 'CXL claims resource, dropping'));
     expect(decisions(after).filter((l) => l.includes('CXL claims resource'))).to.have.length(2);
     for (const r of [before, after]) expect(r.result.softReserved.map((s) => s.owner)).to.deep.equal(['dax_cxl', 'dax_cxl']);
