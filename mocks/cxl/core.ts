@@ -140,6 +140,7 @@ export const core_port_c: PortUnit = {
 
     /** Register the port as `name` under `parent`, unregistered with `host`'s devres. */
     async function __devm_cxl_add_port(host: device, port: cxl_port, parent: device, name: string): Promise<cxl_port | null> {
+      port.uport_dev = port.uport?.dev ?? host;
       if (await cxl_device_add(port.dev, parent, name)) {
         put_device(port.dev);
         return null;

@@ -96,6 +96,8 @@ export class cxl_port {
   id = -1;
   /** For an endpoint: the memdev it belongs to. */
   uport: cxl_memdev | null = null;
+  /** The device the port stands for: the memdev of an endpoint, cxl_acpi's platform device for the root (and, without host bridges here, for port1). */
+  uport_dev: device | null = null;
   /** Set by unregister_port(): the port is on its way out. */
   dead = false;
   /** Ids of this port's decoders (decoder<port id>.<decoder id>). */

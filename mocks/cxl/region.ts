@@ -20,11 +20,14 @@
  * fails the region (cxl_add_to_region() returns the error) when that
  * allocation fails.
  *
+ * The region is unregistered by a devres action of the root port's
+ * uport_dev (cxl_acpi's device), so unbinding cxl_acpi takes it down
+ * before the ports, as devm_cxl_add_region() arranges.
+ *
  * Deviations: construct_region()'s "failed assign region" error is not
- * printed (there is no endpoint decoder device to name in it); the
- * region is unregistered with its root decoder's devres
- * (the kernel uses the root port's host); its id is freed by
- * dev->release rather than by cxl_region_type's release (see cxl.h.ts).
+ * printed (there is no endpoint decoder device to name in it); its id is
+ * freed by dev->release rather than by cxl_region_type's release (see
+ * cxl.h.ts).
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
 import { ENXIO, ERR_PTR, IS_ERR, PTR_ERR, type ErrPtr } from '../../framework/include/errno.js';
@@ -39,6 +42,7 @@ import {
   cxl_driver,
   cxl_region,
   cxl_region_type,
+  to_cxl_port,
   to_cxl_region,
   type cxl_root_decoder,
 } from './cxl.h.js';
@@ -152,7 +156,8 @@ export const region_c_mock: PortUnit = {
         put_device(dev);
         return ERR_PTR(rc);
       }
-      await devm_add_action_or_reset(cxlrd.dev, unregister_region, cxlr);
+      // As devm_cxl_add_region(): the root port's uport_dev (cxl_acpi's device) unregisters the region when cxl_acpi unbinds.
+      await devm_add_action_or_reset(to_cxl_port(cxlrd.dev.parent!).uport_dev!, unregister_region, cxlr);
       dev_dbg(dev, '%s: %pr position %d\n', dev_name(cxlrd.dev), res, 0);
       return cxlr;
     }

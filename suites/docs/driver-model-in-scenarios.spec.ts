@@ -529,7 +529,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
         'cxl_mem                28672  1 cxl_pci',
         'cxl_acpi               20480  0',
         'cxl_port               32768  1 cxl_mem',
-        'cxl_core              110592  3 cxl_port,cxl_acpi,cxl_mem',
+        'cxl_core              114688  3 cxl_port,cxl_acpi,cxl_mem',
       ].join('\n'),
     );
     expect(await sh.exec('modprobe dax_cxl')).to.equal('(21 new dmesg lines; dmesg -c shows them)');

@@ -6,7 +6,10 @@
  * init loads cxl_acpi again). What the kernel does, and these tests hold
  * the mocks to:
  *
- * - removing the root port's host takes port1 down, and port1's devres
+ * - removing the root port's host first unregisters region0 (the action
+ *   devm_cxl_add_region() put on the root port's uport_dev is its newest),
+ *   whose unbind takes dax_region0 with it;
+ * - then it takes port1 down, and port1's devres
  *   takes the endpoints down (devm_cxl_add_endpoint() gets the parent port
  *   as its host); the endpoints' unbind queues detach_memdev(), which
  *   unbinds cxl_mem from the memdevs, and cxl_acpi's exit drains that work;
@@ -74,6 +77,12 @@ describe('cxl mocks: cxl_acpi removed and loaded again', () => {
       'cxl_mem mem0: endpoint2 added to port1',
       'cxl_mem mem1: endpoint3 added to port1',
     ]);
+  });
+
+  it('modprobe -r cxl_acpi tears down newest first: region0 (and dax_region0 with its cxl_region unbind), then port1 with the endpoints below it, then decoder0.0 and root0', async () => {
+    const m = await unloaded();
+    const removed = dmesgText(m).filter((l) => l.startsWith("bus: 'cxl': remove device")).map((l) => l.split(' ').pop());
+    expect(removed).to.deep.equal(['region0', 'dax_region0', 'port1', 'endpoint3', 'endpoint2', 'decoder0.0', 'root0']);
   });
 
   it('no reference is left behind: port1, the endpoints and the root decoder are released when cxl_acpi goes, and the run reports no leak', async () => {
