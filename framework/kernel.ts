@@ -16,6 +16,7 @@ import { FaultInjection, faultInjectionModule } from './kernel/fail_function.js'
 import { Locking, lockingModule, type LockingApi } from './kernel/locking.js';
 import { Panic, panicModule, type PanicApi } from './kernel/panic.js';
 import { debugLocksModule } from './lib/debug_locks.js';
+import { debugObjectsModule } from './lib/debugobjects.js';
 import { KERN_INFO, Printk, printkModule, type PrintkApi } from './kernel/printk.js';
 import { UTS_RELEASE } from './include/generated/utsrelease.js';
 import { Resources, resourceModule, type ResourceApi } from './kernel/resource.js';
@@ -217,6 +218,7 @@ export function kernelModules(opts: KernelOptions = {}): ContainerModule[] {
     printkModule,
     debugLocksModule,
     panicModule,
+    debugObjectsModule,
     lockingModule,
     faultInjectionModule,
     workqueueModule,

@@ -9,6 +9,7 @@
 import { ContainerModule, inject, injectable } from 'inversify';
 import { DriverBase } from '../drivers/base/driver_base.js';
 import { Async } from '../kernel/async.js';
+import { KernelConfig } from '../kernel/module/config.js';
 import { ModuleLoader, type BuiltinInitcall } from '../kernel/module/main.js';
 import { INITCALL_LEVELS } from '../kernel/module/types.js';
 import { KERN_DEBUG, KERN_INFO, Printk } from '../kernel/printk.js';
@@ -48,6 +49,7 @@ export class Boot {
     @inject(Rootfs) private readonly rootfs: Rootfs,
     @inject(Timing) private readonly timing: Timing,
     @inject(Udevd) private readonly udevd: Udevd,
+    @inject(KernelConfig) private readonly config: KernelConfig,
   ) {}
 
   /** start_kernel(): create PID 1. The boot runs when the scheduler runs. */
@@ -56,6 +58,8 @@ export class Boot {
     for (const m of params.initramfs ?? []) this.rootfs.initramfs.add(m);
     for (const d of params.driver_async_probe ?? []) this.base.dd.async_probe_drivers.add(d);
     this.base.dd.test_driver_remove = params.test_driver_remove ?? false;
+    // dd.c's static initialiser: 10 s under #ifdef CONFIG_MODULES, else 0 (no timeout work at all).
+    this.base.dd.driver_deferred_probe_timeout = this.config.view(true).IS_ENABLED('CONFIG_MODULES') ? 10 : 0;
     const t = this.sched.spawn('swapper/0', 'init', () => this.kernel_init());
     t.baseFrames = PID1_FRAMES;
     this.init = t;

@@ -5,13 +5,16 @@
  * succeeded, nothing more: with a current kmod that means the module's init
  * has returned (a concurrent load is waited for in finit_module), with kmod
  * v19 or older a module still COMING in another task was taken as loaded.
+ * Without CONFIG_MODULES, include/linux/kmod.h makes request_module() an
+ * inline stub that returns -ENOSYS: no helper runs and no time passes.
  */
 import { ContainerModule, inject, injectable } from 'inversify';
-import { EBUSY } from '../include/errno.js';
+import { EBUSY, ENOSYS } from '../include/errno.js';
 import { Rootfs } from '../init/initramfs.js';
 import { Scheduler } from '../sim/scheduler.js';
 import { Modprobe } from '../userspace/modprobe.js';
 import { WaitFor } from './locking.js';
+import { KernelConfig } from './module/config.js';
 import { ModuleLoader } from './module/main.js';
 import { Panic } from './panic.js';
 
@@ -28,6 +31,7 @@ export class Kmod {
     @inject(Rootfs) private readonly rootfs: Rootfs,
     @inject(Modprobe) private readonly modprobe: Modprobe,
     @inject(ModuleLoader) loader: ModuleLoader,
+    @inject(KernelConfig) private readonly config: KernelConfig,
   ) {
     loader.requestModule = this.requestFor.bind(this);
   }
@@ -36,8 +40,10 @@ export class Kmod {
     return this.request_module(name);
   }
 
-  /** Returns 0 when modprobe succeeded, -EBUSY before user-mode helpers exist, else modprobe's wait status. */
+  /** Returns 0 when modprobe succeeded, -EBUSY before user-mode helpers exist, else modprobe's wait status; -ENOSYS without CONFIG_MODULES. */
   async request_module(name: string): Promise<number> {
+    // Every caller is built in (no modules without CONFIG_MODULES) and sees kmod.h's #else branch.
+    if (!this.config.view(true).IS_ENABLED('CONFIG_MODULES')) return -ENOSYS;
     const self = this.sched.self('request_module');
     if (self.isAsync) this.panic.WARN_ON_ONCE(true, ASYNC_SITE);
     if (!this.rootfs.usermodehelper_enabled) return -EBUSY;

@@ -87,8 +87,10 @@ export class Panic {
    * Print a WARNING splat and record it. `site` names the kernel location;
    * without it the caller's function is used (ports rarely know C lines),
    * and the banner takes __warn()'s form for a WARN of unknown file.
+   * `textLevel` is the level of WARN()'s own message: the default one,
+   * unless its format starts with a KERN_ prefix (ODEBUG's KERN_ERR).
    */
-  warn(site: WarnSite | null, text: string | null, skipFrames = 1): Warning {
+  warn(site: WarnSite | null, text: string | null, skipFrames = 1, textLevel = KERN_WARNING): Warning {
     const task = this.sched.current;
     const frames = captureFrames(skipFrames + 1, this.moduleOf);
     const func = site ? site.func : (frames[0]?.func ?? 'unknown');
@@ -99,7 +101,7 @@ export class Panic {
     const headline = site ? `WARNING: ${site.file}:${site.line} at ${caller}, CPU#0: ${comm}/${pid}` : `WARNING: at ${caller}, CPU#0: ${comm}/${pid}`;
     const trace = callTrace(task, site ? frames.filter((f, i) => !(i === 0 && f.func === func)) : frames.slice(1));
     this.log.emit(KERN_WARNING, '------------[ cut here ]------------');
-    if (text !== null) this.log.emit(KERN_WARNING, text);
+    if (text !== null) this.log.emit(textLevel, text);
     // An x86 WARN traps (ud2), so __warn() has the registers and show_regs() prints RIP.
     this.printSplat(KERN_WARNING, headline, task, trace, caller);
     this.log.emit(KERN_WARNING, '---[ end trace 0000000000000000 ]---');

@@ -4,15 +4,25 @@
  *
  * Each running work item gets a kworker task (idle kworkers are reused,
  * per pool: "kworker/0:N" for per-CPU queues, "kworker/uN:M" for unbound
- * ones). A queue runs at most max_active items at once (1 for ordered
- * queues, in FIFO order) and never runs two instances of one item at once.
- * System queues impose no order between items.
+ * ones). There are two worker pools, as on a machine whose work all runs
+ * on CPU 0: the per-CPU pool and the unbound one (ordered queues included).
+ * A queue runs at most max_active items at once (1 for ordered queues, in
+ * FIFO order). System queues impose no order between items.
+ *
+ * Non-reentrancy is per workqueue and per pool, as in the kernel: an item
+ * queued again on the queue it is running on runs again after that run;
+ * queued on another queue of the same pool, it is handed to the kworker
+ * running it and runs right after (assign_work() finds the collision); on
+ * a queue of the other pool it runs at the same time, on that pool's
+ * kworker.
  *
  * Modelled states of an item: zero-filled, static (__WORK_INITIALIZER /
  * DECLARE_WORK) and INIT_WORK, with the WARNs the spec lists:
  * WARN_ON(!work->func) in __flush_work (reached from flush_work and
  * cancel_work_sync), WARN_ON on a corrupt entry in __queue_work,
- * WARN_ONCE "cannot queue" on a draining queue.
+ * WARN_ONCE "cannot queue" on a draining queue, and with
+ * CONFIG_DEBUG_OBJECTS_WORK the ODEBUG "init active" WARN of INIT_WORK on a
+ * queued item, whose fixup takes the item off its worklist.
  */
 import { ContainerModule, inject, injectable } from 'inversify';
 import { Scheduler } from '../sim/scheduler.js';
@@ -24,7 +34,9 @@ import {
   work_struct,
   workqueue_struct,
   type work_func_t,
+  type work_run,
 } from '../include/linux/workqueue_types.js';
+import { DebugObjects, ODEBUG_STATE_ACTIVE, ODEBUG_STATE_INACTIVE, ODEBUG_STATE_NONE, type debug_obj_descr, type debug_obj_state } from '../lib/debugobjects.js';
 import { FaultInjection } from './fail_function.js';
 import { WaitFor } from './locking.js';
 import { Panic } from './panic.js';
@@ -49,6 +61,8 @@ interface Worker {
   readonly pool: Pool;
   item: work_struct | null;
   wq: workqueue_struct | null;
+  /** worker->scheduled: instances handed to this kworker because it was running the same item. */
+  readonly scheduled: Array<{ readonly work: work_struct; readonly wq: workqueue_struct }>;
 }
 
 interface Pool {
@@ -98,12 +112,20 @@ export class Workqueue {
   private readonly unbound: Pool = { prefix: 'kworker/u4:', nextId: 0, idle: [] };
   private readonly workers = new Map<Task, Worker>();
   private nextWorkId = 0;
+  /** work_debug_descr: how debugobjects sees a work_struct (CONFIG_DEBUG_OBJECTS_WORK). */
+  private readonly work_debug_descr: debug_obj_descr<work_struct> = {
+    name: 'work_struct',
+    debug_hint: work_debug_hint,
+    fixup_init: this.work_fixup_init.bind(this),
+    state: this.work_debug_state.bind(this),
+  };
 
   constructor(
     @inject(Scheduler) private readonly sched: Scheduler,
     @inject(Panic) private readonly panic: Panic,
     @inject(Printk) private readonly log: Printk,
     @inject(FaultInjection) private readonly faults: FaultInjection,
+    @inject(DebugObjects) private readonly debugObjects: DebugObjects,
   ) {
     this.system_wq = this.newQueue('events', 0, 256, true);
     this.system_long_wq = this.newQueue('events_long', 0, 256, true);
@@ -113,6 +135,7 @@ export class Workqueue {
   // ---- item set-up -------------------------------------------------------
 
   INIT_WORK(work: work_struct, func: work_func_t): void {
+    this.__init_work(work, 0);
     work.func = func;
     work.init = 'init';
     work.entryValid = true;
@@ -128,6 +151,30 @@ export class Workqueue {
     w.entryValid = true;
     this.nameWork(w);
     return w;
+  }
+
+  /** __init_work(): INIT_WORK()'s debugobjects check, before the fields are set. */
+  private __init_work(work: work_struct, _onstack: number): void {
+    this.debugObjects.debug_object_init(work, this.work_debug_descr);
+  }
+
+  /** What debugobjects would have recorded: active while an instance is queued (insert_work() to the start of its run). */
+  private work_debug_state(work: work_struct): debug_obj_state {
+    if (work.init === 'zero') return ODEBUG_STATE_NONE;
+    return this.workQueued(work) ? ODEBUG_STATE_ACTIVE : ODEBUG_STATE_INACTIVE;
+  }
+
+  /**
+   * work_fixup_init(): INIT_WORK() of a queued item. The kernel cancels it
+   * (cancel_work_sync()) before INIT_WORK() goes on to reset the fields.
+   * Deviation: INIT_WORK() is synchronous here, so the fixup only takes the
+   * queued instance back and clears PENDING; it does not wait for a run of
+   * the item that is in progress, as the kernel's cancel_work_sync() would.
+   */
+  private work_fixup_init(work: work_struct, state: debug_obj_state): boolean {
+    if (state !== ODEBUG_STATE_ACTIVE) return false;
+    this.try_to_grab_pending(work);
+    return true;
   }
 
   private nameWork(w: work_struct): void {
@@ -168,6 +215,7 @@ export class Workqueue {
       return;
     }
     work.wq = wq;
+    work.lastPool = this.poolOf(wq);
     const seq = ++wq.nextSeq;
     wq.inflight.add(seq);
     let list = wq.instanceOf.get(work);
@@ -214,12 +262,12 @@ export class Workqueue {
     return work.pending;
   }
 
-  /** Start items of wq while it has room, skipping items already running. */
+  /** Start items of wq while it has room, skipping items still running on wq itself. */
   private pump(wq: workqueue_struct): void {
     let i = 0;
     while (wq.active < wq.maxActive && i < wq.worklist.length) {
       const w = wq.worklist[i]!;
-      if (w.runner !== null) {
+      if (w.running.some((r) => r.wq === wq)) {
         if (wq.ordered) break;
         i++;
         continue;
@@ -230,8 +278,28 @@ export class Workqueue {
     }
   }
 
+  /** The worker pool a queue's items run in. */
+  private poolOf(wq: workqueue_struct): Pool {
+    return wq.flags & (WQ_UNBOUND | __WQ_ORDERED) ? this.unbound : this.percpu;
+  }
+
+  /**
+   * find_worker_executing_work(): the run of `work` in `pool`, matched on
+   * the item and its function, as the busy hash is searched.
+   */
+  private find_worker_executing_work(pool: object | null, work: work_struct): work_run | null {
+    for (const r of work.running) if (r.pool === pool && r.func === work.func) return r;
+    return null;
+  }
+
+  /** Give an activated item to a kworker of its pool: to the one already running it, if any (assign_work()). */
   private assign(wq: workqueue_struct, work: work_struct): void {
-    const pool = wq.flags & (WQ_UNBOUND | __WQ_ORDERED) ? this.unbound : this.percpu;
+    const pool = this.poolOf(wq);
+    const collision = this.find_worker_executing_work(pool, work);
+    if (collision !== null) {
+      this.workers.get(collision.task)!.scheduled.push({ work, wq });
+      return;
+    }
     const idle = pool.idle.shift();
     if (idle !== undefined) {
       idle.item = work;
@@ -243,7 +311,7 @@ export class Workqueue {
     let worker!: Worker;
     const task = this.sched.spawn(name, 'kworker', () => this.worker_thread(worker));
     task.baseFrames = KWORKER_FRAMES;
-    worker = { task, pool, item: work, wq };
+    worker = { task, pool, item: work, wq, scheduled: [] };
     this.workers.set(task, worker);
   }
 
@@ -252,6 +320,13 @@ export class Workqueue {
     for (;;) {
       while (worker.item === null) await this.sched.park(idleWait);
       await this.process_one_work(worker, worker.item, worker.wq!);
+      // process_scheduled_works(): what was handed over during the run comes next, on this kworker.
+      const next = worker.scheduled.shift();
+      if (next !== undefined) {
+        worker.item = next.work;
+        worker.wq = next.wq;
+        continue;
+      }
       worker.item = null;
       worker.wq = null;
       worker.pool.idle.push(worker);
@@ -264,9 +339,10 @@ export class Workqueue {
     const seq = seqs.shift()!;
     if (seqs.length === 0) wq.instanceOf.delete(work);
     work.pending = false;
-    work.runner = task;
-    work.runningSeq = work.queuedSeq - seqs.length;
-    const instance = work.runningSeq;
+    // set_work_pool_and_clear_pending(): work->data now names this kworker's pool.
+    work.lastPool = worker.pool;
+    const run: work_run = { task, wq, pool: worker.pool, func: work.func, instance: work.queuedSeq - seqs.length };
+    work.running.push(run);
     if (this.sched.recording) this.sched.touch(`work:${work.id}`);
     task.workqueueLine = `${wq.name} ${this.describeFunc(work)}`;
     if (this.beforeRun !== null) this.beforeRun(work);
@@ -280,8 +356,7 @@ export class Workqueue {
     // Reached only if the function returned: an oops in it kills the kworker
     // here, and the item stays in flight for good (flushes of it never end).
     task.workqueueLine = null;
-    work.runner = null;
-    work.doneSeq = Math.max(work.doneSeq, instance);
+    work.running.splice(work.running.indexOf(run), 1);
     wq.inflight.delete(seq);
     wq.active--;
     this.wakeAll(work.flushers);
@@ -316,37 +391,87 @@ export class Workqueue {
     const self = this.sched.self('flush_work');
     if (this.sched.recording) this.sched.touch(`work:${work.id}`);
     if (this.panic.WARN_ON(!work.func, WQ_SITES.flush_func)) return false;
+    // start_flush_work(): the queued instance, else the run in the pool work->data names.
     let target: number;
-    // Queued means on a worklist: not a delayed item whose timer is still armed, not a stuck one.
-    if (work.wq !== null && work.wq.instanceOf.has(work)) target = work.queuedSeq;
-    else if (work.runner !== null) target = work.runningSeq;
-    else return false;
+    if (this.workQueued(work)) target = work.queuedSeq;
+    else {
+      const run = this.find_worker_executing_work(work.lastPool, work);
+      if (run === null) return false;
+      target = run.instance;
+    }
     const on = new WaitFor(
       () => `flush_work(${work.func?.name ?? 'work'})`,
       () => this.workHolders(work),
     );
-    // Done when the target instance finished, or when nothing of the item
-    // is left queued or running (a cancel removed the instance waited for).
-    while (work.doneSeq < target && this.workInFlight(work)) {
+    // Done when that instance has run, or when a cancel took it back before it started.
+    while (this.instanceInFlight(work, target)) {
       work.flushers.push(self);
       await this.sched.block(on);
     }
     return true;
   }
 
-  /** An instance of the item is queued (validly) or running. */
-  private workInFlight(work: work_struct): boolean {
-    return work.runner !== null || (work.wq !== null && work.wq.instanceOf.has(work));
+  /**
+   * An instance of the item is queued: on a worklist or handed to a
+   * kworker, not started. Not a delayed item whose timer is still armed,
+   * not a stuck one.
+   */
+  private workQueued(work: work_struct): boolean {
+    return work.wq !== null && work.wq.instanceOf.has(work);
   }
 
-  /** Who must run for a flush of `work` to finish: its runner, or what occupies its queue. */
+  /** Instance `n` of the item is still queued or running. */
+  private instanceInFlight(work: work_struct, n: number): boolean {
+    return work.running.some((r) => r.instance === n) || (this.workQueued(work) && work.queuedSeq === n);
+  }
+
+  /** Who must run for a flush of `work` to finish: its kworkers, or what occupies its queue. */
   private workHolders(work: work_struct): Task[] {
-    if (work.runner !== null) return [work.runner];
+    if (work.running.length > 0) return work.running.map((r) => r.task);
     const wq = work.wq;
     if (wq === null) return [];
     const out: Task[] = [];
-    for (const w of this.workers.values()) if (w.wq === wq && w.item !== null) out.push(w.task);
+    for (const w of this.workers.values()) if ((w.wq === wq && w.item !== null) || w.scheduled.some((e) => e.wq === wq)) out.push(w.task);
     return out;
+  }
+
+  /**
+   * try_to_grab_pending(): take the queued instance of `work` back, from
+   * its worklist or from the kworker it was handed to before that kworker
+   * started it. True if there was one. PENDING is cleared.
+   */
+  private try_to_grab_pending(work: work_struct): boolean {
+    const wq = work.wq;
+    if (wq === null || !this.workQueued(work)) return false;
+    const i = wq.worklist.indexOf(work);
+    if (i >= 0) wq.worklist.splice(i, 1);
+    else {
+      // Activated: it holds one of wq's max_active slots.
+      for (const w of this.workers.values()) {
+        const j = w.scheduled.findIndex((e) => e.work === work && e.wq === wq);
+        if (j >= 0) {
+          w.scheduled.splice(j, 1);
+          break;
+        }
+        if (w.item === work && w.wq === wq && !work.running.some((r) => r.task === w.task)) {
+          // Woken for it but not started: the kworker goes back to idle.
+          w.item = null;
+          w.wq = null;
+          if (!w.pool.idle.includes(w)) w.pool.idle.push(w);
+          break;
+        }
+      }
+      wq.active--;
+    }
+    const seqs = wq.instanceOf.get(work)!;
+    const seq = seqs.pop()!;
+    if (seqs.length === 0) wq.instanceOf.delete(work);
+    wq.inflight.delete(seq);
+    work.pending = false;
+    this.wakeAll(wq.flushers);
+    this.wakeAll(work.flushers);
+    if (i < 0) this.pump(wq);
+    return true;
   }
 
   async cancel_work_sync(work: work_struct): Promise<boolean> {
@@ -359,25 +484,17 @@ export class Workqueue {
       work.pending = false;
       wasPending = true;
     }
-    const wq = work.wq;
-    if (work.pending && wq !== null) {
-      const i = wq.worklist.indexOf(work);
-      if (i >= 0) {
-        wq.worklist.splice(i, 1);
-        const seqs = wq.instanceOf.get(work)!;
-        const seq = seqs.pop()!;
-        if (seqs.length === 0) wq.instanceOf.delete(work);
-        wq.inflight.delete(seq);
-        this.wakeAll(wq.flushers);
-        this.wakeAll(work.flushers);
-      }
+    if (work.pending && work.wq !== null) {
+      this.try_to_grab_pending(work);
       work.pending = false;
       wasPending = true;
     }
     work.disabled++;
     const on = new WaitFor(() => `cancel_work_sync(${work.func?.name ?? 'work'})`, () => this.workHolders(work));
-    // Cancelling the running item from itself waits for itself, as in the kernel.
-    while (work.runner !== null) {
+    // __flush_work(): the run in the pool work->data names, if any. Cancelling
+    // the running item from itself waits for itself, as in the kernel.
+    const run = this.find_worker_executing_work(work.lastPool, work);
+    while (run !== null && work.running.includes(run)) {
       work.flushers.push(self);
       await this.sched.block(on);
     }
@@ -469,7 +586,10 @@ export class Workqueue {
   ownedWork(module: string): work_struct[] {
     const out: work_struct[] = [];
     for (const wq of this.workqueues) for (const w of wq.worklist) if (w.owner === module) out.push(w);
-    for (const w of this.workers.values()) if (w.item !== null && w.item.owner === module) out.push(w.item);
+    for (const w of this.workers.values()) {
+      if (w.item !== null && w.item.owner === module) out.push(w.item);
+      for (const e of w.scheduled) if (e.work.owner === module) out.push(e.work);
+    }
     return out;
   }
 
@@ -479,7 +599,10 @@ export class Workqueue {
     for (const wq of this.workqueues) {
       for (const w of wq.worklist) out.push({ wq: wq.name, func: w.func?.name ?? 'work' });
     }
-    for (const w of this.workers.values()) if (w.item !== null) out.push({ wq: w.wq?.name ?? '?', func: w.item.func?.name ?? 'work' });
+    for (const w of this.workers.values()) {
+      if (w.item !== null) out.push({ wq: w.wq?.name ?? '?', func: w.item.func?.name ?? 'work' });
+      for (const e of w.scheduled) out.push({ wq: e.wq.name, func: e.work.func?.name ?? 'work' });
+    }
     return out;
   }
 
@@ -509,6 +632,11 @@ export class Workqueue {
       system_unbound_wq: this.system_unbound_wq,
     };
   }
+}
+
+/** work_debug_hint(): an item is named by its function in ODEBUG reports. */
+function work_debug_hint(work: work_struct): unknown {
+  return work.func;
 }
 
 /** The DI module of workqueues and kworkers. */

@@ -333,6 +333,17 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       '[   10.120000] platform sfc_cxl.0: Added to deferred list',
       '[   10.120000] platform sfc_cxl.0: deferred probe pending: (reason unknown)',
     ]);
+
+    // Without CONFIG_MODULES the timeout is 0: no timeout work, no report, the device just stays deferred.
+    const noModules = await boot(scenario('deferred-probe.json', { set: { CXL_ACPI: 'n', MODULES: 'n' } }));
+    expect(grep(noModules, 'deferred probe pending')).to.deep.equal([]);
+    expect(noModules.result.dmesg.slice(-5)).to.deep.equal([
+      '[    0.116000] sfc_cxl sfc_cxl.0: Driver sfc_cxl requests probe deferral',
+      '[    0.116000] platform sfc_cxl.0: Added to deferred list',
+      '[    0.117000] Freeing unused kernel image (initmem) memory: 4096K',
+      '[    0.117000] Run /init as init process',
+      '[    3.000000] EXT4-fs (vda1): mounted filesystem 5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76 r/w with ordered data mode. Quota mode: none.',
+    ]);
   });
 
   it('4. wait-for-device-probe.json: the default order decides before cxl_pci registers (HMEM owns); the shrunk schedule waits for cxl_pci\'s probes (CXL owns); two outcome classes', async () => {

@@ -329,6 +329,44 @@ describe('driver core: matching and probe return handling', () => {
     ]);
   });
 
+  it('bus_rescan_devices() returns the first device_attach() error and stops there: "Resources present before probing" on a.0 (-EBUSY) leaves b.0, later on the bus, unprobed', async () => {
+    const k = boot();
+    const rec = new Recorder();
+    const a = pdev('rescan', 0);
+    const b = pdev('rescan', 1);
+    let rc: number | null = null;
+    await runInit(k, async () => {
+      // echo 0 > /sys/bus/platform/drivers_autoprobe: nothing binds until the rescan.
+      k.api.platform_bus_type.p!.drivers_autoprobe = false;
+      await k.api.platform_device_register(a);
+      await k.api.platform_device_register(b);
+      await k.api.platform_driver_register(pdrv('rescan', (pd) => (rec.push(`probe ${dev_name(pd.dev)}`), 0)));
+      // A devres entry on a device without a driver: really_probe() refuses it.
+      k.api.devm_add_action(a.dev, function leftover() {}, null);
+      rc = await k.api.bus_rescan_devices(k.api.platform_bus_type);
+    });
+    expect(rc).to.equal(-EBUSY);
+    expect(grep(k, 'Resources present before probing')).to.deep.equal(['platform rescan.0: Resources present before probing']);
+    expect(rec.events).to.deep.equal([]);
+    expect([a.dev.driver, b.dev.driver]).to.deep.equal([null, null]);
+  });
+
+  it('bus_rescan_devices() goes on past devices that bind or match no driver, and returns 0', async () => {
+    const k = boot();
+    const rec = new Recorder();
+    let rc: number | null = null;
+    await runInit(k, async () => {
+      k.api.platform_bus_type.p!.drivers_autoprobe = false;
+      await k.api.platform_device_register(pdev('nodriver', 0));
+      await k.api.platform_device_register(pdev('rescan', 0));
+      await k.api.platform_device_register(pdev('rescan', 1));
+      await k.api.platform_driver_register(pdrv('rescan', (pd) => (rec.push(`probe ${dev_name(pd.dev)}`), 0)));
+      rc = await k.api.bus_rescan_devices(k.api.platform_bus_type);
+    });
+    expect(rc).to.equal(0);
+    expect(rec.events).to.deep.equal(['probe rescan.0', 'probe rescan.1']);
+  });
+
   it('driver_register on a bus that was never registered fails with -EINVAL and says so', async () => {
     const k = boot();
     const drv = new device_driver('orphan');

@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import { delayed_work, work_struct, type workqueue_struct } from '../../framework/include/linux/workqueue_types.js';
 import { RandomStrategy } from '../../framework/sim/strategy.js';
+import { KERN_ERR } from '../../framework/kernel/printk.js';
 import { boot, everySchedule, grep, Recorder, runInit, warningsOf, type Kernel } from './fixture.js';
 
 /** A work function named `name` that records start and end around a sleep of `ms`. */
@@ -120,6 +121,182 @@ describe('workqueues', () => {
       const ws = warningsOf(k);
       expect(ws.map((x) => x.message)).to.deep.equal(['WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: swapper/0/1']);
       expect(ws[0]!.callTrace).to.include('cancel_work_sync');
+    });
+  });
+
+  describe('an item queued on a second workqueue while it runs (non-reentrancy is per workqueue and pool)', () => {
+    /** A work function named `name` that records where each run starts (kworker, Workqueue: line) and when it ends. */
+    function where(k: Kernel, rec: Recorder, name: string, ms: (run: number) => number): (w: work_struct) => Promise<void> {
+      let runs = 0;
+      const f = async (): Promise<void> => {
+        const run = ++runs;
+        const t = k.sched.current!;
+        rec.push(`${name}#${run} start@${k.sched.now / 1000} on ${t.comm} (${t.workqueueLine})`);
+        await k.api.msleep(ms(run));
+        rec.push(`${name}#${run} end@${k.sched.now / 1000}`);
+      };
+      Object.defineProperty(f, 'name', { value: name });
+      return f;
+    }
+
+    it('running on system_wq (per-CPU pool) and queued on system_unbound_wq (unbound pool): queue_work returns true and the second instance starts at once, concurrently, on an unbound kworker; flush_work returns when it has run', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const w = new work_struct();
+      k.api.INIT_WORK(w, where(k, rec, 'hmem_work', () => 10));
+      let rc: boolean | null = null;
+      const o = await runInit(k, async () => {
+        k.api.schedule_work(w);
+        await k.api.msleep(1);
+        rc = k.api.queue_work(k.api.system_unbound_wq, w);
+        await k.api.msleep(1);
+        rec.push(`pending@2 ${k.api.work_pending(w)}`);
+        rec.push(`flush_work ${await k.api.flush_work(w)}@${k.sched.now / 1000}`);
+      });
+      expect(o.status).to.equal('idle');
+      expect(rc).to.equal(true);
+      expect(rec.events).to.deep.equal([
+        'hmem_work#1 start@0 on kworker/0:0 (events hmem_work)',
+        'hmem_work#2 start@1 on kworker/u4:0 (events_unbound hmem_work)',
+        'pending@2 false',
+        'hmem_work#1 end@10',
+        'hmem_work#2 end@11',
+        'flush_work true@11',
+      ]);
+      expect(k.leaks()).to.deep.equal([]);
+    });
+
+    it('running on system_wq and queued on system_long_wq (the same per-CPU pool): assign_work() finds the kworker running it, which runs the second instance right after the first, as events_long; flush_work waits for both', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const w = new work_struct();
+      k.api.INIT_WORK(w, where(k, rec, 'hmem_work', () => 10));
+      const o = await runInit(k, async () => {
+        k.api.schedule_work(w);
+        await k.api.msleep(1);
+        k.api.queue_work(k.api.system_long_wq, w);
+        rec.push(`pending@1 ${k.api.work_pending(w)}`);
+        rec.push(`flush_work ${await k.api.flush_work(w)}@${k.sched.now / 1000}`);
+      });
+      expect(o.status).to.equal('idle');
+      expect(rec.events).to.deep.equal([
+        'hmem_work#1 start@0 on kworker/0:0 (events hmem_work)',
+        'pending@1 true',
+        'hmem_work#1 end@10',
+        'hmem_work#2 start@10 on kworker/0:0 (events_long hmem_work)',
+        'hmem_work#2 end@20',
+        'flush_work true@20',
+      ]);
+      expect(k.api.work_pending(w)).to.equal(false);
+    });
+
+    it('flush_work waits for the instance queued last only: queued on the unbound pool during a long run, it returns when that short second run ends, while the first still runs', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const w = new work_struct();
+      k.api.INIT_WORK(w, where(k, rec, 'hmem_work', (run) => (run === 1 ? 30 : 5)));
+      await runInit(k, async () => {
+        k.api.schedule_work(w);
+        await k.api.msleep(1);
+        k.api.queue_work(k.api.system_unbound_wq, w);
+        rec.push(`flush_work ${await k.api.flush_work(w)}@${k.sched.now / 1000}`);
+      });
+      expect(rec.events).to.deep.equal([
+        'hmem_work#1 start@0 on kworker/0:0 (events hmem_work)',
+        'hmem_work#2 start@1 on kworker/u4:0 (events_unbound hmem_work)',
+        'hmem_work#2 end@6',
+        'flush_work true@6',
+        'hmem_work#1 end@30',
+      ]);
+    });
+
+    it('cancel_work_sync takes back the instance handed to the kworker that runs the item, which then never runs it', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const w = new work_struct();
+      k.api.INIT_WORK(w, where(k, rec, 'hmem_work', () => 10));
+      const rcs: boolean[] = [];
+      const o = await runInit(k, async () => {
+        k.api.schedule_work(w);
+        await k.api.msleep(1);
+        rcs.push(k.api.queue_work(k.api.system_long_wq, w));
+        rcs.push(await k.api.cancel_work_sync(w));
+        rec.push(`cancelled@${k.sched.now / 1000}`);
+      });
+      expect(o.status).to.equal('idle');
+      expect(rcs).to.deep.equal([true, true]);
+      expect(rec.events).to.deep.equal(['hmem_work#1 start@0 on kworker/0:0 (events hmem_work)', 'hmem_work#1 end@10', 'cancelled@10']);
+      expect(k.leaks()).to.deep.equal([]);
+    });
+  });
+
+  describe('CONFIG_DEBUG_OBJECTS_WORK', () => {
+    it('INIT_WORK on a queued item: ODEBUG "init active" WARN from debug_print_object, then the fixup cancels the queued instance, so the item runs only for the queue_work after it', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const w = new work_struct();
+      const hmem_work = (): void => rec.push(`run@${k.sched.now / 1000}`);
+      k.api.INIT_WORK(w, hmem_work);
+      const o = await runInit(k, async function hmem_init() {
+        rec.push(`queue ${k.api.queue_work(k.api.system_wq, w)}`);
+        k.api.INIT_WORK(w, hmem_work);
+        rec.push(`pending ${k.api.work_pending(w)}`);
+        rec.push(`flush ${await k.api.flush_work(w)}`);
+        rec.push(`queue ${k.api.queue_work(k.api.system_wq, w)}`);
+      });
+      expect(o.status).to.equal('idle');
+      expect(rec.events).to.deep.equal(['queue true', 'pending false', 'flush false', 'queue true', 'run@0']);
+      const ws = warningsOf(k);
+      expect(ws.map((x) => [x.function, x.message, x.text])).to.deep.equal([
+        [
+          'debug_print_object',
+          'WARNING: lib/debugobjects.c:615 at debug_print_object, CPU#0: swapper/0/1',
+          'ODEBUG: init active (active state 0) object: 00000000deadbeef object type: work_struct hint: hmem_work',
+        ],
+      ]);
+      expect(ws[0]!.callTrace.slice(0, 4)).to.deep.equal(['__debug_object_init', 'debug_object_init', '__init_work', 'hmem_init']);
+      // The message is WARN()'s own KERN_ERR line, between the cut line and the banner.
+      const at = k.log.records.findIndex((r) => r.text.startsWith('ODEBUG: init active'));
+      expect([k.log.records[at - 1]!.text, k.log.records[at]!.level, k.log.records[at + 1]!.text]).to.deep.equal([
+        '------------[ cut here ]------------',
+        KERN_ERR,
+        'WARNING: lib/debugobjects.c:615 at debug_print_object, CPU#0: swapper/0/1',
+      ]);
+      expect(k.leaks()).to.deep.equal([]);
+    });
+
+    it('the fixup takes a queued item off an ordered workqueue\'s worklist: the items behind it run in order, and flush_workqueue returns', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const wq = orderedWq(k);
+      const b = new work_struct();
+      k.api.INIT_WORK(b, sleeper(k, rec, 'b', 10));
+      const o = await runInit(k, async () => {
+        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'a', 10)));
+        k.api.queue_work(wq, b);
+        k.api.queue_work(wq, k.api.__WORK_INITIALIZER(sleeper(k, rec, 'c', 10)));
+        await k.api.msleep(1);
+        k.api.INIT_WORK(b, sleeper(k, rec, 'b', 10));
+        await k.api.flush_workqueue(wq);
+        rec.push(`flushed@${k.sched.now / 1000}`);
+      });
+      expect(o.status).to.equal('idle');
+      expect(rec.events).to.deep.equal(['a start@0', 'a end@10', 'c start@10', 'c end@20', 'flushed@20']);
+      expect(warningsOf(k).map((x) => x.text)).to.deep.equal(['ODEBUG: init active (active state 0) object: 00000000deadbeef object type: work_struct hint: b']);
+    });
+
+    it('INIT_WORK on an item that is running but not queued is no ODEBUG matter: no report', async () => {
+      const k = boot();
+      const rec = new Recorder();
+      const w = new work_struct();
+      k.api.INIT_WORK(w, sleeper(k, rec, 'w', 10));
+      await runInit(k, async () => {
+        k.api.schedule_work(w);
+        await k.api.msleep(5);
+        k.api.INIT_WORK(w, sleeper(k, rec, 'w', 10));
+      });
+      expect(rec.events).to.deep.equal(['w start@0', 'w end@10']);
+      expect(warningsOf(k)).to.deep.equal([]);
     });
   });
 

@@ -45,9 +45,9 @@ export function testModule(m: TestModule): ModuleDef {
   };
 }
 
-/** A machine whose catalogue is `mods`, each configured as given (default m). */
+/** A machine whose catalogue is `mods`, each configured as given (default m), with CONFIG_MODULES=y unless `config` says otherwise. */
 export function machineWith(mods: ModuleDef[], config: Record<string, Tristate> = {}, opts: MachineOptions = {}): Machine {
-  const cfg: Record<string, Tristate> = {};
+  const cfg: Record<string, Tristate> = { MODULES: 'y' };
   for (const d of mods) if (d.config !== 'always') cfg[d.config] = 'm';
   Object.assign(cfg, config);
   return createMachine({ ...opts, catalog: mods, config: cfg });

@@ -80,7 +80,7 @@ describe('module loader: request_module', () => {
       body: (k) => ({ init: async () => k.platform_device_register(new platform_device({ name: 'target', id: 0, dev: { release: () => {} } })) }),
     });
     m.loader.setCatalog([dev, caller, target]);
-    m.config.set({ BOARD: 'y', CALLER: 'y', TARGET: 'm' });
+    m.config.set({ MODULES: 'y', BOARD: 'y', CALLER: 'y', TARGET: 'm' });
     await m.bootToIdle();
     expect(rc).to.equal(256);
     expect(at).to.be.below(1_000_000);

@@ -141,10 +141,26 @@ export class Bus {
     for (const nb of l.slice()) await nb.notifier_call(nb, action, dev);
   }
 
+  /**
+   * bus_rescan_devices_helper(): device_attach() of a device without a
+   * driver (under the parent's lock where the bus wants it). Its error
+   * (-EBUSY for "Resources present before probing", -EPROBE_DEFER or a
+   * failed match) ends the walk; a bind or no match lets it go on.
+   */
+  private async bus_rescan_devices_helper(dev: device): Promise<number> {
+    let ret = 0;
+    if (!dev.driver) {
+      const parent = dev.parent;
+      const b = this.base;
+      if (parent && dev.bus?.need_parent_lock) await b.locking.mutex_lock(parent.mutex);
+      ret = await b.dd.device_attach(dev);
+      if (parent && dev.bus?.need_parent_lock) b.locking.mutex_unlock(parent.mutex);
+    }
+    return ret < 0 ? ret : 0;
+  }
+
+  /** Try to bind every device of the bus that has no driver; returns the first device_attach() error, after which the walk stops. */
   async bus_rescan_devices(bus: bus_type): Promise<number> {
-    return await this.bus_for_each_dev(bus, null, async (dev) => {
-      if (!dev.driver) await this.base.dd.device_attach(dev);
-      return 0;
-    });
+    return await this.bus_for_each_dev(bus, null, (dev) => this.bus_rescan_devices_helper(dev));
   }
 }

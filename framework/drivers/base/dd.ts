@@ -40,7 +40,11 @@ export class DeviceDriverBinding {
   driver_deferred_probe_enable = false;
   initcalls_done = false;
   defer_all_probes = false;
-  /** deferred_probe_timeout= in seconds (10 with CONFIG_MODULES). */
+  /**
+   * deferred_probe_timeout= in seconds: 10 with CONFIG_MODULES, 0 (never
+   * armed) without. start_kernel() sets it from the configuration; a bare
+   * kernel without one keeps the CONFIG_MODULES value.
+   */
   driver_deferred_probe_timeout = 10;
   readonly deferred_probe_pending_list: device[] = [];
   readonly deferred_probe_active_list: device[] = [];

@@ -4,6 +4,21 @@ import type { Task } from '../../sim/task.js';
 
 export type work_func_t = (work: work_struct) => Promise<void> | void;
 
+/**
+ * One run of an item on a kworker: worker->current_work, current_func and
+ * current_pwq of the kernel, plus which queued instance it is. An item has
+ * more than one only when it was queued on workqueues of different pools.
+ */
+export interface work_run {
+  readonly task: Task;
+  readonly wq: workqueue_struct;
+  /** The worker pool of the kworker (the pool find_worker_executing_work() searches). */
+  readonly pool: object;
+  readonly func: work_func_t | null;
+  /** The instance number (see work_struct.queuedSeq). */
+  readonly instance: number;
+}
+
 /** How the item was set up: never (zero-filled), statically, or by INIT_WORK at run time. */
 export type WorkInit = 'zero' | 'static' | 'init';
 
@@ -18,11 +33,16 @@ export class work_struct {
   stuck = false;
   /** The workqueue the item was last queued on. */
   wq: workqueue_struct | null = null;
-  /** Instance bookkeeping for flush_work: last queued, running, last finished. */
+  /**
+   * The pool work->data points at: where the item was last queued, then,
+   * once a run starts, the pool of its kworker. flush_work() and
+   * cancel_work_sync() look for a running instance there only.
+   */
+  lastPool: object | null = null;
+  /** Instances are numbered in queueing order; this is the number of the last one queued. */
   queuedSeq = 0;
-  runningSeq = 0;
-  doneSeq = 0;
-  runner: Task | null = null;
+  /** Runs in progress, oldest first. */
+  readonly running: work_run[] = [];
   /** cancel_work_sync in progress: queueing is refused. */
   disabled = 0;
   /** Tasks waiting in flush_work / cancel_work_sync. */
@@ -54,7 +74,7 @@ export class workqueue_struct {
   draining = false;
   destroyed = false;
   readonly flushers: Task[] = [];
-  /** The wq instance id of each queued/running item instance, by item. */
+  /** The wq instance ids of each item's queued instances (on the worklist, or handed to a kworker but not started), by item. */
   readonly instanceOf = new Map<work_struct, number[]>();
   constructor(
     readonly name: string,

@@ -562,7 +562,7 @@ export class ModuleLoader {
       }
     }
     for (const w of this.wq.ownedWork(name)) {
-      this.panic.kasan('free_module', `work ${w.func?.name ?? '?'} of module ${name} is still ${w.runner ? 'running' : 'queued'} after the module was freed`);
+      this.panic.kasan('free_module', `work ${w.func?.name ?? '?'} of module ${name} is still ${w.running.length > 0 ? 'running' : 'queued'} after the module was freed`);
     }
     for (const dev of this.base.core.allDevices) {
       const n = dev.moduleRefs.get(name);
