@@ -17,7 +17,7 @@ import { Locking, lockingModule, type LockingApi } from './kernel/locking.js';
 import { Panic, panicModule, type PanicApi } from './kernel/panic.js';
 import { debugLocksModule } from './lib/debug_locks.js';
 import { debugObjectsModule } from './lib/debugobjects.js';
-import { KERN_INFO, Printk, printkModule, type PrintkApi } from './kernel/printk.js';
+import { KERN_NOTICE, Printk, printkModule, type PrintkApi } from './kernel/printk.js';
 import { UTS_RELEASE } from './include/generated/utsrelease.js';
 import { Resources, resourceModule, type ResourceApi } from './kernel/resource.js';
 import { Memregion, memregionModule, type MemregionApi } from './lib/memregion.js';
@@ -77,8 +77,8 @@ export class Kernel {
     @inject(Sysfs) readonly sysfs: Sysfs,
     @inject(Numa) readonly numa: Numa,
   ) {
-    // start_kernel() prints the banner first; driver_init() registers the platform bus later.
-    log.emit(KERN_INFO, `Linux version ${UTS_RELEASE} (kshim) #1 SMP PREEMPT_DYNAMIC`);
+    // start_kernel() prints the banner first (pr_notice); driver_init() registers the platform bus later.
+    log.emit(KERN_NOTICE, `Linux version ${UTS_RELEASE} (kshim) #1 SMP PREEMPT_DYNAMIC`);
     platform.platform_bus_init();
     this.api = this.buildApi();
   }

@@ -204,7 +204,7 @@ describe('kshim shell: options and arguments', () => {
 
     const all = (await sh.exec('dmesg'))!.split('\n');
     const decoded = (await sh.exec('dmesg --decode'))!.split('\n');
-    expect(decoded[0]).to.equal(`kern  :info  : ${all[0]}`);
+    expect(decoded[0]).to.equal(`kern  :notice: ${all[0]}`);
     expect(decoded.length).to.equal(all.length);
     const warn = (await sh.exec('dmesg -x -l err,warn'))!.split('\n');
     expect(warn.length).to.be.above(0);

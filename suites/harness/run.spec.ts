@@ -54,9 +54,10 @@ describe('kshim run: the result of a scenario', () => {
     expect(result.warnings).to.deep.equal([]);
   });
 
-  it('starts dmesg with the banner of start_kernel(), before driver_init() registers the platform bus', async () => {
-    const { result } = await runScenario(cover('commit'));
+  it('starts dmesg with the banner of start_kernel(), at KERN_NOTICE (pr_notice), before driver_init() registers the platform bus', async () => {
+    const { result, machine } = await runScenario(cover('commit'));
     expect(result.dmesg[0]).to.equal('[    0.000000] Linux version 7.0.0-kshim (kshim) #1 SMP PREEMPT_DYNAMIC');
+    expect(machine!.kernel.log.records[0]!.level).to.equal(5);
     expect(result.dmesg.findIndex((l) => l.includes("bus: 'platform': registered"))).to.be.greaterThan(0);
   });
 
