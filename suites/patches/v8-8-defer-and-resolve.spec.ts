@@ -15,7 +15,11 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { CxlMockOps } from '../../mocks/cxl/mock_ops.js';
 import { runBaseScenario } from '../../harness/expectations.js';
-import type { Run } from '../../harness/run.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Firmware } from '../../mocks/platform/firmware.js';
+import { machineFor, resolveConfig, type Run } from '../../harness/run.js';
+import { parseScenario } from '../../harness/scenario.js';
 import { CXL_ACPI_EARLY, MODULAR, SR, at, boot, decisions, prSR, timeOf } from './fixture.js';
 
 const HOST = 'hmem_platform hmem_platform.0';
@@ -108,5 +112,31 @@ describe('[PATCH v8 8/9] dax/hmem, cxl: Defer and resolve Soft Reserved ownershi
     expect(at(after, "bus: 'cxl': add driver cxl_dax_region")).to.be.above(lastAt(after, 'CXL claims resource, dropping'));
     expect(decisions(after).filter((l) => l.includes('CXL claims resource'))).to.have.length(2);
     for (const r of [before, after]) expect(r.result.softReserved.map((s) => s.owner)).to.deep.equal(['dax_cxl', 'dax_cxl']);
+  });
+});
+
+/** The lines of hmem_platform.0's decisions, whichever prefix they carry. */
+function decisionsIn(dmesg: readonly string[]): string[] {
+  return dmesg.filter((l) => /hmem_platform\.0: (await CXL|CXL |deferring)/.test(l));
+}
+
+describe('[PATCH v8 8/9] process_defer_work() after hmem_platform lost its driver', () => {
+  it('unbound while the work waits in wait_for_device_probe(): the work takes the device lock, finds no driver and decides nothing', async () => {
+    const file = fileURLToPath(new URL('../../../scenarios/mainline-builtin-async-neighbour.json', import.meta.url));
+    const s = parseScenario(readFileSync(file, 'utf8'), file, { tree: 'v8/8' });
+    const m = machineFor(s, resolveConfig(s.tree, s.config).values);
+    m.get(Firmware).apply();
+    const sched = m.kernel.sched;
+    // slow_async.0's probe keeps the work waiting from 0.034 s to 0.230 s; the unbind comes at 0.100 s, as a write to sysfs "unbind" would.
+    sched.spawn('sh', 'user', async () => {
+      const host = m.kernel.base.core.allDevices.find((d) => d.name === 'hmem_platform.0')!;
+      await m.kernel.base.dd.device_release_driver_internal(host, null);
+    }, { at: 100_000, pid: 999 });
+    await m.bootToIdle();
+    const dmesg = m.kernel.dmesg().map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
+    // The decision lines name the host: after the unbind the prefix is the bus's ("platform hmem_platform.0:"), so look for the messages themselves.
+    expect(dmesg.filter((l) => /CXL (claims|did not claim) resource|deferring range/.test(l))).to.deep.equal([]);
+    expect(decisionsIn(dmesg)).to.deep.equal([`${HOST}: await CXL initial probe: ${prSR(SR)}`]);
+    expect(m.kernel.panic.warnings).to.deep.equal([]);
   });
 });
