@@ -39,6 +39,16 @@ function int(v: string | undefined, name: string, min: number): number | undefin
   return Number(v);
 }
 
+/**
+ * Why an exhaustive search is not complete: it ran out of budget (then
+ * even the bound's schedules may not all have run), or the bound left out
+ * schedules with more deviations.
+ */
+function exhaustiveShortfall(report: ExploreReport, total: number, bound: number | undefined): string {
+  if (bound === undefined || report.boundCut !== true) return `not complete: stopped at the budget of ${total} runs (--runs N raises it)`;
+  return `not complete: complete only up to ${bound} deviation${bound === 1 ? '' : 's'} from the default order (--bound ${bound} left out schedules with more)`;
+}
+
 /** What a progress display is told while the schedules run. */
 export interface ExploreProgress {
   start(total: number, budget: string): void;
@@ -86,12 +96,13 @@ export async function exploreOutput(file: string, opts: ExploreArgs, progress?: 
     const out = {
       schedulesExplored: report.schedulesExplored,
       complete: report.complete,
+      // With --bound: the bound asked for (complete is false when it cut the search).
+      ...(bound !== undefined ? { bound } : {}),
       outcomes: report.outcomes.map((o) => ({ signature: o.signature, owners: o.owners, warnings: o.warnings, count: o.count, schedule: o.shrunk })),
     };
     return JSON.stringify(out, null, 2) + '\n';
   }
-  // An exhaustive search is incomplete only when it ran out of budget.
-  const completeness = report.complete ? 'complete' : strategy === 'exhaustive' ? `not complete: stopped at the budget of ${total} runs (--runs N raises it)` : 'not complete';
+  const completeness = report.complete ? 'complete' : strategy === 'exhaustive' ? exhaustiveShortfall(report, total, bound) : 'not complete';
   const lines = [
     `${report.schedulesExplored} schedule${report.schedulesExplored === 1 ? '' : 's'} explored (${strategy}${opts.untimed ? ', untimed' : ''}), ${completeness}; ${report.outcomes.length} outcome class${report.outcomes.length === 1 ? '' : 'es'}:`,
   ];

@@ -260,4 +260,23 @@ describe('the kshim command', function () {
     expect(r.stdout.split('\n')[0]).to.match(/^3 schedules explored \(exhaustive\), not complete: stopped at the budget of 3 runs \(--runs N raises it\); \d+ outcome class/);
     expect(kshim('explore', '--help').stdout.replace(/\s+/g, ' ')).to.contain('the run budget of exhaustive (default 20000)');
   });
+
+  it('kshim explore --bound N that cut the search says it is not complete, in the text and in --json ("complete": false, "bound": N); a bound that cut nothing is complete', () => {
+    // kmod19 has two outcome classes (findings.md section 1); --bound 0 runs only the default order and finds one.
+    const file = 'scenarios/mainline-modular-kmod19.json';
+    const text = kshim('explore', file, '--bound', '0');
+    expect(text.status, text.stderr).to.equal(0);
+    expect(text.stdout.split('\n')[0]).to.equal('1 schedule explored (exhaustive), not complete: complete only up to 0 deviations from the default order (--bound 0 left out schedules with more); 1 outcome class:');
+    const json = kshim('explore', file, '--bound', '1', '--json');
+    expect(json.status, json.stderr).to.equal(0);
+    const j = JSON.parse(json.stdout) as { schedulesExplored: number; complete: boolean; bound: number; outcomes: unknown[] };
+    expect(Object.keys(j)).to.deep.equal(['schedulesExplored', 'complete', 'bound', 'outcomes']);
+    expect(j.complete).to.equal(false);
+    expect(j.bound).to.equal(1);
+    // Enough deviations for every schedule: the bound cut nothing, and the search is the unbounded one.
+    const wide = JSON.parse(kshim('explore', file, '--bound', '40', '--json').stdout) as { schedulesExplored: number; complete: boolean; outcomes: unknown[] };
+    expect([wide.schedulesExplored, wide.complete, wide.outcomes.length]).to.deep.equal([112, true, 2]);
+    const unbounded = JSON.parse(kshim('explore', file, '--json').stdout) as Record<string, unknown>;
+    expect(Object.keys(unbounded)).to.deep.equal(['schedulesExplored', 'complete', 'outcomes']);
+  });
 });
