@@ -49,17 +49,26 @@ function exhaustiveShortfall(report: ExploreReport, total: number, bound: number
   return `not complete: complete only up to ${bound} deviation${bound === 1 ? '' : 's'} from the default order (--bound ${bound} left out schedules with more)`;
 }
 
-/** What a progress display is told while the schedules run. */
+/** What a progress display is told while the schedules run: the runs to expect (with a note: a budget) and the runs so far. */
 export interface ExploreProgress {
-  start(total: number, budget: string): void;
+  start(total: number, note: string): void;
   update(done: number): void;
   stop(): void;
 }
 
+/**
+ * The progress bar on `stream` when it is a terminal ("exploring [...]
+ * 12/3000 schedules"), else nothing. cli-progress fills {total} itself, so
+ * the note has a placeholder of its own.
+ */
+export function progressBar(stream: NodeJS.WritableStream & { readonly isTTY?: boolean }): ExploreProgress | undefined {
+  if (stream.isTTY !== true) return undefined;
+  const bar = new cliProgress.SingleBar({ format: 'exploring [{bar}] {value}/{total} schedules{note}', hideCursor: true, clearOnComplete: true, stream }, cliProgress.Presets.shades_classic);
+  return { start: (total, note) => bar.start(total, 0, { note }), update: (n) => bar.update(n), stop: () => bar.stop() };
+}
+
 export async function exploreCommand(file: string, opts: ExploreArgs): Promise<void> {
-  const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'exploring [{bar}] {value}{total} schedules', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
-  const progress: ExploreProgress | undefined = bar === null ? undefined : { start: (total, budget) => bar.start(total, 0, { total: budget }), update: (n) => bar.update(n), stop: () => bar.stop() };
-  process.stdout.write(await exploreOutput(file, opts, progress));
+  process.stdout.write(await exploreOutput(file, opts, progressBar(process.stderr)));
 }
 
 /** Explores a scenario; tests hand exploreOutput() one that remembers reports another suite already has. */
@@ -81,7 +90,8 @@ export async function exploreOutput(file: string, opts: ExploreArgs, progress?: 
   const depth = int(opts.depth, 'depth', 1);
   const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, { adjustments: true });
   const total = runs ?? (strategy === 'exhaustive' ? EXHAUSTIVE_BUDGET : SAMPLED_RUNS);
-  progress?.start(total, strategy === 'exhaustive' ? ` (budget ${total})` : `/${total}`);
+  // An exhaustive search may end before its budget.
+  progress?.start(total, strategy === 'exhaustive' ? ' at most (the budget of --runs)' : '');
   const report = await explore(scenario, {
     strategy,
     runs: total,

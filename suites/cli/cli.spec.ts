@@ -4,7 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { progressBar } from '../../cli/explore.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const KSHIM = join(ROOT, 'bin', 'kshim.js');
@@ -259,6 +261,28 @@ describe('the kshim command', function () {
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout.split('\n')[0]).to.match(/^3 schedules explored \(exhaustive\), not complete: stopped at the budget of 3 runs \(--runs N raises it\); \d+ outcome class/);
     expect(kshim('explore', '--help').stdout.replace(/\s+/g, ' ')).to.contain('the run budget of exhaustive (default 20000)');
+  });
+
+  it('kshim explore on a terminal shows its progress as done/total ("12/3000 schedules"), not the two numbers run together ("123000")', () => {
+    const terminal = (isTTY: boolean) => {
+      const stream = Object.assign(new Writable({ write: (chunk: Buffer, _enc, done) => ((stream.text += String(chunk)), done()) }), { isTTY, columns: 120, text: '' });
+      return stream;
+    };
+    const tty = terminal(true);
+    const bar = progressBar(tty)!;
+    bar.start(3000, '');
+    bar.update(12);
+    bar.stop();
+    expect(tty.text).to.contain('] 0/3000 schedules');
+    expect(tty.text).to.contain('] 12/3000 schedules');
+    // An exhaustive search may stop sooner: its total is a budget, and the bar says so.
+    const budget = terminal(true);
+    const exhaustive = progressBar(budget)!;
+    exhaustive.start(20000, ' at most (the budget of --runs)');
+    exhaustive.stop();
+    expect(budget.text).to.contain('] 0/20000 schedules at most (the budget of --runs)');
+    // Not a terminal (a pipe, a file): no bar at all.
+    expect(progressBar(terminal(false))).to.equal(undefined);
   });
 
   it('kshim explore --bound N that cut the search says it is not complete, in the text and in --json ("complete": false, "bound": N); a bound that cut nothing is complete', () => {
