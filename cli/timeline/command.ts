@@ -17,6 +17,12 @@ export interface TimelineArgs {
 export async function timelineCommand(file: string, opts: TimelineArgs): Promise<void> {
   const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
   const run = await runWithSchedule(file, scenario, opts, { trace: true });
+  // A build that failed boots nothing: there is no timeline to draw, and an empty page would read like a boot that did nothing.
+  if (!run.result.build.ok) {
+    const how = [...(opts.tree !== undefined ? [`--tree ${opts.tree}`] : []), ...opts.set.map((v) => `--set ${v}`)].join(' ');
+    const errors = run.result.build.errors;
+    throw new UsageError(`${file}: nothing booted, so there is no timeline: the build failed (${errors[0]}${errors.length > 1 ? `, and ${errors.length - 1} more` : ''}); kshim run ${file}${how ? ` ${how}` : ''} shows the build errors`);
+  }
   const html = renderTimeline(run, { scenario: basename(file) });
   if (opts.out === undefined) {
     process.stdout.write(html);
