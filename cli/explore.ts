@@ -108,8 +108,13 @@ export async function exploreOutput(file: string, opts: ExploreArgs, progress?: 
       complete: report.complete,
       // With --bound: the bound asked for (complete is false when it cut the search).
       ...(bound !== undefined ? { bound } : {}),
-      outcomes: report.outcomes.map((o) => ({ signature: o.signature, owners: o.owners, warnings: o.warnings, count: o.count, schedule: o.shrunk })),
+      outcomes: [] as unknown[],
     };
+    // deviations: every line the text prints under the shortest schedule (each deviation: which task ran before which),
+    // one replay at a time.
+    for (const o of report.outcomes) {
+      out.outcomes.push({ signature: o.signature, owners: o.owners, warnings: o.warnings, count: o.count, schedule: o.shrunk, deviations: await explainSchedule(scenario, o.shrunk) });
+    }
     return JSON.stringify(out, null, 2) + '\n';
   }
   const completeness = report.complete ? 'complete' : strategy === 'exhaustive' ? exhaustiveShortfall(report, total, bound) : 'not complete';

@@ -244,6 +244,41 @@ describe('the kshim command', function () {
     refused(['run', scenarioFile({ tree: 'mainline', steps: ['boot', 'modprobe nosuch'] })], /: steps\[1\]: "nosuch" is not a module of tree mainline; its modules: device_hmem, dax_hmem, /);
   });
 
+  it('kshim run --json and kshim replay --json add the steps after boot (command, exit status, output) and how the run ended, after every key they had', () => {
+    const file = scenarioFile({ tree: 'mainline', config: { DEV_DAX_CXL: 'n' }, firmware: { softReserved: [] }, steps: ['boot', 'modprobe dax_cxl', 'modprobe -r dax_hmem'] });
+    const keys = ['tree', 'config', 'build', 'softReserved', 'daxRegions', 'iomem', 'warnings', 'leaks', 'dmesg', 'schedule', 'steps', 'end'];
+    for (const args of [['run', file, '--json'], ['replay', file, '--schedule', 't.', '--json']]) {
+      const r = kshim(...args);
+      expect(r.status, r.stderr).to.equal(0);
+      const j = JSON.parse(r.stdout) as { steps: unknown; end: string };
+      expect(Object.keys(j), args[0]).to.deep.equal(keys);
+      // The same steps as "== steps ==" of the text view lists.
+      expect(j.steps, args[0]).to.deep.equal([
+        { command: 'modprobe dax_cxl', exit: 1, output: ['modprobe: FATAL: Module dax_cxl not found in directory /lib/modules/7.0.0-kshim'] },
+        { command: 'modprobe -r dax_hmem', exit: 1, output: ['modprobe: FATAL: Module dax_hmem is builtin.'] },
+      ]);
+      expect(j.end, args[0]).to.equal('idle');
+    }
+    // A build that failed ran no step and booted nothing.
+    const failed = JSON.parse(kshim('run', 'scenarios/kconfig-x-or-not-x.json', '--tree', 'v8', '--json').stdout) as { build: { ok: boolean }; steps: unknown[]; end: string };
+    expect([failed.build.ok, failed.steps, failed.end]).to.deep.equal([false, [], 'not-booted']);
+  });
+
+  it('kshim explore --json gives each outcome the deviations of its shortest schedule, as the text spells them out', () => {
+    const file = 'scenarios/mainline-modular-kmod19.json';
+    const j = JSON.parse(kshim('explore', file, '--json').stdout) as { outcomes: Array<{ signature: string; schedule: string; deviations: string[] }> };
+    const text = kshim('explore', file).stdout.split('\n');
+    expect(j.outcomes.map((o) => Object.keys(o))).to.deep.equal(j.outcomes.map(() => ['signature', 'owners', 'warnings', 'count', 'schedule', 'deviations']));
+    expect(j.outcomes.map((o) => o.deviations.length)).to.deep.equal([1, 0]);
+    for (const o of j.outcomes) {
+      // The text lists the same lines under the class's signature, before its replay line.
+      const at = text.indexOf(`  ${o.signature}`);
+      const replay = text.indexOf(`    replay: kshim replay ${file} --schedule ${o.schedule}`, at);
+      expect(text.slice(at + 2, replay), o.signature).to.deep.equal(o.deviations.map((l) => `      ${l}`));
+    }
+    expect(j.outcomes[0]!.deviations[0]).to.match(/^at 3\.\d{6}: \S+ \(module cxl_mem\) ran before \S+ \(module dax\)$/);
+  });
+
   it('kshim explore: --runs and --depth are at least 1, and an option of another strategy is a usage error', () => {
     const file = 'scenarios/mainline-builtin.json';
     refused(['explore', file, '--runs', '0'], 'kshim: --runs 0: expected a positive integer');

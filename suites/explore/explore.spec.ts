@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatRun, warningDetails } from '../../cli/format.js';
+import { formatRun, runJson, warningDetails } from '../../cli/format.js';
 import { Explorer } from '../../harness/explore/explorer.js';
 import { outcomeOf } from '../../harness/explore/signature.js';
 import { runScenario, strategyFor, type Run } from '../../harness/run.js';
@@ -223,6 +223,8 @@ describe('explorer: what it finds', () => {
     expect(report.outcomes.map((o) => [o.signature, o.count])).to.deep.equal([['owners=none build=ok warnings=wait_for_device_probe leaks=2 end=deadlock', 112]]);
     const r = await replay(s, report.outcomes[0]!.shrunk);
     expect(r.result.dmesg.some((l) => l.endsWith('RIP: 0010:wait_for_device_probe'))).to.equal(true);
+    // kshim run --json says how the run ended, as the signature does.
+    expect(runJson(r).end).to.equal('deadlock');
     // kshim run prints the JavaScript error and the source line under the oops.
     expect(formatRun(r.result, warningDetails(r))).to.match(/\] BUG: kernel NULL pointer dereference, address: 0+\n {4}TypeError: Cannot read properties of null \(reading 'parent'\) \(suites\/explore\/explore\.spec\.ts:\d+\)\n/);
     expect(r.outcomes.at(-1)!.deadlock!.message).to.match(/kworker\S+ \(pid \d+\) waits for flush_workqueue\(dax_hmem_wq\), held by kworker\S+ \(pid \d+\) \[dead\]/);
