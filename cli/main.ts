@@ -135,7 +135,8 @@ program
 program
   .command('matrix')
   .description('every valid assignment of the user-visible CXL/DAX symbols for a tree, with its build result')
-  .requiredOption('--tree <name>', 'the tree state', once('--tree'))
+  .usage('--tree <name> [options]')
+  .requiredOption('--tree <name>', 'the tree state (required)', once('--tree'))
   .option('--json', 'print one JSON object')
   .option('--explore', 'also explore a scenario under each configuration that links')
   .option('--scenario <file>', 'with --explore: the scenario to explore (default scenarios/mainline-builtin.json)', once('--scenario'))

@@ -128,7 +128,7 @@ describe('the kshim command', function () {
   it('kshim matrix --set holds the symbol in every row, and says why when no configuration keeps the held values', () => {
     const held = kshim('matrix', '--tree', 'mainline', '--set', 'CXL_REGION=n');
     expect(held.status, held.stderr).to.equal(0);
-    const [head, , columns, ...rows] = held.stdout.trimEnd().split('\n');
+    const [head, , , columns, ...rows] = held.stdout.trimEnd().split('\n');
     expect(head).to.match(/^mainline: \d+ valid configurations \(DAX=y DEV_DAX=y CXL_REGION=n\); 0 fail to build$/);
     // DEV_DAX_CXL's column is DAX_CXL: a bare "CXL" reads as the CXL core (CXL_BUS, the next column).
     expect(columns!.split('\t')).to.deep.equal(['HMEM', 'DAX_CXL', 'BUS', 'ACPI', 'PCI', 'REGION', 'MEM', 'build']);
@@ -138,6 +138,26 @@ describe('the kshim command', function () {
     const none = kshim('matrix', '--tree', 'mainline', '--set', 'CXL_BUS=n', '--set', 'CXL_PCI=y');
     expect(none.status).to.equal(0);
     expect(none.stdout).to.equal('mainline: 0 valid configurations (DAX=y DEV_DAX=y CXL_BUS=n CXL_PCI=y): CXL_PCI=y cannot hold, Kconfig gives n (limited by CXL_BUS)\n');
+  });
+
+  it('kshim matrix prints a legend: the Kconfig symbol of each short column name and, with --explore, what (N) and (N+) count; --help shows --tree as required', () => {
+    const columns = 'columns: HMEM = DEV_DAX_HMEM, DAX_CXL = DEV_DAX_CXL, BUS = CXL_BUS, ACPI = CXL_ACPI, PCI = CXL_PCI, REGION = CXL_REGION, MEM = CXL_MEM (Kconfig symbols, each y, m or n); build: ok or the first link error';
+    const plain = kshim('matrix', '--tree', 'v8').stdout.split('\n');
+    expect(plain.slice(0, 4)).to.deep.equal(['v8: 204 valid configurations (DAX=y DEV_DAX=y); 12 fail to build', columns, '', 'HMEM\tDAX_CXL\tBUS\tACPI\tPCI\tREGION\tMEM\tbuild']);
+    const explored = kshim('matrix', '--tree', 'mainline', '--explore', '--set', 'DEV_DAX_HMEM=m', '--set', 'CXL_BUS=m', '--set', 'CXL_REGION=y', '--set', 'CXL_MEM=m', '--runs', '3');
+    expect(explored.status, explored.stderr).to.equal(0);
+    const out = explored.stdout.split('\n');
+    expect(out.slice(1, 5)).to.deep.equal([
+      columns,
+      'outcomes: per outcome class, the owner of each Soft Reserved range (and WARN with the functions that warned), then (N): the number of explored schedules with that outcome; (N+): that configuration\'s exploration stopped at its budget of 3 schedules (--runs), so N is a lower bound and other classes may exist',
+      '',
+      'HMEM\tDAX_CXL\tBUS\tACPI\tPCI\tREGION\tMEM\tbuild\toutcomes',
+    ]);
+    // The cells the legend explains: a budget that ran out, and one that did not.
+    expect(out.slice(5).join('\n')).to.match(/ \(3\+\)/).and.to.match(/ \([12]\)/);
+    const help = kshim('matrix', '--help').stdout;
+    expect(help.split('\n')[0]).to.equal('Usage: kshim matrix --tree <name> [options]');
+    expect(help).to.match(/--tree <name> +the tree state \(required\)\n/);
   });
 
   it('kshim matrix: --scenario and --runs go with --explore, and --runs is at least 1', () => {
