@@ -6,6 +6,7 @@ import { Explorer, type ExploreOptions, type ExploreReport, type ExploreStrategy
 import type { Scenario } from '../harness/scenario.js';
 import { UsageError } from './errors.js';
 import { loadScenario } from './load.js';
+import { count } from './plural.js';
 
 export interface ExploreArgs {
   strategy: string;
@@ -45,8 +46,8 @@ function int(v: string | undefined, name: string, min: number): number | undefin
  * schedules with more deviations.
  */
 function exhaustiveShortfall(report: ExploreReport, total: number, bound: number | undefined): string {
-  if (bound === undefined || report.boundCut !== true) return `not complete: stopped at the budget of ${total} runs (--runs N raises it)`;
-  return `not complete: complete only up to ${bound} deviation${bound === 1 ? '' : 's'} from the default order (--bound ${bound} left out schedules with more)`;
+  if (bound === undefined || report.boundCut !== true) return `not complete: stopped at the budget of ${count(total, 'run')} (--runs N raises it)`;
+  return `not complete: complete only up to ${count(bound, 'deviation')} from the default order (--bound ${bound} left out schedules with more)`;
 }
 
 /** What a progress display is told while the schedules run: the runs to expect (with a note: a budget) and the runs so far. */
@@ -119,14 +120,14 @@ export async function exploreOutput(file: string, opts: ExploreArgs, progress?: 
   }
   const completeness = report.complete ? 'complete' : strategy === 'exhaustive' ? exhaustiveShortfall(report, total, bound) : 'not complete';
   const lines = [
-    `${report.schedulesExplored} schedule${report.schedulesExplored === 1 ? '' : 's'} explored (${strategy}${opts.untimed ? ', untimed' : ''}), ${completeness}; ${report.outcomes.length} outcome class${report.outcomes.length === 1 ? '' : 'es'}:`,
+    `${count(report.schedulesExplored, 'schedule')} explored (${strategy}${opts.untimed ? ', untimed' : ''}), ${completeness}; ${count(report.outcomes.length, 'outcome class', 'outcome classes')}:`,
   ];
   for (const o of report.outcomes) {
-    lines.push('', `  ${o.signature}`, `    ${o.count} schedule${o.count === 1 ? '' : 's'}; shortest: ${o.shrunk} (${o.deviations} deviation${o.deviations === 1 ? '' : 's'} from the default order)`);
+    lines.push('', `  ${o.signature}`, `    ${count(o.count, 'schedule')}; shortest: ${o.shrunk} (${count(o.deviations, 'deviation')} from the default order)`);
     const extra = [...(opts.tree ? [`--tree ${opts.tree}`] : []), ...opts.set.map((v) => `--set ${v}`)].join(' ');
     const why = await explainSchedule(scenario, o.shrunk);
     for (const line of why.slice(0, EXPLAINED)) lines.push(`      ${line}`);
-    if (why.length > EXPLAINED) lines.push(`      ... and ${why.length - EXPLAINED} more lines (kshim timeline ${file} --schedule ${o.shrunk}${extra ? ' ' + extra : ''} marks every deviation)`);
+    if (why.length > EXPLAINED) lines.push(`      ... and ${count(why.length - EXPLAINED, 'more line')} (kshim timeline ${file} --schedule ${o.shrunk}${extra ? ' ' + extra : ''} marks every deviation)`);
     lines.push(`    replay: kshim replay ${file} --schedule ${o.shrunk}${extra ? ' ' + extra : ''}`);
   }
   return lines.join('\n') + '\n';

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { loadScenario } from '../load.js';
 import { runWithSchedule } from '../schedule.js';
 import { renderTimeline } from './render.js';
+import { count } from '../plural.js';
 
 export interface TimelineArgs {
   readonly out?: string;
@@ -35,5 +36,5 @@ export async function timelineCommand(file: string, opts: TimelineArgs): Promise
   }
   const trace = run.machine?.kernel.sched.trace;
   const tasks = new Set([...(trace?.spans ?? []), ...(trace?.marks ?? [])].map((x) => x.pid)).size;
-  process.stdout.write(`${opts.out}: timeline of ${basename(file)} (tree ${run.result.tree}, schedule ${run.result.schedule}): ${tasks} tasks, ${trace?.spans.length ?? 0} spans, ${trace?.marks.length ?? 0} marks\n`);
+  process.stdout.write(`${opts.out}: timeline of ${basename(file)} (tree ${run.result.tree}, schedule ${run.result.schedule}): ${count(tasks, 'task')}, ${count(trace?.spans.length ?? 0, 'span')}, ${count(trace?.marks.length ?? 0, 'mark')}\n`);
 }

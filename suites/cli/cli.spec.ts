@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { progressBar } from '../../cli/explore.js';
+import { count } from '../../cli/plural.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const KSHIM = join(ROOT, 'bin', 'kshim.js');
@@ -104,6 +105,26 @@ describe('the kshim command', function () {
       expect(r.stderr.trim().split('\n')).to.deep.equal([`${text} (--help lists the commands and options)`]);
     }
     expect(kshim('explore', '--help').status).to.equal(0);
+  });
+
+  it('kshim --version (and -V) prints the version of package.json and exits 0', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = kshim(flag);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.equal(`${version}\n`);
+    }
+    expect(kshim('--help').stdout).to.match(/-V, --version +print the version of kshim\n/);
+  });
+
+  it('a count of one takes the singular: "1 outcome class", "1 run", "1 valid configuration", "1 fails to build"', () => {
+    expect([count(0, 'schedule'), count(1, 'schedule'), count(2, 'outcome class', 'outcome classes'), count(1, 'outcome class', 'outcome classes')]).to.deep.equal(['0 schedules', '1 schedule', '2 outcome classes', '1 outcome class']);
+    const explore = kshim('explore', 'scenarios/mainline-modular.json', '--runs', '1');
+    expect(explore.stdout.split('\n')[0]).to.equal('1 schedule explored (exhaustive), not complete: stopped at the budget of 1 run (--runs N raises it); 1 outcome class:');
+    // Every symbol held, on v8 with F6's values: one configuration, and it does not link.
+    const held = ['DEV_DAX_HMEM=y', 'CXL_BUS=m', 'CXL_REGION=y', 'DEV_DAX_CXL=n', 'CXL_ACPI=m', 'CXL_PCI=m', 'CXL_MEM=m'];
+    const matrix = kshim('matrix', '--tree', 'v8', ...held.flatMap((v) => ['--set', v]));
+    expect(matrix.stdout.split('\n')[0]).to.equal(`v8: 1 valid configuration (DAX=y DEV_DAX=y ${held.join(' ')}); 1 fails to build`);
   });
 
   it('kshim trees lists one tree per line, and kshim knobs the timing knobs with defaults', () => {
