@@ -11,6 +11,7 @@ import { parseScenario } from '../harness/scenario.js';
 import { findTree } from '../trees/index.js';
 import { bootTiming, mainlineBuiltinScenario, youngSurvivorsKB } from './boot.js';
 import { schedulerStepsPerSecond } from './scheduler-steps.js';
+import { count } from '../cli/plural.js';
 
 export interface BenchReport {
   /** Scheduler steps per second (tasks passing preemption points and sleeping). */
@@ -62,9 +63,9 @@ const FULL: BenchSizes = { boots: 2000, bootWarmup: 4000, survivorBoots: 200, sc
 
 export async function runBench(log: (line: string) => void = () => {}, sizes: BenchSizes = FULL): Promise<BenchReport> {
   const boot = await bootTiming(mainlineBuiltinScenario(), sizes.boots, sizes.bootWarmup);
-  log(`boot (scenarios/mainline-builtin.json, to idle, result collected): median ${boot.medianMs.toFixed(3)} ms, ${Math.round(boot.bootsPerSecond)} boots/s after ${boot.warmupBoots} warm-up boots${boot.warmupSettled ? '' : ' (the rate had not settled; the warm-up stopped at its cap)'}`);
+  log(`boot (scenarios/mainline-builtin.json, to idle, result collected): median ${boot.medianMs.toFixed(3)} ms, ${Math.round(boot.bootsPerSecond)} boots/s after ${count(boot.warmupBoots, 'warm-up boot')}${boot.warmupSettled ? '' : ' (the rate had not settled; the warm-up stopped at its cap)'}`);
   log(`  of which: building the machine (fresh DI container, subsystems) ${Math.round(boot.machineUs)} µs per boot; garbage collection ${(boot.gcShare * 100).toFixed(0)}% of the time`);
-  log(`  the first ${boot.coldBoots} boots of the process: ${Math.round(boot.coldBootsPerSecond)} boots/s (before V8 has optimised the hot code)`);
+  log(`  the first ${count(boot.coldBoots, 'boot')} of the process: ${Math.round(boot.coldBootsPerSecond)} boots/s (before V8 has optimised the hot code)`);
   const survivors = await youngSurvivorsKB(mainlineBuiltinScenario(), sizes.survivorBoots);
   log(`  a finished boot leaves ${survivors.toFixed(1)} KB that a young-generation GC cannot free`);
 
@@ -75,7 +76,7 @@ export async function runBench(log: (line: string) => void = () => {}, sizes: Be
   const report = await explorer.explore();
   const exploreMs = ms(t0);
   const naive = await explorer.naiveEstimate(30);
-  log(`explore (mainline, all modular, exhaustive): ${report.schedulesExplored} schedules, ${report.complete ? 'complete' : 'not complete'}, ${(exploreMs / 1000).toFixed(2)} s, ${Math.round(report.schedulesExplored / (exploreMs / 1000))} schedules/s, ${report.outcomes.length} outcome classes`);
+  log(`explore (mainline, all modular, exhaustive): ${count(report.schedulesExplored, 'schedule')}, ${report.complete ? 'complete' : 'not complete'}, ${(exploreMs / 1000).toFixed(2)} s, ${Math.round(report.schedulesExplored / (exploreMs / 1000))} schedules/s, ${count(report.outcomes.length, 'outcome class', 'outcome classes')}`);
   log(`  without partial-order reduction: about ${naive.toExponential(2)} schedules (Knuth estimate), reduction factor ${(naive / report.schedulesExplored).toExponential(2)}`);
 
   const tree = findTree('mainline')!;
@@ -83,7 +84,7 @@ export async function runBench(log: (line: string) => void = () => {}, sizes: Be
   const t1 = process.hrtime.bigint();
   const matrix = await configMatrix(tree);
   const matrixMs = ms(t1);
-  log(`Kconfig matrix (mainline, ${matrix.valid} valid configurations, link check each): ${matrixMs.toFixed(1)} ms`);
+  log(`Kconfig matrix (mainline, ${count(matrix.valid, 'valid configuration')}, link check each): ${matrixMs.toFixed(1)} ms`);
 
   // Last: one scheduler living through 400,000 steps teaches V8 to allocate
   // the scheduler's arrays in the old generation, and measured first it made

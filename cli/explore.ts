@@ -6,6 +6,7 @@ import { Explorer, type ExploreOptions, type ExploreReport, type ExploreStrategy
 import type { Scenario } from '../harness/scenario.js';
 import { UsageError } from './errors.js';
 import { loadScenario } from './load.js';
+import { count } from './plural.js';
 
 export interface ExploreArgs {
   strategy: string;
@@ -39,17 +40,36 @@ function int(v: string | undefined, name: string, min: number): number | undefin
   return Number(v);
 }
 
-/** What a progress display is told while the schedules run. */
+/**
+ * Why an exhaustive search is not complete: it ran out of budget (then
+ * even the bound's schedules may not all have run), or the bound left out
+ * schedules with more deviations.
+ */
+function exhaustiveShortfall(report: ExploreReport, total: number, bound: number | undefined): string {
+  if (bound === undefined || report.boundCut !== true) return `not complete: stopped at the budget of ${count(total, 'run')} (--runs N raises it)`;
+  return `not complete: complete only up to ${count(bound, 'deviation')} from the default order (--bound ${bound} left out schedules with more)`;
+}
+
+/** What a progress display is told while the schedules run: the runs to expect (with a note: a budget) and the runs so far. */
 export interface ExploreProgress {
-  start(total: number, budget: string): void;
+  start(total: number, note: string): void;
   update(done: number): void;
   stop(): void;
 }
 
+/**
+ * The progress bar on `stream` when it is a terminal ("exploring [...]
+ * 12/3000 schedules"), else nothing. cli-progress fills {total} itself, so
+ * the note has a placeholder of its own.
+ */
+export function progressBar(stream: NodeJS.WritableStream & { readonly isTTY?: boolean }): ExploreProgress | undefined {
+  if (stream.isTTY !== true) return undefined;
+  const bar = new cliProgress.SingleBar({ format: 'exploring [{bar}] {value}/{total} schedules{note}', hideCursor: true, clearOnComplete: true, stream }, cliProgress.Presets.shades_classic);
+  return { start: (total, note) => bar.start(total, 0, { note }), update: (n) => bar.update(n), stop: () => bar.stop() };
+}
+
 export async function exploreCommand(file: string, opts: ExploreArgs): Promise<void> {
-  const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'exploring [{bar}] {value}{total} schedules', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
-  const progress: ExploreProgress | undefined = bar === null ? undefined : { start: (total, budget) => bar.start(total, 0, { total: budget }), update: (n) => bar.update(n), stop: () => bar.stop() };
-  process.stdout.write(await exploreOutput(file, opts, progress));
+  process.stdout.write(await exploreOutput(file, opts, progressBar(process.stderr)));
 }
 
 /** Explores a scenario; tests hand exploreOutput() one that remembers reports another suite already has. */
@@ -71,7 +91,8 @@ export async function exploreOutput(file: string, opts: ExploreArgs, progress?: 
   const depth = int(opts.depth, 'depth', 1);
   const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, { adjustments: true });
   const total = runs ?? (strategy === 'exhaustive' ? EXHAUSTIVE_BUDGET : SAMPLED_RUNS);
-  progress?.start(total, strategy === 'exhaustive' ? ` (budget ${total})` : `/${total}`);
+  // An exhaustive search may end before its budget.
+  progress?.start(total, strategy === 'exhaustive' ? ' at most (the budget of --runs)' : '');
   const report = await explore(scenario, {
     strategy,
     runs: total,
@@ -86,21 +107,27 @@ export async function exploreOutput(file: string, opts: ExploreArgs, progress?: 
     const out = {
       schedulesExplored: report.schedulesExplored,
       complete: report.complete,
-      outcomes: report.outcomes.map((o) => ({ signature: o.signature, owners: o.owners, warnings: o.warnings, count: o.count, schedule: o.shrunk })),
+      // With --bound: the bound asked for (complete is false when it cut the search).
+      ...(bound !== undefined ? { bound } : {}),
+      outcomes: [] as unknown[],
     };
+    // deviations: every line the text prints under the shortest schedule (each deviation: which task ran before which),
+    // one replay at a time.
+    for (const o of report.outcomes) {
+      out.outcomes.push({ signature: o.signature, owners: o.owners, warnings: o.warnings, count: o.count, schedule: o.shrunk, deviations: await explainSchedule(scenario, o.shrunk) });
+    }
     return JSON.stringify(out, null, 2) + '\n';
   }
-  // An exhaustive search is incomplete only when it ran out of budget.
-  const completeness = report.complete ? 'complete' : strategy === 'exhaustive' ? `not complete: stopped at the budget of ${total} runs (--runs N raises it)` : 'not complete';
+  const completeness = report.complete ? 'complete' : strategy === 'exhaustive' ? exhaustiveShortfall(report, total, bound) : 'not complete';
   const lines = [
-    `${report.schedulesExplored} schedule${report.schedulesExplored === 1 ? '' : 's'} explored (${strategy}${opts.untimed ? ', untimed' : ''}), ${completeness}; ${report.outcomes.length} outcome class${report.outcomes.length === 1 ? '' : 'es'}:`,
+    `${count(report.schedulesExplored, 'schedule')} explored (${strategy}${opts.untimed ? ', untimed' : ''}), ${completeness}; ${count(report.outcomes.length, 'outcome class', 'outcome classes')}:`,
   ];
   for (const o of report.outcomes) {
-    lines.push('', `  ${o.signature}`, `    ${o.count} schedule${o.count === 1 ? '' : 's'}; shortest: ${o.shrunk} (${o.deviations} deviation${o.deviations === 1 ? '' : 's'} from the default order)`);
+    lines.push('', `  ${o.signature}`, `    ${count(o.count, 'schedule')}; shortest: ${o.shrunk} (${count(o.deviations, 'deviation')} from the default order)`);
     const extra = [...(opts.tree ? [`--tree ${opts.tree}`] : []), ...opts.set.map((v) => `--set ${v}`)].join(' ');
     const why = await explainSchedule(scenario, o.shrunk);
     for (const line of why.slice(0, EXPLAINED)) lines.push(`      ${line}`);
-    if (why.length > EXPLAINED) lines.push(`      ... and ${why.length - EXPLAINED} more lines (kshim timeline ${file} --schedule ${o.shrunk}${extra ? ' ' + extra : ''} marks every deviation)`);
+    if (why.length > EXPLAINED) lines.push(`      ... and ${count(why.length - EXPLAINED, 'more line')} (kshim timeline ${file} --schedule ${o.shrunk}${extra ? ' ' + extra : ''} marks every deviation)`);
     lines.push(`    replay: kshim replay ${file} --schedule ${o.shrunk}${extra ? ' ' + extra : ''}`);
   }
   return lines.join('\n') + '\n';

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** Human-readable views of a run: ownership table, warnings, build errors, dmesg, /proc/iomem. */
+import { endOf } from '../harness/explore/signature.js';
 import type { Run, RunResult, StepReport } from '../harness/run.js';
 import { dotConfigSymbols } from '../harness/scenario.js';
 import type { Tree } from '../trees/tree.js';
@@ -57,10 +58,21 @@ export interface RunView {
   readonly show?: string;
 }
 
+/**
+ * The object `kshim run --json` and `kshim replay --json` print: every key
+ * of the run's result, then `steps` (each step after boot as "== steps =="
+ * lists it: the command, its exit status, the lines modprobe printed) and
+ * `end`, how the run ended as explore's signature says it (idle, deadlock,
+ * runaway, not-booted).
+ */
+export function runJson(run: Pick<Run, 'result' | 'outcomes' | 'steps'>): RunResult & { steps: StepReport[]; end: string } {
+  return { ...run.result, steps: (run.steps ?? []).map((s) => ({ command: s.command, exit: s.exit, output: [...s.output] })), end: endOf(run) };
+}
+
 /** The text `kshim run` and `kshim replay` write to stdout for `run`. */
 export function runOutput(run: Run, tree: Tree, view: RunView): string {
   const { result, machine, steps } = run;
-  if (view.json) return JSON.stringify(result, null, 2) + '\n';
+  if (view.json) return JSON.stringify(runJson(run), null, 2) + '\n';
   if (view.show === 'iomem') return result.iomem;
   if (view.show === 'sysfs') return machine === null ? 'nothing booted: the build failed (kshim run shows why)\n' : formatSysfs(machine.kernel) + '\n';
   if (view.show === 'dmesg') return result.dmesg.join('\n') + '\n';

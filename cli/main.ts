@@ -6,6 +6,7 @@
  */
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { FRAMEWORK_KNOBS } from '../framework/sim/timing.js';
 import { runScenario, type Run } from '../harness/run.js';
 import type { Scenario } from '../harness/scenario.js';
@@ -29,10 +30,14 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+/** The version of package.json (dist/cli/main.js is two levels below it). */
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 const program = new Command();
 program
   .name('kshim')
   .description('A deterministic simulation of the Linux driver model')
+  .version(VERSION, '-V, --version', 'print the version of kshim')
   // Usage errors as every other input error: one line, with where to look, and exit status 2.
   .configureOutput({ outputError: (str, write) => write(`kshim: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (--help lists the commands and options)\n`) })
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
@@ -135,7 +140,8 @@ program
 program
   .command('matrix')
   .description('every valid assignment of the user-visible CXL/DAX symbols for a tree, with its build result')
-  .requiredOption('--tree <name>', 'the tree state', once('--tree'))
+  .usage('--tree <name> [options]')
+  .requiredOption('--tree <name>', 'the tree state (required)', once('--tree'))
   .option('--json', 'print one JSON object')
   .option('--explore', 'also explore a scenario under each configuration that links')
   .option('--scenario <file>', 'with --explore: the scenario to explore (default scenarios/mainline-builtin.json)', once('--scenario'))

@@ -6,6 +6,7 @@ import { closest } from '../harness/suggest.js';
 import { lookupTree as findTree } from '../trees/registry.js';
 import { UsageError } from './errors.js';
 import { loadScenario, parseSet, unknownTree } from './load.js';
+import { count } from './plural.js';
 
 export interface MatrixArgs {
   readonly tree: string;
@@ -60,7 +61,15 @@ export async function matrixCommand(opts: MatrixArgs): Promise<void> {
   // Column names that fit a tab stop: CXL_ dropped from the CXL core's symbols, DEV_ from DEV_DAX_CXL so that
   // its column does not read as the CXL core's ("CXL"), DEV_DAX_ from DEV_DAX_HMEM.
   const short = (s: string): string => (s === 'DEV_DAX_CXL' ? 'DAX_CXL' : s.replace(/^DEV_DAX_/, '').replace(/^CXL_/, ''));
-  const lines = [`${tree.name}: ${m.valid} valid configurations (${held}); ${m.configs.filter((c) => !c.build.ok).length} fail to build`, ''];
+  const failing = m.configs.filter((c) => !c.build.ok).length;
+  const lines = [`${tree.name}: ${count(m.valid, 'valid configuration')} (${held}); ${failing} ${failing === 1 ? 'fails' : 'fail'} to build`];
+  // A key to the short column names and, with --explore, to the counts in the outcome cells.
+  lines.push(`columns: ${symbols.map((s) => `${short(s)} = ${s}`).join(', ')} (Kconfig symbols, each y, m or n); build: ok or the first link error`);
+  if (explore) {
+    const runs = opts.runs ?? String(MATRIX_RUNS);
+    lines.push(`outcomes: per outcome class, the owner of each Soft Reserved range (and WARN with the functions that warned), then (N): the number of explored schedules with that outcome; (N+): that configuration's exploration stopped at its budget of ${count(Number(runs), 'schedule')} (--runs), so N is a lower bound and other classes may exist`);
+  }
+  lines.push('');
   lines.push([...symbols.map(short), 'build', ...(explore ? ['outcomes'] : [])].join('\t'));
   for (const c of m.configs) {
     const cells = [...symbols.map((s) => c.values[s]!), c.build.ok ? 'ok' : c.build.errors[0]!];

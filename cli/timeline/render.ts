@@ -16,6 +16,7 @@ import { EPROBE_DEFER, ENODEV, ENXIO, errname } from '../../framework/include/er
 import { formatTimestamp, type LogRecord } from '../../framework/kernel/printk.js';
 import { formatOwners, table, warningDetails, warningLines } from '../format.js';
 import { formatDuration, formatTime, layoutTimeline, type Layout, type TraceMark, type TraceSpan } from './layout.js';
+import { count } from '../plural.js';
 
 export interface TimelineMeta {
   /** The scenario file, shown in the title. */
@@ -488,7 +489,7 @@ export function renderTimeline(run: Run, meta: TimelineMeta = {}): string {
     legend.push('<span>hatched: idle time left out of the axis; hover or focus a bar for its dmesg</span>');
     body.push(`<div class="legend">${legend.join('')}</div>`);
     body.push(`<div class="scroll">${renderSvg(layout, tips, m.kernel.log.records, claims)}</div>`);
-    body.push(`<details><summary>dmesg (${r.dmesg.length} lines)</summary><pre class="block">${esc(r.dmesg.join('\n'))}</pre></details>`);
+    body.push(`<details><summary>dmesg (${count(r.dmesg.length, 'line')})</summary><pre class="block">${esc(r.dmesg.join('\n'))}</pre></details>`);
   }
 
   return [

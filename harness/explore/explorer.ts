@@ -60,7 +60,14 @@ export interface OutcomeClass {
 
 export interface ExploreReport {
   readonly schedulesExplored: number;
+  /** Every schedule was explored: false when the budget ran out or the bound cut the search. */
   readonly complete: boolean;
+  /**
+   * Exhaustive with a bound: true when the search ran through every
+   * schedule within the bound (the budget did not stop it) and the bound
+   * left out schedules it would otherwise have run.
+   */
+  readonly boundCut?: boolean;
   readonly outcomes: OutcomeClass[];
 }
 
@@ -80,6 +87,8 @@ function deviationsOf(choices: readonly number[]): number {
 export class Explorer {
   private readonly found = new Map<string, Found>();
   private runs = 0;
+  /** The bound left out a race's alternative that the search would otherwise have tried. */
+  private boundCut = false;
 
   constructor(
     private readonly scenario: Scenario,
@@ -113,7 +122,13 @@ export class Explorer {
   async explore(): Promise<ExploreReport> {
     const strategy = this.opts.strategy ?? 'exhaustive';
     let complete = false;
-    if (strategy === 'exhaustive') complete = await this.exhaustive();
+    let boundCut = false;
+    if (strategy === 'exhaustive') {
+      // Explored to the end within the bound is complete only if the bound left nothing out.
+      const exhausted = await this.exhaustive();
+      boundCut = exhausted && this.boundCut;
+      complete = exhausted && !boundCut;
+    }
     else {
       const runs = this.opts.runs ?? 100;
       const seed = this.opts.seed ?? 1;
@@ -137,7 +152,7 @@ export class Explorer {
       });
     }
     outcomes.sort((a, b) => b.count - a.count || a.signature.localeCompare(b.signature));
-    return { schedulesExplored: this.runs, complete, outcomes };
+    return { schedulesExplored: this.runs, complete, ...(this.opts.bound !== undefined ? { boundCut } : {}), outcomes };
   }
 
   /** Depth-first search with DPOR backtrack sets and sleep sets; returns true if the search space was exhausted. */
@@ -195,7 +210,10 @@ export class Explorer {
           for (const p of add) {
             const idx = node.candidates.indexOf(p);
             if (idx < 0 || node.sleep.has(p)) continue;
-            if (node.devBefore + (idx !== 0 ? 1 : 0) > bound) continue;
+            if (node.devBefore + (idx !== 0 ? 1 : 0) > bound) {
+              if (!node.done.has(p)) this.boundCut = true;
+              continue;
+            }
             node.backtrack.add(p);
           }
         }

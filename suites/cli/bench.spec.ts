@@ -6,7 +6,7 @@ describe('kshim bench --json: the report other tools read', function () {
   // The whole exhaustive exploration runs; the boot loops are cut short (figures are not checked).
   this.timeout(60_000);
 
-  it('has the fields of the contract, each a positive finite number, and the exploration is complete', async () => {
+  it('has the fields of the contract, each a positive finite number, and the exploration is complete; its line says "1 outcome class", not "1 outcome classes"', async () => {
     const lines: string[] = [];
     const report = await runBench((l) => lines.push(l), { boots: 20, bootWarmup: 5, survivorBoots: 20, schedulerSteps: 4000 });
     for (const field of ['bootsPerSecond', 'exploreSchedulesPerSecond', 'matrixMs'] as const) {
@@ -19,6 +19,8 @@ describe('kshim bench --json: the report other tools read', function () {
     expect(report.porReductionFactor).to.be.greaterThan(1);
     expect(JSON.parse(JSON.stringify(report))).to.deep.equal(report);
     expect(lines.some((l) => l.startsWith('boot (scenarios/mainline-builtin.json'))).to.equal(true);
+    // mainline-modular.json has one outcome class (explore.spec): a count of one takes the singular.
+    expect(lines.find((l) => l.startsWith('explore (mainline, all modular, exhaustive): 112 schedules, complete, '))).to.match(/ schedules\/s, 1 outcome class$/);
     // The warm-up: the first 5 boots (bootWarmup) timed on their own, then windows of 5 until the rate
     // settles; it stops early only when settled, else at its cap of 4 x bootWarmup.
     expect([10, 15, 20]).to.include(report.bootWarmupBoots);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { progressBar } from '../../cli/explore.js';
+import { count } from '../../cli/plural.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const KSHIM = join(ROOT, 'bin', 'kshim.js');
@@ -104,6 +107,26 @@ describe('the kshim command', function () {
     expect(kshim('explore', '--help').status).to.equal(0);
   });
 
+  it('kshim --version (and -V) prints the version of package.json and exits 0', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = kshim(flag);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.equal(`${version}\n`);
+    }
+    expect(kshim('--help').stdout).to.match(/-V, --version +print the version of kshim\n/);
+  });
+
+  it('a count of one takes the singular: "1 outcome class", "1 run", "1 valid configuration", "1 fails to build"', () => {
+    expect([count(0, 'schedule'), count(1, 'schedule'), count(2, 'outcome class', 'outcome classes'), count(1, 'outcome class', 'outcome classes')]).to.deep.equal(['0 schedules', '1 schedule', '2 outcome classes', '1 outcome class']);
+    const explore = kshim('explore', 'scenarios/mainline-modular.json', '--runs', '1');
+    expect(explore.stdout.split('\n')[0]).to.equal('1 schedule explored (exhaustive), not complete: stopped at the budget of 1 run (--runs N raises it); 1 outcome class:');
+    // Every symbol held, on v8 with F6's values: one configuration, and it does not link.
+    const held = ['DEV_DAX_HMEM=y', 'CXL_BUS=m', 'CXL_REGION=y', 'DEV_DAX_CXL=n', 'CXL_ACPI=m', 'CXL_PCI=m', 'CXL_MEM=m'];
+    const matrix = kshim('matrix', '--tree', 'v8', ...held.flatMap((v) => ['--set', v]));
+    expect(matrix.stdout.split('\n')[0]).to.equal(`v8: 1 valid configuration (DAX=y DEV_DAX=y ${held.join(' ')}); 1 fails to build`);
+  });
+
   it('kshim trees lists one tree per line, and kshim knobs the timing knobs with defaults', () => {
     const trees = kshim('trees');
     expect(trees.status).to.equal(0);
@@ -126,7 +149,7 @@ describe('the kshim command', function () {
   it('kshim matrix --set holds the symbol in every row, and says why when no configuration keeps the held values', () => {
     const held = kshim('matrix', '--tree', 'mainline', '--set', 'CXL_REGION=n');
     expect(held.status, held.stderr).to.equal(0);
-    const [head, , columns, ...rows] = held.stdout.trimEnd().split('\n');
+    const [head, , , columns, ...rows] = held.stdout.trimEnd().split('\n');
     expect(head).to.match(/^mainline: \d+ valid configurations \(DAX=y DEV_DAX=y CXL_REGION=n\); 0 fail to build$/);
     // DEV_DAX_CXL's column is DAX_CXL: a bare "CXL" reads as the CXL core (CXL_BUS, the next column).
     expect(columns!.split('\t')).to.deep.equal(['HMEM', 'DAX_CXL', 'BUS', 'ACPI', 'PCI', 'REGION', 'MEM', 'build']);
@@ -136,6 +159,26 @@ describe('the kshim command', function () {
     const none = kshim('matrix', '--tree', 'mainline', '--set', 'CXL_BUS=n', '--set', 'CXL_PCI=y');
     expect(none.status).to.equal(0);
     expect(none.stdout).to.equal('mainline: 0 valid configurations (DAX=y DEV_DAX=y CXL_BUS=n CXL_PCI=y): CXL_PCI=y cannot hold, Kconfig gives n (limited by CXL_BUS)\n');
+  });
+
+  it('kshim matrix prints a legend: the Kconfig symbol of each short column name and, with --explore, what (N) and (N+) count; --help shows --tree as required', () => {
+    const columns = 'columns: HMEM = DEV_DAX_HMEM, DAX_CXL = DEV_DAX_CXL, BUS = CXL_BUS, ACPI = CXL_ACPI, PCI = CXL_PCI, REGION = CXL_REGION, MEM = CXL_MEM (Kconfig symbols, each y, m or n); build: ok or the first link error';
+    const plain = kshim('matrix', '--tree', 'v8').stdout.split('\n');
+    expect(plain.slice(0, 4)).to.deep.equal(['v8: 204 valid configurations (DAX=y DEV_DAX=y); 12 fail to build', columns, '', 'HMEM\tDAX_CXL\tBUS\tACPI\tPCI\tREGION\tMEM\tbuild']);
+    const explored = kshim('matrix', '--tree', 'mainline', '--explore', '--set', 'DEV_DAX_HMEM=m', '--set', 'CXL_BUS=m', '--set', 'CXL_REGION=y', '--set', 'CXL_MEM=m', '--runs', '3');
+    expect(explored.status, explored.stderr).to.equal(0);
+    const out = explored.stdout.split('\n');
+    expect(out.slice(1, 5)).to.deep.equal([
+      columns,
+      'outcomes: per outcome class, the owner of each Soft Reserved range (and WARN with the functions that warned), then (N): the number of explored schedules with that outcome; (N+): that configuration\'s exploration stopped at its budget of 3 schedules (--runs), so N is a lower bound and other classes may exist',
+      '',
+      'HMEM\tDAX_CXL\tBUS\tACPI\tPCI\tREGION\tMEM\tbuild\toutcomes',
+    ]);
+    // The cells the legend explains: a budget that ran out, and one that did not.
+    expect(out.slice(5).join('\n')).to.match(/ \(3\+\)/).and.to.match(/ \([12]\)/);
+    const help = kshim('matrix', '--help').stdout;
+    expect(help.split('\n')[0]).to.equal('Usage: kshim matrix --tree <name> [options]');
+    expect(help).to.match(/--tree <name> +the tree state \(required\)\n/);
   });
 
   it('kshim matrix: --scenario and --runs go with --explore, and --runs is at least 1', () => {
@@ -242,6 +285,41 @@ describe('the kshim command', function () {
     refused(['run', scenarioFile({ tree: 'mainline', steps: ['boot', 'modprobe nosuch'] })], /: steps\[1\]: "nosuch" is not a module of tree mainline; its modules: device_hmem, dax_hmem, /);
   });
 
+  it('kshim run --json and kshim replay --json add the steps after boot (command, exit status, output) and how the run ended, after every key they had', () => {
+    const file = scenarioFile({ tree: 'mainline', config: { DEV_DAX_CXL: 'n' }, firmware: { softReserved: [] }, steps: ['boot', 'modprobe dax_cxl', 'modprobe -r dax_hmem'] });
+    const keys = ['tree', 'config', 'build', 'softReserved', 'daxRegions', 'iomem', 'warnings', 'leaks', 'dmesg', 'schedule', 'steps', 'end'];
+    for (const args of [['run', file, '--json'], ['replay', file, '--schedule', 't.', '--json']]) {
+      const r = kshim(...args);
+      expect(r.status, r.stderr).to.equal(0);
+      const j = JSON.parse(r.stdout) as { steps: unknown; end: string };
+      expect(Object.keys(j), args[0]).to.deep.equal(keys);
+      // The same steps as "== steps ==" of the text view lists.
+      expect(j.steps, args[0]).to.deep.equal([
+        { command: 'modprobe dax_cxl', exit: 1, output: ['modprobe: FATAL: Module dax_cxl not found in directory /lib/modules/7.0.0-kshim'] },
+        { command: 'modprobe -r dax_hmem', exit: 1, output: ['modprobe: FATAL: Module dax_hmem is builtin.'] },
+      ]);
+      expect(j.end, args[0]).to.equal('idle');
+    }
+    // A build that failed ran no step and booted nothing.
+    const failed = JSON.parse(kshim('run', 'scenarios/kconfig-x-or-not-x.json', '--tree', 'v8', '--json').stdout) as { build: { ok: boolean }; steps: unknown[]; end: string };
+    expect([failed.build.ok, failed.steps, failed.end]).to.deep.equal([false, [], 'not-booted']);
+  });
+
+  it('kshim explore --json gives each outcome the deviations of its shortest schedule, as the text spells them out', () => {
+    const file = 'scenarios/mainline-modular-kmod19.json';
+    const j = JSON.parse(kshim('explore', file, '--json').stdout) as { outcomes: Array<{ signature: string; schedule: string; deviations: string[] }> };
+    const text = kshim('explore', file).stdout.split('\n');
+    expect(j.outcomes.map((o) => Object.keys(o))).to.deep.equal(j.outcomes.map(() => ['signature', 'owners', 'warnings', 'count', 'schedule', 'deviations']));
+    expect(j.outcomes.map((o) => o.deviations.length)).to.deep.equal([1, 0]);
+    for (const o of j.outcomes) {
+      // The text lists the same lines under the class's signature, before its replay line.
+      const at = text.indexOf(`  ${o.signature}`);
+      const replay = text.indexOf(`    replay: kshim replay ${file} --schedule ${o.schedule}`, at);
+      expect(text.slice(at + 2, replay), o.signature).to.deep.equal(o.deviations.map((l) => `      ${l}`));
+    }
+    expect(j.outcomes[0]!.deviations[0]).to.match(/^at 3\.\d{6}: \S+ \(module cxl_mem\) ran before \S+ \(module dax\)$/);
+  });
+
   it('kshim explore: --runs and --depth are at least 1, and an option of another strategy is a usage error', () => {
     const file = 'scenarios/mainline-builtin.json';
     refused(['explore', file, '--runs', '0'], 'kshim: --runs 0: expected a positive integer');
@@ -259,5 +337,46 @@ describe('the kshim command', function () {
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout.split('\n')[0]).to.match(/^3 schedules explored \(exhaustive\), not complete: stopped at the budget of 3 runs \(--runs N raises it\); \d+ outcome class/);
     expect(kshim('explore', '--help').stdout.replace(/\s+/g, ' ')).to.contain('the run budget of exhaustive (default 20000)');
+  });
+
+  it('kshim explore on a terminal shows its progress as done/total ("12/3000 schedules"), not the two numbers run together ("123000")', () => {
+    const terminal = (isTTY: boolean) => {
+      const stream = Object.assign(new Writable({ write: (chunk: Buffer, _enc, done) => ((stream.text += String(chunk)), done()) }), { isTTY, columns: 120, text: '' });
+      return stream;
+    };
+    const tty = terminal(true);
+    const bar = progressBar(tty)!;
+    bar.start(3000, '');
+    bar.update(12);
+    bar.stop();
+    expect(tty.text).to.contain('] 0/3000 schedules');
+    expect(tty.text).to.contain('] 12/3000 schedules');
+    // An exhaustive search may stop sooner: its total is a budget, and the bar says so.
+    const budget = terminal(true);
+    const exhaustive = progressBar(budget)!;
+    exhaustive.start(20000, ' at most (the budget of --runs)');
+    exhaustive.stop();
+    expect(budget.text).to.contain('] 0/20000 schedules at most (the budget of --runs)');
+    // Not a terminal (a pipe, a file): no bar at all.
+    expect(progressBar(terminal(false))).to.equal(undefined);
+  });
+
+  it('kshim explore --bound N that cut the search says it is not complete, in the text and in --json ("complete": false, "bound": N); a bound that cut nothing is complete', () => {
+    // kmod19 has two outcome classes (findings.md section 1); --bound 0 runs only the default order and finds one.
+    const file = 'scenarios/mainline-modular-kmod19.json';
+    const text = kshim('explore', file, '--bound', '0');
+    expect(text.status, text.stderr).to.equal(0);
+    expect(text.stdout.split('\n')[0]).to.equal('1 schedule explored (exhaustive), not complete: complete only up to 0 deviations from the default order (--bound 0 left out schedules with more); 1 outcome class:');
+    const json = kshim('explore', file, '--bound', '1', '--json');
+    expect(json.status, json.stderr).to.equal(0);
+    const j = JSON.parse(json.stdout) as { schedulesExplored: number; complete: boolean; bound: number; outcomes: unknown[] };
+    expect(Object.keys(j)).to.deep.equal(['schedulesExplored', 'complete', 'bound', 'outcomes']);
+    expect(j.complete).to.equal(false);
+    expect(j.bound).to.equal(1);
+    // Enough deviations for every schedule: the bound cut nothing, and the search is the unbounded one.
+    const wide = JSON.parse(kshim('explore', file, '--bound', '40', '--json').stdout) as { schedulesExplored: number; complete: boolean; outcomes: unknown[] };
+    expect([wide.schedulesExplored, wide.complete, wide.outcomes.length]).to.deep.equal([112, true, 2]);
+    const unbounded = JSON.parse(kshim('explore', file, '--json').stdout) as Record<string, unknown>;
+    expect(Object.keys(unbounded)).to.deep.equal(['schedulesExplored', 'complete', 'outcomes']);
   });
 });

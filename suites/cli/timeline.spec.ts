@@ -275,6 +275,19 @@ describe('kshim timeline: the page', () => {
     expect(bad.stderr).to.match(/^kshim: --schedule x: malformed/);
   });
 
+  it('kshim timeline on a build that fails to link draws nothing: one line on stderr saying nothing booted, exit 2, no page', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'kshim-timeline-')), 'page.html');
+    for (const args of [['--out', out], []]) {
+      const r = spawnSync(process.execPath, [KSHIM, 'timeline', 'scenarios/kconfig-x-or-not-x.json', '--tree', 'v8', ...args], { cwd: ROOT, encoding: 'utf8' });
+      expect(r.status, r.stderr).to.equal(2);
+      expect(r.stdout).to.equal('');
+      expect(r.stderr.trimEnd().split('\n')).to.deep.equal([
+        "kshim: scenarios/kconfig-x-or-not-x.json: nothing booted, so there is no timeline: the build failed (ld: drivers/dax/hmem/hmem.o: undefined reference to `cxl_region_contains_resource'); kshim run scenarios/kconfig-x-or-not-x.json --tree v8 shows the build errors",
+      ]);
+    }
+    expect(existsSync(out)).to.equal(false);
+  });
+
   it('with --schedule, marks each deviation from the default order on the task that ran, naming the task it ran before', () => {
     const page = (schedule: string): string => {
       const out = join(mkdtempSync(join(tmpdir(), 'kshim-timeline-')), 'page.html');

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatRun, warningDetails } from '../../cli/format.js';
+import { formatRun, runJson, warningDetails } from '../../cli/format.js';
 import { Explorer } from '../../harness/explore/explorer.js';
 import { outcomeOf } from '../../harness/explore/signature.js';
 import { runScenario, strategyFor, type Run } from '../../harness/run.js';
@@ -12,7 +12,7 @@ import { validateScenario, type Scenario } from '../../harness/scenario.js';
 import { hmem_c as hmem_mainline } from '../../drivers/dax/hmem/hmem.c/mainline.js';
 import type { PortApi, PortUnit } from '../../framework/kernel/module/types.js';
 import { layered } from '../../framework/lib/layered.js';
-import { mainline } from '../../trees/index.js';
+import { findTree, mainline } from '../../trees/index.js';
 import { deriveTree } from '../../trees/tree.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -223,8 +223,16 @@ describe('explorer: what it finds', () => {
     expect(report.outcomes.map((o) => [o.signature, o.count])).to.deep.equal([['owners=none build=ok warnings=wait_for_device_probe leaks=2 end=deadlock', 112]]);
     const r = await replay(s, report.outcomes[0]!.shrunk);
     expect(r.result.dmesg.some((l) => l.endsWith('RIP: 0010:wait_for_device_probe'))).to.equal(true);
+    // kshim run --json says how the run ended, as the signature does.
+    expect(runJson(r).end).to.equal('deadlock');
     // kshim run prints the JavaScript error and the source line under the oops.
     expect(formatRun(r.result, warningDetails(r))).to.match(/\] BUG: kernel NULL pointer dereference, address: 0+\n {4}TypeError: Cannot read properties of null \(reading 'parent'\) \(suites\/explore\/explore\.spec\.ts:\d+\)\n/);
     expect(r.outcomes.at(-1)!.deadlock!.message).to.match(/kworker\S+ \(pid \d+\) waits for flush_workqueue\(dax_hmem_wq\), held by kworker\S+ \(pid \d+\) \[dead\]/);
+  });
+
+  it('a build that fails to link is its own outcome: owners=n/a and end=not-booted, not a boot where nobody took the range (v8, kconfig-x-or-not-x.json)', async () => {
+    const s: Scenario = { ...shipped('kconfig-x-or-not-x.json'), tree: findTree('v8')! };
+    const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
+    expect(report.outcomes.map((o) => [o.signature, o.count])).to.deep.equal([['owners=n/a build=link-error warnings=none leaks=0 end=not-booted', 1]]);
   });
 });
