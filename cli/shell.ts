@@ -27,6 +27,7 @@ import { liveDaxRegions, type Owner, type Run } from '../harness/run.js';
 import { runWithSchedule } from './schedule.js';
 import type { Scenario } from '../harness/scenario.js';
 import { formatOwners, formatRun, warningLine } from './format.js';
+import { count } from './plural.js';
 import { lsmod, procModules } from './shell-modules.js';
 import { parseFilter, type Filter } from './shell-filters.js';
 import { getopt, hasOption, tokenize, type OptionSpec, type ParsedOptions } from './shell-syntax.js';
@@ -374,7 +375,7 @@ export class Shell {
     for (const w of this.k.panic.warnings.slice(this.seenWarn)) out.out(warningLine(w));
     if (outcome !== null && outcome.status !== 'idle') out.err(outcome.deadlock?.message ?? outcome.runaway?.message ?? outcome.status);
     const n = this.k.log.records.length - this.seenLog;
-    if (n > 0) out.out(`(${n} new dmesg line${n === 1 ? '' : 's'}; dmesg -c shows them)`);
+    if (n > 0) out.out(`(${count(n, 'new dmesg line')}; dmesg -c shows them)`);
     this.markSeen();
   }
 
@@ -459,7 +460,7 @@ export class Shell {
     for (const t of ran) out.out(`step ${n + 1}: ${t} ran at ${formatTime(this.k.sched.now, 6)}, now ${this.describe(t)}`);
     out.lines.push(...report.lines);
     const left = this.runnable().length;
-    out.out(left === 0 ? 'idle' : `${left} task${left === 1 ? '' : 's'} runnable`);
+    out.out(left === 0 ? 'idle' : `${count(left, 'task')} runnable`);
     return 0;
   }
 

@@ -13,7 +13,7 @@ import {
   type device_driver,
   type notifier_block,
 } from '../../include/linux/device.js';
-import { KERN_DEBUG, KERN_WARNING } from '../../kernel/printk.js';
+import { KERN_DEBUG } from '../../kernel/printk.js';
 import type { DriverBase } from './driver_base.js';
 
 export class Bus {
@@ -44,7 +44,7 @@ export class Bus {
     if (this.base.sched.recording) this.base.sched.touch(`bus:${bus.name}:devices`);
     // sysfs_create_link() of /sys/bus/<bus>/devices/<name>: one name per bus, whatever the parents.
     if (bus.p.devices.some((d) => dev_name(d) === dev_name(dev))) {
-      this.base.panic.dump_stack(`sysfs: cannot create duplicate filename '/bus/${bus.name}/devices/${dev_name(dev)}'`, 'sysfs_warn_dup', KERN_WARNING);
+      this.base.core.sysfs_warn_dup(`/bus/${bus.name}/devices/${dev_name(dev)}`);
       return -EEXIST;
     }
     // klist_add_tail() on klist_devices: its get callback holds the device while it is on the bus.

@@ -118,8 +118,7 @@ export class DeviceCore {
     const siblings = parent ? parent.p!.children : this.rootChildren;
     // A second add of the same struct finds its own sysfs directory, like any other duplicate.
     if (siblings.some((d) => dev_name(d) === dev_name(dev) && d.state_in_sysfs)) {
-      const path = this.sysfsPath(dev);
-      b.panic.dump_stack(`sysfs: cannot create duplicate filename '/devices/${path}'`, 'sysfs_warn_dup', KERN_WARNING);
+      this.sysfs_warn_dup(`/devices/${this.sysfsPath(dev)}`);
       b.log.emit(KERN_ERR, `kobject: kobject_add_internal failed for ${dev_name(dev)} with -EEXIST, don't try to register things with the same name in the same directory.`);
       this.put_device(parent);
       this.put_device(dev);
@@ -146,6 +145,11 @@ export class DeviceCore {
     }
     this.put_device(dev);
     return 0;
+  }
+
+  /** sysfs_warn_dup(): a second entry named `path` in one sysfs directory, with a stack dump. */
+  sysfs_warn_dup(path: string): void {
+    this.base.panic.dump_stack(`sysfs: cannot create duplicate filename '${path}'`, 'sysfs_warn_dup', KERN_WARNING);
   }
 
   async device_register(dev: device): Promise<number> {
