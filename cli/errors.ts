@@ -4,6 +4,7 @@ import { KconfigError } from '../framework/kconfig/errors.js';
 import { ScenarioError } from '../harness/scenario.js';
 import { MatrixError } from '../harness/matrix.js';
 import { ScheduleIdError } from '../harness/schedule.js';
+import { FailOnError } from '../harness/fail-on.js';
 import { UndeclaredSymbolError } from '../framework/kernel/module/symbols.js';
 import { sourceLocation } from '../framework/kernel/stacktrace.js';
 import { TaskCrash } from '../framework/sim/scheduler.js';
@@ -23,7 +24,7 @@ export function failOnInputError(e: unknown): never {
     process.stderr.write(`kshim: --schedule ${e.id}: ${e.problem}\n`);
     process.exit(2);
   }
-  if (e instanceof ScenarioError || e instanceof UsageError || e instanceof MatrixError || e instanceof KconfigError) {
+  if (e instanceof ScenarioError || e instanceof UsageError || e instanceof FailOnError || e instanceof MatrixError || e instanceof KconfigError) {
     process.stderr.write(`kshim: ${e.message}\n`);
     process.exit(2);
   }

@@ -7,6 +7,8 @@ import type { Scenario } from '../harness/scenario.js';
 import { UsageError } from './errors.js';
 import { loadScenario } from './load.js';
 import { count } from './plural.js';
+import { parseFailOn } from '../harness/fail-on.js';
+import { applyFailOn, exploreFailOn } from './fail-on.js';
 
 export interface ExploreArgs {
   strategy: string;
@@ -18,6 +20,8 @@ export interface ExploreArgs {
   json?: boolean;
   tree?: string;
   set: string[];
+  /** --fail-on conditions (harness/fail-on.ts). */
+  failOn?: string[];
 }
 
 /** Deviations of a shortest schedule spelled out under it. */
@@ -69,7 +73,23 @@ export function progressBar(stream: NodeJS.WritableStream & { readonly isTTY?: b
 }
 
 export async function exploreCommand(file: string, opts: ExploreArgs): Promise<void> {
-  process.stdout.write(await exploreOutput(file, opts, progressBar(process.stderr)));
+  // Checked before the exploration, which may take a while.
+  const conds = parseFailOn(opts.failOn ?? []);
+  let report: ExploreReport | undefined;
+  const keep: ExploreFn = async (scenario, options) => (report = await exploreOnce(scenario, options));
+  process.stdout.write(await exploreOutput(file, opts, progressBar(process.stderr), keep));
+  applyFailOn(exploreFailOn(report!, conds, (schedule) => `replay: ${replayCommand(file, opts, schedule)}`));
+}
+
+/** The command line that replays `schedule` of this exploration (with its --tree and --set). */
+export function replayCommand(file: string, opts: Pick<ExploreArgs, 'tree' | 'set'>, schedule: string): string {
+  return `kshim replay ${file} --schedule ${schedule}${treeArgs(opts)}`;
+}
+
+/** " --tree T --set S=v ..." as given to explore, for the commands it prints; empty without them. */
+function treeArgs(opts: Pick<ExploreArgs, 'tree' | 'set'>): string {
+  const extra = [...(opts.tree ? [`--tree ${opts.tree}`] : []), ...opts.set.map((v) => `--set ${v}`)].join(' ');
+  return extra ? ' ' + extra : '';
 }
 
 /** Explores a scenario; tests hand exploreOutput() one that remembers reports another suite already has. */
@@ -124,11 +144,10 @@ export async function exploreOutput(file: string, opts: ExploreArgs, progress?: 
   ];
   for (const o of report.outcomes) {
     lines.push('', `  ${o.signature}`, `    ${count(o.count, 'schedule')}; shortest: ${o.shrunk} (${count(o.deviations, 'deviation')} from the default order)`);
-    const extra = [...(opts.tree ? [`--tree ${opts.tree}`] : []), ...opts.set.map((v) => `--set ${v}`)].join(' ');
     const why = await explainSchedule(scenario, o.shrunk);
     for (const line of why.slice(0, EXPLAINED)) lines.push(`      ${line}`);
-    if (why.length > EXPLAINED) lines.push(`      ... and ${count(why.length - EXPLAINED, 'more line')} (kshim timeline ${file} --schedule ${o.shrunk}${extra ? ' ' + extra : ''} marks every deviation)`);
-    lines.push(`    replay: kshim replay ${file} --schedule ${o.shrunk}${extra ? ' ' + extra : ''}`);
+    if (why.length > EXPLAINED) lines.push(`      ... and ${count(why.length - EXPLAINED, 'more line')} (kshim timeline ${file} --schedule ${o.shrunk}${treeArgs(opts)} marks every deviation)`);
+    lines.push(`    replay: ${replayCommand(file, opts, o.shrunk)}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -14,7 +14,7 @@ export function table(rows: string[][]): string {
 
 export function formatOwners(r: Pick<RunResult, 'softReserved' | 'daxRegions'>): string {
   const rows = [['Soft Reserved range', 'owner']];
-  for (const sr of r.softReserved) rows.push([`${sr.start}-${sr.end}`, sr.owner ?? '(nobody)']);
+  for (const sr of r.softReserved) rows.push([`${sr.start}-${sr.end}`, sr.owner ?? 'none']);
   const out = [table(rows)];
   if (r.softReserved.length === 0) out.push('(none: the firmware has no Soft Reserved range)');
   if (r.daxRegions.length > 0) {

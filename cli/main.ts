@@ -17,6 +17,8 @@ import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import { ALL_TREES as TREES, LOCAL_TREE_PROBLEMS } from '../trees/registry.js';
 import { demo } from './demo.js';
 import { failOnInputError, UsageError } from './errors.js';
+import { applyFailOn, runFailOn } from './fail-on.js';
+import { parseFailOn } from '../harness/fail-on.js';
 import { runOutput, type RunView } from './format.js';
 import { loadScenario } from './load.js';
 import { collect, once } from './options.js';
@@ -86,11 +88,15 @@ program
   .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
   .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config', once('--show'))
-  .action(async (file: string, opts: { json?: boolean; tree?: string; set: string[]; show?: string }) => {
+  .option('--fail-on <FIELD=VALUE>', 'exit 1 when the outcome matches, e.g. owners=dax_hmem, warnings=any, leaks=any, end=deadlock (repeatable)', collect, [])
+  .action(async (file: string, opts: { json?: boolean; tree?: string; set: string[]; show?: string; failOn: string[] }) => {
     try {
       checkOutput(opts);
+      const conds = parseFailOn(opts.failOn);
       const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, notesFor(opts));
-      printRun(await runScenario(scenario), scenario, opts);
+      const run = await runScenario(scenario);
+      printRun(run, scenario, opts);
+      applyFailOn(runFailOn(run, conds));
     } catch (e) {
       failOnInputError(e);
     }
@@ -109,6 +115,7 @@ program
   .option('--json', 'print one JSON object')
   .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
+  .option('--fail-on <FIELD=VALUE>', 'exit 1 when some outcome class matches, e.g. owners=dax_hmem, warnings=any, leaks=any, end=deadlock (repeatable)', collect, [])
   .action(async (file: string, opts: ExploreArgs) => {
     try {
       await exploreCommand(file, opts);
@@ -126,12 +133,15 @@ program
   .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
   .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config', once('--show'))
-  .action(async (file: string, opts: { schedule: string; json?: boolean; tree?: string; set: string[]; show?: string }) => {
+  .option('--fail-on <FIELD=VALUE>', 'exit 1 when the outcome matches, e.g. owners=dax_hmem, warnings=any, leaks=any, end=deadlock (repeatable)', collect, [])
+  .action(async (file: string, opts: { schedule: string; json?: boolean; tree?: string; set: string[]; show?: string; failOn: string[] }) => {
     try {
       checkOutput(opts);
+      const conds = parseFailOn(opts.failOn);
       const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, notesFor(opts));
       const run = await runWithSchedule(file, scenario, opts);
       printRun(run, scenario, opts);
+      applyFailOn(runFailOn(run, conds));
     } catch (e) {
       failOnInputError(e);
     }

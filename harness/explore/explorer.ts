@@ -46,10 +46,7 @@ export interface ExploreOptions {
   readonly observe?: (run: Run) => void;
 }
 
-export interface OutcomeClass {
-  readonly signature: string;
-  readonly owners: ReadonlyArray<string | null>;
-  readonly warnings: readonly string[];
+export interface OutcomeClass extends Outcome {
   readonly count: number;
   /** The id of the first schedule found in this class. */
   readonly schedule: string;
@@ -142,9 +139,7 @@ export class Explorer {
     for (const f of this.found.values()) {
       const shrunk = this.opts.shrink === false ? f.choices : await this.shrink(f.outcome.signature, f.choices);
       outcomes.push({
-        signature: f.outcome.signature,
-        owners: f.outcome.owners,
-        warnings: f.outcome.warnings,
+        ...f.outcome,
         count: f.count,
         schedule: encodeSchedule(this.timeMode, f.choices),
         shrunk: encodeSchedule(this.timeMode, shrunk),

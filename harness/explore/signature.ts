@@ -10,6 +10,7 @@ import type { Run } from '../run.js';
 export interface Outcome {
   readonly signature: string;
   readonly owners: ReadonlyArray<string | null>;
+  readonly build: 'ok' | 'link-error';
   readonly warnings: readonly string[];
   readonly leaks: number;
   readonly status: string;
@@ -30,9 +31,9 @@ export function outcomeOf(run: Run): Outcome {
   const owners = r.softReserved.map((s) => s.owner);
   const warnings = [...new Set(r.warnings.map((w) => w.function))].sort();
   const status = endOf(run);
-  const build = r.build.ok ? 'ok' : 'link-error';
+  const build = r.build.ok ? 'ok' as const : 'link-error' as const;
   // Nothing booted, so nobody could take a range: "n/a", not "none" (a boot where nobody took it).
   const ownerText = !r.build.ok ? 'n/a' : owners.length ? owners.map((o) => o ?? 'none').join(',') : '-';
   const signature = `owners=${ownerText} build=${build} warnings=${warnings.join(',') || 'none'} leaks=${r.leaks.length} end=${status}`;
-  return { signature, owners, warnings, leaks: r.leaks.length, status };
+  return { signature, owners, build, warnings, leaks: r.leaks.length, status };
 }

@@ -699,6 +699,6 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       '[   13.314000] hmem_platform hmem_platform.0: deferring range to CXL: [mem 0x850000000-0x104fffffff flags 0x80000200]',
       '[   13.314000] hmem_platform hmem_platform.0: deferring range to CXL: [mem 0x1050000000-0x184fffffff flags 0x80000200]',
     ]);
-    expect((await sh.exec('owners'))!.split('\n').slice(0, 3)).to.deep.equal(['Soft Reserved range        owner', '0x850000000-0x104fffffff   dax_cxl', '0x1050000000-0x184fffffff  (nobody)']);
+    expect((await sh.exec('owners'))!.split('\n').slice(0, 3)).to.deep.equal(['Soft Reserved range        owner', '0x850000000-0x104fffffff   dax_cxl', '0x1050000000-0x184fffffff  none']);
   });
 });

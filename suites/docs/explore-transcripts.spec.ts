@@ -7,7 +7,9 @@
  * now. A quote may leave lines out only where it says so, with a line of
  * `...`: each stretch between two such lines is a run of consecutive output
  * lines, and a quote that does not start (end) with `...` starts (ends)
- * where the output does. suites/cli covers the command line itself. A
+ * where the output does. With --fail-on, the quote goes on with the
+ * verdict lines kshim prints on stderr; a quote ending in `> /dev/null`
+ * shows those lines alone. suites/cli covers the command line itself. A
  * transcript under an HTML comment starting "transcript of the first
  * attempt" shows a tree as it was before the guide changed it, and is
  * checked elsewhere.
@@ -16,7 +18,10 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sinon from 'sinon';
-import { exploreOutput, type ExploreArgs } from '../../cli/explore.js';
+import { exploreOutput, replayCommand, type ExploreArgs } from '../../cli/explore.js';
+import { exploreFailOn, runFailOn, type FailOnVerdict } from '../../cli/fail-on.js';
+import type { ExploreReport } from '../../harness/explore/explorer.js';
+import { parseFailOn } from '../../harness/fail-on.js';
 import { runOutput } from '../../cli/format.js';
 import { loadScenario } from '../../cli/load.js';
 import { runWithSchedule } from '../../cli/schedule.js';
@@ -65,12 +70,19 @@ function transcripts(guide: string): Transcript[] {
 }
 
 /** The file and options of a quoted command line, as commander hands them to the command (the options the guides use). */
-function parseArgs(args: readonly string[]): { file: string; opts: ExploreArgs & { show?: string; schedule?: string } } {
-  const opts: ExploreArgs & { show?: string; schedule?: string } = { strategy: 'exhaustive', set: [] };
+type QuotedOptions = ExploreArgs & { show?: string; schedule?: string; failOn: string[]; stdoutDropped?: boolean };
+
+function parseArgs(args: readonly string[]): { file: string; opts: QuotedOptions } {
+  const opts: QuotedOptions = { strategy: 'exhaustive', set: [], failOn: [] };
   let file: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    if (a === '>' && args[i + 1] === '/dev/null' && i + 2 === args.length) {
+      opts.stdoutDropped = true;
+      break;
+    }
     if (a === '--untimed') opts.untimed = true;
+    else if (a === '--fail-on') opts.failOn.push(args[++i]!);
     else if (a === '--json') opts.json = true;
     else if (a === '--set') opts.set.push(args[++i]!);
     else if (['--tree', '--strategy', '--runs', '--seed', '--bound', '--depth', '--show', '--schedule'].includes(a)) (opts as unknown as Record<string, string>)[a.slice(2)] = args[++i]!;
@@ -80,13 +92,24 @@ function parseArgs(args: readonly string[]): { file: string; opts: ExploreArgs &
   return { file: file!, opts };
 }
 
-/** What `kshim explore|run|replay ARGS` prints on stdout, run from the repository root. */
+/** What `kshim explore|run|replay ARGS` prints on stdout, then its --fail-on lines on stderr, run from the repository root. */
 async function printedBy(args: readonly string[]): Promise<string> {
   const { file, opts } = parseArgs(args.slice(1));
-  if (args[0] === 'explore') return exploreOutput(file, opts, undefined, exploreShared);
-  const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
-  const run = args[0] === 'replay' ? await runWithSchedule(file, scenario, { schedule: opts.schedule!, set: opts.set }) : await runScenario(scenario);
-  return runOutput(run, scenario.tree, opts);
+  const conds = parseFailOn(opts.failOn);
+  let stdout: string;
+  let verdict: FailOnVerdict;
+  if (args[0] === 'explore') {
+    let report: ExploreReport | undefined;
+    stdout = await exploreOutput(file, opts, undefined, async (s, o) => (report = await exploreShared(s, o)));
+    verdict = exploreFailOn(report!, conds, (schedule) => `replay: ${replayCommand(file, opts, schedule)}`);
+  } else {
+    const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
+    const run = args[0] === 'replay' ? await runWithSchedule(file, scenario, { schedule: opts.schedule!, set: opts.set }) : await runScenario(scenario);
+    stdout = runOutput(run, scenario.tree, opts);
+    verdict = runFailOn(run, conds);
+  }
+  const stderr = verdict.lines.map((l) => `kshim: ${l}\n`).join('');
+  return (opts.stdoutDropped === true ? '' : stdout) + stderr;
 }
 
 describe('the explore, run and replay transcripts of the guides print what kshim prints', function () {
