@@ -108,6 +108,9 @@ const v7_7 = deriveTree(v7_6, 'v7/7', '[PATCH v7 7/7] dax/hmem: Reintroduce Soft
 const v7 = deriveTree(v7_7, 'v7', 'the whole v7 series as posted (same as v7/7)', {});
 
 // ---- mainline (cxl-for-7.1) ------------------------------------------------
+// The follow-ups start with 87805c32e6ad (F9, a use-after-free after a failed
+// auto-assembly), whose code is in region.c's endpoint decoder handling: the
+// region mock has none, so it is not modelled (suites/findings/README.md).
 
 export const mainline: Tree = deriveTree(v8_8, 'mainline', 'v8 1/9-8/9 plus the 7.1 follow-ups (1eaef15b2349 ... 059edcc405e4), without 9/9', {
   files: {

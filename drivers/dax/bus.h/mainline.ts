@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * Port of drivers/dax/bus.h as merged for 7.1 (f8dc1bde1873 "dax/hmem:
- * Fix singleton confusion between dax_hmem_work and hmem devices"): base
+ * Port of drivers/dax/bus.h as merged for 7.1 (3cba30eed56d "dax/hmem:
+ * Reduce visibility of dax_cxl coordination symbols", which changed the
+ * dax_hmem_flush_work() declarations, and f8dc1bde1873 "dax/hmem: Fix
+ * singleton confusion between dax_hmem_work and hmem devices"): base
  * plus struct hmem_platform_device (per-device work and did_probe, which
  * replace v8's global flag) and dax_hmem_flush_work() with its stub.
  */

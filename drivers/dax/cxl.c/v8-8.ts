@@ -2,7 +2,8 @@
 /**
  * Port of drivers/dax/cxl.c with [PATCH v8 8/9] dax/hmem, cxl: Defer and
  * resolve Soft Reserved ownership (mainline e4de6b910bf3, unchanged up to
- * 303d32843b83; the same as [PATCH v7 6/7]): on top of v8 5/9, the
+ * 303d32843b83 and by the 7.1 follow-ups 1eaef15b2349 ... 059edcc405e4, so
+ * the mainline tree uses this file; the same as [PATCH v7 6/7]): on top of v8 5/9, the
  * registration work first waits for dax_hmem's ownership decisions with
  * dax_hmem_flush_work() (an empty stub without DEV_DAX_HMEM).
  *
