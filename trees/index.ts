@@ -123,10 +123,11 @@ export const mainline: Tree = deriveTree(v8_8, 'mainline', 'v8 1/9-8/9 plus the 
   daxMakefile: 'hmem-first',
 });
 
-/** Every tree kshim knows, in series order. */
+/** Every tree kshim knows, in the order they were posted: base, v7, v8, mainline. */
 export const TREES: readonly Tree[] = [
-  base, v8_1, v8_2, v8_3, v8_4, v8_5, v8_6, v8_7, v8_8, v8_9, v8,
+  base,
   v7_1, v7_2, v7_3, v7_4, v7_5, v7_6, v7_7, v7,
+  v8_1, v8_2, v8_3, v8_4, v8_5, v8_6, v8_7, v8_8, v8_9, v8,
   mainline,
 ];
 

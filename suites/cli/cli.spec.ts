@@ -223,7 +223,7 @@ describe('the kshim command', function () {
 
   it('an unknown --tree is blamed on --tree, not on the file, by every command that takes a scenario', () => {
     for (const cmd of [['run'], ['explore'], ['replay', '--schedule', 't.'], ['timeline'], ['shell']]) {
-      refused([cmd[0]!, 'scenarios/mainline-builtin.json', ...cmd.slice(1), '--tree', 'nosuch'], /^kshim: --tree nosuch: unknown tree \(known: base, v8\/1, .*\bmainline\b.*\)$/);
+      refused([cmd[0]!, 'scenarios/mainline-builtin.json', ...cmd.slice(1), '--tree', 'nosuch'], /^kshim: --tree nosuch: unknown tree \(known: base, v7\/1, .*\bmainline\b.*\)$/);
     }
   });
 

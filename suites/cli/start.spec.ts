@@ -33,7 +33,7 @@ describe('kshim start (npm start): the base expectations on every tree state', (
   });
 
   it('says why a cell failed, and which command reruns it', () => {
-    expect(r.stdout).to.contain('  E2 on base, v8/1,');
+    expect(r.stdout).to.contain('  E2 on base, v7/1,');
     expect(r.stdout).to.match(/E2 on [^:]+: 0x850000000-0x284fffffff has no owner \(hmem_platform said "deferring range to CXL"\)/);
     const rerun = /rerun a failing cell: npx kshim run (\S+) --tree (\S+)/.exec(r.stdout)!;
     expect(rerun).to.not.equal(null);

@@ -33,8 +33,8 @@ import { region_c as region_mainline } from '../../drivers/cxl/core/region.c/mai
 
 const ORDER = [
   'base',
-  'v8/1', 'v8/2', 'v8/3', 'v8/4', 'v8/5', 'v8/6', 'v8/7', 'v8/8', 'v8/9', 'v8',
   'v7/1', 'v7/2', 'v7/3', 'v7/4', 'v7/5', 'v7/6', 'v7/7', 'v7',
+  'v8/1', 'v8/2', 'v8/3', 'v8/4', 'v8/5', 'v8/6', 'v8/7', 'v8/8', 'v8/9', 'v8',
   'mainline',
 ];
 
@@ -55,7 +55,7 @@ function changes(t: Tree): string[] {
 }
 
 describe('trees: the states of the series', () => {
-  it('lists every state once, in series order', () => {
+  it('lists every state once, in the order they were posted: base, v7, v8, mainline', () => {
     expect(TREES.map((t) => t.name)).to.deep.equal(ORDER);
   });
 
