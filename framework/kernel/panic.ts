@@ -9,7 +9,7 @@ import { ContainerModule, inject, injectable } from 'inversify';
 import { vsprintf } from '../lib/vsprintf.js';
 import { Scheduler } from '../sim/scheduler.js';
 import type { Task } from '../sim/task.js';
-import { formatSeconds, KERN_ALERT, KERN_CRIT, KERN_DEFAULT, KERN_ERR, KERN_WARNING, Printk } from './printk.js';
+import { formatSeconds, KERN_ALERT, KERN_CRIT, KERN_DEFAULT, KERN_ERR, KERN_INFO, KERN_WARNING, Printk } from './printk.js';
 import { callTrace, captureFrames, formatFrame, framesOfStack, sourceLocation, type Frame, type ModuleOfFile } from './stacktrace.js';
 import { UTS_RELEASE } from '../include/generated/utsrelease.js';
 import { DebugLocks } from '../lib/debug_locks.js';
@@ -233,6 +233,8 @@ export class Panic {
     this.log.emit(KERN_ALERT, headline);
     this.log.emit(KERN_ALERT, `#PF: supervisor ${access} in kernel mode`);
     this.log.emit(KERN_ALERT, `#PF: error_code(${code}) - not-present page`);
+    // show_fault_oops() -> dump_pagetable(): nothing is mapped at the bottom of the kernel's address space (pr_info, then pr_cont).
+    this.log.emit(KERN_INFO, 'PGD 0 P4D 0 ');
     // page_fault_oops() passes "Oops" as the die() string, so 6.10+ print "Oops: Oops: 0000".
     this.__die('Oops', Number(code), task, trace, formatFrame(rip));
     this.log.emit(KERN_DEFAULT, `CR2: ${addr}`);

@@ -50,10 +50,11 @@ describe('a NULL pointer dereference in a port oopses the task that made it', ()
     });
     expect(o.status).to.equal('idle');
     const lines = oopsLines(k);
-    expect(lines.slice(0, 4)).to.deep.equal([
+    expect(lines.slice(0, 5)).to.deep.equal([
       'BUG: kernel NULL pointer dereference, address: 0000000000000000',
       '#PF: supervisor read access in kernel mode',
       '#PF: error_code(0x0000) - not-present page',
+      'PGD 0 P4D 0 ',
       'Oops: Oops: 0000 [#1] SMP NOPTI',
     ]);
     expect(lines).to.include('RIP: 0010:dax_hmem_probe');
@@ -88,14 +89,14 @@ describe('a NULL pointer dereference in a port oopses the task that made it', ()
       (pdev.dev.platform_data as mri_t | null)!.range = { start: 0 };
       return 0;
     });
-    expect(oopsLines(w).slice(1, 4)).to.deep.equal(['#PF: supervisor write access in kernel mode', '#PF: error_code(0x0002) - not-present page', 'Oops: Oops: 0002 [#1] SMP NOPTI']);
+    expect(oopsLines(w).slice(1, 5)).to.deep.equal(['#PF: supervisor write access in kernel mode', '#PF: error_code(0x0002) - not-present page', 'PGD 0 P4D 0 ', 'Oops: Oops: 0002 [#1] SMP NOPTI']);
 
     const x = boot();
     await probeWith(x, async function dax_hmem_probe() {
       const ops: { notify?: () => number } = {};
       return ops.notify!();
     });
-    expect(oopsLines(x).slice(1, 4)).to.deep.equal(['#PF: supervisor instruction fetch in kernel mode', '#PF: error_code(0x0010) - not-present page', 'Oops: Oops: 0010 [#1] SMP NOPTI']);
+    expect(oopsLines(x).slice(1, 5)).to.deep.equal(['#PF: supervisor instruction fetch in kernel mode', '#PF: error_code(0x0010) - not-present page', 'PGD 0 P4D 0 ', 'Oops: Oops: 0010 [#1] SMP NOPTI']);
     expect(warningsOf(x, 'oops').map((o) => o.function)).to.deep.equal(['dax_hmem_probe']);
   });
 
