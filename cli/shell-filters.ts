@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * The commands `kshim shell` lets follow a pipe: grep [-v] [-i] [-c]
+ * The commands `kshim shell` lets follow a pipe: grep [-E] [-v] [-i] [-c]
  * PATTERN, head and tail [-n N | -N] (tail also -n +N), and wc -l, as GNU
  * grep and coreutils behave on their standard input: the same defaults (10
  * lines), the same messages for a bad option or count, the same exit status
@@ -47,13 +47,13 @@ function readsOnlyThePipe(tool: string): ParsedFilter {
 }
 
 function grep(args: readonly string[]): ParsedFilter {
-  const p = getopt('grep', args, { flags: 'vic', long: { 'invert-match': 'v', 'ignore-case': 'i', count: 'c' } });
+  const p = getopt('grep', args, { flags: 'Evic', long: { 'extended-regexp': 'E', 'invert-match': 'v', 'ignore-case': 'i', count: 'c' } });
   if (typeof p !== 'object') return refuse('grep', p, 2);
   if (p.operands.length === 0) return refuse('grep', 'Usage: grep [OPTION]... PATTERNS [FILE]...', 2);
   if (p.operands.length > 1) return readsOnlyThePipe('grep');
   let re: RegExp;
   try {
-    re = new RegExp(basicRegExp(p.operands[0]!), hasOption(p, 'i') ? 'i' : '');
+    re = new RegExp(posixRegExp(p.operands[0]!, hasOption(p, 'E')), hasOption(p, 'i') ? 'i' : '');
   } catch (e) {
     return { error: `grep: ${e instanceof Error ? e.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '') : String(e)}`, status: 2 };
   }
@@ -100,19 +100,20 @@ const CLASSES: Readonly<Record<string, string>> = {
 };
 
 /**
- * A GNU basic regular expression as a JavaScript one: ( ) { } + ? | are
- * literal and special when escaped, a leading * is literal, a backslash in
- * a bracket expression is literal, [:class:] names a class, \< \> are word
- * boundaries. Throws SyntaxError for what neither accepts.
+ * A GNU regular expression as a JavaScript one. Basic (grep): ( ) { } + ?
+ * | are literal and special when escaped, and a leading * is literal.
+ * Extended (grep -E): the other way round, as in JavaScript. In both, a
+ * backslash in a bracket expression is literal, [:class:] names a class,
+ * \< \> are word boundaries. Throws SyntaxError for what neither accepts.
  */
-export function basicRegExp(bre: string): string {
+export function posixRegExp(bre: string, extended = false): string {
   let out = '';
   for (let i = 0; i < bre.length; i++) {
     const c = bre[i]!;
     if (c === '\\') {
       const n = bre[++i];
       if (n === undefined) throw new SyntaxError('Trailing backslash');
-      if ('+?|(){}'.includes(n)) out += n;
+      if ('+?|(){}'.includes(n)) out += extended ? '\\' + n : n;
       else if (n === '<') out += '\\b(?=\\w)';
       else if (n === '>') out += '\\b(?<=\\w)';
       else if ('wWsSbB123456789'.includes(n)) out += '\\' + n;
@@ -142,7 +143,7 @@ export function basicRegExp(bre: string): string {
       if (j >= bre.length) throw new SyntaxError('Unmatched [, [^, [:, [., or [=');
       out += cls + ']';
       i = j;
-    } else if ('+?|(){}'.includes(c) || (c === '*' && (out === '' || out === '^'))) {
+    } else if ((!extended && '+?|(){}'.includes(c)) || (c === '*' && (out === '' || out === '^'))) {
       out += '\\' + c;
     } else {
       out += c;

@@ -98,13 +98,14 @@ export type Token = { readonly word: string } | { readonly op: string };
 const OPERATORS = ['&&', '||', ';;', '>>', '<<', '>&', '<&', '>|', '&>', '<>', '|', '&', ';', '<', '>', '(', ')'];
 
 /**
- * Split a command line into words and operators as sh does, without
- * expansions: blanks separate words; '...' quotes everything, "..."
- * everything but \" \\ \$ and \`; a backslash outside quotes quotes the next
- * character; an unquoted # at the start of a word starts a comment. Returns
- * sh's message for an unterminated quote.
+ * Split a command line into words and operators as sh does: blanks
+ * separate words; '...' quotes everything, "..." everything but \" \\ \$
+ * and \`; a backslash outside quotes quotes the next character; an
+ * unquoted # at the start of a word starts a comment. The one expansion is
+ * $?, to `status` (the exit status of the last command), outside '...'.
+ * Returns sh's message for an unterminated quote.
  */
-export function tokenize(line: string): Token[] | string {
+export function tokenize(line: string, status = 0): Token[] | string {
   const tokens: Token[] = [];
   let word: string | null = null;
   const end = (): void => {
@@ -127,6 +128,11 @@ export function tokenize(line: string): Token[] | string {
       let j = i + 1;
       for (; j < line.length && line[j] !== '"'; j++) {
         if (line[j] === '\\' && j + 1 < line.length && '"\\$`'.includes(line[j + 1]!)) j++;
+        else if (line.startsWith('$?', j)) {
+          text += String(status);
+          j++;
+          continue;
+        }
         text += line[j];
       }
       if (j >= line.length) return 'unexpected EOF while looking for matching `"\'';
@@ -134,6 +140,9 @@ export function tokenize(line: string): Token[] | string {
       i = j;
     } else if (c === '\\') {
       word = (word ?? '') + (line[i + 1] ?? '');
+      i++;
+    } else if (c === '$' && line[i + 1] === '?') {
+      word = (word ?? '') + String(status);
       i++;
     } else if ('|&;<>()'.includes(c)) {
       end();

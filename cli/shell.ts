@@ -62,11 +62,13 @@ const HELP = `commands:
                            these levels: emerg alert crit err warn notice info debug
   owners                   who owns each Soft Reserved range now
   help [COMMAND...]        this text, or its lines about COMMAND
+  echo [WORD...]           print the words; $? is the exit status of the last command
   exit [N]                 leave with status N, or that of the last command (also Ctrl-D)
 after a command and a pipe, filters (dmesg | grep cxl | tail -5):
-  | grep [-v] [-i] [-c] PATTERN
-                           lines matching a basic regular expression; -v: lines that do
-                           not; -i: ignore case; -c: print how many
+  | grep [-E] [-v] [-i] [-c] PATTERN
+                           lines matching a basic regular expression (-E: an extended
+                           one, a|b, (x)+); -v: lines that do not; -i: ignore case; -c:
+                           print how many
   | head [-n N | -N]       the first N lines (10); -n -N: all but the last N
   | tail [-n N | -N]       the last N lines (10); -n +N: from line N on
   | wc -l                  count lines
@@ -226,7 +228,7 @@ export class Shell {
    * Returns the status, {exit} for exit, or null for an empty line.
    */
   private async command(line: string, out: Output): Promise<number | { exit: number } | null> {
-    const tokens = tokenize(line);
+    const tokens = tokenize(line, this.status);
     if (typeof tokens === 'string') return out.fail(2, `kshim shell: ${tokens}`);
     if (tokens.length === 0) return null;
     let background = false;
@@ -280,6 +282,11 @@ export class Shell {
         return this.exit(args, out);
       case 'help':
         return this.help(args, out);
+      case 'echo':
+        // No options: enough for `echo $?`.
+        if (args.length === 0) out.blank();
+        else out.out(args.join(' '));
+        return 0;
       case 'modprobe': {
         const p = this.options(out, cmd, args, { flags: 'rq', long: { remove: 'r', quiet: 'q' } });
         if (typeof p === 'number') return p;

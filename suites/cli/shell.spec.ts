@@ -226,6 +226,37 @@ describe('kshim shell: options and arguments', () => {
   });
 });
 
+describe('kshim shell: echo and $?', () => {
+  it('echo $? prints the exit status of the command before it; "..." expands it, \'...\' and \\$? do not', async () => {
+    const sh = await shell('mainline-modular.json');
+    await sh.execute('modprobe nosuch');
+    expect(await sh.exec('echo $?')).to.equal('1');
+    // echo itself succeeded.
+    expect(await sh.exec('echo $?')).to.equal('0');
+    await sh.execute('frobnicate');
+    expect(await sh.exec('echo "status $?" \'$?\' \\$? x$?y')).to.equal('status 127 $? $? x127y');
+    await sh.execute('dmesg | grep -c "no such line"');
+    expect(await sh.exec('echo $?')).to.equal('1');
+    expect((await sh.execute('echo')).output).to.deep.equal([{ fd: 1, text: '' }]);
+  });
+});
+
+describe('kshim shell: grep -E', () => {
+  it('takes an extended regular expression: | ( ) + ? special unescaped, literal when escaped', async () => {
+    const sh = await shell('mainline-modular.json');
+    const log = (await sh.exec('dmesg'))!.split('\n');
+    const out = async (line: string): Promise<string[]> => (await sh.execute(line)).output.map((o) => o.text);
+    const drivers = log.filter((l) => /add driver cxl_(acpi|pci)$/.test(l));
+    expect(drivers).to.have.length(2);
+    expect(await out("dmesg | grep -E 'add driver cxl_(acpi|pci)$'")).to.deep.equal(drivers);
+    expect(await out("dmesg | grep --extended-regexp 'add driver cxl_(acpi|pci)$'")).to.deep.equal(drivers);
+    // Without -E the same pattern is literal parentheses and bar: nothing matches.
+    expect((await sh.execute("dmesg | grep 'add driver cxl_(acpi|pci)$'")).status).to.equal(1);
+    expect(await out("dmesg | grep -E '\\(kshim\\)'")).to.deep.equal(log.filter((l) => l.includes('(kshim)')));
+    expect(await out("dmesg | grep -Ec 'region[0-9]+: committed'")).to.deep.equal([String(log.filter((l) => /region\d+: committed/.test(l)).length)]);
+  });
+});
+
 describe('kshim shell: pipes', () => {
   it('| grep [-v] [-i] [-c], | head and | tail [-n N | -N], | wc -l, chained; the status is the last filter\'s', async () => {
     const sh = await shell('mainline-modular.json');
@@ -294,7 +325,7 @@ describe('kshim shell: pipes', () => {
     await refused("dmesg -c | grep 'x", "kshim shell: unexpected EOF while looking for matching `''", 2);
     await refused('grep cxl', 'kshim shell: grep reads only a pipe here, as in: dmesg | grep PATTERN', 2);
     await refused('dmesg -c | grep', "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'help grep' for more information.", 2);
-    await refused('dmesg -c | grep -E x', "grep: invalid option -- 'E'\nTry 'help grep' for more information.", 2);
+    await refused('dmesg -c | grep -F x', "grep: invalid option -- 'F'\nTry 'help grep' for more information.", 2);
     await refused('dmesg -c | grep "[x"', 'grep: Unmatched [, [^, [:, [., or [=', 2);
     await refused('dmesg -c | grep x /proc/iomem', 'kshim shell: grep: after a pipe it reads only the pipe, not files', 2);
     await refused('dmesg -c | head -n x', "head: invalid number of lines: 'x'", 1);
