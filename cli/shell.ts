@@ -494,12 +494,14 @@ export class Shell {
     return root;
   }
 
-  /** cat of one file: 1 when it is missing or a directory. */
+  /** cat of one file: 1 when it is missing, a directory or write-only. */
   private cat(path: string, out: Output): number {
     const r = lookup(this.vfs(), path);
     if (r === null || r.node.kind === 'link') return out.fail(1, `cat: ${path}: No such file or directory`);
     if (r.node.kind === 'dir') return out.fail(1, `cat: ${path}: Is a directory`);
-    out.out(r.node.read().replace(/\n$/, ''));
+    const text = r.node.read();
+    if (text === null) return out.fail(1, `cat: ${path}: Permission denied`);
+    out.out(text.replace(/\n$/, ''));
     return 0;
   }
 

@@ -28,7 +28,8 @@ export interface VfsLink {
 
 export interface VfsFile {
   readonly kind: 'file';
-  read(): string;
+  /** The contents, or null for a file nobody can read (a write-only attribute: cat gets EACCES). */
+  read(): string | null;
 }
 
 function dir(): VfsDir {
@@ -56,8 +57,8 @@ function liveDevices(k: Kernel): device[] {
   return k.base.core.allDevices.filter((d) => d.state_in_sysfs);
 }
 
-/** Attributes shown for a device: its sysfs groups, then the extra attrs the sysfs view keeps. */
-export function deviceAttributes(k: Kernel, dev: device): Array<[string, string]> {
+/** Attributes shown for a device: its sysfs groups (null for a write-only file), then the extra attrs the sysfs view keeps. */
+export function deviceAttributes(k: Kernel, dev: device): Array<[string, string | null]> {
   return [...k.sysfs.attributes(dev), ...dev.attrs.entries()];
 }
 
@@ -164,7 +165,7 @@ function byName(a: string, b: string): number {
 export function formatSysfs(k: Kernel): string {
   const core = k.base.core;
   const out: string[] = [];
-  const attrLines = (dev: device, indent: string): string[] => deviceAttributes(k, dev).map(([n, v]) => `${indent}${n}: ${v}`);
+  const attrLines = (dev: device, indent: string): string[] => deviceAttributes(k, dev).map(([n, v]) => `${indent}${n}: ${v ?? '(write-only)'}`);
 
   for (const b of [...k.base.bus.buses].sort((x, y) => byName(x.name, y.name))) {
     out.push(`/sys/bus/${b.name}/`);

@@ -48,6 +48,15 @@ describe('kshim shell: commands', () => {
     expect(await sh.exec('exit')).to.equal(null);
   });
 
+  it('cat of a dax device\'s attributes prints one value each; its write-only mapping file is "Permission denied" with status 1', async () => {
+    const sh = await shell('mainline-modular.json');
+    const dax = '/sys/bus/dax/devices/dax0.0';
+    expect(await sh.exec(`cat ${dax}/size ${dax}/target_node ${dax}/resource ${dax}/numa_node ${dax}/align`)).to.equal('137438953472\n1\n0x850000000\n-1\n2097152');
+    const mapping = await sh.execute(`cat ${dax}/mapping`);
+    expect(mapping.output).to.deep.equal([{ fd: 2, text: `cat: ${dax}/mapping: Permission denied` }]);
+    expect(mapping.status).to.equal(1);
+  });
+
   it('modprobe -r removes a module and what it leaves unused; dmesg -c prints only what is new', async () => {
     const sh = await shell('mainline-modular.json');
     expect(await sh.exec('lsmod')).to.match(/^dax_cxl +\d+  0$/m);

@@ -207,6 +207,8 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       'dax1.0/\ndax_region/\ndriver -> ../../../../bus/platform/drivers/hmem\nsubsystem -> ../../../../bus/platform',
     );
     expect(await sh.exec('ls -l /sys/bus/platform/drivers/hmem_platform')).to.equal('hmem_platform.0 -> ../../../../devices/platform/hmem_platform.0');
+    const dax = '/sys/bus/dax/devices/dax1.0';
+    expect(await sh.exec(`cat ${dax}/size ${dax}/resource ${dax}/target_node`)).to.equal('34359738368\n0x850000000\n1');
   });
 
   it('2. async-probe.json: cxl_pci probes both endpoints at once on async workers; cxl_mem and cxl_port probe inside device_add(); dax_region0 is scheduled; PID 1 waits before freeing init memory', async () => {

@@ -8,9 +8,22 @@
  * Models: v7.0-rc4 (f338e7738378 "Linux 7.0-rc4"); identical in substance
  * at every tree state of the series.
  *
+ * The dev_dax attributes: dev_dax_type carries dax_attribute_groups, as
+ * in the C, so device_add() creates daxX.Y/modalias, size, mapping
+ * (write-only), target_node, align, resource, numa_node and
+ * memmap_on_memory, with dev_dax_visible() deciding what shows, and
+ * device_del() removes them. The show functions are in ./exports.ts. As
+ * in the C, when device_add() fails the range alloc_dev_dax_range() took
+ * is not trimmed (free_dev_dax_ranges() is not on that path): it stays a
+ * child of the region's resource until the region goes.
+ *
  * Deviations:
- * - No dax_device, inode, pgmap or mapping child devices; kill_dev_dax
- *   is therefore empty.
+ * - No dax_device, inode or pgmap; kill_dev_dax is therefore empty.
+ * - No mapping%d child devices (devm_register_dax_mapping(), with their
+ *   start, end and page_offset files): each would add a device_add() and a
+ *   devres action on the region's parent to every boot, changing dmesg,
+ *   schedules and the documented transcripts, without bearing on who owns
+ *   a Soft Reserved range. daxX.Y/resource and size show the range.
  * - The dax_region_rwsem and dax_dev_rwsem are not modelled (all callers
  *   run under the device lock of the region's parent in this simulation).
  * - On the err_range path of __devm_create_dev_dax() the C frees the id
@@ -24,12 +37,24 @@
  */
 import type { PortApi } from '../../../framework/kernel/module/types.js';
 import { ERR_PTR, EBUSY, EINVAL, ENOMEM, ENXIO, type ErrPtr } from '../../../framework/include/errno.js';
-import { bus_type, type device, type device_driver } from '../../../framework/include/linux/device.js';
+import { bus_type, type device, type device_driver, type device_type } from '../../../framework/include/linux/device.js';
+import type { attribute, attribute_group } from '../../../framework/fs/sysfs.js';
 import { ida_alloc, ida_free, ida_init } from '../../../framework/include/linux/idr.js';
 import { range_len, type resource } from '../../../framework/include/linux/ioport.js';
 import { kref_get } from '../../../framework/include/linux/kref.js';
-import { DAX_DEVICE_MODALIAS_FMT, DAXDRV_DEVICE_TYPE, DAXDRV_KMEM_TYPE, IORESOURCE_DAX_KMEM, IORESOURCE_DAX_STATIC, to_dax_drv, type dax_device_driver, type dev_dax_data } from '../bus.h/base.js';
+import { DAX_DEVICE_MODALIAS_FMT, DAXDRV_DEVICE_TYPE, DAXDRV_KMEM_TYPE, IORESOURCE_DAX_KMEM, to_dax_drv, type dax_device_driver, type dev_dax_data } from '../bus.h/base.js';
 import { dev_dax, to_dev_dax, type dax_region } from '../dax-private.h.js';
+import {
+  dev_attr_align,
+  dev_attr_mapping,
+  dev_attr_numa_node,
+  dev_attr_size,
+  dev_attr_target_node,
+  dev_dax_attributes,
+  dev_dax_size,
+  dev_dax_target_node,
+  is_static,
+} from './exports.js';
 
 export interface DaxRegionLifetime {
   dax_region_put(dax_region: dax_region): void;
@@ -62,18 +87,8 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
     return 0;
   }
 
-  function is_static(dax_region: dax_region): boolean {
-    return (dax_region.res.flags & IORESOURCE_DAX_STATIC) !== 0;
-  }
-
   function static_dev_dax(dev_dax: dev_dax): boolean {
     return is_static(dev_dax.region!);
-  }
-
-  function dev_dax_size(dev_dax: dev_dax): number {
-    let size = 0;
-    for (let i = 0; i < dev_dax.nr_range; i++) size += range_len(dev_dax.ranges[i]!.range);
-    return size;
   }
 
   async function dax_bus_probe(dev: device): Promise<number> {
@@ -194,11 +209,37 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
     return __free_dev_dax_id(dev_dax);
   }
 
+  function dev_dax_visible(kobj: device, a: attribute, _n: number): number {
+    const dev = kobj;
+    const dev_dax = to_dev_dax(dev);
+    const dax_region = dev_dax.region!;
+
+    if (a === dev_attr_target_node.attr && dev_dax_target_node(dev_dax) < 0) return 0;
+    if (a === dev_attr_numa_node.attr && !IS_ENABLED('CONFIG_NUMA')) return 0;
+    if (a === dev_attr_mapping.attr && is_static(dax_region)) return 0;
+    if ((a === dev_attr_align.attr || a === dev_attr_size.attr) && is_static(dax_region)) return 0o444;
+    return a.mode;
+  }
+
+  const dev_dax_attribute_group: attribute_group = {
+    attrs: dev_dax_attributes,
+    is_visible: dev_dax_visible,
+  };
+
+  const dax_attribute_groups: readonly attribute_group[] = [dev_dax_attribute_group];
+
   function dev_dax_release(dev: device): void {
     const dev_dax = to_dev_dax(dev);
 
     free_dev_dax_id(dev_dax);
   }
+
+  // The name is ours, for reports: dev_dax_type has none.
+  const dev_dax_type: device_type = {
+    name: 'dev_dax',
+    release: dev_dax_release,
+    groups: dax_attribute_groups,
+  };
 
   async function __devm_create_dev_dax(data: dev_dax_data): Promise<dev_dax | ErrPtr> {
     const dax_region = data.dax_region;
@@ -217,7 +258,7 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
     }
 
     const dev = dev_dax_.dev;
-    dev.type = { name: 'dev_dax', release: dev_dax_release }; // the name is ours, for reports: dev_dax_type has none
+    dev.type = dev_dax_type;
     device_initialize(dev);
     dev_set_name(dev, 'dax%d.%d', dax_region.id, dev_dax_.id);
 

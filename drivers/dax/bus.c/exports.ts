@@ -1,9 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/** What every version of drivers/dax/bus.c exports and shows in sysfs, and a macro it uses. */
+/**
+ * What every version of drivers/dax/bus.c exports and shows in sysfs: the
+ * dax_region/ group of a region's parent device, the attributes of a
+ * dev_dax (daxX.Y/size, target_node, resource, ...) with the helpers
+ * their show functions use, and a macro the file uses. The dev_dax group
+ * itself, whose is_visible() asks the configuration, is built in
+ * ./common.ts.
+ *
+ * Deviations: no store functions (size, align, mapping and
+ * memmap_on_memory are writable in the kernel; nothing here writes them);
+ * the show functions take no dax_dev_rwsem (see ./common.ts).
+ */
 import type { ExportDecl } from '../../../framework/kernel/module/types.js';
-import type { attribute_group } from '../../../framework/fs/sysfs.js';
-import { resource_size } from '../../../framework/include/linux/ioport.js';
-import type { dax_region } from '../dax-private.h.js';
+import { DEVICE_ATTR, DEVICE_ATTR_RO, DEVICE_ATTR_RW, DEVICE_ATTR_WO, __ATTR, sysfs_emit, type attribute_group, type device_attribute } from '../../../framework/fs/sysfs.js';
+import { dev_to_node, type device } from '../../../framework/include/linux/device.js';
+import { range_len, resource_size } from '../../../framework/include/linux/ioport.js';
+import { DAX_DEVICE_MODALIAS_FMT, IORESOURCE_DAX_STATIC } from '../bus.h/base.js';
+import { to_dev_dax, type dax_region, type dev_dax } from '../dax-private.h.js';
 
 export const BUS_C_EXPORTS: readonly ExportDecl[] = [
   { symbol: 'static_dev_dax', gpl: true },
@@ -14,16 +27,120 @@ export const BUS_C_EXPORTS: readonly ExportDecl[] = [
   { symbol: 'dax_driver_unregister', gpl: true },
 ];
 
-/** The dax_region/ attributes of the region's parent device. */
-export const dax_region_attribute_groups: readonly attribute_group[] = [
-  {
-    name: 'dax_region',
-    attrs: {
-      id: (dev) => String((dev.driver_data as dax_region).id),
-      size: (dev) => String(resource_size((dev.driver_data as dax_region).res)),
-      align: (dev) => String((dev.driver_data as dax_region).align),
-    },
-  },
+export function is_static(dax_region: dax_region): boolean {
+  return (dax_region.res.flags & IORESOURCE_DAX_STATIC) !== 0;
+}
+
+export function dev_dax_size(dev_dax: dev_dax): number {
+  let size = 0;
+  for (let i = 0; i < dev_dax.nr_range; i++) size += range_len(dev_dax.ranges[i]!.range);
+  return size;
+}
+
+export function dev_dax_target_node(dev_dax: dev_dax): number {
+  const dax_region = dev_dax.region!;
+
+  return dax_region.target_node;
+}
+
+// ---- dax_region/ on the region's parent device ---------------------------
+
+function id_show(dev: device): string {
+  const dax_region = dev.driver_data as dax_region;
+
+  return sysfs_emit('%d\n', dax_region.id);
+}
+const dev_attr_id = DEVICE_ATTR_RO('id', id_show);
+
+function region_size_show(dev: device): string {
+  const dax_region = dev.driver_data as dax_region;
+
+  return sysfs_emit('%llu\n', resource_size(dax_region.res));
+}
+const dev_attr_region_size = __ATTR('size', 0o444, region_size_show);
+
+function region_align_show(dev: device): string {
+  const dax_region = dev.driver_data as dax_region;
+
+  return sysfs_emit('%u\n', dax_region.align);
+}
+const dev_attr_region_align = __ATTR('align', 0o400, region_align_show);
+
+/** available_size, create, seed and delete are left out: nothing here partitions a region. */
+const dax_region_attributes: readonly device_attribute[] = [dev_attr_region_size, dev_attr_region_align, dev_attr_id];
+
+const dax_region_attribute_group: attribute_group = {
+  name: 'dax_region',
+  attrs: dax_region_attributes,
+};
+
+export const dax_region_attribute_groups: readonly attribute_group[] = [dax_region_attribute_group];
+
+// ---- daxX.Y/ -------------------------------------------------------------
+
+function size_show(dev: device): string {
+  const dev_dax = to_dev_dax(dev);
+  const size = dev_dax_size(dev_dax);
+
+  return sysfs_emit('%llu\n', size);
+}
+export const dev_attr_size = DEVICE_ATTR_RW('size', size_show);
+
+export const dev_attr_mapping = DEVICE_ATTR_WO('mapping');
+
+function align_show(dev: device): string {
+  const dev_dax = to_dev_dax(dev);
+
+  return sysfs_emit('%d\n', dev_dax.align);
+}
+export const dev_attr_align = DEVICE_ATTR_RW('align', align_show);
+
+function target_node_show(dev: device): string {
+  const dev_dax = to_dev_dax(dev);
+
+  return sysfs_emit('%d\n', dev_dax_target_node(dev_dax));
+}
+export const dev_attr_target_node = DEVICE_ATTR_RO('target_node', target_node_show);
+
+function resource_show(dev: device): string {
+  const dev_dax = to_dev_dax(dev);
+  const dax_region = dev_dax.region!;
+  let start: number;
+
+  if (dev_dax.nr_range < 1) start = dax_region.res.start;
+  else start = dev_dax.ranges[0]!.range.start;
+
+  return sysfs_emit('%#llx\n', start);
+}
+export const dev_attr_resource = DEVICE_ATTR('resource', 0o400, resource_show);
+
+function modalias_show(_dev: device): string {
+  // The type in the alias is always 0: a dev_dax is a device-dax instance.
+  return sysfs_emit(DAX_DEVICE_MODALIAS_FMT + '\n', 0);
+}
+export const dev_attr_modalias = DEVICE_ATTR_RO('modalias', modalias_show);
+
+function numa_node_show(dev: device): string {
+  return sysfs_emit('%d\n', dev_to_node(dev));
+}
+export const dev_attr_numa_node = DEVICE_ATTR_RO('numa_node', numa_node_show);
+
+function memmap_on_memory_show(dev: device): string {
+  const dev_dax = to_dev_dax(dev);
+
+  return sysfs_emit('%d\n', dev_dax.memmap_on_memory ? 1 : 0);
+}
+export const dev_attr_memmap_on_memory = DEVICE_ATTR_RW('memmap_on_memory', memmap_on_memory_show);
+
+export const dev_dax_attributes: readonly device_attribute[] = [
+  dev_attr_modalias,
+  dev_attr_size,
+  dev_attr_mapping,
+  dev_attr_target_node,
+  dev_attr_align,
+  dev_attr_resource,
+  dev_attr_numa_node,
+  dev_attr_memmap_on_memory,
 ];
 
 export function IS_ALIGNED(x: number, a: number): boolean {

@@ -3,8 +3,23 @@
  * Device lifetime (drivers/base/core.c): device_initialize, device_add,
  * device_del, get_device / put_device with kref semantics and the
  * diagnostics of a debug kernel, device_lock, dev_printk.
+ *
+ * device_add() follows the C's order and error labels: kobject_add(),
+ * device_add_attrs() (the groups of dev->type, then dev->groups), then
+ * bus_add_device(); a failure unwinds through the labels (device_remove_attrs,
+ * a "remove" uevent, kobject_del, put_device(parent), kfree(dev->p)) and
+ * returns the error with the caller's reference still held, for its
+ * put_device(). device_del() removes the same groups before
+ * bus_remove_device(), as device_remove_attrs() does.
+ *
+ * Deviations: there are no classes, so no class groups, class symlinks or
+ * glue directories; no uevent, dev or online files, no dpm_sysfs entries
+ * and no platform notify, so the labels that undo them are empty;
+ * bus_add_device() creates no bus->dev_groups (no bus here has any: the
+ * platform bus's modalias/numa_node/driver_override files are left out).
  */
 import { EEXIST, EINVAL } from '../../include/errno.js';
+import type { attribute_group } from '../../fs/sysfs.js';
 import {
   BUS_NOTIFY_ADD_DEVICE,
   BUS_NOTIFY_DEL_DEVICE,
@@ -12,6 +27,9 @@ import {
   device,
   device_private,
   dev_name,
+  dev_to_node,
+  NUMA_NO_NODE,
+  set_dev_node,
   type kobject_action,
 } from '../../include/linux/device.js';
 import { vsprintf } from '../../lib/vsprintf.js';
@@ -92,27 +110,49 @@ export class DeviceCore {
     dev.released = true;
   }
 
-  async device_add(dev: device): Promise<number> {
+  /** device_add_groups(): sysfs_create_groups() on the device's kobject; nothing for a null list. */
+  device_add_groups(dev: device, groups: readonly attribute_group[] | null): number {
+    return this.base.sysfs.sysfs_create_groups(dev, groups);
+  }
+
+  device_remove_groups(dev: device, groups: readonly attribute_group[] | null): void {
+    this.base.sysfs.sysfs_remove_groups(dev, groups);
+  }
+
+  /** The type's groups, then dev->groups; a failure removes what was created. No class groups, no "online" file (see the header). */
+  private device_add_attrs(dev: device): number {
+    const type = dev.type;
+    let error = 0;
+
+    err_remove_type_groups: {
+      if (type) {
+        error = this.device_add_groups(dev, type.groups ?? null);
+        if (error) return error;
+      }
+
+      error = this.device_add_groups(dev, dev.groups);
+      if (error) break err_remove_type_groups;
+
+      return 0;
+    }
+    if (type) this.device_remove_groups(dev, type.groups ?? null);
+    return error;
+  }
+
+  private device_remove_attrs(dev: device): void {
+    const type = dev.type;
+
+    this.device_remove_groups(dev, dev.groups);
+
+    if (type) this.device_remove_groups(dev, type.groups ?? null);
+  }
+
+  /** kobject_add() of the device under its parent's directory (or /sys/devices): 0, or why it failed. */
+  private kobject_add(dev: device, parent: device | null): number {
     const b = this.base;
-    if (this.get_device(dev) === null) return -EINVAL;
-    if (dev.p === null) dev.p = new device_private();
-    if (dev.init_name !== null) {
-      dev.name = dev.init_name;
-      dev.init_name = null;
-    }
-    if (dev.name === null || dev.name === '') {
-      this.put_device(dev);
-      return -EINVAL;
-    }
-    b.log.printk(KERN_DEBUG, "device: '%s': %s", dev_name(dev), 'device_add');
-    // The core takes dev->mutex directly (not via device_lock()); name it for wait-for reports.
-    dev.mutex.name = `device_lock(${dev_name(dev)})`;
-    const parent = this.get_device(dev.parent);
     // kobject_add() refuses a kobject that kobject_init() never saw.
     if (!dev.kobj_initialized) {
       b.panic.dump_stack(vsprintf("kobject '%s' (%p): tried to add an uninitialized object, something is seriously wrong.", [dev_name(dev), dev]), 'kobject_add');
-      this.put_device(parent);
-      this.put_device(dev);
       return -EINVAL;
     }
     const siblings = parent ? parent.p!.children : this.rootChildren;
@@ -120,31 +160,88 @@ export class DeviceCore {
     if (siblings.some((d) => dev_name(d) === dev_name(dev) && d.state_in_sysfs)) {
       this.sysfs_warn_dup(`/devices/${this.sysfsPath(dev)}`);
       b.log.emit(KERN_ERR, `kobject: kobject_add_internal failed for ${dev_name(dev)} with -EEXIST, don't try to register things with the same name in the same directory.`);
-      this.put_device(parent);
-      this.put_device(dev);
       return -EEXIST;
     }
     siblings.push(dev);
     dev.state_in_sysfs = true;
-    if (b.sched.recording) b.sched.touch(`dev:${dev_name(dev)}`);
-    const err = b.bus.bus_add_device(dev);
-    if (err) {
-      siblings.splice(siblings.indexOf(dev), 1);
-      dev.state_in_sysfs = false;
-      this.put_device(parent);
-      this.put_device(dev);
-      return err;
-    }
-    await b.bus.bus_notify(dev, BUS_NOTIFY_ADD_DEVICE);
-    this.kobject_uevent(dev, 'add');
-    await b.bus.bus_probe_device(dev);
-    // klist_add_tail() on the parent's klist_children: its get callback holds the child until device_del().
-    if (parent !== null) {
-      dev.p!.knode_parent = true;
-      this.get_device(dev);
+    return 0;
+  }
+
+  /** kobject_del(): the directory goes from its parent's. */
+  private kobject_del(dev: device): void {
+    const parent = dev.parent;
+    const siblings = parent ? parent.p!.children : this.rootChildren;
+    const i = siblings.indexOf(dev);
+    if (i >= 0) siblings.splice(i, 1);
+    dev.state_in_sysfs = false;
+  }
+
+  async device_add(dev: device): Promise<number> {
+    const b = this.base;
+    let error = -EINVAL;
+
+    done: {
+      if (this.get_device(dev) === null) break done;
+      if (dev.p === null) dev.p = new device_private();
+      if (dev.init_name !== null) {
+        dev.name = dev.init_name;
+        dev.init_name = null;
+      }
+
+      name_error: {
+        if (dev.name === null || dev.name === '') {
+          error = -EINVAL;
+          break name_error;
+        }
+        b.log.printk(KERN_DEBUG, "device: '%s': %s", dev_name(dev), 'device_add');
+        // The core takes dev->mutex directly (not via device_lock()); name it for wait-for reports.
+        dev.mutex.name = `device_lock(${dev_name(dev)})`;
+        const parent = this.get_device(dev.parent);
+
+        // parent_error: get_device_parent() cannot fail without classes.
+        {
+          if (parent !== null && dev_to_node(dev) === NUMA_NO_NODE) set_dev_node(dev, dev_to_node(parent));
+
+          Error: {
+            error = this.kobject_add(dev, parent);
+            if (error) break Error;
+            if (b.sched.recording) b.sched.touch(`dev:${dev_name(dev)}`);
+
+            // platform_error, SymlinkError: no platform notify, uevent file or class links to undo.
+            {
+              AttrsError: {
+                error = this.device_add_attrs(dev);
+                if (error) break AttrsError;
+
+                BusError: {
+                  error = b.bus.bus_add_device(dev);
+                  if (error) break BusError;
+
+                  await b.bus.bus_notify(dev, BUS_NOTIFY_ADD_DEVICE);
+                  this.kobject_uevent(dev, 'add');
+                  await b.bus.bus_probe_device(dev);
+                  // klist_add_tail() on the parent's klist_children: its get callback holds the child until device_del().
+                  if (parent !== null) {
+                    dev.p!.knode_parent = true;
+                    this.get_device(dev);
+                  }
+                  break done;
+                }
+                this.device_remove_attrs(dev);
+              }
+            }
+            this.kobject_uevent(dev, 'remove');
+            this.kobject_del(dev);
+          }
+          // cleanup_glue_dir(): no glue directories without classes.
+        }
+        this.put_device(parent);
+      }
+      // kfree(dev->p)
+      dev.p = null;
     }
     this.put_device(dev);
-    return 0;
+    return error;
   }
 
   /** sysfs_warn_dup(): a second entry named `path` in one sysfs directory, with a stack dump. */
@@ -168,16 +265,14 @@ export class DeviceCore {
       dev.p!.knode_parent = false;
       this.put_device(dev);
     }
+    this.device_remove_attrs(dev);
     await b.bus.bus_remove_device(dev);
     b.dd.driver_deferred_probe_del(dev);
     if (dev.devres_head.length > 0) await b.devres.devres_release_all(dev);
     await b.bus.bus_notify(dev, BUS_NOTIFY_REMOVED_DEVICE);
     this.kobject_uevent(dev, 'remove');
     const parent = dev.parent;
-    const siblings = parent ? parent.p!.children : this.rootChildren;
-    const i = siblings.indexOf(dev);
-    if (i >= 0) siblings.splice(i, 1);
-    dev.state_in_sysfs = false;
+    this.kobject_del(dev);
     this.put_device(parent);
   }
 

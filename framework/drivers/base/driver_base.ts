@@ -16,6 +16,7 @@ import {
 import { Async } from '../../kernel/async.js';
 import { vsprintf } from '../../lib/vsprintf.js';
 import { FaultInjection } from '../../kernel/fail_function.js';
+import { Sysfs } from '../../fs/sysfs.js';
 import { Locking } from '../../kernel/locking.js';
 import { Panic } from '../../kernel/panic.js';
 import { Printk } from '../../kernel/printk.js';
@@ -97,6 +98,7 @@ export class DriverBase {
     @inject(Workqueue) readonly wq: Workqueue,
     @inject(Async) readonly async: Async,
     @inject(FaultInjection) readonly faults: FaultInjection,
+    @inject(Sysfs) readonly sysfs: Sysfs,
   ) {
     this.core = new DeviceCore(this);
     this.bus = new Bus(this);

@@ -5,6 +5,7 @@
  * classes with the kernel's field names.
  */
 import { mutex } from '../../kernel/locking.js';
+import type { attribute_group } from '../../fs/sysfs.js';
 
 export const NUMA_NO_NODE = -1;
 
@@ -52,6 +53,8 @@ export interface devres_node {
 
 export interface device_type {
   name?: string;
+  /** Attribute groups every device of the type gets, created by device_add() before dev->groups. */
+  groups?: readonly attribute_group[];
   release?: (dev: device) => void;
 }
 
@@ -113,6 +116,8 @@ export class device {
   bus: bus_type | null = null;
   driver: device_driver | null = null;
   type: device_type | null = null;
+  /** Attribute groups of this device, created by device_add() and removed by device_del(). */
+  groups: readonly attribute_group[] | null = null;
   platform_data: unknown = null;
   driver_data: unknown = null;
   release: ((dev: device) => void) | null = null;
@@ -139,6 +144,16 @@ export class device {
   get attrs(): Map<string, string> {
     return (this.attrsMap ??= new Map());
   }
+}
+
+/** dev_to_node() */
+export function dev_to_node(dev: device): number {
+  return dev.numa_node;
+}
+
+/** set_dev_node() */
+export function set_dev_node(dev: device, node: number): void {
+  dev.numa_node = node;
 }
 
 export function dev_name(dev: device): string {
