@@ -123,4 +123,15 @@ describe('ports: dax bus sysfs attributes of a dev_dax', () => {
     expect(gone.result.leaks).to.deep.equal([]);
     expect(gone.result.warnings).to.deep.equal([]);
   });
+
+  it('the kzalloc() of the dev_dax failing: devm_create_dev_dax() returns -ENOMEM before any id or device exists, dax_cxl\'s probe fails with -12, nothing leaks', async () => {
+    const r = await scenario('mainline-modular.json', undefined, [{ function: 'kmalloc', match: 'dev_dax' }]);
+    const k = r.machine!.kernel;
+    expect(lines(r, 'FAULT_INJECTION')).to.deep.equal(['FAULT_INJECTION: forcing a failure of kmalloc(dev_dax): -12']);
+    expect(lines(r, 'probe with driver cxl_dax_region failed')).to.deep.equal(['cxl_dax_region dax_region0: probe with driver cxl_dax_region failed with error -12']);
+    expect(k.base.core.allDevices.filter((d) => d.name?.startsWith('dax0.') === true)).to.deep.equal([]);
+    expect(ls(k, '/sys/bus/dax/devices')).to.deep.equal([]);
+    expect(r.result.leaks).to.deep.equal([]);
+    expect(r.result.warnings).to.deep.equal([]);
+  });
 });

@@ -26,10 +26,13 @@
  *   a Soft Reserved range. daxX.Y/resource and size show the range.
  * - The dax_region_rwsem and dax_dev_rwsem are not modelled (all callers
  *   run under the device lock of the region's parent in this simulation).
- * - On the err_range path of __devm_create_dev_dax() the C frees the id
- *   and kfree()s the device it initialised; here the type is set before
- *   device_initialize() and put_device() runs the release, which frees the
- *   id, so the device core sees the device go. The end state is the same.
+ * - dax_bus_lock is not taken (dax_match_id(), dax_driver_unregister()):
+ *   nothing here adds ids through new_id, and dax_bus_type has no
+ *   drv_groups, so the dax drivers have no new_id or remove_id files.
+ * - struct device_driver has no mod_name here; __dax_driver_register()
+ *   sets the name and the owner only.
+ * - No pgmap and no alloc_dax(), so the err_pgmap and err_alloc_dax
+ *   labels of __devm_create_dev_dax() are never reached and left out.
  * - The dax_region/ sysfs group has id, size and align only (no
  *   available_size, create, seed or delete: nothing here writes them).
  * - dax_core_init() and dax_core_exit() of super.c are folded in: they
@@ -62,7 +65,7 @@ export interface DaxRegionLifetime {
 
 export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
   const { dev_dbg, dev_WARN_ONCE, device_initialize, dev_set_name, device_add, device_del, put_device, dev_name,
-    devm_add_action_or_reset, driver_register, driver_unregister, bus_register, bus_unregister, __request_region, __release_region,
+    devm_add_action_or_reset, driver_register, kzalloc, driver_unregister, bus_register, bus_unregister, __request_region, __release_region,
     IS_ENABLED } = k;
   const { dax_region_put } = lifetime;
 
@@ -246,8 +249,11 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
     const parent = dax_region.dev!;
     let rc: number;
 
-    const dev_dax_ = new dev_dax();
+    const dev_dax_ = kzalloc(() => new dev_dax());
+    if (!dev_dax_) return ERR_PTR(-ENOMEM);
+
     dev_dax_.region = dax_region;
+    // err_id: kfree(dev_dax) is the garbage collector's.
     if (is_static(dax_region)) {
       if (dev_WARN_ONCE(parent, data.id < 0, 'dynamic id specified to static region\n')) return ERR_PTR(-EINVAL);
       dev_dax_.id = data.id;
@@ -264,7 +270,7 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
 
     rc = alloc_dev_dax_range(dev_dax_, dax_region.res.start, data.size);
     if (rc) {
-      // err_range, see the header: put_device() frees the id through the release.
+      // err_range: the last put_device() runs dev_dax_release(), which frees the id.
       put_device(dev);
       return ERR_PTR(rc);
     }
@@ -299,6 +305,8 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
 
     if (!dax_drv.probe) return -EINVAL;
 
+    // INIT_LIST_HEAD(&dax_drv->ids)
+    dax_drv.ids.length = 0;
     drv.owner = module;
     drv.name = mod_name;
     drv.bus = dax_bus_type;
