@@ -71,6 +71,7 @@ program
   .description('the main job of `npm start`: the base expectations on every tree state, as a verdict table and an HTML report')
   .option('--out <dir>', 'where the HTML report and the scenario files of the five machines go', once('--out'), 'reports')
   .option('--tree <name>', 'only this tree (repeatable)', collect, [])
+  .option('--check', 'exit 1 when a cell fails (for CI on your own tree: --tree my-patch --check)')
   .option('--json', 'print the verdicts as one JSON object')
   .action(async (opts: StartArgs) => {
     try {

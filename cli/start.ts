@@ -11,6 +11,7 @@ import { BASE_SCENARIOS, baseScenario, formatVerdictTable, runBaseExpectations, 
 import { runScenario } from '../harness/run.js';
 import { lookupTree } from '../trees/registry.js';
 import { UsageError } from './errors.js';
+import { count } from './plural.js';
 import { unknownTree } from './load.js';
 import { bootsOf, failedBoots, failingCells } from './report/failures.js';
 import { renderReport } from './report/html.js';
@@ -20,6 +21,8 @@ export interface StartArgs {
   readonly out: string;
   readonly tree: string[];
   readonly json?: boolean;
+  /** Exit 1 when a cell fails. */
+  readonly check?: boolean;
 }
 
 export async function startCommand(opts: StartArgs): Promise<void> {
@@ -55,18 +58,22 @@ export async function startCommand(opts: StartArgs): Promise<void> {
   const page = join(dir, 'base-expectations.html');
   write(dir, page, renderReport(result, { reproduce, timelines }));
 
-  if (opts.json) {
-    process.stdout.write(JSON.stringify({ ...result, report: rel(page) }, null, 2) + '\n');
-    return;
-  }
-  process.stdout.write(formatVerdictTable(result) + '\n\n');
   const failing = failingCells(result);
-  if (failing.length > 0) {
-    const { tree, id } = failing[0]!;
-    process.stdout.write(`rerun a failing cell: ${reproduce(tree, id)[0]}\n`);
-    process.stdout.write(`its timeline: ${rel(join(dir, timelines(tree, id)[0]!.href))}\n`);
+  if (opts.json) process.stdout.write(JSON.stringify({ ...result, report: rel(page) }, null, 2) + '\n');
+  else {
+    process.stdout.write(formatVerdictTable(result) + '\n\n');
+    if (failing.length > 0) {
+      const { tree, id } = failing[0]!;
+      process.stdout.write(`rerun a failing cell: ${reproduce(tree, id)[0]}\n`);
+      process.stdout.write(`its timeline: ${rel(join(dir, timelines(tree, id)[0]!.href))}\n`);
+    }
+    process.stdout.write(`HTML report: ${rel(page)}\n`);
   }
-  process.stdout.write(`HTML report: ${rel(page)}\n`);
+  // --check leaves stdout as it is: the verdict goes to stderr and the exit status.
+  if (opts.check === true && failing.length > 0) {
+    process.stderr.write(`kshim: --check: ${count(failing.length, 'cell')} failed: ${failing.map((c) => `${c.id} on ${c.tree}`).join(', ')}\n`);
+    process.exitCode = 1;
+  }
 }
 
 /** Make the report directory (and its scenario folder), or say with --out why it cannot be. */

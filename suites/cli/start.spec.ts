@@ -105,4 +105,20 @@ describe('kshim start (npm start): the base expectations on every tree state', (
     expect(bad.status).to.equal(2);
     expect(bad.stderr).to.contain('--tree v8-8: unknown tree');
   });
+
+  it('--check: exit 1 and the failing cells on stderr when a cell fails, 0 when every cell passes; stdout as without it', () => {
+    const own = mkdtempSync(join(tmpdir(), 'kshim-start-check-'));
+    const failing = spawnSync(process.execPath, [KSHIM, 'start', '--out', own, '--tree', 'v8/7', '--check'], { cwd: ROOT, encoding: 'utf8' });
+    expect(failing.status).to.equal(1);
+    expect(failing.stderr).to.equal('kshim: --check: 3 cells failed: E2 on v8/7, E4 on v8/7, E6 on v8/7\n');
+    const plain = spawnSync(process.execPath, [KSHIM, 'start', '--out', own, '--tree', 'v8/7'], { cwd: ROOT, encoding: 'utf8' });
+    expect(plain.status).to.equal(0);
+    expect(failing.stdout).to.equal(plain.stdout);
+    const json = spawnSync(process.execPath, [KSHIM, 'start', '--out', own, '--tree', 'v8/7', '--check', '--json'], { cwd: ROOT, encoding: 'utf8' });
+    expect(json.status).to.equal(1);
+    expect((JSON.parse(json.stdout) as { trees: string[] }).trees).to.deep.equal(['v8/7']);
+    const passing = spawnSync(process.execPath, [KSHIM, 'start', '--out', own, '--tree', 'mainline', '--check'], { cwd: ROOT, encoding: 'utf8' });
+    expect(passing.stderr).to.equal('');
+    expect(passing.status).to.equal(0);
+  });
 });
