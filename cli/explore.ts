@@ -8,7 +8,7 @@ import { UsageError } from './errors.js';
 import { loadScenario } from './load.js';
 import { count } from './plural.js';
 import { parseFailOn } from '../harness/fail-on.js';
-import { applyFailOn, exploreFailOn } from './fail-on.js';
+import { applyFailOn, exploreFailOn, type FailOnVerdict } from './fail-on.js';
 
 export interface ExploreArgs {
   strategy: string;
@@ -73,12 +73,9 @@ export function progressBar(stream: NodeJS.WritableStream & { readonly isTTY?: b
 }
 
 export async function exploreCommand(file: string, opts: ExploreArgs): Promise<void> {
-  // Checked before the exploration, which may take a while.
-  const conds = parseFailOn(opts.failOn ?? []);
-  let report: ExploreReport | undefined;
-  const keep: ExploreFn = async (scenario, options) => (report = await exploreOnce(scenario, options));
-  process.stdout.write(await exploreOutput(file, opts, progressBar(process.stderr), keep));
-  applyFailOn(exploreFailOn(report!, conds, (schedule) => `replay: ${replayCommand(file, opts, schedule)}`));
+  const { stdout, verdict } = await exploreWithVerdict(file, opts, progressBar(process.stderr));
+  process.stdout.write(stdout);
+  applyFailOn(verdict);
 }
 
 /** The command line that replays `schedule` of this exploration (with its --tree and --set). */
@@ -96,6 +93,14 @@ function treeArgs(opts: Pick<ExploreArgs, 'tree' | 'set'>): string {
 export type ExploreFn = (scenario: Scenario, options: ExploreOptions) => Promise<ExploreReport>;
 
 const exploreOnce: ExploreFn = async (scenario, options) => await new Explorer(scenario, options).explore();
+
+/** What `kshim explore` prints on stdout, and the verdict of its --fail-on conditions (checked before the exploration, which may take a while). */
+export async function exploreWithVerdict(file: string, opts: ExploreArgs, progress?: ExploreProgress, explore: ExploreFn = exploreOnce): Promise<{ stdout: string; verdict: FailOnVerdict }> {
+  const conds = parseFailOn(opts.failOn ?? []);
+  let report: ExploreReport | undefined;
+  const stdout = await exploreOutput(file, opts, progress, async (scenario, options) => (report = await explore(scenario, options)));
+  return { stdout, verdict: exploreFailOn(report!, conds, (schedule) => `replay: ${replayCommand(file, opts, schedule)}`) };
+}
 
 /** Everything `kshim explore` prints on stdout for these arguments (the text or the --json object). */
 export async function exploreOutput(file: string, opts: ExploreArgs, progress?: ExploreProgress, explore: ExploreFn = exploreOnce): Promise<string> {

@@ -18,9 +18,8 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sinon from 'sinon';
-import { exploreOutput, replayCommand, type ExploreArgs } from '../../cli/explore.js';
-import { exploreFailOn, runFailOn, type FailOnVerdict } from '../../cli/fail-on.js';
-import type { ExploreReport } from '../../harness/explore/explorer.js';
+import { exploreWithVerdict, type ExploreArgs } from '../../cli/explore.js';
+import { runFailOn, type FailOnVerdict } from '../../cli/fail-on.js';
 import { parseFailOn } from '../../harness/fail-on.js';
 import { runOutput } from '../../cli/format.js';
 import { loadScenario } from '../../cli/load.js';
@@ -95,18 +94,14 @@ function parseArgs(args: readonly string[]): { file: string; opts: QuotedOptions
 /** What `kshim explore|run|replay ARGS` prints on stdout, then its --fail-on lines on stderr, run from the repository root. */
 async function printedBy(args: readonly string[]): Promise<string> {
   const { file, opts } = parseArgs(args.slice(1));
-  const conds = parseFailOn(opts.failOn);
   let stdout: string;
   let verdict: FailOnVerdict;
-  if (args[0] === 'explore') {
-    let report: ExploreReport | undefined;
-    stdout = await exploreOutput(file, opts, undefined, async (s, o) => (report = await exploreShared(s, o)));
-    verdict = exploreFailOn(report!, conds, (schedule) => `replay: ${replayCommand(file, opts, schedule)}`);
-  } else {
+  if (args[0] === 'explore') ({ stdout, verdict } = await exploreWithVerdict(file, opts, undefined, exploreShared));
+  else {
     const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
     const run = args[0] === 'replay' ? await runWithSchedule(file, scenario, { schedule: opts.schedule!, set: opts.set }) : await runScenario(scenario);
     stdout = runOutput(run, scenario.tree, opts);
-    verdict = runFailOn(run, conds);
+    verdict = runFailOn(run, parseFailOn(opts.failOn));
   }
   const stderr = verdict.lines.map((l) => `kshim: ${l}\n`).join('');
   return (opts.stdoutDropped === true ? '' : stdout) + stderr;
