@@ -20,6 +20,8 @@ export interface ExploreArgs {
   json?: boolean;
   tree?: string;
   set: string[];
+  /** --cmdline: the kernel command line instead of the scenario's. */
+  cmdline?: string;
   /** --fail-on conditions (harness/fail-on.ts). */
   failOn?: string[];
 }
@@ -79,13 +81,13 @@ export async function exploreCommand(file: string, opts: ExploreArgs): Promise<v
 }
 
 /** The command line that replays `schedule` of this exploration (with its --tree and --set). */
-export function replayCommand(file: string, opts: Pick<ExploreArgs, 'tree' | 'set'>, schedule: string): string {
+export function replayCommand(file: string, opts: Pick<ExploreArgs, 'tree' | 'set' | 'cmdline'>, schedule: string): string {
   return `kshim replay ${file} --schedule ${schedule}${treeArgs(opts)}`;
 }
 
 /** " --tree T --set S=v ..." as given to explore, for the commands it prints; empty without them. */
-function treeArgs(opts: Pick<ExploreArgs, 'tree' | 'set'>): string {
-  const extra = [...(opts.tree ? [`--tree ${opts.tree}`] : []), ...opts.set.map((v) => `--set ${v}`)].join(' ');
+function treeArgs(opts: Pick<ExploreArgs, 'tree' | 'set' | 'cmdline'>): string {
+  const extra = [...(opts.tree ? [`--tree ${opts.tree}`] : []), ...opts.set.map((v) => `--set ${v}`), ...(opts.cmdline !== undefined ? [`--cmdline ${shellQuote(opts.cmdline)}`] : [])].join(' ');
   return extra ? ' ' + extra : '';
 }
 
@@ -114,7 +116,7 @@ export async function exploreOutput(file: string, opts: ExploreArgs, progress?: 
   const seed = int(opts.seed, 'seed', 0);
   const bound = int(opts.bound, 'bound', 0);
   const depth = int(opts.depth, 'depth', 1);
-  const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, { adjustments: true });
+  const scenario = loadScenario(file, { tree: opts.tree, set: opts.set, cmdline: opts.cmdline }, { adjustments: true });
   const total = runs ?? (strategy === 'exhaustive' ? EXHAUSTIVE_BUDGET : SAMPLED_RUNS);
   // An exhaustive search may end before its budget.
   progress?.start(total, strategy === 'exhaustive' ? ' at most (the budget of --runs)' : '');
@@ -155,4 +157,9 @@ export async function exploreOutput(file: string, opts: ExploreArgs, progress?: 
     lines.push(`    replay: ${replayCommand(file, opts, o.shrunk)}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** `text` as one sh word: in single quotes unless it is plain, a quote inside as '\\'' (close, escaped quote, reopen). */
+function shellQuote(text: string): string {
+  return /^[\w.,=+:\/-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }

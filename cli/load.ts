@@ -12,6 +12,8 @@ import { UsageError } from './errors.js';
 export interface ScenarioArgs {
   readonly tree?: string;
   readonly set?: readonly string[];
+  /** --cmdline: the kernel command line instead of the scenario's. */
+  readonly cmdline?: string;
 }
 
 export interface LoadOptions {
@@ -70,7 +72,7 @@ export function loadScenario(file: string, args: ScenarioArgs = {}, opts: LoadOp
   } catch (e) {
     throw new UsageError(`${file}: cannot read the scenario file (${(e as NodeJS.ErrnoException).code ?? 'error'}); ${examplesDir()} has examples`);
   }
-  const scenario = parseScenario(text, file, { tree: args.tree, set });
+  const scenario = parseScenario(text, file, { tree: args.tree, set, ...(args.cmdline !== undefined ? { cmdline: args.cmdline } : {}) });
   for (const note of scenarioNotes(scenario)) process.stderr.write(`kshim: ${note}\n`);
   if (opts.adjustments === true) for (const note of adjustmentNotes(scenario)) process.stderr.write(`kshim: ${note}\n`);
   return scenario;

@@ -88,13 +88,14 @@ program
   .option('--json', 'print one JSON object')
   .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
+  .option('--cmdline <text>', 'boot with this kernel command line instead of the scenario\'s, e.g. \'dyndbg="module dax_hmem +p"\'', once('--cmdline'))
   .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config', once('--show'))
   .option('--fail-on <FIELD=VALUE>', 'exit 1 when the outcome matches, e.g. owners=dax_hmem, warnings=any, leaks=any, end=deadlock (repeatable)', collect, [])
-  .action(async (file: string, opts: { json?: boolean; tree?: string; set: string[]; show?: string; failOn: string[] }) => {
+  .action(async (file: string, opts: { json?: boolean; tree?: string; set: string[]; cmdline?: string; show?: string; failOn: string[] }) => {
     try {
       checkOutput(opts);
       const conds = parseFailOn(opts.failOn);
-      const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, notesFor(opts));
+      const scenario = loadScenario(file, { tree: opts.tree, set: opts.set, cmdline: opts.cmdline }, notesFor(opts));
       const run = await runScenario(scenario);
       printRun(run, scenario, opts);
       applyFailOn(runFailOn(run, conds));
@@ -116,6 +117,7 @@ program
   .option('--json', 'print one JSON object')
   .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
+  .option('--cmdline <text>', 'boot with this kernel command line instead of the scenario\'s, e.g. \'dyndbg="module dax_hmem +p"\'', once('--cmdline'))
   .option('--fail-on <FIELD=VALUE>', 'exit 1 when some outcome class matches, e.g. owners=dax_hmem, warnings=any, leaks=any, end=deadlock (repeatable)', collect, [])
   .action(async (file: string, opts: ExploreArgs) => {
     try {
@@ -133,13 +135,14 @@ program
   .option('--json', 'print one JSON object (the same as kshim run --json)')
   .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
+  .option('--cmdline <text>', 'boot with this kernel command line instead of the scenario\'s, e.g. \'dyndbg="module dax_hmem +p"\'', once('--cmdline'))
   .option('--show <view>', 'only one view: iomem, sysfs, dmesg, owners, config', once('--show'))
   .option('--fail-on <FIELD=VALUE>', 'exit 1 when the outcome matches, e.g. owners=dax_hmem, warnings=any, leaks=any, end=deadlock (repeatable)', collect, [])
-  .action(async (file: string, opts: { schedule: string; json?: boolean; tree?: string; set: string[]; show?: string; failOn: string[] }) => {
+  .action(async (file: string, opts: { schedule: string; json?: boolean; tree?: string; set: string[]; cmdline?: string; show?: string; failOn: string[] }) => {
     try {
       checkOutput(opts);
       const conds = parseFailOn(opts.failOn);
-      const scenario = loadScenario(file, { tree: opts.tree, set: opts.set }, notesFor(opts));
+      const scenario = loadScenario(file, { tree: opts.tree, set: opts.set, cmdline: opts.cmdline }, notesFor(opts));
       const run = await runWithSchedule(file, scenario, opts);
       printRun(run, scenario, opts);
       applyFailOn(runFailOn(run, conds));
@@ -174,7 +177,8 @@ program
   .option('--schedule <id>', 'replay this schedule id (as printed by run or explore)', once('--schedule'))
   .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
-  .action(async (file: string, opts: { out?: string; schedule?: string; tree?: string; set: string[] }) => {
+  .option('--cmdline <text>', 'boot with this kernel command line instead of the scenario\'s, e.g. \'dyndbg="module dax_hmem +p"\'', once('--cmdline'))
+  .action(async (file: string, opts: { out?: string; schedule?: string; tree?: string; set: string[]; cmdline?: string }) => {
     try {
       await timelineCommand(file, opts);
     } catch (e) {
@@ -189,7 +193,8 @@ program
   .option('--schedule <id>', 'boot with this schedule id (as printed by run or explore)', once('--schedule'))
   .option('--tree <name>', 'run on this tree instead of the scenario\'s', once('--tree'))
   .option('--set <SYM=v>', 'override a config symbol (repeatable)', collect, [])
-  .action(async (file: string, opts: { schedule?: string; tree?: string; set: string[] }) => {
+  .option('--cmdline <text>', 'boot with this kernel command line instead of the scenario\'s, e.g. \'dyndbg="module dax_hmem +p"\'', once('--cmdline'))
+  .action(async (file: string, opts: { schedule?: string; tree?: string; set: string[]; cmdline?: string }) => {
     try {
       process.exitCode = await shellCommand(file, opts);
     } catch (e) {

@@ -621,6 +621,7 @@ export class Shell {
 export interface ShellArgs {
   readonly tree?: string;
   readonly set: readonly string[];
+  readonly cmdline?: string;
   readonly schedule?: string;
 }
 
@@ -633,7 +634,7 @@ export interface ShellIo {
 
 /** Boot the scenario and read commands until exit or end of input; returns the exit status. */
 export async function shellCommand(file: string, opts: ShellArgs, io: ShellIo = { input: process.stdin, output: process.stdout, errput: process.stderr }): Promise<number> {
-  const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
+  const scenario = loadScenario(file, { tree: opts.tree, set: opts.set, cmdline: opts.cmdline });
   const run = await runWithSchedule(file, scenario, opts);
   if (run.machine === null) {
     io.output.write(formatRun(run.result) + '\n');

@@ -17,6 +17,7 @@ import { Locking, lockingModule, type LockingApi } from './kernel/locking.js';
 import { Panic, panicModule, type PanicApi } from './kernel/panic.js';
 import { debugLocksModule } from './lib/debug_locks.js';
 import { debugObjectsModule } from './lib/debugobjects.js';
+import { BootCommandLine, cmdlineModule } from './init/cmdline.js';
 import { KERN_NOTICE, Printk, printkModule, type PrintkApi } from './kernel/printk.js';
 import { UTS_RELEASE } from './include/generated/utsrelease.js';
 import { Resources, resourceModule, type ResourceApi } from './kernel/resource.js';
@@ -76,9 +77,11 @@ export class Kernel {
     @inject(Memregion) readonly memregion: Memregion,
     @inject(Sysfs) readonly sysfs: Sysfs,
     @inject(Numa) readonly numa: Numa,
+    @inject(BootCommandLine) readonly cmdline: BootCommandLine,
   ) {
     // start_kernel() prints the banner first (pr_notice); driver_init() registers the platform bus later.
     log.emit(KERN_NOTICE, `Linux version ${UTS_RELEASE} (kshim) #1 SMP PREEMPT_DYNAMIC`);
+    log.emit(KERN_NOTICE, `Kernel command line: ${cmdline.text}`);
     platform.platform_bus_init();
     this.api = this.buildApi();
   }
@@ -207,6 +210,8 @@ export const kernelModule = new ContainerModule(({ bind }) => {
 
 export interface KernelOptions {
   readonly scheduler?: SchedulerOptions;
+  /** The kernel command line the boot loader passes; none: kshim's verbose default (every debug message). */
+  readonly cmdline?: string;
   /** More subsystems, or overrides loaded after the defaults (a mock is a module too). */
   readonly modules?: readonly ContainerModule[];
 }
@@ -215,6 +220,7 @@ export interface KernelOptions {
 export function kernelModules(opts: KernelOptions = {}): ContainerModule[] {
   return [
     schedulerModule(opts.scheduler),
+    cmdlineModule(opts.cmdline),
     printkModule,
     debugLocksModule,
     panicModule,

@@ -162,6 +162,7 @@ export function machineFor(scenario: Scenario, config: Readonly<Record<string, T
     scheduler: { strategy, timeMode: opts.timeMode ?? 'timed', recordSteps: opts.recordSteps ?? false, maxSteps: opts.maxSteps, trace: opts.trace ?? false },
     modules: [firmwareModule, cxlMockOpsModule],
     config,
+    cmdline: scenario.cmdline,
   });
   (strategy as { attach?: (s: Machine['kernel']['sched']) => void }).attach?.(m.kernel.sched);
   const ops = m.get(CxlMockOps);

@@ -17,6 +17,7 @@ import type { AutoRegion, CfmwsWindow, SoftReservedRange } from '../mocks/platfo
 import { ALL_TREES as TREES, lookupTree as findTree } from '../trees/registry.js';
 import type { Tree } from '../trees/tree.js';
 import { buildCatalog } from '../trees/catalog.js';
+import { cmdlineProblem } from './cmdline-check.js';
 
 export type Tristate = 'y' | 'm' | 'n';
 
@@ -36,6 +37,8 @@ export interface Scenario {
   readonly steps: readonly Step[];
   /** Modules packed into the initramfs. */
   readonly initramfs: readonly string[];
+  /** The kernel command line; absent: none, and kshim prints every debug message (framework/lib/dynamic_debug.ts). */
+  readonly cmdline?: string;
   /** cxl_test's hmem_test=1: a second hmem_platform device. */
   readonly hmemTest: boolean;
   /** The userspace the boot runs: which kmod release modprobe and udev use. */
@@ -57,6 +60,13 @@ export interface Scenario {
  * command-line option ("--tree", "--set NAME=v") is not in the file, so the
  * message names only the option.
  */
+/** What the command line changes in a scenario file: --tree, --set SYM=v, --cmdline. */
+export interface ScenarioOverrides {
+  readonly tree?: string;
+  readonly set?: Record<string, string>;
+  readonly cmdline?: string;
+}
+
 export class ScenarioError extends Error {
   constructor(
     readonly file: string,
@@ -135,14 +145,14 @@ export function knownKnobs(): string[] {
   return [...FRAMEWORK_KNOBS, ...CXL_KNOBS].map((k) => k.name).sort();
 }
 
-const TOP_FIELDS = ['tree', 'config', 'firmware', 'cxl', 'timing', 'steps', 'initramfs', 'hmemTest', 'userspace', 'accelerator', 'asyncDevice', 'description'];
+const TOP_FIELDS = ['tree', 'config', 'firmware', 'cxl', 'timing', 'steps', 'initramfs', 'cmdline', 'hmemTest', 'userspace', 'accelerator', 'asyncDevice', 'description'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Parse JSON text and validate it; throws ScenarioError. */
-export function parseScenario(text: string, file: string, overrides: { tree?: string; set?: Record<string, string> } = {}): Scenario {
+export function parseScenario(text: string, file: string, overrides: ScenarioOverrides = {}): Scenario {
   // Editors that save "UTF-8 with BOM" put U+FEFF first; it is no part of the JSON.
   const json = text.replace(/^\uFEFF/, '');
   if (json.trim() === '') throw new ScenarioError(file, '(file)', 'the file is empty; expected a JSON object such as { "tree": "mainline" }');
@@ -168,7 +178,7 @@ function jsonProblem(message: string, text: string): string {
   return `${one} (line ${line}, column ${column})`;
 }
 
-export function validateScenario(raw: unknown, file: string, overrides: { tree?: string; set?: Record<string, string> } = {}): Scenario {
+export function validateScenario(raw: unknown, file: string, overrides: ScenarioOverrides = {}): Scenario {
   const fail = (field: string, problem: string): never => {
     throw new ScenarioError(file, field, problem);
   };
@@ -320,7 +330,16 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
   }
 
   // Module names as modprobe takes them ("cxl-acpi" is cxl_acpi); objects that are always built in are not modules.
-  const objects = buildCatalog(tree!, { hmemTest: hmemTest as boolean, accelerator, asyncDevice }).filter((d) => d.config !== 'always').map((d) => d.name);
+  const catalog = buildCatalog(tree!, { hmemTest: hmemTest as boolean, accelerator, asyncDevice });
+  const objects = catalog.filter((d) => d.config !== 'always').map((d) => d.name);
+
+  const fileCmdline = optional(o, 'cmdline', 'cmdline', 'expected a string, the kernel command line');
+  if (fileCmdline !== undefined && typeof fileCmdline !== 'string') fail('cmdline', 'expected a string, the kernel command line');
+  const cmdline = overrides.cmdline ?? (fileCmdline as string | undefined);
+  if (cmdline !== undefined) {
+    const problem = cmdlineProblem(cmdline, catalog);
+    if (problem !== undefined) fail(overrides.cmdline !== undefined ? `--cmdline ${JSON.stringify(cmdline)}` : 'cmdline', problem);
+  }
   const notAModule = (name: string): string => {
     const near = closest(name.replace(/-/g, '_'), objects);
     return `"${name}" is not a module of tree ${tree!.name}${near !== undefined ? ` (did you mean ${near}?)` : ''}; its modules: ${objects.join(', ')}`;
@@ -346,6 +365,7 @@ export function validateScenario(raw: unknown, file: string, overrides: { tree?:
     timing,
     steps,
     initramfs: initramfsModules,
+    ...(cmdline !== undefined ? { cmdline } : {}),
     hmemTest: hmemTest as boolean,
     userspace: { kmodVersion: kmodVersion as number },
     accelerator,

@@ -13,10 +13,11 @@ export interface TimelineArgs {
   readonly schedule?: string;
   readonly tree?: string;
   readonly set: readonly string[];
+  readonly cmdline?: string;
 }
 
 export async function timelineCommand(file: string, opts: TimelineArgs): Promise<void> {
-  const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
+  const scenario = loadScenario(file, { tree: opts.tree, set: opts.set, cmdline: opts.cmdline });
   const run = await runWithSchedule(file, scenario, opts, { trace: true });
   // A build that failed boots nothing: there is no timeline to draw, and an empty page would read like a boot that did nothing.
   if (!run.result.build.ok) {

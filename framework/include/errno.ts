@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** errno values used by the simulated kernel (include/uapi/asm-generic/errno-base.h, include/linux/errno.h). */
+export const EPERM = 1;
 export const ENOENT = 2;
 export const EIO = 5;
 export const ENXIO = 6;
@@ -21,7 +22,7 @@ export const ETIMEDOUT = 110;
 export const EPROBE_DEFER = 517;
 
 const NAMES: Record<number, string> = {
-  [ENOENT]: 'ENOENT', [EIO]: 'EIO', [ENXIO]: 'ENXIO', [E2BIG]: 'E2BIG', [ENOEXEC]: 'ENOEXEC', [EAGAIN]: 'EAGAIN', [ENOMEM]: 'ENOMEM', [EFAULT]: 'EFAULT',
+  [EPERM]: 'EPERM', [ENOENT]: 'ENOENT', [EIO]: 'EIO', [ENXIO]: 'ENXIO', [E2BIG]: 'E2BIG', [ENOEXEC]: 'ENOEXEC', [EAGAIN]: 'EAGAIN', [ENOMEM]: 'ENOMEM', [EFAULT]: 'EFAULT',
   [EBUSY]: 'EBUSY', [EEXIST]: 'EEXIST', [ENODEV]: 'ENODEV', [EINVAL]: 'EINVAL', [ENOSPC]: 'ENOSPC',
   [ENOSYS]: 'ENOSYS', [ENAMETOOLONG]: 'ENAMETOOLONG', [ETIME]: 'ETIME', [ETIMEDOUT]: 'ETIMEDOUT',
   [EPROBE_DEFER]: 'EPROBE_DEFER',

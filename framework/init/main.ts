@@ -17,6 +17,7 @@ import { Scheduler } from '../sim/scheduler.js';
 import type { Task } from '../sim/task.js';
 import { Timing } from '../sim/timing.js';
 import { Udevd } from '../userspace/udev.js';
+import { BootCommandLine, param_bool } from './cmdline.js';
 import { Rootfs } from './initramfs.js';
 
 export const PID1_FRAMES = ['do_one_initcall', 'do_initcalls', 'kernel_init_freeable', 'kernel_init', 'ret_from_fork', 'ret_from_fork_asm'];
@@ -50,20 +51,44 @@ export class Boot {
     @inject(Timing) private readonly timing: Timing,
     @inject(Udevd) private readonly udevd: Udevd,
     @inject(KernelConfig) private readonly config: KernelConfig,
+    @inject(BootCommandLine) private readonly cmdline: BootCommandLine,
   ) {}
 
   /** start_kernel(): create PID 1. The boot runs when the scheduler runs. */
   start_kernel(params: BootParams = {}): Task {
-    this.params = params;
+    this.params = { ...params, initcall_debug: (params.initcall_debug ?? false) || this.initcall_debug() };
     for (const m of params.initramfs ?? []) this.rootfs.initramfs.add(m);
     for (const d of params.driver_async_probe ?? []) this.base.dd.async_probe_drivers.add(d);
     this.base.dd.test_driver_remove = params.test_driver_remove ?? false;
     // dd.c's static initialiser: 10 s under #ifdef CONFIG_MODULES, else 0 (no timeout work at all).
     this.base.dd.driver_deferred_probe_timeout = this.config.view(true).IS_ENABLED('CONFIG_MODULES') ? 10 : 0;
+    this.parse_early_params();
     const t = this.sched.spawn('swapper/0', 'init', () => this.kernel_init());
     t.baseFrames = PID1_FRAMES;
     this.init = t;
     return t;
+  }
+
+  /** core_param(initcall_debug, ..., bool): the last one on the command line counts. */
+  private initcall_debug(): boolean {
+    const vals = this.cmdline.kernelParam('initcall_debug');
+    return vals.length > 0 && param_bool(vals[vals.length - 1]!) === true;
+  }
+
+  /**
+   * The __setup() handlers of drivers/base/dd.c, as start_kernel()'s
+   * parse_args() calls them: driver_async_probe= keeps the list of names
+   * ('*' for every driver), deferred_probe_timeout= an integer (a value
+   * that is not one leaves the default).
+   */
+  private parse_early_params(): void {
+    const dd = this.base.dd;
+    const async = this.cmdline.kernelParam('driver_async_probe');
+    const list = async[async.length - 1];
+    if (list !== undefined && list !== null) for (const d of list.split(',')) if (d !== '') dd.async_probe_drivers.add(d);
+    for (const val of this.cmdline.kernelParam('deferred_probe_timeout')) {
+      if (val !== null && /^[+-]?\d+$/.test(val)) dd.driver_deferred_probe_timeout = parseInt(val, 10);
+    }
   }
 
   private frameworkInitcalls(): BuiltinInitcall[] {

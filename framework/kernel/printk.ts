@@ -5,8 +5,11 @@
  * follows dmesg: "[    7.379000] text".
  */
 import { ContainerModule, inject, injectable } from 'inversify';
+import { BootCommandLine, module_param_of } from '../init/cmdline.js';
+import { _DPRINTK_FLAGS_PRINT, ddebug_parse_queries, DdebugQueryError, DynamicDebug, type DdebugSite } from '../lib/dynamic_debug.js';
 import { vsprintf } from '../lib/vsprintf.js';
 import { Scheduler } from '../sim/scheduler.js';
+import { captureFrames } from './stacktrace.js';
 
 export const KERN_EMERG = 0;
 export const KERN_ALERT = 1;
@@ -93,16 +96,62 @@ export interface PrintkApi {
   pr_debug(fmt: string, ...args: unknown[]): void;
 }
 
+/** pr_debug() called through the kernel API by code that is not a port's unit (a test). */
+const UNNAMED_SITE: DdebugSite = { modname: 'kshim', filename: 'kshim.c', instance: 0 };
+
+/** Frames of the debug-print plumbing itself, skipped when naming the function of a callsite. */
+const DBG_FRAMES = new Set(['dev_dbg', 'pr_debug', 'dynamic_dev_dbg', 'dynamic_pr_debug', 'dev_printk', 'emitf', 'printk', 'callerOfDebugPrint', 'flags', 'prefix', 'ddebug_matches']);
+
+/** The kernel function that called pr_debug()/dev_dbg(): what `func` and the `f` flag of dynamic debug see. */
+export function callerOfDebugPrint(): string {
+  for (const f of captureFrames(1, () => null)) if (!DBG_FRAMES.has(f.func)) return f.func;
+  return '?';
+}
+
 @injectable()
 export class Printk {
   readonly records: LogRecord[] = [];
   /** Optional listener, e.g. to echo the log live in `kshim shell`. */
   listener: ((r: LogRecord) => void) | null = null;
+  /** Which pr_debug()/dev_dbg() callsites print. */
+  readonly ddebug: DynamicDebug;
 
-  constructor(@inject(Scheduler) private readonly sched: Scheduler) {
+  constructor(
+    @inject(Scheduler) private readonly sched: Scheduler,
+    @inject(BootCommandLine) cmdline: BootCommandLine,
+  ) {
     // A bound method, not a function literal stored into a property (rule 1
     // of docs/performance.md: that literal kept every finished machine alive).
     if (sched.trace.enabled) sched.trace.logCursor = this.recordCount.bind(this);
+    this.ddebug = new DynamicDebug(!cmdline.given);
+    if (cmdline.given) this.dynamic_debug_init(cmdline);
+  }
+
+  /**
+   * dynamic_debug_init()'s pass over the command line: bare `dyndbg=` and
+   * every `module.dyndbg=` act on the built-in callsites, once. kshim runs
+   * it when the kernel is created, before anything prints.
+   */
+  private dynamic_debug_init(cmdline: BootCommandLine): void {
+    for (const p of cmdline.params) {
+      const m = module_param_of(p.param);
+      const name = m === null ? p.param.replace(/-/g, '_') : m.name;
+      if (name !== 'dyndbg') continue;
+      try {
+        this.ddebug.exec(ddebug_parse_queries(p.val ?? '+p', m === null ? null : m.module), 0);
+      } catch (e) {
+        if (!(e instanceof DdebugQueryError)) throw e;
+        this.emit(KERN_ERR, `dyndbg: ${e.message}`);
+        this.emit(KERN_WARNING, `Invalid ddebug boot param ${p.param}=${p.val ?? ''}`);
+      }
+    }
+  }
+
+  /** __dynamic_pr_debug(): printed when the callsite's flags have p, after their prefix. */
+  dynamic_pr_debug(site: DdebugSite, fmt: string, args: readonly unknown[]): void {
+    const flags = this.ddebug.flags(site, fmt, callerOfDebugPrint);
+    if ((flags & _DPRINTK_FLAGS_PRINT) === 0) return;
+    this.emitf(KERN_DEBUG, this.ddebug.prefix(flags, site, this.sched.current ? this.sched.current.pid : 0, callerOfDebugPrint), fmt, args);
   }
 
   /** How many records the log holds: where a timeline span's lines begin or end. */
@@ -163,7 +212,7 @@ export class Printk {
       pr_warn: p(KERN_WARNING),
       pr_notice: p(KERN_NOTICE),
       pr_info: p(KERN_INFO),
-      pr_debug: p(KERN_DEBUG),
+      pr_debug: (fmt, ...args) => this.dynamic_pr_debug(UNNAMED_SITE, fmt, args),
     };
   }
 }

@@ -15,7 +15,8 @@
  * "userspace": { "kmodVersion": 19 }).
  */
 import { ContainerModule, inject, injectable } from 'inversify';
-import { EBUSY, EEXIST, EINVAL, ENODEV, ENOENT, ENOMEM, EWOULDBLOCK, EPROBE_DEFER } from '../include/errno.js';
+import { EBUSY, EEXIST, EINVAL, ENODEV, ENOENT, ENOMEM, EPERM, EWOULDBLOCK, EPROBE_DEFER } from '../include/errno.js';
+import { BootCommandLine } from '../init/cmdline.js';
 import { Rootfs } from '../init/initramfs.js';
 import { ModuleLoader } from '../kernel/module/main.js';
 import type { ModuleDef } from '../kernel/module/types.js';
@@ -32,6 +33,7 @@ export const KMOD_LAST_COMING_IS_LOADED = 19;
 
 const STRERROR: Record<number, string> = {
   [ENOMEM]: 'Cannot allocate memory',
+  [EPERM]: 'Operation not permitted',
   [ENOENT]: 'Unknown symbol in module, or unknown parameter (see dmesg)',
   [EEXIST]: 'File exists',
   [EINVAL]: 'Invalid argument',
@@ -75,6 +77,7 @@ export class Modprobe {
     @inject(ModuleLoader) private readonly loader: ModuleLoader,
     @inject(Rootfs) private readonly rootfs: Rootfs,
     @inject(Timing) private readonly timing: Timing,
+    @inject(BootCommandLine) private readonly proc_cmdline: BootCommandLine,
   ) {}
 
   private say(text: string): void {
@@ -152,7 +155,8 @@ export class Modprobe {
       if (!opts.quiet) this.say(`modprobe: FATAL: Module ${def.name} not found in directory /lib/modules/${UTS_RELEASE}`);
       return 1;
     }
-    const err = await this.loader.load_module(def.name);
+    // The module's `name.param=` entries of /proc/cmdline, prefix stripped.
+    const err = await this.loader.load_module(def.name, { args: this.proc_cmdline.moduleParams(def.name) });
     if (err === 0 || err === -EEXIST) return 0;
     this.say(`modprobe: ERROR: could not insert '${def.name}': ${strerror(err)}`);
     return 1;

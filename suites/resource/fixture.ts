@@ -9,6 +9,7 @@ import { FaultInjection, faultInjectionModule } from '../../framework/kernel/fai
 import { Panic, panicModule } from '../../framework/kernel/panic.js';
 import { debugLocksModule } from '../../framework/lib/debug_locks.js';
 import { Printk, printkModule } from '../../framework/kernel/printk.js';
+import { cmdlineModule } from '../../framework/init/cmdline.js';
 import { Resources, resourceModule } from '../../framework/kernel/resource.js';
 import { Memregion, memregionModule } from '../../framework/lib/memregion.js';
 import { Scheduler, schedulerModule, type SchedulerOptions } from '../../framework/sim/scheduler.js';
@@ -25,7 +26,7 @@ export interface ResourceFixture {
 
 export function makeFixture(opts: { scheduler?: SchedulerOptions } = {}): ResourceFixture {
   const container = new Container({ defaultScope: 'Singleton' });
-  container.load(schedulerModule(opts.scheduler), printkModule, debugLocksModule, panicModule, faultInjectionModule, resourceModule, memregionModule);
+  container.load(schedulerModule(opts.scheduler), cmdlineModule(undefined), printkModule, debugLocksModule, panicModule, faultInjectionModule, resourceModule, memregionModule);
   return {
     container,
     sched: container.get(Scheduler),

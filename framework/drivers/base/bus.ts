@@ -13,9 +13,12 @@ import {
   type device_driver,
   type notifier_block,
 } from '../../include/linux/device.js';
-import { KERN_DEBUG } from '../../kernel/printk.js';
+import type { DdebugSite } from '../../lib/dynamic_debug.js';
 import type { DriverBase } from './driver_base.js';
 
+
+/** drivers/base/bus.c's pr_debug() callsites. */
+const BUS_C: DdebugSite = { modname: 'bus', filename: 'drivers/base/bus.c', instance: 0 };
 export class Bus {
   readonly buses: bus_type[] = [];
 
@@ -24,13 +27,13 @@ export class Bus {
   bus_register(bus: bus_type): number {
     bus.p = new subsys_private();
     this.buses.push(bus);
-    this.base.log.printk(KERN_DEBUG, "bus: '%s': registered", bus.name);
+    this.base.log.dynamic_pr_debug(BUS_C, "bus: '%s': registered", [bus.name]);
     return 0;
   }
 
   /** The bus goes away with its lists; whatever is still on them is the caller's bug, as in the kernel. */
   bus_unregister(bus: bus_type): void {
-    this.base.log.printk(KERN_DEBUG, "bus: '%s': unregistering", bus.name);
+    this.base.log.dynamic_pr_debug(BUS_C, "bus: '%s': unregistering", [bus.name]);
     const i = this.buses.indexOf(bus);
     if (i >= 0) this.buses.splice(i, 1);
     bus.p = null;
@@ -40,7 +43,7 @@ export class Bus {
     const bus = dev.bus;
     if (bus === null) return 0;
     if (bus.p === null) return -EINVAL;
-    this.base.log.printk(KERN_DEBUG, "bus: '%s': add device %s", bus.name, dev_name(dev));
+    this.base.log.dynamic_pr_debug(BUS_C, "bus: '%s': add device %s", [bus.name, dev_name(dev)]);
     if (this.base.sched.recording) this.base.sched.touch(`bus:${bus.name}:devices`);
     // sysfs_create_link() of /sys/bus/<bus>/devices/<name>: one name per bus, whatever the parents.
     if (bus.p.devices.some((d) => dev_name(d) === dev_name(dev))) {
@@ -70,7 +73,7 @@ export class Bus {
       bus.p.devices.splice(i, 1);
       this.base.core.put_device(dev);
     }
-    this.base.log.printk(KERN_DEBUG, "bus: '%s': remove device %s", bus.name, dev_name(dev));
+    this.base.log.dynamic_pr_debug(BUS_C, "bus: '%s': remove device %s", [bus.name, dev_name(dev)]);
     await this.base.dd.device_release_driver(dev);
   }
 

@@ -33,7 +33,8 @@ import {
   type kobject_action,
 } from '../../include/linux/device.js';
 import { vsprintf } from '../../lib/vsprintf.js';
-import { KERN_DEBUG, KERN_ERR, KERN_INFO, KERN_WARNING, KERN_CRIT, KERN_NOTICE } from '../../kernel/printk.js';
+import { callerOfDebugPrint, KERN_DEBUG, KERN_ERR, KERN_INFO, KERN_WARNING, KERN_CRIT, KERN_NOTICE } from '../../kernel/printk.js';
+import { _DPRINTK_FLAGS_PRINT, type DdebugSite } from '../../lib/dynamic_debug.js';
 import type { DriverBase } from './driver_base.js';
 
 const REFCOUNT_SITE = { file: 'lib/refcount.c', line: 28, func: 'refcount_warn_saturate' };
@@ -46,6 +47,9 @@ function kobjNotInitialized(dev: device, fn: 'kobject_get' | 'kobject_put'): str
   return vsprintf(`kobject: '%s' (%p): is not initialized, yet ${fn}() is being called.`, [dev.name, dev]);
 }
 
+
+/** drivers/base/core.c's pr_debug() callsites. */
+const CORE_C: DdebugSite = { modname: 'core', filename: 'drivers/base/core.c', instance: 0 };
 export class DeviceCore {
   /** Every device ever initialised, for leak accounting and the sysfs view. */
   readonly allDevices: device[] = [];
@@ -193,7 +197,7 @@ export class DeviceCore {
           error = -EINVAL;
           break name_error;
         }
-        b.log.printk(KERN_DEBUG, "device: '%s': %s", dev_name(dev), 'device_add');
+        b.log.dynamic_pr_debug(CORE_C, "device: '%s': %s", [dev_name(dev), 'device_add']);
         // The core takes dev->mutex directly (not via device_lock()); name it for wait-for reports.
         dev.mutex.name = `device_lock(${dev_name(dev)})`;
         const parent = this.get_device(dev.parent);
@@ -313,6 +317,15 @@ export class DeviceCore {
 
   dev_printk(level: number, dev: device, fmt: string, args: readonly unknown[]): void {
     this.base.log.emitf(level, `${this.dev_driver_string(dev)} ${dev_name(dev)}: `, fmt, args);
+  }
+
+  /** __dynamic_dev_dbg(): dev_dbg() of the callsite `site`, printed when dynamic debug says so, after its prefix. */
+  dynamic_dev_dbg(site: DdebugSite, dev: device, fmt: string, args: readonly unknown[]): void {
+    const log = this.base.log;
+    const flags = log.ddebug.flags(site, fmt, callerOfDebugPrint);
+    if ((flags & _DPRINTK_FLAGS_PRINT) === 0) return;
+    const prefix = log.ddebug.prefix(flags, site, this.base.sched.current ? this.base.sched.current.pid : 0, callerOfDebugPrint);
+    log.emitf(KERN_DEBUG, `${prefix}${this.dev_driver_string(dev)} ${dev_name(dev)}: `, fmt, args);
   }
 
   /** Levels for the dev_* helpers. */

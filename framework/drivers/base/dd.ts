@@ -19,7 +19,8 @@ import {
 } from '../../include/linux/device.js';
 import { delayed_work, work_struct } from '../../include/linux/workqueue_types.js';
 import { WaitFor, mutex, wait_queue_head } from '../../kernel/locking.js';
-import { KERN_CRIT, KERN_DEBUG, KERN_ERR, KERN_WARNING } from '../../kernel/printk.js';
+import { KERN_CRIT, KERN_ERR, KERN_WARNING } from '../../kernel/printk.js';
+import type { DdebugSite } from '../../lib/dynamic_debug.js';
 import type { Task } from '../../sim/task.js';
 import type { DriverBase } from './driver_base.js';
 
@@ -30,6 +31,9 @@ interface device_attach_data {
   have_async: boolean;
 }
 
+
+/** drivers/base/dd.c's pr_debug() and dev_dbg() callsites. */
+const DD_C: DdebugSite = { modname: 'dd', filename: 'drivers/base/dd.c', instance: 0 };
 export class DeviceDriverBinding {
   /** Probes running right now (probe_count). */
   probe_count = 0;
@@ -70,7 +74,7 @@ export class DeviceDriverBinding {
   }
 
   private dev_dbg(dev: device, fmt: string, ...args: unknown[]): void {
-    this.base.core.dev_printk(KERN_DEBUG, dev, fmt, args);
+    this.base.core.dynamic_dev_dbg(DD_C, dev, fmt, args);
   }
 
   // ---- deferred probe -----------------------------------------------------
@@ -159,7 +163,7 @@ export class DeviceDriverBinding {
       dw.timerArmed = false;
       dw.pending = false;
       wq.queue_delayed_work(wq.system_wq, dw, this.driver_deferred_probe_timeout * 1000);
-      this.base.log.printk(KERN_DEBUG, 'Extended deferred probe timeout by %d secs\n', this.driver_deferred_probe_timeout);
+      this.base.log.dynamic_pr_debug(DD_C, 'Extended deferred probe timeout by %d secs\n', [this.driver_deferred_probe_timeout]);
     }
   }
 

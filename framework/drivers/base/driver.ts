@@ -2,11 +2,15 @@
 /** Driver registration (drivers/base/driver.c, bus.c bus_add_driver / bus_remove_driver). */
 import { EBUSY, EINVAL } from '../../include/errno.js';
 import { driver_private, type device_driver } from '../../include/linux/device.js';
-import { KERN_DEBUG, KERN_ERR, KERN_WARNING } from '../../kernel/printk.js';
+import { KERN_ERR, KERN_WARNING } from '../../kernel/printk.js';
+import type { DdebugSite } from '../../lib/dynamic_debug.js';
 import type { DriverBase } from './driver_base.js';
 
 const UNEXPECTED_UNREGISTER = { file: 'drivers/base/driver.c', line: 273, func: 'driver_unregister' };
 
+
+/** bus_add_driver() and bus_remove_driver() are bus.c's: their pr_debug() callsites are bus.c's. */
+const BUS_C: DdebugSite = { modname: 'bus', filename: 'drivers/base/bus.c', instance: 0 };
 export class DriverRegistration {
   constructor(private readonly base: DriverBase) {}
 
@@ -34,7 +38,7 @@ export class DriverRegistration {
   private async bus_add_driver(drv: device_driver): Promise<number> {
     const b = this.base;
     const sp = drv.bus!.p!;
-    b.log.printk(KERN_DEBUG, "bus: '%s': add driver %s", drv.bus!.name, drv.name);
+    b.log.dynamic_pr_debug(BUS_C, "bus: '%s': add driver %s", [drv.bus!.name, drv.name]);
     drv.p = new driver_private();
     if (b.sched.recording) b.sched.touch(`bus:${drv.bus!.name}:drivers`);
     sp.drivers.push(drv);
@@ -55,7 +59,7 @@ export class DriverRegistration {
     if (b.sched.recording) b.sched.touch(`bus:${drv.bus!.name}:drivers`);
     const i = list.indexOf(drv);
     if (i >= 0) list.splice(i, 1);
-    b.log.printk(KERN_DEBUG, "bus: '%s': remove driver %s", drv.bus!.name, drv.name);
+    b.log.dynamic_pr_debug(BUS_C, "bus: '%s': remove driver %s", [drv.bus!.name, drv.name]);
     await b.dd.driver_detach(drv);
     drv.p = null;
   }

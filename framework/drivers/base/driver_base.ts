@@ -4,6 +4,7 @@
  * way the kernel splits it (core.c, bus.c, driver.c, dd.c, devres.c); the
  * parts share this object, as the C files share drivers/base/base.h.
  */
+import type { DdebugSite } from '../../lib/dynamic_debug.js';
 import { ContainerModule, inject, injectable } from 'inversify';
 import {
   bus_type,
@@ -79,6 +80,9 @@ export interface DriverCoreApi {
   dev_WARN(dev: device, fmt: string, ...args: unknown[]): void;
   dev_WARN_ONCE(dev: device, condition: unknown, fmt: string, ...args: unknown[]): boolean;
 }
+
+/** dev_dbg() called through the kernel API by code that is not a port's unit (a test); a port's unit has its own callsites. */
+const UNNAMED_SITE: DdebugSite = { modname: 'kshim', filename: 'kshim.c', instance: 0 };
 
 @injectable()
 export class DriverBase {
@@ -164,7 +168,7 @@ export class DriverBase {
       devm_add_action_or_reset: (dev, action, data) => this.devres.devm_add_action_or_reset(dev, action, data),
       devm_remove_action: (dev, action, data) => this.devres.devm_remove_action(dev, action, data),
       devm_release_action: (dev, action, data) => this.devres.devm_release_action(dev, action, data),
-      dev_dbg: dp('dev_dbg'),
+      dev_dbg: (dev, fmt, ...args) => core.dynamic_dev_dbg(UNNAMED_SITE, dev, fmt, args),
       dev_info: dp('dev_info'),
       dev_notice: dp('dev_notice'),
       dev_warn: dp('dev_warn'),

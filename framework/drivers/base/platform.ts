@@ -9,12 +9,16 @@ import { ENOMEM, ENXIO, EPROBE_DEFER } from '../../include/errno.js';
 import { container_of, embed } from '../../include/linux/container_of.js';
 import { bus_type, dev_name, device, device_driver, type probe_type } from '../../include/linux/device.js';
 import { FaultInjection } from '../../kernel/fail_function.js';
-import { KERN_DEBUG, KERN_WARNING } from '../../kernel/printk.js';
+import { KERN_WARNING } from '../../kernel/printk.js';
+import type { DdebugSite } from '../../lib/dynamic_debug.js';
 import { DriverBase } from './driver_base.js';
 
 export const PLATFORM_DEVID_NONE = -1;
 export const PLATFORM_DEVID_AUTO = -2;
 
+
+/** drivers/base/platform.c's pr_debug() callsites. */
+const PLATFORM_C: DdebugSite = { modname: 'platform', filename: 'drivers/base/platform.c', instance: 0 };
 export class platform_device {
   name: string;
   id: number;
@@ -190,7 +194,7 @@ export class PlatformBus {
         core.dev_set_name(dev, '%s.%d.auto', pdev.name, pdev.id);
         break;
     }
-    this.base.log.printk(KERN_DEBUG, "Registering platform device '%s'. Parent at %s", dev_name(dev), dev_name(dev.parent!));
+    this.base.log.dynamic_pr_debug(PLATFORM_C, "Registering platform device '%s'. Parent at %s", [dev_name(dev), dev_name(dev.parent!)]);
     // Injected as a failure of device_add() before it published anything.
     const ret = this.faults.should_fail('platform_device_add', dev_name(dev)) || (await core.device_add(dev));
     if (ret === 0) return ret;

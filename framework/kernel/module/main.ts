@@ -10,7 +10,10 @@
  */
 import { ContainerModule, inject, injectable } from 'inversify';
 import { DriverBase } from '../../drivers/base/driver_base.js';
-import { EBUSY, EEXIST, EINVAL, ENOENT, ENOEXEC, EWOULDBLOCK } from '../../include/errno.js';
+import { EBUSY, EEXIST, EINVAL, ENOENT, ENOEXEC, EPERM, EWOULDBLOCK } from '../../include/errno.js';
+import { BootCommandLine, param_bool, param_name, type CmdlineParam } from '../../init/cmdline.js';
+import { ddebug_parse_queries, DdebugQueryError, type DdebugSite } from '../../lib/dynamic_debug.js';
+import { parse_args, type kernel_param, type ModuleParamNamed, type ParamType } from './params.js';
 import { Kernel, type Leak } from '../../kernel.js';
 import { Scheduler } from '../../sim/scheduler.js';
 import type { Task } from '../../sim/task.js';
@@ -37,10 +40,22 @@ export class module {
   refcnt = 0;
   async_probe_requested = false;
   instances: UnitInstance[] = [];
+  /** Which load of the module this is (1, 2, ... per kernel): the dynamic debug callsites of this load. */
+  instance = 0;
+  /** The parameters its files declared (module_param_named). */
+  kp: kernel_param[] = [];
   constructor(readonly def: ModuleDef) {}
   get name(): string {
     return this.def.name;
   }
+}
+
+/** What finit_module() gets besides the file. */
+export interface LoadOptions {
+  /** The module's own async_probe (a test's shortcut for the `async_probe` argument). */
+  readonly async_probe?: boolean;
+  /** The parameter string, split: what modprobe passes (its options, then `name.param=` from /proc/cmdline). */
+  readonly args?: readonly CmdlineParam[];
 }
 
 /** One built-in initcall, in link order within its level. */
@@ -95,6 +110,8 @@ export class ModuleLoader {
   /** --wrap=<sym> per module (tools/testing/cxl style mocking). */
   private readonly wraps = new Map<string, Map<string, (real: any) => unknown>>();
   private cacheGeneration = -1;
+  /** Loads so far: each gets its own dynamic debug callsites. */
+  private loads = 0;
 
   constructor(
     @inject(Scheduler) private readonly sched: Scheduler,
@@ -105,6 +122,7 @@ export class ModuleLoader {
     @inject(DriverBase) private readonly base: DriverBase,
     @inject(KernelConfig) readonly config: KernelConfig,
     @inject(Kernel) private readonly kernel: Kernel,
+    @inject(BootCommandLine) private readonly cmdline: BootCommandLine,
   ) {
     // Hooks are bound methods: see docs/performance.md on function literals stored into properties.
     panic.moduleOf = this.moduleOfUrl.bind(this);
@@ -294,9 +312,9 @@ export class ModuleLoader {
    * module references, plus what earlier units of the same module export
    * or share internally (the C files of one .ko link against each other).
    */
-  private instantiate(def: ModuleDef, builtIn: boolean): UnitInstance[] {
+  private instantiate(def: ModuleDef, builtIn: boolean, instance: number, kp: kernel_param[]): UnitInstance[] {
     const wraps = this.wraps.get(def.name);
-    const api = this.wrapApi(this.portApi(def.name, builtIn), wraps);
+    const moduleApi = this.wrapApi(this.portApi(def.name, builtIn), wraps);
     const refs = this.references(def, builtIn);
     const shared: Record<string, unknown> = {};
     const units = this.units(def);
@@ -310,11 +328,36 @@ export class ModuleLoader {
         }
       }
       for (const [name, value] of Object.entries(shared)) Object.defineProperty(sym, name, { value, enumerable: true });
-      const inst = u.create(api, sym);
+      const inst = u.create(this.unitApi(moduleApi, { modname: def.name, filename: u.file, instance }, kp, u.params), sym);
       // Only the units after this one see what it shares; after the last there are none.
       if (i < units.length - 1) Object.assign(shared, inst.exports ?? {}, inst.internals ?? {});
       return inst;
     });
+  }
+
+  /**
+   * What one C file sees besides its module's API: its own pr_debug() and
+   * dev_dbg() callsites (KBUILD_MODNAME, the file, the load) and
+   * module_param_named(), which declares into `kp`.
+   */
+  private unitApi(api: PortApi, site: DdebugSite, kp: kernel_param[], declared: readonly string[] | undefined): PortApi {
+    const log = this.log;
+    const core = this.base.core;
+    const own: Pick<PortApi, 'dev_dbg' | 'pr_debug'> & { module_param_named: ModuleParamNamed } = {
+      dev_dbg: function dev_dbg(dev, fmt, ...args) {
+        core.dynamic_dev_dbg(site, dev, fmt, args);
+      },
+      pr_debug: function pr_debug(fmt, ...args) {
+        log.dynamic_pr_debug(site, fmt, args);
+      },
+      module_param_named(name: string, initial: boolean, type: ParamType, perm: number) {
+        if (!(declared ?? []).includes(name)) throw new Error(`${site.filename}: module_param_named(${name}) is missing from the unit's params`);
+        const cell = { value: initial };
+        kp.push({ name: param_name(name), type, perm, cell });
+        return cell;
+      },
+    };
+    return layered<PortApi>(api, own);
   }
 
   /**
@@ -345,7 +388,9 @@ export class ModuleLoader {
     const calls: BuiltinInitcall[] = [];
     for (const d of this.catalog) {
       if (this.tristate(d) !== 'y') continue;
-      const inst = this.instantiate(d, true);
+      const kp: kernel_param[] = [];
+      const inst = this.instantiate(d, true, 0, kp);
+      this.parse_boot_module_args(d.name, kp);
       const dup = this.symbols.add(null, this.exportsOf(d), exportValues(inst));
       if (dup !== null) this.log.emit(KERN_ERR, `kshim: vmlinux exports duplicate symbol ${dup}`);
       this.units(d).forEach((u, i) => {
@@ -355,6 +400,49 @@ export class ModuleLoader {
     return calls;
   }
 
+  /**
+   * start_kernel()'s parse_args("Booting kernel") for a built-in object's
+   * parameters: `name.param=` from the command line. A name the object
+   * does not declare is left alone (async_probe and dyndbg included:
+   * dynamic debug read its own at boot).
+   */
+  private parse_boot_module_args(name: string, kp: readonly kernel_param[]): void {
+    if (kp.length === 0) return;
+    const bad = parse_args(this.cmdline.moduleParams(name), kp, () => {});
+    if (bad !== null) this.log.emit(KERN_ERR, `Booting kernel: '${bad.val ?? ''}' invalid for parameter '${name}.${bad.param}'`);
+  }
+
+  /** module_blacklist=: names that load_module() refuses (built-in code is not affected). */
+  private blacklisted(name: string): boolean {
+    const vals = this.cmdline.kernelParam('module_blacklist');
+    const list = vals[vals.length - 1];
+    if (list === undefined || list === null) return false;
+    return list.split(',').some((n) => n === name);
+  }
+
+  /**
+   * unknown_module_param_cb(): async_probe (a value that is not a bool
+   * also means yes), the dyndbg queries of this load, and a warning for
+   * anything else.
+   */
+  private unknown_module_param_cb(mod: module, p: CmdlineParam): void {
+    const param = param_name(p.param);
+    if (param === 'async_probe') {
+      mod.async_probe_requested = param_bool(p.val) ?? true;
+      return;
+    }
+    if (param === 'dyndbg') {
+      try {
+        this.log.ddebug.exec(ddebug_parse_queries(p.val ?? '+p', mod.name), mod.instance);
+      } catch (e) {
+        if (!(e instanceof DdebugQueryError)) throw e;
+        this.log.emit(KERN_ERR, `dyndbg: ${e.message}`);
+      }
+      return;
+    }
+    this.log.emit(KERN_WARNING, `${mod.name}: unknown parameter '${p.param}' ignored`);
+  }
+
   // ---- load_module -----------------------------------------------------------------
 
   /**
@@ -362,7 +450,7 @@ export class ModuleLoader {
    * already loaded (after waiting for a concurrent load to finish), or the
    * error of symbol resolution or of its init function.
    */
-  async load_module(name: string, opts: { async_probe?: boolean } = {}): Promise<number> {
+  async load_module(name: string, opts: LoadOptions = {}): Promise<number> {
     const def = this.def(name);
     if (def === undefined || this.tristate(def) !== 'm') return -ENOENT;
     // idempotent_init_module(): a second finit_module() of the same file
@@ -391,11 +479,17 @@ export class ModuleLoader {
     return idem.ret;
   }
 
-  private async init_module_from_file(name: string, def: ModuleDef, opts: { async_probe?: boolean }): Promise<number> {
+  private async init_module_from_file(name: string, def: ModuleDef, opts: LoadOptions): Promise<number> {
+    // early_mod_check()
+    if (this.blacklisted(name)) {
+      this.log.emit(KERN_ERR, `Module ${name} is blacklisted`);
+      return -EPERM;
+    }
     const busy = await this.module_patient_check_exists(name);
     if (busy) return busy;
     const mod = new module(def);
     mod.async_probe_requested = opts.async_probe ?? false;
+    mod.instance = ++this.loads;
     this.modules.unshift(mod);
     if (this.sched.recording) this.sched.touch(`module:${name}`);
 
@@ -405,7 +499,14 @@ export class ModuleLoader {
       this.wake_up_all_module_wq();
       return err;
     }
-    mod.instances = this.instantiate(def, false);
+    mod.instances = this.instantiate(def, false, mod.instance, mod.kp);
+    const bad = parse_args(opts.args ?? [], mod.kp, (p) => this.unknown_module_param_cb(mod, p));
+    if (bad !== null) {
+      this.log.emit(KERN_ERR, `${name}: '${bad.val ?? ''}' invalid for parameter '${bad.param}'`);
+      this.free_module(mod);
+      this.wake_up_all_module_wq();
+      return -EINVAL;
+    }
     const dup = this.symbols.add(name, this.exportsOf(def), exportValues(mod.instances));
     if (dup !== null) {
       this.log.emit(KERN_ERR, `${name}: exports duplicate symbol ${dup} (owned by ${this.symbols.find(dup)?.owner ?? 'kernel'})`);

@@ -5,6 +5,7 @@
  * initcall level) and a factory that instantiates the file's statics and
  * functions against the kernel API.
  */
+import type { ModuleParamNamed } from './params.js';
 import type { KernelApi } from '../../kernel.js';
 
 export type Tristate = 'y' | 'm' | 'n';
@@ -57,6 +58,8 @@ export type PortApi = KernelApi &
     /** Name of the module this code is built into, null when built in. */
     readonly THIS_MODULE: string | null;
     request_module(name: string): Promise<number>;
+    /** module_param_named(): declare a parameter of this module; read its `value` where the C reads the variable. */
+    module_param_named: ModuleParamNamed;
   };
 
 /** Symbols of other objects, resolved at link or load time; accessors for exported variables. */
@@ -89,6 +92,8 @@ export interface PortUnit {
   readonly references?: (cfg: KconfigView) => readonly string[];
   /** MODULE_ALIAS patterns (globs). */
   readonly aliases?: readonly string[];
+  /** Names of the parameters create() declares with module_param_named(), for checking a command line before a boot. */
+  readonly params?: readonly string[];
   /** MODULE_SOFTDEP("pre: a b post: c") under a configuration. */
   readonly softdep?: (cfg: KconfigView) => string | null;
   /** MODULE_IMPORT_NS namespaces. */

@@ -10,7 +10,6 @@
  *   here (no ACPI HMAT).
  * - hmem_init() collects the Soft Reserved ranges first and registers them
  *   after the walk, because the walk callback cannot sleep here.
- * - The "disable" module parameter (nohmem) is a constant false.
  */
 import type { PortUnit } from '../../../../framework/kernel/module/types.js';
 import { newResourceRoot, resource_size, type resource } from '../../../../framework/include/linux/ioport.js';
@@ -22,12 +21,13 @@ export type walk_hmem_fn = (host: device, target_nid: number, res: resource) => 
 export const device_c: PortUnit = {
   file: 'drivers/dax/hmem/device.c',
   url: import.meta.url,
+  params: ['disable'],
   exports: [{ symbol: 'walk_hmem_resources', gpl: true }],
   create(k) {
     const { mutex_lock, mutex_unlock, __request_region, pr_debug, pr_err, platform_device_alloc, platform_device_add, platform_device_put,
       walk_soft_reserve_res, phys_to_target_node } = k;
 
-    const nohmem = false;
+    const nohmem = k.module_param_named('disable', false, 'bool', 0o444);
 
     let platform_initialized = false;
     const hmem_resource_lock = new mutex('hmem_resource_lock');
@@ -70,7 +70,7 @@ export const device_c: PortUnit = {
     }
 
     async function hmem_register_resource(target_nid: number, res: resource): Promise<void> {
-      if (nohmem) return;
+      if (nohmem.value) return;
 
       await mutex_lock(hmem_resource_lock);
       await __hmem_register_resource(target_nid, res);

@@ -26,12 +26,13 @@ import type { walk_hmem_fn } from './base.js';
 export const device_c: PortUnit = {
   file: 'drivers/dax/hmem/device.c',
   url: import.meta.url,
+  params: ['disable'],
   exports: [{ symbol: 'walk_hmem_resources', gpl: true }],
   create(k) {
     const { mutex_lock, mutex_unlock, __request_region, pr_debug, pr_err, platform_device_register,
       walk_soft_reserve_res, phys_to_target_node, __WORK_INITIALIZER } = k;
 
-    const nohmem = false;
+    const nohmem = k.module_param_named('disable', false, 'bool', 0o444);
 
     function hmem_work(): void {}
 
@@ -78,7 +79,7 @@ export const device_c: PortUnit = {
     }
 
     async function hmem_register_resource(target_nid: number, res: resource): Promise<void> {
-      if (nohmem) return;
+      if (nohmem.value) return;
 
       await mutex_lock(hmem_resource_lock);
       await __hmem_register_resource(target_nid, res);

@@ -9,7 +9,6 @@
  *
  * Deviations:
  * - Functions that sleep in the kernel are async.
- * - The region_idle module parameter is a constant false.
  * - guard(device) is `using _guard = await guard(device)(dev)`: the unlock runs
  *   at the end of the block, after the trailing put_device(), as in C.
  * - Symbols of other objects are called through `sym`.
@@ -29,6 +28,7 @@ import { HMEM_ALIASES, HMEM_REFERENCES } from './base.js';
 export const hmem_c: PortUnit = {
   file: 'drivers/dax/hmem/hmem.c',
   url: import.meta.url,
+  params: ['region_idle'],
   references: (cfg) => [...HMEM_REFERENCES, ...cxl_h_references(cfg)],
   exports: [{ symbol: 'dax_hmem_flush_work', gpl: true, forModules: 'dax_cxl' }],
   aliases: HMEM_ALIASES,
@@ -40,13 +40,13 @@ export const hmem_c: PortUnit = {
       wait_for_device_probe, guard, request_module } = k;
     const { cxl_region_contains_resource } = cxl_h(k, sym);
 
-    const region_idle = false;
+    const region_idle = k.module_param_named('region_idle', false, 'bool', 0o644);
 
     async function dax_hmem_probe(pdev: platform_device): Promise<number> {
       let flags = IORESOURCE_DAX_KMEM;
       const dev = pdev.dev;
 
-      if (region_idle) flags = 0;
+      if (region_idle.value) flags = 0;
 
       const mri = dev.platform_data as memregion_info;
       const dax_region = await sym.alloc_dax_region(dev, pdev.id, mri.range, mri.target_node, PMD_SIZE, flags);
@@ -55,7 +55,7 @@ export const hmem_c: PortUnit = {
       const data: dev_dax_data = {
         dax_region,
         id: -1,
-        size: region_idle ? 0 : range_len(mri.range),
+        size: region_idle.value ? 0 : range_len(mri.range),
         memmap_on_memory: false,
       };
 

@@ -8,7 +8,6 @@
  *
  * Deviations:
  * - Functions that sleep in the kernel are async.
- * - The region_idle module parameter is a constant false.
  * - Symbols of other objects are called through `sym`; kernel built-ins
  *   come from `k`.
  * - `goto out_put` is `break out_put` out of a labelled block.
@@ -28,6 +27,7 @@ import { HMEM_ALIASES, HMEM_REFERENCES } from './base.js';
 export const hmem_c: PortUnit = {
   file: 'drivers/dax/hmem/hmem.c',
   url: import.meta.url,
+  params: ['region_idle'],
   references: () => HMEM_REFERENCES,
   aliases: HMEM_ALIASES,
   create(k, sym) {
@@ -35,13 +35,13 @@ export const hmem_c: PortUnit = {
       platform_device_add_data, platform_device_add, platform_device_put, platform_device_unregister, platform_driver_register,
       platform_driver_unregister, numa_map_to_online_node, region_intersects, region_intersects_soft_reserve, IS_ENABLED, request_module } = k;
 
-    const region_idle = false;
+    const region_idle = k.module_param_named('region_idle', false, 'bool', 0o644);
 
     async function dax_hmem_probe(pdev: platform_device): Promise<number> {
       let flags = IORESOURCE_DAX_KMEM;
       const dev = pdev.dev;
 
-      if (region_idle) flags = 0;
+      if (region_idle.value) flags = 0;
 
       const mri = dev.platform_data as memregion_info;
       const dax_region = await sym.alloc_dax_region(dev, pdev.id, mri.range, mri.target_node, PMD_SIZE, flags);
@@ -50,7 +50,7 @@ export const hmem_c: PortUnit = {
       const data: dev_dax_data = {
         dax_region,
         id: -1,
-        size: region_idle ? 0 : range_len(mri.range),
+        size: region_idle.value ? 0 : range_len(mri.range),
         memmap_on_memory: false,
       };
 

@@ -17,7 +17,6 @@
  *
  * Deviations:
  * - Functions that sleep in the kernel are async.
- * - The region_idle module parameter is a constant false.
  * - Symbols of other objects are called through `sym`; kernel built-ins
  *   come from `k`. The exported bool dax_hmem_initial_probe of device.c is
  *   read and written as `sym.dax_hmem_initial_probe`.
@@ -59,6 +58,7 @@ class dax_defer_work {
 export const hmem_c: PortUnit = {
   file: 'drivers/dax/hmem/hmem.c',
   url: import.meta.url,
+  params: ['region_idle'],
   references: (cfg) => [...HMEM_REFERENCES, ...cxl_h_references(cfg), 'dax_hmem_initial_probe'],
   exports: [{ symbol: 'dax_hmem_flush_work', gpl: true }],
   aliases: HMEM_ALIASES,
@@ -70,13 +70,13 @@ export const hmem_c: PortUnit = {
       guard, request_module } = k;
     const { cxl_region_contains_resource } = cxl_h(k, sym);
 
-    const region_idle = false;
+    const region_idle = k.module_param_named('region_idle', false, 'bool', 0o644);
 
     async function dax_hmem_probe(pdev: platform_device): Promise<number> {
       let flags = IORESOURCE_DAX_KMEM;
       const dev = pdev.dev;
 
-      if (region_idle) flags = 0;
+      if (region_idle.value) flags = 0;
 
       const mri = dev.platform_data as memregion_info;
       const dax_region = await sym.alloc_dax_region(dev, pdev.id, mri.range, mri.target_node, PMD_SIZE, flags);
@@ -85,7 +85,7 @@ export const hmem_c: PortUnit = {
       const data: dev_dax_data = {
         dax_region,
         id: -1,
-        size: region_idle ? 0 : range_len(mri.range),
+        size: region_idle.value ? 0 : range_len(mri.range),
         memmap_on_memory: false,
       };
 

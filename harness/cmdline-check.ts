@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * A scenario's kernel command line, checked before anything boots: each
+ * parameter must be one kshim models, with a value it can take. A kernel
+ * would pass an unknown word to init and boot on; kshim says which word
+ * and what it knows instead, since a typo there silently changes nothing.
+ */
+import { CmdlineError, module_param_of, param_bool, param_name, parse_args } from '../framework/init/cmdline.js';
+import { ddebug_parse_queries, DdebugQueryError } from '../framework/lib/dynamic_debug.js';
+import type { ModuleDef } from '../framework/kernel/module/types.js';
+import { closest } from './suggest.js';
+
+/** The kernel's own parameters kshim acts on, with what each takes. */
+export const KERNEL_PARAMS: Readonly<Record<string, string>> = {
+  initcall_debug: 'a bool (or no value)',
+  driver_async_probe: 'a comma-separated list of driver names, * for every driver',
+  deferred_probe_timeout: 'a number of seconds',
+  module_blacklist: 'a comma-separated list of module names',
+  dyndbg: 'a dynamic debug query such as "module dax_hmem +p"',
+};
+
+/** Parameters every module takes besides its own (unknown_module_param_cb()). */
+const EVERY_MODULE = ['dyndbg', 'async_probe'];
+
+/** The problem with `text` for a tree with these objects, or undefined when kshim can boot it. */
+export function cmdlineProblem(text: string, catalog: readonly ModuleDef[]): string | undefined {
+  let params;
+  try {
+    params = parse_args(text);
+  } catch (e) {
+    if (e instanceof CmdlineError) return e.message;
+    throw e;
+  }
+  for (const p of params) {
+    const problem = p.param.includes('.') ? moduleParamProblem(p.param, p.val, catalog) : kernelParamProblem(p.param, p.val);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+function kernelParamProblem(param: string, val: string | null): string | undefined {
+  const name = param_name(param);
+  const known = Object.keys(KERNEL_PARAMS);
+  if (!known.includes(name)) {
+    const near = closest(name, known);
+    return `unknown parameter "${param}"${near !== undefined ? ` (did you mean ${near}?)` : ''}; kshim models ${known.join(', ')} and MODULE.PARAM for a module's parameters`;
+  }
+  const expected = `"${param}" takes ${KERNEL_PARAMS[name]}`;
+  switch (name) {
+    case 'initcall_debug':
+      return param_bool(val) === null ? `${expected}, not "${val}"` : undefined;
+    case 'deferred_probe_timeout':
+      return val === null || !/^[+-]?\d+$/.test(val) ? `${expected}, not ${val === null ? 'nothing' : `"${val}"`}` : undefined;
+    case 'driver_async_probe':
+    case 'module_blacklist':
+      return val === null || val === '' ? `${expected}` : undefined;
+    case 'dyndbg':
+      return queryProblem(param, val, null);
+  }
+  return undefined;
+}
+
+function moduleParamProblem(param: string, val: string | null, catalog: readonly ModuleDef[]): string | undefined {
+  const m = module_param_of(param)!;
+  const def = catalog.find((d) => d.name === m.module);
+  if (def === undefined) {
+    const names = catalog.map((d) => d.name);
+    const near = closest(m.module, names);
+    return `"${param}": no object named ${m.module} in this tree${near !== undefined ? ` (did you mean ${near}?)` : ''}; its objects: ${names.join(', ')}`;
+  }
+  if (m.name === 'dyndbg') return queryProblem(param, val, m.module);
+  if (m.name === 'async_probe') return undefined;
+  const own = def.units.flatMap((u) => u.params ?? []);
+  if (!own.includes(m.name)) {
+    const takes = [...own, ...EVERY_MODULE];
+    return `"${param}": ${m.module} has no parameter ${m.name}; it takes ${takes.join(', ')}`;
+  }
+  return param_bool(val) === null ? `"${param}" takes a bool (y, n, 1, 0, on, off, or no value), not "${val}"` : undefined;
+}
+
+function queryProblem(param: string, val: string | null, module: string | null): string | undefined {
+  try {
+    ddebug_parse_queries(val ?? '+p', module);
+    return undefined;
+  } catch (e) {
+    if (e instanceof DdebugQueryError) return `"${param}": ${e.message}`;
+    throw e;
+  }
+}

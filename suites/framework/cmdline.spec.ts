@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * The kernel command line of a scenario: next_arg() splitting, dynamic
+ * debug (boot queries for built-in code, `module.dyndbg` through modprobe
+ * for a loadable module), module parameters (dax_hmem.region_idle,
+ * device_hmem.disable), module_blacklist=, <module>.async_probe,
+ * initcall_debug and deferred_probe_timeout=.
+ */
+import { expect } from 'chai';
+import { parse_args } from '../../framework/init/cmdline.js';
+import { runScenario } from '../../harness/run.js';
+import { ScenarioError, validateScenario } from '../../harness/scenario.js';
+
+const RANGE = { start: '0x850000000', end: '0x284fffffff' };
+const MODULAR = { CXL_BUS: 'm', CXL_ACPI: 'm', CXL_PCI: 'm', CXL_MEM: 'm', DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_CXL: 'm', DEV_DAX_KMEM: 'm' };
+
+/** One Soft Reserved range that no CXL window covers: HMEM takes it. */
+function hmemOnly(cmdline: string | undefined, extra: Record<string, unknown> = {}) {
+  return validateScenario({ tree: 'mainline', firmware: { softReserved: [{ ...RANGE, nid: 1 }], cfmws: [] }, ...(cmdline !== undefined ? { cmdline } : {}), ...extra }, 'cmdline.json');
+}
+
+async function dmesg(cmdline: string | undefined, extra: Record<string, unknown> = {}): Promise<string[]> {
+  const { result } = await runScenario(hmemOnly(cmdline, extra));
+  return result.dmesg.map((l) => l.replace(/^\[[ \d.]+\] /, ''));
+}
+
+function problem(cmdline: string, extra: Record<string, unknown> = {}): string {
+  try {
+    hmemOnly(cmdline, extra);
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.message;
+    throw e;
+  }
+  return '(accepted)';
+}
+
+describe('kernel command line: next_arg()', () => {
+  it('splits on blanks outside quotes, drops the quotes around a value and stops at --', () => {
+    expect(parse_args('initcall_debug dyndbg="module dax_hmem +p"  "dax_hmem.region_idle=1" -- init_arg')).to.deep.equal([
+      { param: 'initcall_debug', val: null },
+      { param: 'dyndbg', val: 'module dax_hmem +p' },
+      { param: 'dax_hmem.region_idle', val: '1' },
+    ]);
+  });
+
+  it('prints "Kernel command line:" after the banner, as start_kernel() does', async () => {
+    const lines = await dmesg('initcall_debug=0');
+    expect(lines.slice(0, 2)).to.deep.equal(['Linux version 7.0.0-kshim (kshim) #1 SMP PREEMPT_DYNAMIC', 'Kernel command line: initcall_debug=0']);
+  });
+});
+
+describe('kernel command line: dynamic debug', () => {
+  it('without a command line every dev_dbg and pr_debug prints (kshim\'s verbose default)', async () => {
+    const lines = await dmesg(undefined);
+    expect(lines).to.include("bus: 'platform': registered");
+    expect(lines.some((l) => l.includes('really_probe: probing driver hmem with device'))).to.equal(true);
+  });
+
+  it('with a command line that enables nothing, no debug message prints', async () => {
+    const lines = await dmesg('initcall_debug=0');
+    expect(lines.filter((l) => /really_probe|device_add|registered$/.test(l))).to.deep.equal([]);
+    // dev_err/dev_info and the boot messages still print.
+    expect(lines).to.include('Run /init as init process');
+  });
+
+  it('dyndbg="file drivers/base/dd.c +p" enables dd.c\'s callsites and no others', async () => {
+    const lines = await dmesg('dyndbg="file drivers/base/dd.c +p"');
+    expect(lines).to.include("platform hmem_platform.0: bus: 'platform': really_probe: probing driver hmem_platform with device");
+    expect(lines.filter((l) => l.includes("device: '"))).to.deep.equal([]);
+  });
+
+  it('the m and t flags prefix "[pid] module:" to the message', async () => {
+    const lines = await dmesg('dyndbg="module dd format probing\\040driver +pmt"');
+    const probing = lines.filter((l) => l.includes('really_probe: probing'));
+    expect(probing.length).to.be.greaterThan(0);
+    for (const l of probing) expect(l).to.match(/^\[\d+\] dd: \S+ \S+: bus: '\w+': really_probe: probing driver/);
+    // The format match-spec selected only those callsites of dd.c.
+    expect(lines.filter((l) => l.includes('bound device to driver'))).to.deep.equal([]);
+  });
+
+  it('func and the f flag name the calling function', async () => {
+    const lines = await dmesg('dyndbg="func driver_bound +pf"');
+    expect(lines).to.include("driver_bound: hmem_platform hmem_platform.0: driver: 'hmem_platform': driver_bound: bound to device");
+    expect(lines.filter((l) => l.includes('really_probe'))).to.deep.equal([]);
+  });
+
+  it('a bare dyndbg= query acts on built-in code only: a loadable dax module needs dax.dyndbg=, which modprobe passes from /proc/cmdline', async () => {
+    const ALLOC = /^ dax0\.0: alloc range\[0\]: 0x0000000850000000:0x000000284fffffff$/;
+    const modular = { config: MODULAR };
+    expect((await dmesg('dyndbg="module dax +p"')).filter((l) => ALLOC.test(l)), 'built in').to.have.length(1);
+    expect((await dmesg('dyndbg="module dax +p"', modular)).filter((l) => ALLOC.test(l)), 'loadable, bare dyndbg=').to.have.length(0);
+    expect((await dmesg('dax.dyndbg=+p', modular)).filter((l) => ALLOC.test(l)), 'loadable, dax.dyndbg=').to.have.length(1);
+  });
+});
+
+describe('kernel command line: module parameters', () => {
+  it('dax_hmem.region_idle=1 (built in): the dax region is created idle, with no dax device and nothing in /proc/iomem under it', async () => {
+    const busy = await runScenario(hmemOnly('dax_hmem.region_idle=0'));
+    expect(busy.result.iomem).to.include('dax0.0');
+    const idle = await runScenario(hmemOnly('dax_hmem.region_idle=1'));
+    expect(idle.result.iomem).to.not.include('dax0.0');
+    expect(idle.result.daxRegions.map((r) => r.owner)).to.deep.equal(['dax_hmem']);
+  });
+
+  it('dax_hmem.region_idle=1 reaches a loadable dax_hmem through modprobe', async () => {
+    const idle = await runScenario(hmemOnly('dax_hmem.region_idle=1', { config: MODULAR }));
+    expect(idle.result.iomem).to.not.include('dax0.0');
+    expect(idle.result.daxRegions.map((r) => r.owner)).to.deep.equal(['dax_hmem']);
+  });
+
+  it('device_hmem.disable=1: hmem_register_device() registers nothing, so no hmem device and no owner', async () => {
+    const { result } = await runScenario(hmemOnly('device_hmem.disable=1'));
+    expect(result.softReserved.map((r) => r.owner)).to.deep.equal([null]);
+    expect(result.daxRegions).to.deep.equal([]);
+  });
+
+  it('module_blacklist=dax_hmem: load_module() refuses it with "Module dax_hmem is blacklisted" and modprobe reports EPERM', async () => {
+    const s = hmemOnly('module_blacklist=dax_hmem', { config: MODULAR, steps: ['boot', 'modprobe dax_hmem'] });
+    const { result, steps } = await runScenario(s);
+    expect(result.dmesg.some((l) => l.endsWith('Module dax_hmem is blacklisted'))).to.equal(true);
+    expect(result.softReserved.map((r) => r.owner)).to.deep.equal([null]);
+    expect(steps![0]!.output).to.include("modprobe: ERROR: could not insert 'dax_hmem': Operation not permitted");
+  });
+
+  it('dax_hmem.async_probe: the loadable dax_hmem\'s driver probes asynchronously ("probing driver hmem_platform asynchronously")', async () => {
+    const sync = await dmesg('dyndbg="file dd.c +p"', { config: MODULAR });
+    expect(sync.filter((l) => l.includes('probing driver hmem_platform asynchronously'))).to.deep.equal([]);
+    const async = await dmesg('dax_hmem.async_probe dyndbg="file dd.c +p"', { config: MODULAR });
+    expect(async).to.include('platform hmem_platform.0: probing driver hmem_platform asynchronously');
+  });
+
+  it('a module parameter whose value does not parse fails the load: "dax_hmem: \'maybe\' invalid for parameter \'region_idle\'"', async () => {
+    // The scenario check refuses such a line; a scenario built past it shows what the kernel does.
+    const s = { ...hmemOnly(undefined, { config: MODULAR, steps: ['boot', 'modprobe dax_hmem'] }), cmdline: 'dax_hmem.region_idle=maybe' };
+    const { result, steps } = await runScenario(s);
+    expect(result.dmesg.some((l) => l.endsWith("dax_hmem: 'maybe' invalid for parameter 'region_idle'"))).to.equal(true);
+    expect(result.softReserved.map((r) => r.owner)).to.deep.equal([null]);
+    expect(steps![0]!.output).to.include("modprobe: ERROR: could not insert 'dax_hmem': Invalid argument");
+  });
+
+  it('initcall_debug prints "calling" and "initcall ... returned" for each built-in initcall', async () => {
+    const lines = await dmesg('initcall_debug');
+    expect(lines.some((l) => /^calling {2}hmem_init @ \d+$/.test(l))).to.equal(true);
+    expect(lines.some((l) => /^initcall hmem_init returned 0 after \d+ usecs$/.test(l))).to.equal(true);
+  });
+});
+
+describe('kernel command line: checked before a boot', () => {
+  it('names an unknown parameter and the one it was probably meant to be', () => {
+    expect(problem('driver_async_prob=cxl_pci')).to.equal(
+      'cmdline.json: cmdline: unknown parameter "driver_async_prob" (did you mean driver_async_probe?); kshim models initcall_debug, driver_async_probe, deferred_probe_timeout, module_blacklist, dyndbg and MODULE.PARAM for a module\'s parameters',
+    );
+  });
+
+  it('names a module parameter the module does not declare, with those it takes', () => {
+    expect(problem('dax_hmem.regin_idle=1')).to.equal('cmdline.json: cmdline: "dax_hmem.regin_idle": dax_hmem has no parameter regin_idle; it takes region_idle, dyndbg, async_probe');
+  });
+
+  it('refuses a value a bool parameter cannot take, a dyndbg query that does not parse, and an unterminated quote', () => {
+    expect(problem('dax_hmem.region_idle=maybe')).to.match(/takes a bool .*not "maybe"$/);
+    expect(problem('dyndbg="modul dax_hmem +p"')).to.match(/unknown keyword "modul"/);
+    expect(problem('dax_hmem.dyndbg="module dax_hmem +p"')).to.match(/names its module already/);
+    expect(problem('dyndbg="line 10 +p"')).to.match(/'line' .* not modelled/);
+    expect(problem('dyndbg="module dax_hmem +pl"')).to.match(/flag 'l'/);
+    expect(problem('"initcall_debug')).to.match(/unterminated quote/);
+  });
+
+  it('accepts every parameter it models', () => {
+    expect(problem('initcall_debug driver_async_probe=cxl_pci,* deferred_probe_timeout=30 module_blacklist=cxl_pci dyndbg="file dd.c +p; module dax_hmem =pmt" dax_hmem.region_idle=y dax_hmem.async_probe device_hmem.disable=0')).to.equal('(accepted)');
+  });
+});
