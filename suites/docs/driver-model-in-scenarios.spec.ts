@@ -26,7 +26,7 @@ import { lookupTree } from '../../trees/registry.js';
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** A scenario file as `kshim run scenarios/NAME [--tree T] [--set SYM=v]` loads it. */
-function scenario(name: string, overrides: { tree?: string; set?: Record<string, string> } = {}): Scenario {
+function scenario(name: string, overrides: { tree?: string; set?: Record<string, string>; cmdline?: string } = {}): Scenario {
   const file = `${ROOT}scenarios/${name}`;
   return parseScenario(readFileSync(file, 'utf8'), file, overrides);
 }
@@ -702,5 +702,25 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       '[   13.314000] hmem_platform hmem_platform.0: deferring range to CXL: [mem 0x1050000000-0x184fffffff flags 0x80000200]',
     ]);
     expect((await sh.exec('owners'))!.split('\n').slice(0, 3)).to.deep.equal(['Soft Reserved range        owner', '0x850000000-0x104fffffff   dax_cxl', '0x1050000000-0x184fffffff  none']);
+  });
+  it('9. cmdline-modular.json: a bare dyndbg= query does not reach dax.ko, loaded later; dax.dyndbg= does, through modprobe; built in, the bare query is enough; dax_hmem.region_idle=1 leaves /proc/iomem empty', async () => {
+    const ALLOC = ' dax0.0: alloc range[0]: 0x0000000850000000:0x000000284fffffff';
+    const text = (r: Run): string[] => r.result.dmesg.map((l) => l.replace(/^\[[ \d.]+\] /, ''));
+    const bare = await boot(scenario('cmdline-modular.json'));
+    expect(bare.result.dmesg).to.deep.equal([
+      '[    0.000000] Linux version 7.0.0-kshim (kshim) #1 SMP PREEMPT_DYNAMIC',
+      '[    0.000000] Kernel command line: dyndbg="module dax +p"',
+      '[    0.000000] Freeing unused kernel image (initmem) memory: 4096K',
+      '[    0.000000] Run /init as init process',
+      '[    3.000000] EXT4-fs (vda1): mounted filesystem 5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76 r/w with ordered data mode. Quota mode: none.',
+    ]);
+    const perModule = await boot(scenario('cmdline-modular.json', { cmdline: 'dax.dyndbg=+pmt' }));
+    expect(perModule.result.dmesg.slice(-1)).to.deep.equal([`[    3.011000] [5] dax: ${ALLOC}`]);
+    const builtIn = await boot(scenario('cmdline-modular.json', { set: { DAX: 'y', DEV_DAX: 'y' } }));
+    expect(text(builtIn).slice(-1)).to.deep.equal([ALLOC]);
+    expect((await boot(scenario('cmdline-modular.json'))).result.iomem).to.equal('850000000-284fffffff : dax0.0\n  850000000-284fffffff : System RAM (kmem)\n');
+    const idle = await boot(scenario('cmdline-modular.json', { cmdline: 'dax_hmem.region_idle=1' }));
+    expect(idle.result.iomem).to.equal('');
+    expect(idle.result.daxRegions.map((r) => r.owner)).to.deep.equal(['dax_hmem']);
   });
 });

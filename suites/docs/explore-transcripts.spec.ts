@@ -62,10 +62,32 @@ function transcripts(guide: string): Transcript[] {
     if (text.startsWith('$ ')) {
       close();
       const m = /^\$ npx kshim ((?:explore|run|replay) .+)$/.exec(text);
-      if (m !== null) current = { line: i + 1, args: m[1]!.split(/\s+/), out: [] };
+      if (m !== null) current = { line: i + 1, args: shellWords(m[1]!), out: [] };
     } else if (current !== null) current.out.push(text);
   });
   return found;
+}
+
+/** The words of a quoted command line as sh splits them: blanks outside quotes, '...' and "..." kept whole without their quotes. */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let word: string | null = null;
+  let quote: string | null = null;
+  for (const c of line) {
+    if (quote !== null) {
+      if (c === quote) quote = null;
+      else word += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      word ??= '';
+    } else if (/\s/.test(c)) {
+      if (word !== null) words.push(word);
+      word = null;
+    } else word = (word ?? '') + c;
+  }
+  if (quote !== null) throw new Error(`unterminated ${quote} in a transcript: ${line}`);
+  if (word !== null) words.push(word);
+  return words;
 }
 
 /** The file and options of a quoted command line, as commander hands them to the command (the options the guides use). */
@@ -84,7 +106,7 @@ function parseArgs(args: readonly string[]): { file: string; opts: QuotedOptions
     else if (a === '--fail-on') opts.failOn.push(args[++i]!);
     else if (a === '--json') opts.json = true;
     else if (a === '--set') opts.set.push(args[++i]!);
-    else if (['--tree', '--strategy', '--runs', '--seed', '--bound', '--depth', '--show', '--schedule'].includes(a)) (opts as unknown as Record<string, string>)[a.slice(2)] = args[++i]!;
+    else if (['--tree', '--strategy', '--runs', '--seed', '--bound', '--depth', '--show', '--schedule', '--cmdline'].includes(a)) (opts as unknown as Record<string, string>)[a.slice(2)] = args[++i]!;
     else if (a.startsWith('--')) throw new Error(`transcript option ${a} is not understood by this test`);
     else file = a;
   }
@@ -98,7 +120,7 @@ async function printedBy(args: readonly string[]): Promise<string> {
   let verdict: FailOnVerdict;
   if (args[0] === 'explore') ({ stdout, verdict } = await exploreWithVerdict(file, opts, undefined, exploreShared));
   else {
-    const scenario = loadScenario(file, { tree: opts.tree, set: opts.set });
+    const scenario = loadScenario(file, { tree: opts.tree, set: opts.set, cmdline: opts.cmdline });
     const run = args[0] === 'replay' ? await runWithSchedule(file, scenario, { schedule: opts.schedule!, set: opts.set }) : await runScenario(scenario);
     stdout = runOutput(run, scenario.tree, opts);
     verdict = runFailOn(run, parseFailOn(opts.failOn));
