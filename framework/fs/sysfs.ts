@@ -11,7 +11,10 @@
  *   embedded in each); is_visible() still receives the embedded attribute,
  *   so a port compares `a === dev_attr_x.attr` as the C does.
  * - show() returns the text instead of filling a page; sysfs_emit() is
- *   vsprintf() and returns that text.
+ *   vsprintf() and returns that text. A show() that fails returns its
+ *   negative errno, as the C's ssize_t does; the view has no read() to
+ *   fail, so attributes() gives such a file no value, as it does a file
+ *   without a read bit.
  * - No store(), no bin_attrs, no kernfs nodes: a created attribute is a
  *   name and the mode is_visible() gave it when its group was created.
  * - A failed sysfs_create_groups() creates nothing (the C removes the
@@ -28,10 +31,10 @@ export interface attribute {
   readonly mode: number;
 }
 
-/** struct device_attribute, without store(): a null show() is a write-only file. */
+/** struct device_attribute, without store(): a null show() is a write-only file; a number from show() is a negative errno. */
 export interface device_attribute {
   readonly attr: attribute;
-  readonly show: ((dev: device, attr: device_attribute) => string) | null;
+  readonly show: ((dev: device, attr: device_attribute) => string | number) | null;
 }
 
 export interface attribute_group {
@@ -128,7 +131,8 @@ export class Sysfs {
    * The attribute files of a device as [path, value], "dir/name" inside a
    * named group. The value is what `cat` prints (show() without its final
    * newline), or null for a file that cannot be read (no show(), or no
-   * read bit: cat fails with "Permission denied").
+   * read bit: cat fails with "Permission denied"; or a show() that
+   * returned an errno, which the view cannot tell apart).
    */
   attributes(dev: device): Array<[string, string | null]> {
     const out: Array<[string, string | null]> = [];
@@ -136,7 +140,8 @@ export class Sysfs {
       for (const { attr, mode } of files) {
         const path = group.name ? `${group.name}/${attr.attr.name}` : attr.attr.name;
         const readable = attr.show !== null && (mode & S_IRUGO) !== 0;
-        out.push([path, readable ? attr.show!(dev, attr).replace(/\n$/, '') : null]);
+        const text = readable ? attr.show!(dev, attr) : null;
+        out.push([path, typeof text === 'string' ? text.replace(/\n$/, '') : null]);
       }
     }
     return out;

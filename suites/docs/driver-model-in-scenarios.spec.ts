@@ -534,7 +534,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     const sh = new Shell(s, await boot(s));
     expect(await sh.exec('rmmod dax_hmem')).to.equal('rmmod: ERROR: Module dax_hmem is in use by: dax_cxl');
     expect(await sh.exec('rmmod cxl_mem')).to.equal('rmmod: ERROR: Module cxl_mem is in use by: cxl_pci');
-    expect(await sh.exec('modprobe -r dax_cxl')).to.equal('(6 new dmesg lines; dmesg -c shows them)');
+    expect(await sh.exec('modprobe -r dax_cxl')).to.equal('(7 new dmesg lines; dmesg -c shows them)');
     expect(await sh.exec('lsmod')).to.equal(
       [
         'Module                  Size  Used by',
@@ -545,7 +545,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
         'cxl_core              114688  3 cxl_port,cxl_acpi,cxl_mem',
       ].join('\n'),
     );
-    expect(await sh.exec('modprobe dax_cxl')).to.equal('(21 new dmesg lines; dmesg -c shows them)');
+    expect(await sh.exec('modprobe dax_cxl')).to.equal('(22 new dmesg lines; dmesg -c shows them)');
     const lsmod = (await sh.exec('lsmod'))!.split('\n');
     expect(lsmod.slice(0, 3)).to.deep.equal(['Module                  Size  Used by', 'dax_cxl                24576  0', 'dax_hmem               45056  1 dax_cxl']);
   });
@@ -693,9 +693,9 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
 
     // Reload: did_probe lives in the built-in hmem_platform.0, so the second probe defers both ranges to CXL.
     const sh = new Shell(s, r);
-    expect(await sh.exec('modprobe -r dax_cxl')).to.equal('(10 new dmesg lines; dmesg -c shows them)');
+    expect(await sh.exec('modprobe -r dax_cxl')).to.equal('(12 new dmesg lines; dmesg -c shows them)');
     expect(await sh.exec('cat /proc/iomem')).to.equal(before.result.iomem.trimEnd());
-    expect(await sh.exec('modprobe dax_cxl')).to.equal('(22 new dmesg lines; dmesg -c shows them)');
+    expect(await sh.exec('modprobe dax_cxl')).to.equal('(23 new dmesg lines; dmesg -c shows them)');
     const fresh = (await sh.exec('dmesg -c'))!.split('\n');
     expect(fresh.filter((l) => l.includes('deferring range to CXL'))).to.deep.equal([
       '[   13.314000] hmem_platform hmem_platform.0: deferring range to CXL: [mem 0x850000000-0x104fffffff flags 0x80000200]',

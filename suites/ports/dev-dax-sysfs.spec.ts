@@ -57,7 +57,8 @@ describe('ports: dax bus sysfs attributes of a dev_dax', () => {
     expect(cat(k, `${dax}/memmap_on_memory`)).to.equal('1');
     // mapping is write-only (DEVICE_ATTR_WO): listed, but cat cannot read it.
     expect(cat(k, `${dax}/mapping`)).to.equal(null);
-    expect(ls(k, dax)).to.deep.equal(['align', 'driver', 'mapping', 'memmap_on_memory', 'modalias', 'numa_node', 'resource', 'size', 'subsystem', 'target_node']);
+    // mapping0 is the child device of the range (devm_register_dax_mapping(), suites/ports/dax-mapping.spec.ts).
+    expect(ls(k, dax)).to.deep.equal(['align', 'driver', 'mapping', 'mapping0', 'memmap_on_memory', 'modalias', 'numa_node', 'resource', 'size', 'subsystem', 'target_node']);
   });
 
   it('an HMEM dax device (mainline built-in): target_node 1 from the range, numa_node 0 from hmem.1 (node 1 has no CPU, so not online), memmap_on_memory 0', async () => {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * Port of the parts of drivers/dax/bus.c that no tree state changes:
- * the dax bus, dev_dax creation and naming, dax driver registration.
+ * the dax bus, dev_dax creation and naming, the mapping devices of a
+ * dev_dax, dax driver registration.
  * The dax_region lifetime functions, which the series edits, live in the
  * versioned files next to this one and are passed in.
  *
@@ -17,15 +18,34 @@
  * is not trimmed (free_dev_dax_ranges() is not on that path): it stays a
  * child of the region's resource until the region goes.
  *
+ * The mapping devices: once the dev_dax is registered,
+ * __devm_create_dev_dax() gives its first range a child device,
+ * daxX.Y/mapping0, through devm_register_dax_mapping() (dax_mapping_type:
+ * start, end and page_offset, shown by ./exports.ts). The child holds a
+ * reference on the dev_dax, dropped by dax_mapping_release(), and its
+ * unregister_dax_mapping() is a devres action on the region's parent,
+ * added after unregister_dev_dax's and so run before it: the mapping goes
+ * first when the region driver unbinds. alloc_dev_dax_range() registers
+ * a mapping itself only for a dev_dax already registered (the C's resize
+ * and mapping_store() paths, not ported: see below); before device_add()
+ * it leaves that to __devm_create_dev_dax(), as the C does.
+ *
  * Deviations:
  * - No dax_device, inode or pgmap; kill_dev_dax is therefore empty.
- * - No mapping%d child devices (devm_register_dax_mapping(), with their
- *   start, end and page_offset files): each would add a device_add() and a
- *   devres action on the region's parent to every boot, changing dmesg,
- *   schedules and the documented transcripts, without bearing on who owns
- *   a Soft Reserved range. daxX.Y/resource and size show the range.
  * - The dax_region_rwsem and dax_dev_rwsem are not modelled (all callers
  *   run under the device lock of the region's parent in this simulation).
+ *   get_dax_range() therefore cannot fail with -EINTR, put_dax_range()
+ *   is empty, and devm_register_dax_mapping() has no lockdep assertion.
+ * - size_store() and mapping_store() (dev_dax_resize(), dev_dax_shrink())
+ *   are not ported: a dev_dax keeps the one range it was created with, so
+ *   the registered branch of alloc_dev_dax_range() is never taken and no
+ *   mapping device goes before the region driver unbinds (dev_dax_shrink()'s
+ *   devm_release_action() of unregister_dax_mapping).
+ * - device_is_registered() is the inline of include/linux/device.h,
+ *   defined here (state_in_sysfs is the kobject's).
+ * - The mapping device is kzalloc()ed as `new dax_mapping()`: its failure
+ *   is the fault-injection point "kmalloc" ("dax_mapping"), and kfree()
+ *   of it is the garbage collector's.
  * - dax_bus_lock is not taken (dax_match_id(), dax_driver_unregister()):
  *   nothing here adds ids through new_id, and dax_bus_type has no
  *   drv_groups, so the dax drivers have no new_id or remove_id files.
@@ -46,8 +66,9 @@ import { ida_alloc, ida_free, ida_init } from '../../../framework/include/linux/
 import { range_len, type resource } from '../../../framework/include/linux/ioport.js';
 import { kref_get } from '../../../framework/include/linux/kref.js';
 import { DAX_DEVICE_MODALIAS_FMT, DAXDRV_DEVICE_TYPE, DAXDRV_KMEM_TYPE, IORESOURCE_DAX_KMEM, to_dax_drv, type dax_device_driver, type dev_dax_data } from '../bus.h/base.js';
-import { dev_dax, to_dev_dax, type dax_region } from '../dax-private.h.js';
+import { dax_mapping, dev_dax, to_dax_mapping, to_dev_dax, type dax_region } from '../dax-private.h.js';
 import {
+  dax_mapping_attribute_groups,
   dev_attr_align,
   dev_attr_mapping,
   dev_attr_numa_node,
@@ -64,7 +85,7 @@ export interface DaxRegionLifetime {
 }
 
 export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
-  const { dev_dbg, dev_WARN_ONCE, device_initialize, dev_set_name, device_add, device_del, put_device, dev_name,
+  const { dev_dbg, dev_WARN_ONCE, device_initialize, dev_set_name, device_add, device_del, device_unregister, get_device, put_device, dev_name,
     devm_add_action_or_reset, driver_register, kzalloc, driver_unregister, bus_register, bus_unregister, __request_region, __release_region,
     IS_ENABLED } = k;
   const { dax_region_put } = lifetime;
@@ -185,7 +206,74 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
     return id;
   }
 
-  function alloc_dev_dax_range(dev_dax: dev_dax, start: number, size: number): number {
+  // The inline of include/linux/device.h.
+  function device_is_registered(dev: device): boolean {
+    return dev.state_in_sysfs;
+  }
+
+  function dax_mapping_release(dev: device): void {
+    const mapping = to_dax_mapping(dev);
+    const parent = dev.parent!;
+    const dev_dax = to_dev_dax(parent);
+
+    ida_free(dev_dax.ida, mapping.id);
+    // kfree(mapping): the garbage collector's.
+    put_device(parent);
+  }
+
+  async function unregister_dax_mapping(data: unknown): Promise<void> {
+    const dev = data as device;
+    const mapping = to_dax_mapping(dev);
+    const dev_dax = to_dev_dax(dev.parent!);
+
+    dev_dbg(dev, '%s\n', 'unregister_dax_mapping');
+
+    dev_dax.ranges[mapping.range_id]!.mapping = null;
+    mapping.range_id = -1;
+
+    await device_unregister(dev);
+  }
+
+  // get_dax_range(), put_dax_range() and the show functions are in ./exports.ts.
+  const dax_mapping_type: device_type = {
+    release: dax_mapping_release,
+    groups: dax_mapping_attribute_groups,
+  };
+
+  async function devm_register_dax_mapping(dev_dax: dev_dax, range_id: number): Promise<number> {
+    const dax_region = dev_dax.region!;
+    let rc: number;
+
+    if (dev_WARN_ONCE(dev_dax.dev, !dax_region.dev!.driver, 'region disabled\n')) return -ENXIO;
+
+    const mapping = kzalloc(() => new dax_mapping());
+    if (!mapping) return -ENOMEM;
+    mapping.range_id = range_id;
+    mapping.id = ida_alloc(dev_dax.ida);
+    if (mapping.id < 0) {
+      // kfree(mapping)
+      return -ENOMEM;
+    }
+    dev_dax.ranges[range_id]!.mapping = mapping;
+    const dev = mapping.dev;
+    device_initialize(dev);
+    dev.parent = dev_dax.dev;
+    get_device(dev.parent);
+    dev.type = dax_mapping_type;
+    dev_set_name(dev, 'mapping%d', mapping.id);
+    rc = await device_add(dev);
+    if (rc) {
+      // The last put runs dax_mapping_release(): the id goes back and the dev_dax reference with it.
+      put_device(dev);
+      return rc;
+    }
+
+    rc = await devm_add_action_or_reset(dax_region.dev!, unregister_dax_mapping, dev);
+    if (rc) return rc;
+    return 0;
+  }
+
+  async function alloc_dev_dax_range(dev_dax: dev_dax, start: number, size: number): Promise<number> {
     const dax_region = dev_dax.region!;
     const res: resource = dax_region.res;
     const dev = dev_dax.dev;
@@ -200,11 +288,17 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
     if (!alloc) return -ENOMEM;
 
     for (let i = 0; i < dev_dax.nr_range; i++) pgoff += Math.floor(range_len(dev_dax.ranges[i]!.range) / 4096);
-    dev_dax.ranges.push({ pgoff, range: { start: alloc.start, end: alloc.end } });
+    dev_dax.ranges.push({ pgoff, range: { start: alloc.start, end: alloc.end }, mapping: null });
     dev_dax.nr_range++;
 
     dev_dbg(dev, 'alloc range[%d]: %pa:%pa\n', dev_dax.nr_range - 1, alloc.start, alloc.end);
-    return 0;
+    // Not registered yet: __devm_create_dev_dax() adds the first mapping device after device_add().
+    if (!device_is_registered(dev_dax.dev)) return 0;
+
+    const rc = await devm_register_dax_mapping(dev_dax, dev_dax.nr_range - 1);
+    if (rc) trim_dev_dax_range(dev_dax);
+
+    return rc;
   }
 
   // dax_dev_rwsem is not modelled (see the header): the locked wrapper only calls the helper.
@@ -268,7 +362,7 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
     device_initialize(dev);
     dev_set_name(dev, 'dax%d.%d', dax_region.id, dev_dax_.id);
 
-    rc = alloc_dev_dax_range(dev_dax_, dax_region.res.start, data.size);
+    rc = await alloc_dev_dax_range(dev_dax_, dax_region.res.start, data.size);
     if (rc) {
       // err_range: the last put_device() runs dev_dax_release(), which frees the id.
       put_device(dev);
@@ -292,6 +386,12 @@ export function dax_bus_common(k: PortApi, lifetime: DaxRegionLifetime) {
 
     rc = await devm_add_action_or_reset(dax_region.dev!, unregister_dev_dax, dev);
     if (rc) return ERR_PTR(rc);
+
+    // A dev_dax created with a size has its first range now: give it mapping0.
+    if (dev_dax_.nr_range && range_len(dev_dax_.ranges[0]!.range)) {
+      rc = await devm_register_dax_mapping(dev_dax_, 0);
+      if (rc) return ERR_PTR(rc);
+    }
 
     return dev_dax_;
   }

@@ -1,22 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * What every version of drivers/dax/bus.c exports and shows in sysfs: the
- * dax_region/ group of a region's parent device, the attributes of a
- * dev_dax (daxX.Y/size, target_node, resource, ...) with the helpers
- * their show functions use, and a macro the file uses. The dev_dax group
- * itself, whose is_visible() asks the configuration, is built in
- * ./common.ts.
+ * dax_region/ group of a region's parent device, the start, end and
+ * page_offset files of a mapping device (daxX.Y/mappingN/, with
+ * get_dax_range() and put_dax_range()), the attributes of a dev_dax
+ * (daxX.Y/size, target_node, resource, ...) with the helpers their show
+ * functions use, and a macro the file uses. The dev_dax group itself,
+ * whose is_visible() asks the configuration, and dax_mapping_type, whose
+ * release needs the kernel API, are built in ./common.ts.
  *
  * Deviations: no store functions (size, align, mapping and
  * memmap_on_memory are writable in the kernel; nothing here writes them);
- * the show functions take no dax_dev_rwsem (see ./common.ts).
+ * the show functions take no dax_dev_rwsem, and get_dax_range() no
+ * dax_region_rwsem (see ./common.ts): it fails only for a mapping that
+ * unregister_dax_mapping() has detached, and put_dax_range() is empty.
  */
+import { ENXIO } from '../../../framework/include/errno.js';
 import type { ExportDecl } from '../../../framework/kernel/module/types.js';
 import { DEVICE_ATTR, DEVICE_ATTR_RO, DEVICE_ATTR_RW, DEVICE_ATTR_WO, __ATTR, sysfs_emit, type attribute_group, type device_attribute } from '../../../framework/fs/sysfs.js';
 import { dev_to_node, type device } from '../../../framework/include/linux/device.js';
 import { range_len, resource_size } from '../../../framework/include/linux/ioport.js';
 import { DAX_DEVICE_MODALIAS_FMT, IORESOURCE_DAX_STATIC } from '../bus.h/base.js';
-import { to_dev_dax, type dax_region, type dev_dax } from '../dax-private.h.js';
+import { to_dax_mapping, to_dev_dax, type dax_region, type dev_dax, type dev_dax_range } from '../dax-private.h.js';
 
 export const BUS_C_EXPORTS: readonly ExportDecl[] = [
   { symbol: 'static_dev_dax', gpl: true },
@@ -75,6 +80,62 @@ const dax_region_attribute_group: attribute_group = {
 };
 
 export const dax_region_attribute_groups: readonly attribute_group[] = [dax_region_attribute_group];
+
+// ---- daxX.Y/mappingN/ -----------------------------------------------------
+
+/** The range a mapping device shows, or null once unregister_dax_mapping() has detached it. */
+function get_dax_range(dev: device): dev_dax_range | null {
+  const mapping = to_dax_mapping(dev);
+  const dev_dax = to_dev_dax(dev.parent!);
+
+  // down_write_killable(&dax_region_rwsem): not modelled (see ./common.ts), so it cannot fail.
+  if (mapping.range_id < 0) return null;
+
+  return dev_dax.ranges[mapping.range_id]!;
+}
+
+function put_dax_range(): void {
+  // up_write(&dax_region_rwsem): the lock is not modelled.
+}
+
+function start_show(dev: device): string | number {
+  const dax_range = get_dax_range(dev);
+  if (!dax_range) return -ENXIO;
+  const rc = sysfs_emit('%#llx\n', dax_range.range.start);
+  put_dax_range();
+
+  return rc;
+}
+const dev_attr_start = DEVICE_ATTR('start', 0o400, start_show);
+
+function end_show(dev: device): string | number {
+  const dax_range = get_dax_range(dev);
+  if (!dax_range) return -ENXIO;
+  const rc = sysfs_emit('%#llx\n', dax_range.range.end);
+  put_dax_range();
+
+  return rc;
+}
+const dev_attr_end = DEVICE_ATTR('end', 0o400, end_show);
+
+function pgoff_show(dev: device): string | number {
+  const dax_range = get_dax_range(dev);
+  if (!dax_range) return -ENXIO;
+  const rc = sysfs_emit('%#lx\n', dax_range.pgoff);
+  put_dax_range();
+
+  return rc;
+}
+const dev_attr_page_offset = DEVICE_ATTR('page_offset', 0o400, pgoff_show);
+
+const dax_mapping_attributes: readonly device_attribute[] = [dev_attr_start, dev_attr_end, dev_attr_page_offset];
+
+const dax_mapping_attribute_group: attribute_group = {
+  attrs: dax_mapping_attributes,
+};
+
+/** The groups of dax_mapping_type (./common.ts): start, end and page_offset of a mappingN/ directory. */
+export const dax_mapping_attribute_groups: readonly attribute_group[] = [dax_mapping_attribute_group];
 
 // ---- daxX.Y/ -------------------------------------------------------------
 
