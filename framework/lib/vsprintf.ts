@@ -157,7 +157,8 @@ function convert(spec: Spec, w: number, arg: unknown): string {
       const v = Number(arg);
       s = (v < 0 ? (v >>> 0) : v).toString(16);
       if (conv === 'X') s = s.toUpperCase();
-      if (alt && v !== 0) s = '0x' + s;
+      // number()'s SPECIAL prefix: always there for hex, zero included ("0x0"), "0X" for %#X; unlike C's printf.
+      if (alt) s = (conv === 'X' ? '0X' : '0x') + s;
       break;
     }
     case 'c':
