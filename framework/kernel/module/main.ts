@@ -13,7 +13,7 @@ import { DriverBase } from '../../drivers/base/driver_base.js';
 import { EBUSY, EEXIST, EINVAL, ENOENT, ENOEXEC, EPERM, EWOULDBLOCK } from '../../include/errno.js';
 import { BootCommandLine, param_bool, param_name, type CmdlineParam } from '../../init/cmdline.js';
 import { ddebug_parse_queries, DdebugQueryError, type DdebugSite } from '../../lib/dynamic_debug.js';
-import { parse_args, type kernel_param, type ModuleParamNamed, type ParamType } from './params.js';
+import { parse_args, type kernel_param, type ParamCell, type ParamType } from './params.js';
 import { Kernel, type Leak } from '../../kernel.js';
 import { Scheduler } from '../../sim/scheduler.js';
 import type { Task } from '../../sim/task.js';
@@ -112,6 +112,8 @@ export class ModuleLoader {
   private cacheGeneration = -1;
   /** Loads so far: each gets its own dynamic debug callsites. */
   private loads = 0;
+  /** The file whose create() runs, and where its module_param_named() declarations go. */
+  private declaring: { readonly unit: PortUnit; readonly kp: kernel_param[] } | null = null;
 
   constructor(
     @inject(Scheduler) private readonly sched: Scheduler,
@@ -301,6 +303,7 @@ export class ModuleLoader {
     const own = Object.assign({}, this.config.view(builtIn), this.platformApi, {
       THIS_MODULE: owner,
       request_module: (name: string) => this.requestModule(owner, name),
+      module_param_named: this.module_param_named.bind(this),
     });
     api = layered<PortApi>(this.kernel.apiFor(owner), own);
     this.portApis.set(key, api);
@@ -328,7 +331,13 @@ export class ModuleLoader {
         }
       }
       for (const [name, value] of Object.entries(shared)) Object.defineProperty(sym, name, { value, enumerable: true });
-      const inst = u.create(this.unitApi(moduleApi, { modname: def.name, filename: u.file, instance }, kp, u.params), sym);
+      this.declaring = { unit: u, kp };
+      let inst: UnitInstance;
+      try {
+        inst = u.create(this.unitApi(moduleApi, { modname: def.name, filename: u.file, instance }), sym);
+      } finally {
+        this.declaring = null;
+      }
       // Only the units after this one see what it shares; after the last there are none.
       if (i < units.length - 1) Object.assign(shared, inst.exports ?? {}, inst.internals ?? {});
       return inst;
@@ -337,27 +346,35 @@ export class ModuleLoader {
 
   /**
    * What one C file sees besides its module's API: its own pr_debug() and
-   * dev_dbg() callsites (KBUILD_MODNAME, the file, the load) and
-   * module_param_named(), which declares into `kp`.
+   * dev_dbg() callsites (KBUILD_MODNAME, the file, the load). Only with a
+   * command line: without one every callsite prints and nothing asks
+   * where it is, so the file sees its module's API itself.
    */
-  private unitApi(api: PortApi, site: DdebugSite, kp: kernel_param[], declared: readonly string[] | undefined): PortApi {
+  private unitApi(api: PortApi, site: DdebugSite): PortApi {
+    if (this.log.ddebug.everyCallsite) return api;
     const log = this.log;
     const core = this.base.core;
-    const own: Pick<PortApi, 'dev_dbg' | 'pr_debug'> & { module_param_named: ModuleParamNamed } = {
+    const own: Pick<PortApi, 'dev_dbg' | 'pr_debug'> = {
       dev_dbg: function dev_dbg(dev, fmt, ...args) {
         core.dynamic_dev_dbg(site, dev, fmt, args);
       },
       pr_debug: function pr_debug(fmt, ...args) {
         log.dynamic_pr_debug(site, fmt, args);
       },
-      module_param_named(name: string, initial: boolean, type: ParamType, perm: number) {
-        if (!(declared ?? []).includes(name)) throw new Error(`${site.filename}: module_param_named(${name}) is missing from the unit's params`);
-        const cell = { value: initial };
-        kp.push({ name: param_name(name), type, perm, cell });
-        return cell;
-      },
     };
     return layered<PortApi>(api, own);
+  }
+
+  /**
+   * module_param_named() of the file being instantiated: declares into the
+   * parameter list of the load (or of vmlinux) in progress.
+   */
+  private module_param_named(name: string, initial: boolean, type: ParamType, perm: number): ParamCell<boolean> {
+    const d = this.declaring;
+    if (d === null || !(d.unit.params ?? []).includes(name)) throw new Error(`${d?.unit.file ?? '?'}: module_param_named(${name}) outside create() or missing from the unit's params`);
+    const cell = { value: initial };
+    d.kp.push({ name: param_name(name), type, perm, cell });
+    return cell;
   }
 
   /**
