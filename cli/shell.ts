@@ -45,7 +45,8 @@ const RUN_BUDGET = 500_000;
  * TOPIC` prints the entries whose usage starts with TOPIC.
  */
 const HELP = `commands:
-  modprobe [-q] NAME       load a module and what it needs (runs until idle); -q: no message
+  modprobe [-q] NAME [PARAM=VALUE ...]
+                           load a module and what it needs (runs until idle), with options for it; -q: no message
   modprobe -r [-q] NAME    remove a module, then its unused dependencies
   rmmod NAME...            remove modules
   COMMAND &                start a modprobe or rmmod task without running it (see step, run)
@@ -53,7 +54,7 @@ const HELP = `commands:
   run                      run until idle
   ps                       tasks that have not finished
   lsmod                    loaded modules: size (made up from the port's source), users
-  cat FILE...              /proc/iomem, /proc/modules, or an attribute under /sys
+  cat FILE...              /proc/iomem, /proc/modules, /proc/cmdline, or an attribute under /sys
   ls [-l] [-1] [PATH...]   list a directory of /sys or /proc; -l shows link targets
   sysfs                    the whole /sys/bus and /sys/devices view
   dmesg [-c|-C] [-x] [-l LEVEL[,LEVEL...]]
@@ -290,10 +291,12 @@ export class Shell {
       case 'modprobe': {
         const p = this.options(out, cmd, args, { flags: 'rq', long: { remove: 'r', quiet: 'q' } });
         if (typeof p === 'number') return p;
-        if (p.operands.length !== 1) return out.fail(1, 'usage: modprobe [-q] [-r] NAME');
         const remove = hasOption(p, 'r');
+        if (p.operands.length === 0 || (remove && p.operands.length !== 1)) return out.fail(1, 'usage: modprobe [-q] NAME [PARAM=VALUE ...] | modprobe -r [-q] NAME');
         const quiet = hasOption(p, 'q');
-        return await this.userTask(out, remove ? 'modprobe -r' : 'modprobe', async () => await this.machine.modprobe.modprobe(p.operands[0]!, { remove, quiet }), background);
+        // The words after the name are the module's options; the shell has already removed their quotes.
+        const params = p.operands.slice(1).map((w) => (w.includes('=') ? { param: w.slice(0, w.indexOf('=')), val: w.slice(w.indexOf('=') + 1) } : { param: w, val: null }));
+        return await this.userTask(out, remove ? 'modprobe -r' : 'modprobe', async () => await this.machine.modprobe.modprobe(p.operands[0]!, { remove, quiet, params }), background);
       }
       case 'rmmod': {
         const p = this.options(out, cmd, args, {});
@@ -486,11 +489,14 @@ export class Shell {
     return ['  PID COMM              STATE', ...rows.map((t) => `${String(t.pid).padStart(5)} ${t.comm.padEnd(17)} ${this.describe(t)}`)].join('\n');
   }
 
-  /** The files of kshim run --show sysfs, and /proc/modules. */
+  /** The files of kshim run --show sysfs, and /proc/modules and /proc/cmdline. */
   private vfs(): VfsDir {
     const root = buildVfs(this.k);
     const proc = root.children.get('proc');
-    if (proc?.kind === 'dir') proc.children.set('modules', { kind: 'file', read: () => procModules(this.machine.loader) });
+    if (proc?.kind === 'dir') {
+      proc.children.set('modules', { kind: 'file', read: () => procModules(this.machine.loader) });
+      proc.children.set('cmdline', { kind: 'file', read: () => `${this.k.cmdline.text}\n` });
+    }
     return root;
   }
 

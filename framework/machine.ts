@@ -4,6 +4,7 @@
  * request_module, the boot sequence and the userspace that loads modules
  * (udevd, modprobe). One fresh container per boot.
  */
+import type { CmdlineParam } from './init/cmdline.js';
 import 'reflect-metadata';
 import { Container, ContainerModule, inject, injectable, type ServiceIdentifier } from 'inversify';
 import { Boot, bootModule, type BootParams } from './init/main.js';
@@ -64,10 +65,10 @@ export class Machine {
   }
 
   /** Run a userspace command ("modprobe x", "modprobe -r x") as a task and wait until idle. */
-  async userModprobe(name: string, remove = false): Promise<{ exit: number; outcome: RunOutcome; pid: number }> {
+  async userModprobe(name: string, remove = false, params: readonly CmdlineParam[] = []): Promise<{ exit: number; outcome: RunOutcome; pid: number }> {
     let exit = -1;
     const t = this.kernel.sched.spawn(remove ? 'modprobe -r' : 'modprobe', 'user', async () => {
-      exit = await this.modprobe.modprobe(name, { remove });
+      exit = await this.modprobe.modprobe(name, { remove, params });
     });
     const outcome = await this.kernel.sched.run();
     return { exit, outcome, pid: t.pid };

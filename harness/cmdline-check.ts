@@ -38,6 +38,22 @@ export function cmdlineProblem(text: string, catalog: readonly ModuleDef[]): str
   return undefined;
 }
 
+/** The problem with the options of `modprobe MODULE OPTIONS`, or undefined. */
+export function moduleOptionsProblem(module: string, options: string, catalog: readonly ModuleDef[]): string | undefined {
+  let params;
+  try {
+    params = parse_args(options);
+  } catch (e) {
+    if (e instanceof CmdlineError) return e.message;
+    throw e;
+  }
+  for (const p of params) {
+    const problem = moduleParamProblem(`${module}.${p.param}`, p.val, catalog);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
 function kernelParamProblem(param: string, val: string | null): string | undefined {
   const name = param_name(param);
   const known = Object.keys(KERNEL_PARAMS);

@@ -6,6 +6,7 @@
  * looks at: who owns each Soft Reserved range, the dax regions, /proc/iomem,
  * WARNs, leaks and dmesg, with the id that replays the run.
  */
+import { parse_args } from '../framework/init/cmdline.js';
 import { olddefconfig, linkCheck, type Adjustment } from '../framework/kconfig/index.js';
 import { createMachine, type Machine } from '../framework/machine.js';
 import { TaskCrash, type RunOutcome, type TimeMode } from '../framework/sim/scheduler.js';
@@ -213,10 +214,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       else {
         // What the step's own task printed is the step's output.
         const seen = m.modprobe.output.length;
-        const r = await m.userModprobe(step.module, step.remove);
+        const r = await m.userModprobe(step.module, step.remove, parse_args(step.params ?? ''));
         outcomes.push(r.outcome);
         const output = m.modprobe.output.slice(seen).filter((l) => l.pid === r.pid).map((l) => l.text);
-        steps.push({ command: `modprobe ${step.remove ? '-r ' : ''}${step.module}`, exit: r.exit, output });
+        steps.push({ command: ['modprobe', ...(step.remove ? ['-r'] : []), step.module, ...(step.params !== undefined ? [step.params] : [])].join(' '), exit: r.exit, output });
       }
     }
   } catch (e) {

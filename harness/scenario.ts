@@ -17,11 +17,11 @@ import type { AutoRegion, CfmwsWindow, SoftReservedRange } from '../mocks/platfo
 import { ALL_TREES as TREES, lookupTree as findTree } from '../trees/registry.js';
 import type { Tree } from '../trees/tree.js';
 import { buildCatalog } from '../trees/catalog.js';
-import { cmdlineProblem } from './cmdline-check.js';
+import { cmdlineProblem, moduleOptionsProblem } from './cmdline-check.js';
 
 export type Tristate = 'y' | 'm' | 'n';
 
-export type Step = { readonly kind: 'boot' } | { readonly kind: 'modprobe'; readonly module: string; readonly remove: boolean };
+export type Step = { readonly kind: 'boot' } | { readonly kind: 'modprobe'; readonly module: string; readonly remove: boolean; readonly params?: string };
 
 export interface Scenario {
   /** Where it came from, for messages. */
@@ -352,6 +352,10 @@ export function validateScenario(raw: unknown, file: string, overrides: Scenario
   });
   steps.forEach((s, i) => {
     if (s.kind === 'modprobe' && !objects.includes(s.module.replace(/-/g, '_'))) fail(`steps[${i}]`, notAModule(s.module));
+    if (s.kind === 'modprobe' && s.params !== undefined) {
+      const problem = moduleOptionsProblem(s.module.replace(/-/g, '_'), s.params, catalog);
+      if (problem !== undefined) fail(`steps[${i}]`, problem);
+    }
   });
 
   return {
@@ -385,10 +389,14 @@ function parseStep(s: unknown, field: string, fail: (f: string, p: string) => ne
   if (typeof s !== 'string') return fail(field, 'expected a string such as "boot", "modprobe dax_cxl" or "modprobe -r dax_cxl"');
   const words = s.trim().split(/\s+/);
   if (words.length === 1 && words[0] === 'boot') return { kind: 'boot' };
-  if (words[0] === 'modprobe' && words.length === 2 && words[1] !== '-r') return { kind: 'modprobe', module: words[1]!, remove: false };
+  if (words[0] === 'modprobe' && words.length >= 2 && words[1] !== '-r') {
+    // What follows the name is the module's options, split as the kernel splits them (quotes keep blanks).
+    const params = s.trim().slice('modprobe'.length).trimStart().slice(words[1]!.length).trim();
+    return { kind: 'modprobe', module: words[1]!, remove: false, ...(params !== '' ? { params } : {}) };
+  }
   if (words[0] === 'modprobe' && words.length === 3 && words[1] === '-r') return { kind: 'modprobe', module: words[2]!, remove: true };
   if (words[0] === 'rmmod' && words.length === 2) return { kind: 'modprobe', module: words[1]!, remove: true };
-  return fail(field, `unknown step ${JSON.stringify(s)}; expected "boot", "modprobe NAME" or "modprobe -r NAME"`);
+  return fail(field, `unknown step ${JSON.stringify(s)}; expected "boot", "modprobe NAME [PARAM=VALUE ...]" or "modprobe -r NAME"`);
 }
 
 interface RawRange {

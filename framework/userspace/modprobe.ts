@@ -16,7 +16,7 @@
  */
 import { ContainerModule, inject, injectable } from 'inversify';
 import { EBUSY, EEXIST, EINVAL, ENODEV, ENOENT, ENOMEM, EPERM, EWOULDBLOCK, EPROBE_DEFER } from '../include/errno.js';
-import { BootCommandLine } from '../init/cmdline.js';
+import { BootCommandLine, type CmdlineParam } from '../init/cmdline.js';
 import { Rootfs } from '../init/initramfs.js';
 import { ModuleLoader } from '../kernel/module/main.js';
 import type { ModuleDef } from '../kernel/module/types.js';
@@ -61,6 +61,10 @@ export interface ModprobeOptions {
   readonly blacklist?: boolean;
   /** Who runs it, for the userspace log: "modprobe", "udev-worker". */
   readonly comm?: string;
+  /** `modprobe NAME param=value ...`: options for the named module, after those of /proc/cmdline. */
+  readonly params?: readonly CmdlineParam[];
+  /** Set by modprobe itself: the modules its NAME resolved to, which `params` are for. */
+  readonly namedModules?: ReadonlySet<string>;
 }
 
 @injectable()
@@ -104,7 +108,9 @@ export class Modprobe {
       return 1;
     }
     let rc = 0;
-    for (const def of defs) rc = (await this.insertModule(def, opts, visiting)) || rc;
+    // The options given on modprobe's own command line are for the modules `name` names, not for what they need.
+    const named = new Set(defs.map((d) => d.name));
+    for (const def of defs) rc = (await this.insertModule(def, { ...opts, namedModules: named }, visiting)) || rc;
     return rc;
   }
 
@@ -136,7 +142,7 @@ export class Modprobe {
       return 1;
     }
     const soft = this.loader.softdeps(def);
-    for (const pre of soft.pre) await this.insertByName(pre, { ...opts, quiet: true }, visiting);
+    for (const pre of soft.pre) await this.insertByName(pre, { ...opts, quiet: true, params: [] }, visiting);
     for (const dep of this.depends(def)) {
       if (this.present(dep)) continue;
       const rc = await this.insmod(dep, opts);
@@ -146,7 +152,7 @@ export class Modprobe {
       const rc = await this.insmod(def, opts);
       if (rc) return rc;
     }
-    for (const post of soft.post) await this.insertByName(post, { ...opts, quiet: true }, visiting);
+    for (const post of soft.post) await this.insertByName(post, { ...opts, quiet: true, params: [] }, visiting);
     return 0;
   }
 
@@ -155,8 +161,9 @@ export class Modprobe {
       if (!opts.quiet) this.say(`modprobe: FATAL: Module ${def.name} not found in directory /lib/modules/${UTS_RELEASE}`);
       return 1;
     }
-    // The module's `name.param=` entries of /proc/cmdline, prefix stripped.
-    const err = await this.loader.load_module(def.name, { args: this.proc_cmdline.moduleParams(def.name) });
+    // kmod's order: the module's `name.param=` entries of /proc/cmdline (prefix stripped), then modprobe's own arguments.
+    const own = opts.namedModules?.has(def.name) === true ? (opts.params ?? []) : [];
+    const err = await this.loader.load_module(def.name, { args: [...this.proc_cmdline.moduleParams(def.name), ...own] });
     if (err === 0 || err === -EEXIST) return 0;
     this.say(`modprobe: ERROR: could not insert '${def.name}': ${strerror(err)}`);
     return 1;

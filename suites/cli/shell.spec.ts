@@ -194,7 +194,7 @@ describe('kshim shell: options and arguments', () => {
     expect(await refused(sh, 'rmmod')).to.deep.equal(['rmmod: ERROR: missing module name.', 1]);
     expect(await refused(sh, 'rmmod -f dax_cxl')).to.deep.equal(["rmmod: invalid option -- 'f'\nTry 'help rmmod' for more information.", 1]);
     expect(await refused(sh, 'modprobe --force dax_cxl')).to.deep.equal(["modprobe: unrecognized option '--force'\nTry 'help modprobe' for more information.", 1]);
-    expect(await refused(sh, 'modprobe dax_cxl dax_hmem')).to.deep.equal(['usage: modprobe [-q] [-r] NAME', 1]);
+    expect(await refused(sh, 'modprobe -r dax_cxl dax_hmem')).to.deep.equal(['usage: modprobe [-q] NAME [PARAM=VALUE ...] | modprobe -r [-q] NAME', 1]);
     for (const cmd of ['step', 'run', 'ps', 'sysfs', 'owners']) {
       expect(await refused(sh, `${cmd} extra`)).to.deep.equal([`usage: ${cmd}`, 2]);
       expect(await refused(sh, `${cmd} -x`)).to.deep.equal([`usage: ${cmd}`, 2]);
@@ -208,8 +208,8 @@ describe('kshim shell: options and arguments', () => {
   it('options real tools have and that are cheap here: modprobe -q, rmmod of several modules, ls -1, dmesg -C, -x and -l, help COMMAND', async () => {
     const sh = await shell('workqueue-flush-v7.json');
     expect(await sh.execute('modprobe -q nosuch')).to.deep.equal({ output: [], status: 1, exit: false });
-    expect(await sh.exec('ls -1 /proc')).to.equal('iomem\nmodules');
-    expect(await sh.exec('ls /proc/iomem /proc /sys/bus/dax')).to.equal('/proc/iomem\n\n/proc:\niomem\nmodules\n\n/sys/bus/dax:\ndevices\ndrivers');
+    expect(await sh.exec('ls -1 /proc')).to.equal('cmdline\niomem\nmodules');
+    expect(await sh.exec('ls /proc/iomem /proc /sys/bus/dax')).to.equal('/proc/iomem\n\n/proc:\ncmdline\niomem\nmodules\n\n/sys/bus/dax:\ndevices\ndrivers');
 
     const all = (await sh.exec('dmesg'))!.split('\n');
     const decoded = (await sh.exec('dmesg --decode'))!.split('\n');
@@ -224,7 +224,8 @@ describe('kshim shell: options and arguments', () => {
 
     expect(await sh.exec('help dmesg')).to.match(/^  dmesg \[-c\|-C\] \[-x\] \[-l LEVEL\[,LEVEL\.\.\.\]\]\n {27}the kernel log; /);
     expect(await sh.exec('help modprobe exit')).to.equal(
-      (await sh.exec('help'))!.split('\n').filter((l) => /^  (modprobe|exit) /.test(l)).join('\n'),
+      // A command's entry, with the continuation lines under it.
+      (await sh.exec('help'))!.split('\n').filter((l, i, all) => /^  (modprobe|exit) /.test(l) || (/^ {27}/.test(l) && /^  (modprobe|exit) /.test(all[i - 1]!))).join('\n'),
     );
 
     const mods = await shell('module-dependencies.json');
@@ -305,7 +306,7 @@ describe('kshim shell: pipes', () => {
     expect((await sh.execute('dmesg | grep -c nosuchthing')).status).to.equal(1);
     expect((await sh.execute('dmesg | grep nosuchthing | wc -l')).status).to.equal(0);
     // Standard error passes the pipe by; exit before a pipe leaves only its subshell.
-    expect(await sh.execute('ls /nope /proc | wc -l')).to.deep.equal({ output: [{ fd: 2, text: "ls: cannot access '/nope': No such file or directory" }, { fd: 1, text: '3' }], status: 0, exit: false });
+    expect(await sh.execute('ls /nope /proc | wc -l')).to.deep.equal({ output: [{ fd: 2, text: "ls: cannot access '/nope': No such file or directory" }, { fd: 1, text: '4' }], status: 0, exit: false });
     expect(await sh.execute('exit 3 | wc -l')).to.deep.equal({ output: [{ fd: 1, text: '0' }], status: 0, exit: false });
     // dmesg -c in a pipeline clears as it does alone.
     expect(await lines('dmesg -c | wc -l')).to.deep.equal([String(log.length)]);
@@ -347,8 +348,8 @@ describe('kshim shell: pipes', () => {
     // A comment, and quotes around a word that is not special.
     await sh.execute('frobnicate');
     expect(await sh.execute('  # lsmod | sort')).to.deep.equal({ output: [], status: 127, exit: false });
-    expect(await sh.exec('ls /proc # | sort')).to.equal('iomem\nmodules');
-    expect(await sh.exec("l's' '/proc'")).to.equal('iomem\nmodules');
+    expect(await sh.exec('ls /proc # | sort')).to.equal('cmdline\niomem\nmodules');
+    expect(await sh.exec("l's' '/proc'")).to.equal('cmdline\niomem\nmodules');
   });
 
   it('completes filter names after a pipe', async () => {
@@ -394,7 +395,7 @@ describe('kshim shell: lsmod and /proc/modules', () => {
     const lsmod = (await sh.exec('lsmod'))!.split('\n').slice(1).map((l) => l.split(/ +/).slice(0, 3).join(' '));
     expect(proc.map((l) => l.split(' ').slice(0, 3).join(' '))).to.deep.equal(lsmod);
     expect(await sh.exec('cat /proc/modules | grep -c Live')).to.equal(String(loader.modules.length));
-    expect(await sh.exec('ls /proc')).to.equal('iomem\nmodules');
+    expect(await sh.exec('ls /proc')).to.equal('cmdline\niomem\nmodules');
     expect(sh.complete('cat /proc/mo')).to.deep.equal([['/proc/modules'], '/proc/mo']);
 
     // States as m_show() names them; an UNFORMED module is not listed; a module without exit is [permanent].

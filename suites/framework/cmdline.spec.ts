@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import { parse_args } from '../../framework/init/cmdline.js';
 import { runScenario } from '../../harness/run.js';
 import { ScenarioError, validateScenario } from '../../harness/scenario.js';
+import { Shell } from '../../cli/shell.js';
 
 const RANGE = { start: '0x850000000', end: '0x284fffffff' };
 const MODULAR = { CXL_BUS: 'm', CXL_ACPI: 'm', CXL_PCI: 'm', CXL_MEM: 'm', DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_CXL: 'm', DEV_DAX_KMEM: 'm' };
@@ -167,5 +168,33 @@ describe('kernel command line: checked before a boot', () => {
 
   it('accepts every parameter it models', () => {
     expect(problem('initcall_debug driver_async_probe=cxl_pci,* deferred_probe_timeout=30 module_blacklist=cxl_pci dyndbg="file dd.c +p; module dax_hmem =pmt" dax_hmem.region_idle=y dax_hmem.async_probe device_hmem.disable=0')).to.equal('(accepted)');
+  });
+});
+
+describe('kernel command line: modprobe NAME PARAM=VALUE', () => {
+  it('a scenario step "modprobe dax_hmem region_idle=1" reloads dax_hmem with its region idle: /proc/iomem loses dax0.0', async () => {
+    const s = hmemOnly(undefined, { config: MODULAR, steps: ['boot', 'modprobe -r dax_hmem', 'modprobe dax_hmem region_idle=1'] });
+    const { result, steps } = await runScenario(s);
+    expect(steps!.map((st) => `${st.command}: ${st.exit}`)).to.deep.equal(['modprobe -r dax_hmem: 0', 'modprobe dax_hmem region_idle=1: 0']);
+    expect(result.iomem).to.equal('');
+    expect(result.daxRegions.map((r) => r.owner)).to.deep.equal(['dax_hmem']);
+    const busy = await runScenario(hmemOnly(undefined, { config: MODULAR, steps: ['boot', 'modprobe -r dax_hmem', 'modprobe dax_hmem'] }));
+    expect(busy.result.iomem).to.include('dax0.0');
+  });
+
+  it('a step\'s options are checked like the command line: "modprobe dax_hmem regin_idle=1" is refused before the boot', () => {
+    expect(problem('initcall_debug', { config: MODULAR, steps: ['boot', 'modprobe dax_hmem regin_idle=1'] })).to.equal(
+      'cmdline.json: steps[1]: "dax_hmem.regin_idle": dax_hmem has no parameter regin_idle; it takes region_idle, dyndbg, async_probe',
+    );
+  });
+
+  it('kshim shell: cat /proc/cmdline shows the command line; an option the module does not know is warned about and ignored, as load_module() does', async () => {
+    const s = hmemOnly('dax_hmem.region_idle=0', { config: MODULAR });
+    const sh = new Shell(s, await runScenario(s));
+    expect(await sh.exec('cat /proc/cmdline')).to.equal('dax_hmem.region_idle=0');
+    await sh.exec('modprobe -r dax_hmem');
+    await sh.exec('dmesg -c');
+    await sh.exec('modprobe dax_hmem bogus=1');
+    expect((await sh.exec('dmesg -c'))!.split('\n').map((l) => l.replace(/^\[[ \d.]+\] /, ''))).to.include("dax_hmem: unknown parameter 'bogus' ignored");
   });
 });
