@@ -5,7 +5,7 @@
  * would pass an unknown word to init and boot on; kshim says which word
  * and what it knows instead, since a typo there silently changes nothing.
  */
-import { CmdlineError, module_param_of, param_bool, param_name, parse_args } from '../framework/init/cmdline.js';
+import { CmdlineError, module_param_of, param_bool, param_name, parse_args, type CmdlineParam } from '../framework/init/cmdline.js';
 import { ddebug_parse_queries, DdebugQueryError } from '../framework/lib/dynamic_debug.js';
 import type { ModuleDef } from '../framework/kernel/module/types.js';
 import { closest } from './suggest.js';
@@ -24,7 +24,12 @@ const EVERY_MODULE = ['dyndbg', 'async_probe'];
 
 /** The problem with `text` for a tree with these objects, or undefined when kshim can boot it. */
 export function cmdlineProblem(text: string, catalog: readonly ModuleDef[]): string | undefined {
-  let params;
+  return firstProblem(text, (p) => (p.param.includes('.') ? moduleParamProblem(p.param, p.val, catalog) : kernelParamProblem(p.param, p.val)));
+}
+
+/** The words of `text` as next_arg() splits them, each checked by `check`: the first problem, or undefined. */
+function firstProblem(text: string, check: (p: CmdlineParam) => string | undefined): string | undefined {
+  let params: CmdlineParam[];
   try {
     params = parse_args(text);
   } catch (e) {
@@ -32,7 +37,7 @@ export function cmdlineProblem(text: string, catalog: readonly ModuleDef[]): str
     throw e;
   }
   for (const p of params) {
-    const problem = p.param.includes('.') ? moduleParamProblem(p.param, p.val, catalog) : kernelParamProblem(p.param, p.val);
+    const problem = check(p);
     if (problem !== undefined) return problem;
   }
   return undefined;
@@ -40,18 +45,7 @@ export function cmdlineProblem(text: string, catalog: readonly ModuleDef[]): str
 
 /** The problem with the options of `modprobe MODULE OPTIONS`, or undefined. */
 export function moduleOptionsProblem(module: string, options: string, catalog: readonly ModuleDef[]): string | undefined {
-  let params;
-  try {
-    params = parse_args(options);
-  } catch (e) {
-    if (e instanceof CmdlineError) return e.message;
-    throw e;
-  }
-  for (const p of params) {
-    const problem = moduleParamProblem(`${module}.${p.param}`, p.val, catalog);
-    if (problem !== undefined) return problem;
-  }
-  return undefined;
+  return firstProblem(options, (p) => moduleParamProblem(`${module}.${p.param}`, p.val, catalog));
 }
 
 function kernelParamProblem(param: string, val: string | null): string | undefined {

@@ -9,38 +9,16 @@
  * does.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildVfs, formatSysfs, listDir, lookup } from '../../cli/sysfs.js';
-import type { FaultRule } from '../../framework/kernel/fail_function.js';
+import { formatSysfs } from '../../cli/sysfs.js';
 import type { device } from '../../framework/include/linux/device.js';
 import { ENXIO } from '../../framework/include/errno.js';
 import type { Kernel } from '../../framework/kernel.js';
-import { runScenario, type Run } from '../../harness/run.js';
-import { validateScenario } from '../../harness/scenario.js';
 import { to_dax_mapping, to_dev_dax } from '../../drivers/dax/dax-private.h.js';
-import { CXL_ACPI_EARLY, MODULAR, SR, coverLetter, lines, run } from './fixture.js';
+import { CXL_ACPI_EARLY, MODULAR, SR, coverLetter, lines, run, shippedScenario, sysfsCat, sysfsLs } from './fixture.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-async function scenario(file: string, steps?: string[], faults: FaultRule[] = []): Promise<Run> {
-  const raw = JSON.parse(readFileSync(join(ROOT, 'scenarios', file), 'utf8')) as Record<string, unknown>;
-  if (steps) raw.steps = steps;
-  return runScenario(validateScenario(raw, file), { faults });
-}
-
-/** `cat PATH` in the sysfs view: the text without its newline, null when unreadable, undefined when missing. */
-function cat(k: Kernel, path: string): string | null | undefined {
-  const r = lookup(buildVfs(k), path);
-  if (r === null || r.node.kind !== 'file') return undefined;
-  return r.node.read();
-}
-
-function ls(k: Kernel, path: string): string[] | null {
-  const r = lookup(buildVfs(k), path);
-  return r !== null && r.node.kind === 'dir' ? listDir(r.node) : null;
-}
+const scenario = shippedScenario;
+const cat = sysfsCat;
+const ls = sysfsLs;
 
 /** Every device ever initialised under `name` (a device struct is not reused: a new one per registration). */
 function devices(k: Kernel, name: string): device[] {

@@ -6,35 +6,12 @@
  * to create them fails device_add() and with it devm_create_dev_dax().
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildVfs, listDir, lookup } from '../../cli/sysfs.js';
 import type { FaultRule } from '../../framework/kernel/fail_function.js';
-import type { Kernel } from '../../framework/kernel.js';
-import { runScenario, type Run } from '../../harness/run.js';
-import { validateScenario } from '../../harness/scenario.js';
-import { CXL_ACPI_EARLY, MODULAR, SR, coverLetter, lines, run } from './fixture.js';
+import { CXL_ACPI_EARLY, MODULAR, SR, coverLetter, lines, run, shippedScenario, sysfsCat, sysfsLs } from './fixture.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-async function scenario(file: string, steps?: string[], faults: FaultRule[] = []): Promise<Run> {
-  const raw = JSON.parse(readFileSync(join(ROOT, 'scenarios', file), 'utf8')) as Record<string, unknown>;
-  if (steps) raw.steps = steps;
-  return runScenario(validateScenario(raw, file), { faults });
-}
-
-/** `cat PATH` in the sysfs view: the text without its newline, null for a write-only file, undefined when missing. */
-function cat(k: Kernel, path: string): string | null | undefined {
-  const r = lookup(buildVfs(k), path);
-  if (r === null || r.node.kind !== 'file') return undefined;
-  return r.node.read();
-}
-
-function ls(k: Kernel, path: string): string[] | null {
-  const r = lookup(buildVfs(k), path);
-  return r !== null && r.node.kind === 'dir' ? listDir(r.node) : null;
-}
+const scenario = shippedScenario;
+const cat = sysfsCat;
+const ls = sysfsLs;
 
 describe('ports: dax bus sysfs attributes of a dev_dax', () => {
   it('mainline modular boot: dax0.0 shows the 128 GiB of dax_region0 (size in decimal), target_node 1, resource 0x850000000, align 2097152, numa_node -1, modalias dax:t0', async () => {

@@ -6,6 +6,12 @@
  * machine per call.
  */
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildVfs, listDir, lookup } from '../../cli/sysfs.js';
+import type { FaultRule } from '../../framework/kernel/fail_function.js';
+import type { Kernel } from '../../framework/kernel.js';
 import { runScenario, type Run } from '../../harness/run.js';
 import { MODULAR as BASE_MODULAR } from '../../harness/expectations.js';
 import { validateScenario, type Tristate } from '../../harness/scenario.js';
@@ -82,3 +88,25 @@ export function iomem(r: Run): string[] {
 
 /** How the hmem_platform host prints a range with dev_dbg (%pr of a busy "HMEM devices" child). */
 export const PR_SR = '[mem 0x850000000-0x284fffffff flags 0x80000200]';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** A shipped scenario (scenarios/FILE), its steps replaced when given, booted with these faults. */
+export async function shippedScenario(file: string, steps?: string[], faults: FaultRule[] = []): Promise<Run> {
+  const raw = JSON.parse(readFileSync(join(ROOT, 'scenarios', file), 'utf8')) as Record<string, unknown>;
+  if (steps) raw.steps = steps;
+  return runScenario(validateScenario(raw, file), { faults });
+}
+
+/** `cat PATH` in the sysfs view: the text without its newline, null when unreadable (write-only, or a show() error), undefined when missing. */
+export function sysfsCat(k: Kernel, path: string): string | null | undefined {
+  const r = lookup(buildVfs(k), path);
+  if (r === null || r.node.kind !== 'file') return undefined;
+  return r.node.read();
+}
+
+/** `ls PATH` in the sysfs view, null when it is not a directory. */
+export function sysfsLs(k: Kernel, path: string): string[] | null {
+  const r = lookup(buildVfs(k), path);
+  return r !== null && r.node.kind === 'dir' ? listDir(r.node) : null;
+}
