@@ -82,6 +82,7 @@ export class Kernel {
     // start_kernel() prints the banner first (pr_notice); driver_init() registers the platform bus later.
     log.emit(KERN_NOTICE, `Linux version ${UTS_RELEASE} (kshim) #1 SMP PREEMPT_DYNAMIC`);
     log.emit(KERN_NOTICE, `Kernel command line: ${cmdline.text}`);
+    log.dynamic_debug_init(cmdline);
     platform.platform_bus_init();
     this.api = this.buildApi();
   }

@@ -19,12 +19,19 @@ export const KERNEL_PARAMS: Readonly<Record<string, string>> = {
   dyndbg: 'a dynamic debug query such as "module dax_hmem +p"',
 };
 
-/** Parameters every module takes besides its own (unknown_module_param_cb()). */
+/** Parameters every module takes besides its own (unknown_module_param_cb() compares them exactly). */
 const EVERY_MODULE = ['dyndbg', 'async_probe'];
+
+/**
+ * Words of a real /proc/cmdline that mean nothing to kshim's kernel
+ * (console, root filesystem, log level on the console): accepted and
+ * ignored, so that a pasted command line boots.
+ */
+export const IGNORED_PARAMS = ['BOOT_IMAGE', 'console', 'earlycon', 'earlyprintk', 'root', 'rootfstype', 'rootwait', 'ro', 'rw', 'quiet', 'loglevel', 'init', 'nokaslr', 'panic', 'ignore_loglevel'];
 
 /** The problem with `text` for a tree with these objects, or undefined when kshim can boot it. */
 export function cmdlineProblem(text: string, catalog: readonly ModuleDef[]): string | undefined {
-  return firstProblem(text, (p) => (p.param.includes('.') ? moduleParamProblem(p.param, p.val, catalog) : kernelParamProblem(p.param, p.val)));
+  return firstProblem(text, (p) => (p.param.includes('.') ? moduleParamProblem(p.param, p.val, catalog) : kernelParamProblem(p.param, p.val, catalog)));
 }
 
 /** The words of `text` as next_arg() splits them, each checked by `check`: the first problem, or undefined. */
@@ -48,9 +55,10 @@ export function moduleOptionsProblem(module: string, options: string, catalog: r
   return firstProblem(options, (p) => moduleParamProblem(`${module}.${p.param}`, p.val, catalog));
 }
 
-function kernelParamProblem(param: string, val: string | null): string | undefined {
+function kernelParamProblem(param: string, val: string | null, catalog: readonly ModuleDef[]): string | undefined {
   const name = param_name(param);
   const known = Object.keys(KERNEL_PARAMS);
+  if (IGNORED_PARAMS.includes(param)) return undefined;
   if (!known.includes(name)) {
     const near = closest(name, known);
     return `unknown parameter "${param}"${near !== undefined ? ` (did you mean ${near}?)` : ''}; kshim models ${known.join(', ')} and MODULE.PARAM for a module's parameters`;
@@ -62,8 +70,14 @@ function kernelParamProblem(param: string, val: string | null): string | undefin
     case 'deferred_probe_timeout':
       return val === null || !/^[+-]?\d+$/.test(val) ? `${expected}, not ${val === null ? 'nothing' : `"${val}"`}` : undefined;
     case 'driver_async_probe':
-    case 'module_blacklist':
-      return val === null || val === '' ? `${expected}` : undefined;
+      return val === null ? expected : undefined;
+    case 'module_blacklist': {
+      if (val === null || val === '') return expected;
+      // blacklisted() compares names exactly: "dax-hmem" never matches.
+      const modules = catalog.filter((d) => d.config !== 'always').map((d) => d.name);
+      const stray = val.split(',').find((n) => n !== '' && !modules.includes(n));
+      return stray === undefined ? undefined : `"${param}": ${stray} is not a module of this tree (names as lsmod shows them: ${modules.join(', ')})`;
+    }
     case 'dyndbg':
       return queryProblem(param, val, null);
   }
@@ -71,15 +85,18 @@ function kernelParamProblem(param: string, val: string | null): string | undefin
 }
 
 function moduleParamProblem(param: string, val: string | null, catalog: readonly ModuleDef[]): string | undefined {
-  const m = module_param_of(param)!;
+  const m = module_param_of(param);
+  if (m === null) return `"${param}" is not a parameter name (expected MODULE.PARAM)`;
+  if (m.module === 'module' && m.name === 'async_probe') return param_bool(val) === null ? `"${param}" takes a bool (y, n, 1, 0, on, off, or no value), not "${val}"` : undefined;
   const def = catalog.find((d) => d.name === m.module);
   if (def === undefined) {
     const names = catalog.map((d) => d.name);
     const near = closest(m.module, names);
     return `"${param}": no object named ${m.module} in this tree${near !== undefined ? ` (did you mean ${near}?)` : ''}; its objects: ${names.join(', ')}`;
   }
-  if (m.name === 'dyndbg') return queryProblem(param, val, m.module);
-  if (m.name === 'async_probe') return undefined;
+  const written = param.slice(param.indexOf('.') + 1);
+  if (written === 'dyndbg') return queryProblem(param, val, m.module);
+  if (written === 'async_probe') return undefined;
   const own = def.units.flatMap((u) => u.params ?? []);
   if (!own.includes(m.name)) {
     const takes = [...own, ...EVERY_MODULE];

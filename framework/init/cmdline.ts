@@ -18,6 +18,8 @@ export interface CmdlineParam {
   readonly param: string;
   /** The value after '=' with its quotes removed; null for a bare word. */
   readonly val: string | null;
+  /** For a module's parameter taken from the command line: the name as written there ("dax_hmem.region_idle"). */
+  readonly written?: string;
 }
 
 export class CmdlineError extends Error {}
@@ -79,14 +81,14 @@ export function module_param_of(param: string): { readonly module: string; reado
 }
 
 /**
- * kstrtobool() as param_set_bool() uses it: y/Y/1/n/N/0 and on/off by
- * their first characters; a bare parameter (no value) means true.
+ * kstrtobool() as param_set_bool() uses it: y/Y/t/T/1, n/N/f/F/0 and
+ * on/off by their first characters; a bare parameter (no value) means true.
  */
 export function param_bool(val: string | null): boolean | null {
   if (val === null) return true;
   const c0 = val[0];
-  if (c0 === 'y' || c0 === 'Y' || c0 === '1') return true;
-  if (c0 === 'n' || c0 === 'N' || c0 === '0') return false;
+  if (c0 === 'y' || c0 === 'Y' || c0 === 't' || c0 === 'T' || c0 === '1') return true;
+  if (c0 === 'n' || c0 === 'N' || c0 === 'f' || c0 === 'F' || c0 === '0') return false;
   if (c0 === 'o' || c0 === 'O') {
     const c1 = val[1];
     if (c1 === 'n' || c1 === 'N') return true;
@@ -123,7 +125,7 @@ export class BootCommandLine {
     const out: CmdlineParam[] = [];
     for (const p of this.params) {
       const m = module_param_of(p.param);
-      if (m !== null && m.module === module) out.push({ param: m.name, val: p.val });
+      if (m !== null && m.module === module) out.push({ param: p.param.slice(p.param.indexOf('.') + 1), val: p.val, written: p.param });
     }
     return out;
   }

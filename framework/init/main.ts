@@ -57,6 +57,8 @@ export class Boot {
   /** start_kernel(): create PID 1. The boot runs when the scheduler runs. */
   start_kernel(params: BootParams = {}): Task {
     this.params = { ...params, initcall_debug: (params.initcall_debug ?? false) || this.initcall_debug() };
+    this.base.dd.initcall_debug = this.params.initcall_debug!;
+    this.loader.initcall_debug = this.params.initcall_debug!;
     for (const m of params.initramfs ?? []) this.rootfs.initramfs.add(m);
     for (const d of params.driver_async_probe ?? []) this.base.dd.async_probe_drivers.add(d);
     this.base.dd.test_driver_remove = params.test_driver_remove ?? false;

@@ -6,7 +6,7 @@
  */
 import { ContainerModule, inject, injectable } from 'inversify';
 import { BootCommandLine, module_param_of } from '../init/cmdline.js';
-import { _DPRINTK_FLAGS_PRINT, ddebug_parse_queries, DdebugQueryError, DynamicDebug, type DdebugSite } from '../lib/dynamic_debug.js';
+import { _DPRINTK_FLAGS_PRINT, DynamicDebug, type DdebugSite } from '../lib/dynamic_debug.js';
 import { vsprintf } from '../lib/vsprintf.js';
 import { Scheduler } from '../sim/scheduler.js';
 import { captureFrames } from './stacktrace.js';
@@ -124,26 +124,20 @@ export class Printk {
     // of docs/performance.md: that literal kept every finished machine alive).
     if (sched.trace.enabled) sched.trace.logCursor = this.recordCount.bind(this);
     this.ddebug = new DynamicDebug(!cmdline.given);
-    if (cmdline.given) this.dynamic_debug_init(cmdline);
   }
 
   /**
    * dynamic_debug_init()'s pass over the command line: bare `dyndbg=` and
-   * every `module.dyndbg=` act on the built-in callsites, once. kshim runs
-   * it when the kernel is created, before anything prints.
+   * every `module.dyndbg=` act on the built-in callsites, once. The kernel
+   * runs it after printing its command line, before driver_init().
    */
-  private dynamic_debug_init(cmdline: BootCommandLine): void {
+  dynamic_debug_init(cmdline: BootCommandLine): void {
+    if (!cmdline.given) return;
     for (const p of cmdline.params) {
+      // The name after the module's dot is compared exactly, dashes and all, as ddebug_dyndbg_param_cb() does.
       const m = module_param_of(p.param);
-      const name = m === null ? p.param.replace(/-/g, '_') : m.name;
-      if (name !== 'dyndbg') continue;
-      try {
-        this.ddebug.exec(ddebug_parse_queries(p.val ?? '+p', m === null ? null : m.module), 0);
-      } catch (e) {
-        if (!(e instanceof DdebugQueryError)) throw e;
-        this.emit(KERN_ERR, `dyndbg: ${e.message}`);
-        this.emit(KERN_WARNING, `Invalid ddebug boot param ${p.param}=${p.val ?? ''}`);
-      }
+      if (p.param.slice(p.param.indexOf('.') + 1) !== 'dyndbg') continue;
+      for (const line of this.ddebug.ddebug_exec_queries(p.val ?? '+p', m === null ? null : m.module, 0)) this.emit(KERN_ERR, line);
     }
   }
 

@@ -15,16 +15,18 @@
  *   the kernel. A module loaded later is not touched by them: it gets the
  *   queries of its own `dyndbg` parameter (modprobe passes
  *   `module.dyndbg=` from /proc/cmdline), and only for that load.
- * - `module.dyndbg=QUERY` implies `module module`; naming a module in it,
- *   or any keyword twice, is an error.
+ * - `module.dyndbg=QUERY` implies `module module` for a query that names
+ *   no module itself; a keyword given twice is an error, and a query that
+ *   does not parse is logged and skipped, the others still apply.
+ * - `file name.c:func` is `file name.c func func`.
  *
  * Deviations:
  * - kshim's callsites are not in a table: one exists once it first
  *   prints, and a query applies to it if it was in force when and where
  *   the callsite lives (the kernel, or that load of a module). There is
  *   no <debugfs>/dynamic_debug/control.
- * - Callsites have no line numbers: `line` and the `l` flag are refused,
- *   as is `class`. The function of a callsite (for `func` and the `f`
+ * - Callsites have no line numbers: `line`, `file name.c:LINES` and the
+ *   `l` flag are refused, as is `class`. The function of a callsite (for `func` and the `f`
  *   flag) is read from the stack, only when a query needs it.
  * - With no command line at all, kshim's kernel behaves as if every file
  *   were built with -DDEBUG: every callsite prints. A scenario that gives
@@ -67,17 +69,43 @@ export interface DdebugQuery {
   readonly flags: number;
 }
 
-export class DdebugQueryError extends Error {}
-
-/** ddebug_exec_queries()'s parsing: the queries of `text`, with `modname` implied (module.dyndbg=). Throws DdebugQueryError. */
-export function ddebug_parse_queries(text: string, modname: string | null): DdebugQuery[] {
-  const out: DdebugQuery[] = [];
-  for (const raw of text.split(/[;\n]/)) {
-    const q = raw.trim();
-    if (q === '' || q.startsWith('#')) continue;
-    out.push(ddebug_parse_query(ddebug_tokenize(q), modname, q));
+/**
+ * A query that does not parse: `kernel` is what lib/dynamic_debug.c logs
+ * for it (pr_err lines, "dyndbg: " prefixed), the message says where.
+ */
+export class DdebugQueryError extends Error {
+  constructor(
+    readonly kernel: readonly string[],
+    where: string,
+  ) {
+    super(`${kernel[0]!.replace(/^dyndbg: /, '')} in "${where}"`);
   }
-  return out;
+}
+
+/** A query kshim does not model (line numbers, classes): refused before a boot, logged and skipped in one. */
+function notModelled(what: string, q: string): DdebugQueryError {
+  return new DdebugQueryError([`dyndbg: ${what} is not modelled (kshim's callsites have no line numbers or classes)`], q);
+}
+
+/** The queries of `text`: split on ';' and newlines, blank ones and comments dropped. */
+export function ddebug_split_queries(text: string): string[] {
+  return text
+    .split(/[;\n]/)
+    .map((q) => q.trim())
+    .filter((q) => q !== '' && !q.startsWith('#'));
+}
+
+/** Every query of `text`, with `modname` the module of those that name none (module.dyndbg=). Throws the first DdebugQueryError. */
+export function ddebug_parse_queries(text: string, modname: string | null): DdebugQuery[] {
+  return ddebug_split_queries(text).map((q) => ddebug_parse_one(q, modname));
+}
+
+/** ddebug_exec_query()'s parsing of one query. Throws DdebugQueryError. */
+export function ddebug_parse_one(q: string, modname: string | null): DdebugQuery {
+  const words = ddebug_tokenize(q);
+  if (words.length === 0) throw new DdebugQueryError(['dyndbg: empty query', 'dyndbg: query parse failed'], q);
+  const { op, flags } = ddebug_parse_flags(words[words.length - 1]!, q);
+  return ddebug_parse_query(words.slice(0, -1), modname, q, op, flags);
 }
 
 /** Words of one query: blanks separate them, quotes ('"' or "'") keep blanks in one, '#' starts a comment. */
@@ -90,7 +118,7 @@ function ddebug_tokenize(q: string): string[] {
     const c = q[i]!;
     if (c === '"' || c === "'") {
       const end = q.indexOf(c, i + 1);
-      if (end < 0) throw new DdebugQueryError(`unclosed quote: ${q.slice(i)}`);
+      if (end < 0) throw new DdebugQueryError([`dyndbg: unclosed quote: ${q.slice(i)}`, 'dyndbg: tokenize failed'], q);
       words.push(q.slice(i + 1, end));
       i = end + 1;
     } else {
@@ -105,44 +133,58 @@ function ddebug_tokenize(q: string): string[] {
 
 function ddebug_parse_flags(word: string, q: string): { op: '+' | '-' | '='; flags: number } {
   const op = word[0];
-  if (op !== '+' && op !== '-' && op !== '=') throw new DdebugQueryError(`expected a flags change (+p, -p, =p, ...) at the end of "${q}", got "${word}"`);
+  if (op !== '+' && op !== '-' && op !== '=') throw new DdebugQueryError([`dyndbg: bad flag-op ${op}, at start of ${word}`, 'dyndbg: flags parse failed'], q);
   let flags = 0;
   for (const c of word.slice(1)) {
     const opt = OPT_ARRAY.find(([, ch]) => ch === c);
     if (opt === undefined) {
-      if (c === 'l') throw new DdebugQueryError(`flag 'l' (line number) in "${q}": kshim's callsites have no line numbers`);
-      throw new DdebugQueryError(`unknown flag '${c}' in "${word}" (flags: p m f s t _)`);
+      if (c === 'l') throw notModelled("flag 'l' (line number)", q);
+      throw new DdebugQueryError([`dyndbg: unknown flag '${c}'`, 'dyndbg: flags parse failed'], q);
     }
     flags |= opt[0];
   }
-  if (word.length === 1) throw new DdebugQueryError(`flags change "${word}" in "${q}" names no flag`);
   return { op, flags };
 }
 
-function ddebug_parse_query(words: string[], modname: string | null, q: string): DdebugQuery {
-  if (words.length === 0) throw new DdebugQueryError(`empty query "${q}"`);
-  const { op, flags } = ddebug_parse_flags(words[words.length - 1]!, q);
-  const specs = words.slice(0, -1);
-  if (specs.length % 2 !== 0) throw new DdebugQueryError(`expecting pairs of match-spec <value> before the flags in "${q}"`);
-  const set: { module: string | null; filename: string | null; func: string | null; format: string | null } = { module: modname, filename: null, func: null, format: null };
-  const seen = new Set<string>();
+type QueryFields = { module: string | null; filename: string | null; func: string | null; format: string | null };
+
+/** check_set(): a match-spec may be given once. */
+function check_set(set: QueryFields, field: keyof QueryFields, value: string, name: string, q: string): void {
+  const prev = set[field];
+  if (prev !== null) throw new DdebugQueryError([`dyndbg: match-spec:${name} val:${prev} overridden by ${value}`, 'dyndbg: query parse failed'], q);
+  set[field] = value;
+}
+
+function ddebug_parse_query(specs: string[], modname: string | null, q: string, op: '+' | '-' | '=', flags: number): DdebugQuery {
+  if (specs.length % 2 !== 0) throw new DdebugQueryError(['dyndbg: expecting pairs of match-spec <value>', 'dyndbg: query parse failed'], q);
+  const set: QueryFields = { module: null, filename: null, func: null, format: null };
   for (let i = 0; i < specs.length; i += 2) {
     const key = specs[i]!;
     const arg = specs[i + 1]!;
-    const field = key === 'file' ? 'filename' : key;
-    if (key === 'line' || key === 'class') throw new DdebugQueryError(`match-spec '${key}' in "${q}" is not modelled (kshim's callsites have no line or class)`);
-    if (key !== 'func' && key !== 'file' && key !== 'module' && key !== 'format') throw new DdebugQueryError(`unknown keyword "${key}" in "${q}" (func, file, module, format)`);
-    if (key === 'module' && modname !== null) throw new DdebugQueryError(`"module ${arg}" in "${q}": ${modname}.dyndbg= names its module already; leave the match-spec out`);
-    if (seen.has(key)) throw new DdebugQueryError(`match-spec ${key} given twice in "${q}" (${set[field as keyof typeof set]}, then ${arg})`);
-    seen.add(key);
-    set[field as keyof typeof set] = key === 'format' ? unescapeOctal(arg) : arg;
+    if (key === 'func') check_set(set, 'func', arg, 'func', q);
+    else if (key === 'file') {
+      // "file name.c:tail": a tail that starts like a function name is one; anything else would be a line range.
+      const colon = arg.indexOf(':');
+      check_set(set, 'filename', colon < 0 ? arg : arg.slice(0, colon), 'file', q);
+      if (colon < 0) continue;
+      const tail = arg.slice(colon + 1);
+      if (/^[A-Za-z*?]/.test(tail)) check_set(set, 'func', tail, 'func', q);
+      else throw notModelled(`the line range of "file ${arg}"`, q);
+    } else if (key === 'module') check_set(set, 'module', arg, 'module', q);
+    else if (key === 'format') check_set(set, 'format', string_unescape(arg), 'format', q);
+    else if (key === 'line' || key === 'class') throw notModelled(`match-spec '${key}'`, q);
+    else throw new DdebugQueryError([`dyndbg: unknown keyword "${key}"`, 'dyndbg: query parse failed'], q);
   }
+  // module.dyndbg= names the module of a query that names none itself.
+  if (set.module === null && modname !== null) set.module = modname;
   return { ...set, op, flags };
 }
 
-/** string_unescape_inplace(UNESCAPE_OCTAL): "\040" is a blank. */
-function unescapeOctal(s: string): string {
-  return s.replace(/\\([0-7]{1,3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+const SPECIAL_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', '\\': '\\', '"': '"', a: '\x07', e: '\x1b' };
+
+/** string_unescape_inplace(UNESCAPE_SPACE | UNESCAPE_OCTAL | UNESCAPE_SPECIAL): "\040" and "\n" as the characters. */
+function string_unescape(s: string): string {
+  return s.replace(/\\([0-7]{1,3}|[ntrfv\\"ae])/g, (_, e: string) => (/^[0-7]/.test(e) ? String.fromCharCode(parseInt(e, 8)) : SPECIAL_ESCAPES[e]!));
 }
 
 function kbasename(path: string): string {
@@ -162,7 +204,7 @@ function ddebug_matches(query: DdebugQuery, site: DdebugSite, fmt: string, func:
 
 interface Applied {
   readonly query: DdebugQuery;
-  /** 0: the kernel's built-in callsites; else that module load's. */
+  /** The loads before it (0: applied at boot): it acts on the callsites of the kernel and of those loads. */
   readonly instance: number;
 }
 
@@ -179,9 +221,26 @@ export class DynamicDebug {
    */
   constructor(readonly everyCallsite: boolean) {}
 
-  /** dynamic_debug_init() / a module's `dyndbg` parameter: apply `queries` to the callsites of `instance` (0: built in). */
+  /** Apply `queries` to the callsites that exist after load `instance` (0: at boot, the built-in ones). */
   exec(queries: readonly DdebugQuery[], instance: number): void {
     for (const query of queries) this.applied.push({ query, instance });
+  }
+
+  /**
+   * ddebug_exec_queries(): each query of `text` on its own; one that does
+   * not parse is skipped. Returns what the kernel logs for those.
+   */
+  ddebug_exec_queries(text: string, modname: string | null, instance: number): string[] {
+    const errors: string[] = [];
+    for (const q of ddebug_split_queries(text)) {
+      try {
+        this.exec([ddebug_parse_one(q, modname)], instance);
+      } catch (e) {
+        if (!(e instanceof DdebugQueryError)) throw e;
+        errors.push(...e.kernel);
+      }
+    }
+    return errors;
   }
 
   /** The flags of a callsite printing `fmt` now; `func` names the calling function when a query needs it. */
@@ -198,7 +257,8 @@ export class DynamicDebug {
     let flags = 0;
     let usesFunc = false;
     for (const a of this.applied) {
-      if (a.instance !== site.instance) continue;
+      // A query acts on the callsites that existed when it was applied: the kernel's, and those of the loads up to then.
+      if (site.instance > a.instance) continue;
       if (a.query.func !== null) usesFunc = true;
       if (!ddebug_matches(a.query, site, fmt, func)) continue;
       flags = a.query.op === '+' ? flags | a.query.flags : a.query.op === '-' ? flags & ~a.query.flags : a.query.flags;

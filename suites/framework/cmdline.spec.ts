@@ -130,11 +130,11 @@ describe('kernel command line: module parameters', () => {
     expect(async).to.include('platform hmem_platform.0: probing driver hmem_platform asynchronously');
   });
 
-  it('a module parameter whose value does not parse fails the load: "dax_hmem: \'maybe\' invalid for parameter \'region_idle\'"', async () => {
+  it('a module parameter whose value does not parse fails the load: "dax_hmem: `maybe\' invalid for parameter `region_idle\'"', async () => {
     // The scenario check refuses such a line; a scenario built past it shows what the kernel does.
     const s = { ...hmemOnly(undefined, { config: MODULAR, steps: ['boot', 'modprobe dax_hmem'] }), cmdline: 'dax_hmem.region_idle=maybe' };
     const { result, steps } = await runScenario(s);
-    expect(result.dmesg.some((l) => l.endsWith("dax_hmem: 'maybe' invalid for parameter 'region_idle'"))).to.equal(true);
+    expect(result.dmesg.some((l) => l.endsWith("dax_hmem: `maybe' invalid for parameter `region_idle'"))).to.equal(true);
     expect(result.softReserved.map((r) => r.owner)).to.deep.equal([null]);
     expect(steps![0]!.output).to.include("modprobe: ERROR: could not insert 'dax_hmem': Invalid argument");
   });
@@ -160,14 +160,17 @@ describe('kernel command line: checked before a boot', () => {
   it('refuses a value a bool parameter cannot take, a dyndbg query that does not parse, and an unterminated quote', () => {
     expect(problem('dax_hmem.region_idle=maybe')).to.match(/takes a bool .*not "maybe"$/);
     expect(problem('dyndbg="modul dax_hmem +p"')).to.match(/unknown keyword "modul"/);
-    expect(problem('dax_hmem.dyndbg="module dax_hmem +p"')).to.match(/names its module already/);
+    expect(problem('.region_idle=1')).to.equal('cmdline.json: cmdline: ".region_idle" is not a parameter name (expected MODULE.PARAM)');
+    expect(problem('module_blacklist=dax-hmem')).to.match(/^cmdline.json: cmdline: "module_blacklist": dax-hmem is not a module of this tree/);
+    expect(problem('dax_hmem.async-probe')).to.match(/dax_hmem has no parameter async_probe/);
     expect(problem('dyndbg="line 10 +p"')).to.match(/'line' .* not modelled/);
     expect(problem('dyndbg="module dax_hmem +pl"')).to.match(/flag 'l'/);
     expect(problem('"initcall_debug')).to.match(/unterminated quote/);
   });
 
-  it('accepts every parameter it models', () => {
-    expect(problem('initcall_debug driver_async_probe=cxl_pci,* deferred_probe_timeout=30 module_blacklist=cxl_pci dyndbg="file dd.c +p; module dax_hmem =pmt" dax_hmem.region_idle=y dax_hmem.async_probe device_hmem.disable=0')).to.equal('(accepted)');
+  it('accepts every parameter it models, and the words of a real command line that mean nothing here', () => {
+    expect(problem('initcall_debug driver_async_probe=cxl_pci,* deferred_probe_timeout=30 module_blacklist=cxl_pci dyndbg="file dd.c +p; module dax_hmem =pmt" dax_hmem.region_idle=true dax_hmem.async_probe device_hmem.disable=0 module.async_probe')).to.equal('(accepted)');
+    expect(problem('BOOT_IMAGE=/vmlinuz root=/dev/vda1 ro quiet console=ttyS0 dax_hmem.dyndbg="module dax +p" dyndbg="file dd.c:driver_bound +p; format \'add device\\n\' +p; =_"')).to.equal('(accepted)');
   });
 });
 
@@ -196,5 +199,38 @@ describe('kernel command line: modprobe NAME PARAM=VALUE', () => {
     await sh.exec('dmesg -c');
     await sh.exec('modprobe dax_hmem bogus=1');
     expect((await sh.exec('dmesg -c'))!.split('\n').map((l) => l.replace(/^\[[ \d.]+\] /, ''))).to.include("dax_hmem: unknown parameter 'bogus' ignored");
+  });
+});
+
+describe('kernel command line: what lib/dynamic_debug.c and load_module() do with the rest', () => {
+  it('file NAME:FUNC is file NAME func FUNC', async () => {
+    const lines = await dmesg('dyndbg="file dd.c:driver_bound +p"');
+    expect(lines.filter((l) => l.includes("bus: '"))).to.deep.equal([]);
+    expect(lines).to.include("hmem_platform hmem_platform.0: driver: 'hmem_platform': driver_bound: bound to device");
+  });
+
+  it('a query that does not parse is logged as the kernel logs it and skipped; the others of the same dyndbg= still apply', async () => {
+    const s = { ...hmemOnly(undefined), cmdline: 'dyndbg="modul dd +p; file dd.c:driver_bound +p"' };
+    const lines = (await runScenario(s)).result.dmesg.map((l) => l.replace(/^\[[ \d.]+\] /, ''));
+    expect(lines.slice(2, 4)).to.deep.equal(['dyndbg: unknown keyword "modul"', 'dyndbg: query parse failed']);
+    expect(lines).to.include("hmem_platform hmem_platform.0: driver: 'hmem_platform': driver_bound: bound to device");
+  });
+
+  it('a format match-spec sees the format with its newline ("\\n" unescaped)', async () => {
+    const lines = await dmesg(`dyndbg="format 'registered\\n' +p"`);
+    // Bus registration happens after dynamic_debug_init(), the platform bus's too (driver_init()).
+    expect(lines.filter((l) => l.startsWith('bus: '))).to.deep.equal(["bus: 'platform': registered", "bus: 'pci': registered", "bus: 'dax': registered", "bus: 'cxl': registered"]);
+  });
+
+  it('initcall_debug also times each module init and each probe (really_probe_debug())', async () => {
+    const lines = await dmesg('initcall_debug', { config: MODULAR });
+    expect(lines.some((l) => /^calling {2}dax_hmem_init \[dax_hmem\] @ \d+$/.test(l))).to.equal(true);
+    expect(lines.some((l) => /^initcall dax_hmem_init \[dax_hmem\] returned 0 after \d+ usecs$/.test(l))).to.equal(true);
+    expect(lines.some((l) => /^probe of hmem\.0 returned 0 after \d+ usecs$/.test(l))).to.equal(true);
+  });
+
+  it('module.async_probe makes every loaded module probe asynchronously, as if each had async_probe', async () => {
+    const lines = await dmesg('module.async_probe dyndbg="file dd.c +p"', { config: MODULAR });
+    expect(lines).to.include('platform hmem_platform.0: probing driver hmem_platform asynchronously');
   });
 });

@@ -27,13 +27,13 @@ export class Bus {
   bus_register(bus: bus_type): number {
     bus.p = new subsys_private();
     this.buses.push(bus);
-    this.base.log.dynamic_pr_debug(BUS_C, "bus: '%s': registered", [bus.name]);
+    this.base.log.dynamic_pr_debug(BUS_C, "bus: '%s': registered\n", [bus.name]);
     return 0;
   }
 
   /** The bus goes away with its lists; whatever is still on them is the caller's bug, as in the kernel. */
   bus_unregister(bus: bus_type): void {
-    this.base.log.dynamic_pr_debug(BUS_C, "bus: '%s': unregistering", [bus.name]);
+    this.base.log.dynamic_pr_debug(BUS_C, "bus: '%s': unregistering\n", [bus.name]);
     const i = this.buses.indexOf(bus);
     if (i >= 0) this.buses.splice(i, 1);
     bus.p = null;
@@ -43,7 +43,7 @@ export class Bus {
     const bus = dev.bus;
     if (bus === null) return 0;
     if (bus.p === null) return -EINVAL;
-    this.base.log.dynamic_pr_debug(BUS_C, "bus: '%s': add device %s", [bus.name, dev_name(dev)]);
+    this.base.log.dynamic_pr_debug(BUS_C, "bus: '%s': add device %s\n", [bus.name, dev_name(dev)]);
     if (this.base.sched.recording) this.base.sched.touch(`bus:${bus.name}:devices`);
     // sysfs_create_link() of /sys/bus/<bus>/devices/<name>: one name per bus, whatever the parents.
     if (bus.p.devices.some((d) => dev_name(d) === dev_name(dev))) {
@@ -73,7 +73,7 @@ export class Bus {
       bus.p.devices.splice(i, 1);
       this.base.core.put_device(dev);
     }
-    this.base.log.dynamic_pr_debug(BUS_C, "bus: '%s': remove device %s", [bus.name, dev_name(dev)]);
+    this.base.log.dynamic_pr_debug(BUS_C, "bus: '%s': remove device %s\n", [bus.name, dev_name(dev)]);
     await this.base.dd.device_release_driver(dev);
   }
 

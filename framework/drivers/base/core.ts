@@ -197,7 +197,7 @@ export class DeviceCore {
           error = -EINVAL;
           break name_error;
         }
-        b.log.dynamic_pr_debug(CORE_C, "device: '%s': %s", [dev_name(dev), 'device_add']);
+        b.log.dynamic_pr_debug(CORE_C, "device: '%s': %s\n", [dev_name(dev), 'device_add']);
         // The core takes dev->mutex directly (not via device_lock()); name it for wait-for reports.
         dev.mutex.name = `device_lock(${dev_name(dev)})`;
         const parent = this.get_device(dev.parent);

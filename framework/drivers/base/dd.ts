@@ -19,7 +19,7 @@ import {
 } from '../../include/linux/device.js';
 import { delayed_work, work_struct } from '../../include/linux/workqueue_types.js';
 import { WaitFor, mutex, wait_queue_head } from '../../kernel/locking.js';
-import { KERN_CRIT, KERN_ERR, KERN_WARNING } from '../../kernel/printk.js';
+import { KERN_CRIT, KERN_DEBUG, KERN_ERR, KERN_WARNING } from '../../kernel/printk.js';
 import type { DdebugSite } from '../../lib/dynamic_debug.js';
 import type { Task } from '../../sim/task.js';
 import type { DriverBase } from './driver_base.js';
@@ -59,6 +59,8 @@ export class DeviceDriverBinding {
   readonly async_probe_drivers = new Set<string>();
   /** Set by the module loader: was `owner` loaded with async_probe=1? */
   module_requested_async_probing: (owner: string | null) => boolean = () => false;
+  /** initcall_debug on the command line: really_probe_debug() times every probe. */
+  initcall_debug = false;
   /** CONFIG_DEBUG_TEST_DRIVER_REMOVE: unbind and probe again after each successful probe. */
   test_driver_remove = false;
 
@@ -241,8 +243,16 @@ export class DeviceDriverBinding {
     dev.can_match = true;
     this.dev_dbg(dev, "bus: '%s': %s: matched device with driver %s\n", drv.bus!.name, '__driver_probe_device', drv.name);
     const span = this.base.sched.trace.begin('probe', drv.name, dev_name(dev));
-    const ret = await this.really_probe(dev, drv);
+    const ret = this.initcall_debug ? await this.really_probe_debug(dev, drv) : await this.really_probe(dev, drv);
     this.base.sched.trace.end(span, ret);
+    return ret;
+  }
+
+  /** initcall_debug: each probe's result and how long it took, at KERN_DEBUG whatever dynamic debug says. */
+  private async really_probe_debug(dev: device, drv: device_driver): Promise<number> {
+    const calltime = this.base.sched.now;
+    const ret = await this.really_probe(dev, drv);
+    this.base.log.printk(KERN_DEBUG, 'probe of %s returned %d after %lld usecs\n', dev_name(dev), ret, this.base.sched.now - calltime);
     return ret;
   }
 

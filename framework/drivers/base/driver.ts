@@ -38,7 +38,7 @@ export class DriverRegistration {
   private async bus_add_driver(drv: device_driver): Promise<number> {
     const b = this.base;
     const sp = drv.bus!.p!;
-    b.log.dynamic_pr_debug(BUS_C, "bus: '%s': add driver %s", [drv.bus!.name, drv.name]);
+    b.log.dynamic_pr_debug(BUS_C, "bus: '%s': add driver %s\n", [drv.bus!.name, drv.name]);
     drv.p = new driver_private();
     if (b.sched.recording) b.sched.touch(`bus:${drv.bus!.name}:drivers`);
     sp.drivers.push(drv);
@@ -59,7 +59,7 @@ export class DriverRegistration {
     if (b.sched.recording) b.sched.touch(`bus:${drv.bus!.name}:drivers`);
     const i = list.indexOf(drv);
     if (i >= 0) list.splice(i, 1);
-    b.log.dynamic_pr_debug(BUS_C, "bus: '%s': remove driver %s", [drv.bus!.name, drv.name]);
+    b.log.dynamic_pr_debug(BUS_C, "bus: '%s': remove driver %s\n", [drv.bus!.name, drv.name]);
     await b.dd.driver_detach(drv);
     drv.p = null;
   }

@@ -194,7 +194,7 @@ export class PlatformBus {
         core.dev_set_name(dev, '%s.%d.auto', pdev.name, pdev.id);
         break;
     }
-    this.base.log.dynamic_pr_debug(PLATFORM_C, "Registering platform device '%s'. Parent at %s", [dev_name(dev), dev_name(dev.parent!)]);
+    this.base.log.dynamic_pr_debug(PLATFORM_C, "Registering platform device '%s'. Parent at %s\n", [dev_name(dev), dev_name(dev.parent!)]);
     // Injected as a failure of device_add() before it published anything.
     const ret = this.faults.should_fail('platform_device_add', dev_name(dev)) || (await core.device_add(dev));
     if (ret === 0) return ret;

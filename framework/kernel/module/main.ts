@@ -12,7 +12,7 @@ import { ContainerModule, inject, injectable } from 'inversify';
 import { DriverBase } from '../../drivers/base/driver_base.js';
 import { EBUSY, EEXIST, EINVAL, ENOENT, ENOEXEC, EPERM, EWOULDBLOCK } from '../../include/errno.js';
 import { BootCommandLine, param_bool, param_name, type CmdlineParam } from '../../init/cmdline.js';
-import { ddebug_parse_queries, DdebugQueryError, type DdebugSite } from '../../lib/dynamic_debug.js';
+import type { DdebugSite } from '../../lib/dynamic_debug.js';
 import { parse_args, type kernel_param, type ParamCell, type ParamType } from './params.js';
 import { Kernel, type Leak } from '../../kernel.js';
 import { Scheduler } from '../../sim/scheduler.js';
@@ -20,7 +20,7 @@ import type { Task } from '../../sim/task.js';
 import { Async } from '../async.js';
 import { WaitFor } from '../locking.js';
 import { Panic } from '../panic.js';
-import { KERN_ERR, KERN_WARNING, Printk } from '../printk.js';
+import { KERN_DEBUG, KERN_ERR, KERN_WARNING, Printk } from '../printk.js';
 import { Workqueue } from '../workqueue.js';
 import { layered } from '../../lib/layered.js';
 import type { work_struct } from '../../include/linux/workqueue_types.js';
@@ -110,6 +110,8 @@ export class ModuleLoader {
   /** --wrap=<sym> per module (tools/testing/cxl style mocking). */
   private readonly wraps = new Map<string, Map<string, (real: any) => unknown>>();
   private cacheGeneration = -1;
+  /** initcall_debug on the command line: do_one_initcall() reports each module init. */
+  initcall_debug = false;
   /** Loads so far: each gets its own dynamic debug callsites. */
   private loads = 0;
   /** The file whose create() runs, and where its module_param_named() declarations go. */
@@ -426,7 +428,13 @@ export class ModuleLoader {
   private parse_boot_module_args(name: string, kp: readonly kernel_param[]): void {
     if (kp.length === 0) return;
     const bad = parse_args(this.cmdline.moduleParams(name), kp, () => {});
-    if (bad !== null) this.log.emit(KERN_ERR, `Booting kernel: '${bad.val ?? ''}' invalid for parameter '${name}.${bad.param}'`);
+    if (bad !== null) this.log.emit(KERN_ERR, `Booting kernel: \`${bad.val ?? ''}' invalid for parameter \`${bad.written}'`);
+  }
+
+  /** kernel/module/main.c's own `module.async_probe=`: the default of every load's async_probe. */
+  private module_async_probe(): boolean {
+    const vals = this.cmdline.moduleParams('module').filter((p) => param_name(p.param) === 'async_probe');
+    return vals.length > 0 && param_bool(vals[vals.length - 1]!.val) === true;
   }
 
   /** module_blacklist=: names that load_module() refuses (built-in code is not affected). */
@@ -443,18 +451,13 @@ export class ModuleLoader {
    * anything else.
    */
   private unknown_module_param_cb(mod: module, p: CmdlineParam): void {
-    const param = param_name(p.param);
-    if (param === 'async_probe') {
+    // Both names are compared exactly, unlike declared parameters: "async-probe" is unknown.
+    if (p.param === 'async_probe') {
       mod.async_probe_requested = param_bool(p.val) ?? true;
       return;
     }
-    if (param === 'dyndbg') {
-      try {
-        this.log.ddebug.exec(ddebug_parse_queries(p.val ?? '+p', mod.name), mod.instance);
-      } catch (e) {
-        if (!(e instanceof DdebugQueryError)) throw e;
-        this.log.emit(KERN_ERR, `dyndbg: ${e.message}`);
-      }
+    if (p.param === 'dyndbg') {
+      for (const line of this.log.ddebug.ddebug_exec_queries(p.val ?? '+p', mod.name, mod.instance)) this.log.emit(KERN_ERR, line);
       return;
     }
     this.log.emit(KERN_WARNING, `${mod.name}: unknown parameter '${p.param}' ignored`);
@@ -505,7 +508,6 @@ export class ModuleLoader {
     const busy = await this.module_patient_check_exists(name);
     if (busy) return busy;
     const mod = new module(def);
-    mod.async_probe_requested = opts.async_probe ?? false;
     mod.instance = ++this.loads;
     this.modules.unshift(mod);
     if (this.sched.recording) this.sched.touch(`module:${name}`);
@@ -517,13 +519,6 @@ export class ModuleLoader {
       return err;
     }
     mod.instances = this.instantiate(def, false, mod.instance, mod.kp);
-    const bad = parse_args(opts.args ?? [], mod.kp, (p) => this.unknown_module_param_cb(mod, p));
-    if (bad !== null) {
-      this.log.emit(KERN_ERR, `${name}: '${bad.val ?? ''}' invalid for parameter '${bad.param}'`);
-      this.free_module(mod);
-      this.wake_up_all_module_wq();
-      return -EINVAL;
-    }
     const dup = this.symbols.add(name, this.exportsOf(def), exportValues(mod.instances));
     if (dup !== null) {
       this.log.emit(KERN_ERR, `${name}: exports duplicate symbol ${dup} (owned by ${this.symbols.find(dup)?.owner ?? 'kernel'})`);
@@ -532,6 +527,16 @@ export class ModuleLoader {
       return -ENOEXEC;
     }
     mod.state = 'COMING';
+    // After complete_formation() and prepare_coming_module(): module.async_probe= sets the default, then the arguments.
+    mod.async_probe_requested = opts.async_probe ?? this.module_async_probe();
+    const bad = parse_args(opts.args ?? [], mod.kp, (p) => this.unknown_module_param_cb(mod, p));
+    if (bad !== null) {
+      this.log.emit(KERN_ERR, `${name}: \`${bad.val ?? ''}' invalid for parameter \`${bad.param}'`);
+      mod.state = 'GOING';
+      this.free_module(mod);
+      this.wake_up_all_module_wq();
+      return -EINVAL;
+    }
     const span = this.sched.trace.begin('module', name);
     const ret = await this.do_init_module(mod);
     this.sched.trace.end(span, ret);
@@ -609,7 +614,7 @@ export class ModuleLoader {
     const inits = mod.instances.flatMap((i) => i.initcalls ?? []);
     let ret = 0;
     for (const c of inits) {
-      ret = await c.fn();
+      ret = await this.do_one_initcall(mod, c);
       if (ret < 0) break;
     }
     if (ret < 0) {
@@ -629,6 +634,17 @@ export class ModuleLoader {
     // Waiters on module_wq (a module resolving our symbols) run on from here, not from LIVE.
     this.wake_up_all_module_wq();
     return 0;
+  }
+
+  /** do_one_initcall() of a module's init: with initcall_debug, its start and its result, the function tagged with its module as %pS prints it. */
+  private async do_one_initcall(mod: module, c: Initcall): Promise<number> {
+    if (!this.initcall_debug) return await c.fn();
+    const fn = `${c.fn.name || 'init_module'} [${mod.name}]`;
+    const start = this.sched.now;
+    this.log.printk(KERN_DEBUG, 'calling  %s @ %d', fn, this.sched.current!.pid);
+    const ret = await c.fn();
+    this.log.printk(KERN_DEBUG, 'initcall %s returned %d after %d usecs', fn, ret, this.sched.now - start);
+    return ret;
   }
 
   // ---- delete_module ------------------------------------------------------------------

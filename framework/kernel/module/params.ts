@@ -31,12 +31,6 @@ export interface kernel_param {
 
 export type ModuleParamNamed = (name: string, initial: boolean, type: ParamType, perm: number) => ParamCell<boolean>;
 
-/** Outcome of parse_args() over one module's arguments. */
-export interface ParseArgsResult {
-  /** 0, or -EINVAL when a value did not parse (the load fails). */
-  readonly err: number;
-}
-
 /**
  * param_set_bool(): set `kp` from `val`; false when the value does not
  * parse as a bool (the cell keeps its value).
@@ -50,10 +44,12 @@ export function param_set_bool(kp: kernel_param, val: string | null): boolean {
 
 /**
  * parse_args(): for each argument, the declared parameter of that name
- * (dashes and underscores alike) is set, or `unknown` is called. Returns
- * the first argument whose value did not parse, or null.
+ * (dashes and underscores alike) is set, or `unknown` is called. A value
+ * that does not parse does not stop the others; the last such argument is
+ * returned (the load fails), or null.
  */
-export function parse_args(args: readonly CmdlineParam[], params: readonly kernel_param[], unknown: (p: CmdlineParam) => void): CmdlineParam | null {
+export function parse_args(args: readonly CmdlineParam[], params: readonly kernel_param[], unknown: (p: CmdlineParam) => void): BadArg | null {
+  let bad: BadArg | null = null;
   for (const a of args) {
     const name = param_name(a.param);
     const kp = params.find((p) => p.name === name);
@@ -61,7 +57,14 @@ export function parse_args(args: readonly CmdlineParam[], params: readonly kerne
       unknown(a);
       continue;
     }
-    if (!param_set_bool(kp, a.val)) return a;
+    if (!param_set_bool(kp, a.val)) bad = { param: a.param, val: a.val, written: a.written ?? a.param };
   }
-  return null;
+  return bad;
+}
+
+/** An argument whose value did not parse: its name as the module sees it, and as the command line wrote it. */
+export interface BadArg {
+  readonly param: string;
+  readonly val: string | null;
+  readonly written: string;
 }
