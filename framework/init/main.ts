@@ -29,7 +29,7 @@ export interface BootParams {
   readonly initramfs?: readonly string[];
   /** driver_async_probe= */
   readonly driver_async_probe?: readonly string[];
-  /** CONFIG_DEBUG_TEST_DRIVER_REMOVE */
+  /** CONFIG_DEBUG_TEST_DRIVER_REMOVE, whatever the configuration says (for tests of the driver core). */
   readonly test_driver_remove?: boolean;
 }
 
@@ -61,7 +61,9 @@ export class Boot {
     this.loader.initcall_debug = this.params.initcall_debug!;
     for (const m of params.initramfs ?? []) this.rootfs.initramfs.add(m);
     for (const d of params.driver_async_probe ?? []) this.base.dd.async_probe_drivers.add(d);
-    this.base.dd.test_driver_remove = params.test_driver_remove ?? false;
+    const kconfig = this.config.view(true);
+    this.base.dd.test_driver_remove = params.test_driver_remove ?? kconfig.IS_ENABLED('CONFIG_DEBUG_TEST_DRIVER_REMOVE');
+    this.base.core.debug_kobject_release = kconfig.IS_ENABLED('CONFIG_DEBUG_KOBJECT_RELEASE');
     // dd.c's static initialiser: 10 s under #ifdef CONFIG_MODULES, else 0 (no timeout work at all).
     this.base.dd.driver_deferred_probe_timeout = this.config.view(true).IS_ENABLED('CONFIG_MODULES') ? 10 : 0;
     this.parse_early_params();

@@ -33,6 +33,7 @@ import {
   type kobject_action,
 } from '../../include/linux/device.js';
 import { vsprintf } from '../../lib/vsprintf.js';
+import { delayed_work } from '../../include/linux/workqueue_types.js';
 import { callerOfDebugPrint, KERN_DEBUG, KERN_ERR, KERN_INFO, KERN_WARNING, KERN_CRIT, KERN_NOTICE } from '../../kernel/printk.js';
 import { _DPRINTK_FLAGS_PRINT, type DdebugSite } from '../../lib/dynamic_debug.js';
 import type { DriverBase } from './driver_base.js';
@@ -70,6 +71,11 @@ export class DeviceCore {
     if (!this.allDevices.includes(dev)) this.allDevices.push(dev);
   }
 
+  /** CONFIG_DEBUG_KOBJECT_RELEASE: the last put_device() releases later (kobject_release()). */
+  debug_kobject_release = false;
+  /** Releases delayed so far: the next delay is 1 to 4 s in turn. */
+  private delayedReleases = 0;
+
   dev_set_name(dev: device, fmt: string, ...args: unknown[]): number {
     dev.name = args.length ? vsprintf(fmt, args) : fmt;
     return 0;
@@ -101,7 +107,32 @@ export class DeviceCore {
       if (n > 1) dev.moduleRefs.set(holder, n - 1);
       else dev.moduleRefs.delete(holder);
     }
-    if (--dev.kref === 0) this.kobject_cleanup(dev);
+    if (--dev.kref === 0) this.kobject_release(dev);
+  }
+
+  /**
+   * kobject_release(): the cleanup at once, or with
+   * CONFIG_DEBUG_KOBJECT_RELEASE a second or more later from system_wq, so
+   * that whoever still uses the device after its last put_device() (or
+   * frees what its release needs) is caught in the meantime. The kernel
+   * picks 1 to 4 s at random; kshim takes them in turn, release after
+   * release, so that every run is the same.
+   */
+  private kobject_release(dev: device): void {
+    if (!this.debug_kobject_release) {
+      this.kobject_cleanup(dev);
+      return;
+    }
+    const HZ = 1000;
+    const delay = HZ + HZ * (this.delayedReleases++ % 4);
+    const parent = dev.parent === null ? '0000000000000000' : vsprintf('%p', [dev.parent]);
+    this.base.log.printk(KERN_INFO, "kobject: '%s' (%s): %s, parent %s (delayed %ld)\n", dev_name(dev), vsprintf('%p', [dev]), 'kobject_release', parent, delay);
+    const core = this;
+    const dw = new delayed_work();
+    this.base.wq.INIT_DELAYED_WORK(dw, function kobject_delayed_cleanup() {
+      core.kobject_cleanup(dev);
+    });
+    this.base.wq.queue_delayed_work(this.base.wq.system_wq, dw, delay);
   }
 
   /** The last reference is gone: devres leftovers, then the release callback. */

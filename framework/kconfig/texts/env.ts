@@ -8,6 +8,12 @@
  * defaults to y here (in the tree it has no default and is selected by
  * CXL_ACPI or set by the user). Every prompted symbol can be overridden by
  * a request, e.g. { MODULES: 'n' } or { EFI_SOFT_RESERVE: 'n' }.
+ *
+ * At its end, the debug switches of lib/Kconfig.debug that kshim models:
+ * DEBUG_TEST_DRIVER_REMOVE and DEBUG_KOBJECT_RELEASE, off by default as
+ * in the kernel; DEBUG_KERNEL and DEBUG_OBJECTS_TIMERS, which they depend
+ * on, are always y here (no prompt), since kshim's kernel always runs
+ * with debugobjects.
  */
 
 /** The path messages name for the environment file. */
@@ -113,4 +119,21 @@ config NVDIMM_DAX
 	bool "NVDIMM DAX: raw access to persistent memory"
 	depends on LIBNVDIMM
 	default LIBNVDIMM
+
+# kshim's lib/Kconfig.debug: the switches kshim acts on. kshim's kernel is
+# always a debug kernel with debugobjects on (no prompt for those).
+
+config DEBUG_KERNEL
+	def_bool y
+
+config DEBUG_OBJECTS_TIMERS
+	def_bool y
+
+config DEBUG_TEST_DRIVER_REMOVE
+	bool "Test driver remove calls during probe (UNSTABLE)"
+	depends on DEBUG_KERNEL
+
+config DEBUG_KOBJECT_RELEASE
+	bool "kobject release debugging"
+	depends on DEBUG_OBJECTS_TIMERS
 `;

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * The lib/Kconfig.debug switches a scenario can set (kshim/Kconfig.env):
+ * CONFIG_DEBUG_TEST_DRIVER_REMOVE (each successful probe is undone with the
+ * driver's remove and done again) and CONFIG_DEBUG_KOBJECT_RELEASE (the last
+ * put_device() releases the device one to four seconds later, from
+ * system_wq, with lib/kobject.c's "(delayed N)" line).
+ */
+import { expect } from 'chai';
+import { runScenario } from '../../harness/run.js';
+import { ScenarioError, validateScenario } from '../../harness/scenario.js';
+
+const RANGE = { start: '0x850000000', end: '0x284fffffff' };
+
+function hmemOnly(config: Record<string, string>, extra: Record<string, unknown> = {}) {
+  return validateScenario({ tree: 'mainline', config, firmware: { softReserved: [{ ...RANGE, nid: 1 }], cfmws: [] }, ...extra }, 'debug.json');
+}
+
+const text = (dmesg: readonly string[]): string[] => dmesg.map((l) => l.replace(/^\[[ \d.]+\] /, ''));
+
+describe('debug switches: CONFIG_DEBUG_TEST_DRIVER_REMOVE', () => {
+  it('is off by default; with it, hmem\'s probe is undone and done again: hmem.0\'s dax0.0 is added twice, and HMEM still owns the range', async () => {
+    const plain = await runScenario(hmemOnly({}));
+    expect(text(plain.result.dmesg).filter((l) => l === "device: 'dax0.0': device_add")).to.have.length(1);
+    const tested = await runScenario(hmemOnly({ DEBUG_TEST_DRIVER_REMOVE: 'y' }));
+    expect(text(tested.result.dmesg).filter((l) => l === "device: 'dax0.0': device_add")).to.have.length(2);
+    expect(tested.result.softReserved.map((r) => r.owner)).to.deep.equal(['dax_hmem']);
+    expect(tested.result.leaks).to.deep.equal([]);
+    expect(tested.result.warnings).to.deep.equal([]);
+  });
+});
+
+describe('debug switches: CONFIG_DEBUG_KOBJECT_RELEASE', () => {
+  const UNLOAD = { DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_KMEM: 'm', DEV_DAX_CXL: 'm' };
+
+  it('delays each last put_device() by 1, 2, 3, 4 s in turn, says so as lib/kobject.c does, and releases the device when the delayed work runs', async () => {
+    const { result, machine } = await runScenario(hmemOnly({ ...UNLOAD, DEBUG_KOBJECT_RELEASE: 'y' }, { steps: ['boot', 'modprobe -r dax_hmem'] }));
+    const lines = result.dmesg.filter((l) => l.includes('kobject_release'));
+    expect(lines.map((l) => l.replace(/^\[[ \d.]+\] /, ''))).to.deep.equal([
+      "kobject: 'mapping0' (00000000deadbeef): kobject_release, parent 00000000deadbeef (delayed 1000)",
+      // device_del() of dax0.0 put its parent: hmem.0's last reference goes before dax0.0's, which mapping0's release drops.
+      "kobject: 'hmem.0' (00000000deadbeef): kobject_release, parent 00000000deadbeef (delayed 2000)",
+      "kobject: 'dax0.0' (00000000deadbeef): kobject_release, parent 00000000deadbeef (delayed 3000)",
+    ]);
+    // mapping0's release, 1 s after its last put, puts dax0.0: that is when dax0.0's line comes.
+    const at = (l: string): number => Number(/^\[\s*([\d.]+)\]/.exec(l)![1]);
+    expect(at(lines[2]!) - at(lines[0]!)).to.be.closeTo(1, 1e-9);
+    const devs = machine!.kernel.base.core.allDevices.filter((d) => ['mapping0', 'dax0.0', 'hmem.0'].includes(d.name ?? ''));
+    expect(devs.map((d) => d.released)).to.deep.equal([true, true, true]);
+    expect(result.leaks).to.deep.equal([]);
+  });
+
+  it('is off by default: the same unload releases at once and prints nothing', async () => {
+    const { result } = await runScenario(hmemOnly(UNLOAD, { steps: ['boot', 'modprobe -r dax_hmem'] }));
+    expect(result.dmesg.filter((l) => l.includes('kobject_release'))).to.deep.equal([]);
+  });
+
+  it('is a Kconfig symbol with a dependency: "DEBUG_KOBJECT_RELEASE": "x" is refused like any other value', () => {
+    expect(() => hmemOnly({ DEBUG_KOBJECT_RELEASE: 'x' })).to.throw(ScenarioError, /config.DEBUG_KOBJECT_RELEASE: value "x" is not "y", "m" or "n"/);
+  });
+});
