@@ -98,6 +98,10 @@ export class Kernel {
     if (a === undefined) {
       const core = this.base.core;
       const owned: Partial<KernelApi> = {
+        device_initialize: (dev: device) => {
+          core.device_initialize(dev);
+          dev.initializedBy = module;
+        },
         get_device: (<T extends device | null>(dev: T): T => core.get_device(dev, module) as T) as KernelApi['get_device'],
         put_device: (dev: device | null) => core.put_device(dev, module),
         platform_device_put: (pdev) => this.platform.platform_device_put(pdev, module),

@@ -58,4 +58,23 @@ describe('debug switches: CONFIG_DEBUG_KOBJECT_RELEASE', () => {
   it('is a Kconfig symbol with a dependency: "DEBUG_KOBJECT_RELEASE": "x" is refused like any other value', () => {
     expect(() => hmemOnly({ DEBUG_KOBJECT_RELEASE: 'x' })).to.throw(ScenarioError, /config.DEBUG_KOBJECT_RELEASE: value "x" is not "y", "m" or "n"/);
   });
+
+  it('catches a release() that runs after its module was freed: dax.ko unloaded in the second before mapping0 and dax0.0 are released', async () => {
+    const unloadAll = async (kor: 'y' | 'n'): Promise<string[]> => {
+      const { machine } = await runScenario(hmemOnly({ ...UNLOAD, DEBUG_KOBJECT_RELEASE: kor }));
+      const m = machine!;
+      // One task removes the dax users and then the dax bus module, without waiting for anything in between.
+      m.kernel.sched.spawn('modprobe -r', 'user', async () => {
+        for (const name of ['dax_hmem', 'kmem', 'device_dax']) await m.modprobe.modprobe(name, { remove: true });
+      });
+      await m.kernel.sched.run();
+      expect(m.loader.modules.map((x) => x.name)).to.not.include('dax');
+      return m.kernel.panic.warnings.filter((w) => w.kind === 'kasan').map((w) => w.text ?? '');
+    };
+    expect(await unloadAll('n')).to.deep.equal([]);
+    expect(await unloadAll('y')).to.deep.equal([
+      'release dax_mapping_release of device mapping0 runs after module dax was freed',
+      'release dev_dax_release of device dax0.0 runs after module dax was freed',
+    ]);
+  });
 });

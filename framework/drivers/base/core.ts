@@ -17,6 +17,13 @@
  * and no platform notify, so the labels that undo them are empty;
  * bus_add_device() creates no bus->dev_groups (no bus here has any: the
  * platform bus's modalias/numa_node/driver_override files are left out).
+ *
+ * The last put_device() runs lib/kobject.c's kobject_release(): the
+ * cleanup at once, or with CONFIG_DEBUG_KOBJECT_RELEASE from a delayed
+ * work item 1 to 4 s later (in turn rather than at random, and %p prints
+ * kshim's fixed hashed pointer). A release() of a module that is no longer
+ * loaded is reported as KASAN reports a use after free, like a work item
+ * of a freed module; the kernel would fault on the unmapped module text.
  */
 import { EEXIST, EINVAL } from '../../include/errno.js';
 import type { attribute_group } from '../../fs/sysfs.js';
@@ -71,6 +78,8 @@ export class DeviceCore {
     if (!this.allDevices.includes(dev)) this.allDevices.push(dev);
   }
 
+  /** Whether a modular object is not loaded now; installed by the module loader. */
+  moduleGone: (name: string) => boolean = () => false;
   /** CONFIG_DEBUG_KOBJECT_RELEASE: the last put_device() releases later (kobject_release()). */
   debug_kobject_release = false;
   /** Releases delayed so far: the next delay is 1 to 4 s in turn. */
@@ -140,6 +149,10 @@ export class DeviceCore {
     const name = dev_name(dev);
     if (dev.devres_head.length > 0) this.base.devres.devres_release_all_atomic(dev);
     const release = dev.release ?? dev.type?.release ?? null;
+    // A release() in the text of a module already freed: what CONFIG_DEBUG_KOBJECT_RELEASE is there to catch.
+    if (release !== null && dev.initializedBy !== null && this.moduleGone(dev.initializedBy)) {
+      this.base.panic.kasan('kobject_cleanup', `release ${release.name || '?'} of device ${name} runs after module ${dev.initializedBy} was freed`);
+    }
     if (release !== null) release(dev);
     else this.base.panic.warn(DEVICE_RELEASE_SITE, `Device '${name}' does not have a release() function, it is broken and must be fixed. See Documentation/core-api/kobject.rst.`);
     dev.released = true;

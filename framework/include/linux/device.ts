@@ -132,6 +132,8 @@ export class device {
   state_in_sysfs = false;
   /** Set once the last reference is dropped and the release ran. */
   released = false;
+  /** The module whose code called device_initialize(), where its release() lives; null for built-in code. */
+  initializedBy: string | null = null;
   private moduleRefsMap: Map<string, number> | null = null;
   private attrsMap: Map<string, string> | null = null;
 

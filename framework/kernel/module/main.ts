@@ -134,6 +134,7 @@ export class ModuleLoader {
     base.dd.module_requested_async_probing = this.asyncProbeRequested.bind(this);
     wq.describeFunc = describeWorkFunc;
     wq.beforeRun = this.checkWorkOwnerAlive.bind(this);
+    base.core.moduleGone = this.isGone.bind(this);
   }
 
   private modulesLinkedIn(): string[] {
