@@ -78,7 +78,7 @@ export function runOutput(run: Run, tree: Tree, view: RunView): string {
   if (view.show === 'dmesg') return result.dmesg.join('\n') + '\n';
   if (view.show === 'owners') return formatOwners(result) + '\n';
   if (view.show === 'config') return formatDotConfig(result, tree) + '\n';
-  return formatRun(result, warningDetails(run), steps) + '\n';
+  return formatRun(result, warningDetails(run), steps, endReport(run)) + '\n';
 }
 
 /**
@@ -87,7 +87,14 @@ export function runOutput(run: Run, tree: Tree, view: RunView): string {
  * source line it came from. `steps` are the scenario's steps after boot,
  * each with its exit status and what modprobe printed.
  */
-export function formatRun(r: RunResult, details: ReadonlyArray<string | null> = [], steps: readonly StepReport[] = []): string {
+/** For a run that did not end idle, what the scheduler said about it: the deadlock's wait chain, or the runaway. */
+export function endReport(run: Pick<Run, 'outcomes'>): string | null {
+  const o = run.outcomes.find((x) => x.status !== 'idle');
+  if (o === undefined) return null;
+  return o.deadlock?.message ?? o.runaway?.message ?? o.status;
+}
+
+export function formatRun(r: RunResult, details: ReadonlyArray<string | null> = [], steps: readonly StepReport[] = [], end: string | null = null): string {
   const out: string[] = [];
   out.push(`tree ${r.tree}, schedule ${r.schedule}`);
   for (const a of r.config.adjusted) out.push(`config: ${a.symbol}=${a.requested} requested, ${a.actual} used (limited by ${a.reason})`);
@@ -102,6 +109,7 @@ export function formatRun(r: RunResult, details: ReadonlyArray<string | null> = 
   const warnings = warningLines(r, details);
   out.push('', '== warnings ==', ...(warnings.length ? warnings : ['(none)']));
   if (r.leaks.length) out.push('', '== leaks ==', ...r.leaks);
+  if (end !== null) out.push('', '== end ==', 'the run did not reach idle:', ...end.split('\n'));
   return out.join('\n');
 }
 

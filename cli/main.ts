@@ -96,7 +96,7 @@ program
       checkOutput(opts);
       const conds = parseFailOn(opts.failOn);
       const scenario = loadScenario(file, { tree: opts.tree, set: opts.set, cmdline: opts.cmdline }, notesFor(opts));
-      const run = await runScenario(scenario);
+      const run = await runScenario(scenario, { blockStacks: true });
       printRun(run, scenario, opts);
       applyFailOn(runFailOn(run, conds));
     } catch (e) {
@@ -143,7 +143,7 @@ program
       checkOutput(opts);
       const conds = parseFailOn(opts.failOn);
       const scenario = loadScenario(file, { tree: opts.tree, set: opts.set, cmdline: opts.cmdline }, notesFor(opts));
-      const run = await runWithSchedule(file, scenario, opts);
+      const run = await runWithSchedule(file, scenario, opts, { blockStacks: true });
       printRun(run, scenario, opts);
       applyFailOn(runFailOn(run, conds));
     } catch (e) {

@@ -641,7 +641,7 @@ export interface ShellIo {
 /** Boot the scenario and read commands until exit or end of input; returns the exit status. */
 export async function shellCommand(file: string, opts: ShellArgs, io: ShellIo = { input: process.stdin, output: process.stdout, errput: process.stderr }): Promise<number> {
   const scenario = loadScenario(file, { tree: opts.tree, set: opts.set, cmdline: opts.cmdline });
-  const run = await runWithSchedule(file, scenario, opts);
+  const run = await runWithSchedule(file, scenario, opts, { blockStacks: true });
   if (run.machine === null) {
     io.output.write(formatRun(run.result) + '\n');
     return 1;

@@ -15,6 +15,7 @@ import { Async, asyncModule, type AsyncApi } from './kernel/async.js';
 import { FaultInjection, faultInjectionModule } from './kernel/fail_function.js';
 import { Locking, lockingModule, type LockingApi } from './kernel/locking.js';
 import { Panic, panicModule, type PanicApi } from './kernel/panic.js';
+import { hungTaskModule } from './kernel/hung_task.js';
 import { debugLocksModule } from './lib/debug_locks.js';
 import { debugObjectsModule } from './lib/debugobjects.js';
 import { BootCommandLine, cmdlineModule } from './init/cmdline.js';
@@ -240,6 +241,7 @@ export function kernelModules(opts: KernelOptions = {}): ContainerModule[] {
     memregionModule,
     sysfsModule,
     numaModule,
+    hungTaskModule,
     kernelModule,
   ];
 }

@@ -66,6 +66,8 @@ export interface RunOptions {
   readonly maxSteps?: number;
   /** Record the timeline (sched.trace). */
   readonly trace?: boolean;
+  /** Keep where each task blocked, for the call traces of the hung-task report (single runs; the explorer goes without). */
+  readonly blockStacks?: boolean;
   /**
    * Power the machine off when the run ends: its container is emptied, so
    * `machine.get()` no longer works, but its objects stay readable. For
@@ -160,7 +162,7 @@ function hex(n: number): string {
 export function machineFor(scenario: Scenario, config: Readonly<Record<string, Tristate>>, opts: RunOptions = {}): Machine {
   const strategy = opts.strategy ?? new DefaultStrategy();
   const m = createMachine({
-    scheduler: { strategy, timeMode: opts.timeMode ?? 'timed', recordSteps: opts.recordSteps ?? false, maxSteps: opts.maxSteps, trace: opts.trace ?? false },
+    scheduler: { strategy, timeMode: opts.timeMode ?? 'timed', recordSteps: opts.recordSteps ?? false, maxSteps: opts.maxSteps, trace: opts.trace ?? false, blockStacks: opts.blockStacks ?? false },
     modules: [firmwareModule, cxlMockOpsModule],
     config,
     cmdline: scenario.cmdline,

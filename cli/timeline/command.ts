@@ -18,7 +18,7 @@ export interface TimelineArgs {
 
 export async function timelineCommand(file: string, opts: TimelineArgs): Promise<void> {
   const scenario = loadScenario(file, { tree: opts.tree, set: opts.set, cmdline: opts.cmdline });
-  const run = await runWithSchedule(file, scenario, opts, { trace: true });
+  const run = await runWithSchedule(file, scenario, opts, { trace: true, blockStacks: true });
   // A build that failed boots nothing: there is no timeline to draw, and an empty page would read like a boot that did nothing.
   if (!run.result.build.ok) {
     const how = [...(opts.tree !== undefined ? [`--tree ${opts.tree}`] : []), ...opts.set.map((v) => `--set ${v}`)].join(' ');

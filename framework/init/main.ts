@@ -18,6 +18,7 @@ import type { Task } from '../sim/task.js';
 import { Timing } from '../sim/timing.js';
 import { Udevd } from '../userspace/udev.js';
 import { BootCommandLine, param_bool } from './cmdline.js';
+import { HungTask } from '../kernel/hung_task.js';
 import { Rootfs } from './initramfs.js';
 
 export const PID1_FRAMES = ['do_one_initcall', 'do_initcalls', 'kernel_init_freeable', 'kernel_init', 'ret_from_fork', 'ret_from_fork_asm'];
@@ -52,6 +53,7 @@ export class Boot {
     @inject(Udevd) private readonly udevd: Udevd,
     @inject(KernelConfig) private readonly config: KernelConfig,
     @inject(BootCommandLine) private readonly cmdline: BootCommandLine,
+    @inject(HungTask) private readonly hungTask: HungTask,
   ) {}
 
   /** start_kernel(): create PID 1. The boot runs when the scheduler runs. */
@@ -64,6 +66,8 @@ export class Boot {
     const kconfig = this.config.view(true);
     this.base.dd.test_driver_remove = params.test_driver_remove ?? kconfig.IS_ENABLED('CONFIG_DEBUG_TEST_DRIVER_REMOVE');
     this.base.core.debug_kobject_release = kconfig.IS_ENABLED('CONFIG_DEBUG_KOBJECT_RELEASE');
+    this.hungTask.enabled = kconfig.IS_ENABLED('CONFIG_DETECT_HUNG_TASK');
+    this.hungTask.hung_task_init();
     // dd.c's static initialiser: 10 s under #ifdef CONFIG_MODULES, else 0 (no timeout work at all).
     this.base.dd.driver_deferred_probe_timeout = this.config.view(true).IS_ENABLED('CONFIG_MODULES') ? 10 : 0;
     this.parse_early_params();

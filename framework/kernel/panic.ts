@@ -305,8 +305,13 @@ export class Panic {
     this.tainted |= 1 << flag;
   }
 
+  /** test_taint() */
+  test_taint(flag: number): boolean {
+    return (this.tainted & (1 << flag)) !== 0;
+  }
+
   /** "Not tainted", or one column per taint flag: its letter when set, else 'G' for the first and a space for the others. */
-  private print_tainted(): string {
+  print_tainted(): string {
     if (this.tainted === 0) return 'Not tainted';
     let s = 'Tainted: ';
     for (let i = 0; i < TAINT_FLAGS.length; i++) s += this.tainted & (1 << i) ? TAINT_FLAGS[i] : i === 0 ? 'G' : ' ';

@@ -67,16 +67,16 @@ export function formatFrame(f: Frame): string {
 
 /**
  * The whole chain for a task: captured frames (innermost first) then the
- * task's bottom frames, except those the captured stack already shows
- * (process_one_work and worker_thread are real frames of a kworker).
+ * task's bottom frames, in their order; a bottom frame the captured stack
+ * shows as well (process_one_work and worker_thread are real frames of a
+ * kworker, kernel_init one of PID 1) is listed once, among the bottom ones.
  */
 export function callTrace(task: Task | null, frames: readonly Frame[]): string[] {
   const out = frames.map(formatFrame);
-  if (task !== null) {
-    const shown = new Set(out);
-    for (const f of task.baseFrames) if (!shown.has(f)) out.push(f);
-  }
-  return out;
+  if (task === null) return out;
+  // A bottom frame the stack shows too (kernel_init, process_one_work) comes from the task's list, in its place there.
+  const base = new Set(task.baseFrames);
+  return [...out.filter((f) => !base.has(f)), ...task.baseFrames];
 }
 
 /** The project's root: this file is dist/framework/kernel/stacktrace.js. */

@@ -30,6 +30,8 @@ export interface SchedulerOptions {
   recordSteps?: boolean;
   /** Record the timeline (spans and marks). */
   trace?: boolean;
+  /** Keep where each task blocked (an Error per block, for the hung-task report): for single runs, not for the explorer. */
+  blockStacks?: boolean;
 }
 
 export interface StepRecord {
@@ -110,6 +112,9 @@ function insertByReadyTime(list: Task[], t: Task): void {
 
 export class Scheduler {
   /** Virtual time in microseconds. */
+  /** Called when no task can run but some are blocked (a deadlock), before the run ends; see kernel/hung_task.ts. */
+  onStall: ((blocked: readonly Task[]) => void) | null = null;
+  private readonly blockStacks: boolean;
   now = 0;
   current: Task | null = null;
   readonly choices: number[] = [];
@@ -143,6 +148,12 @@ export class Scheduler {
     this.maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
     this.recording = opts.recordSteps ?? false;
     this.trace.enabled = opts.trace ?? false;
+    this.blockStacks = opts.blockStacks ?? false;
+  }
+
+  /** Move the clock forward while nothing can run (the hung-task detector's sleep). */
+  advanceTo(us: number): void {
+    if (us > this.now) this.now = us;
   }
 
   /** Every task ever spawned, in pid order. */
@@ -211,6 +222,13 @@ export class Scheduler {
     const t = this.self('block');
     t.state = 'blocked';
     t.waitingOn = on;
+    t.blockedSince = this.now;
+    if (this.blockStacks) {
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 80;
+      t.blockedAt = new Error();
+      Error.stackTraceLimit = limit;
+    }
     return this.suspend(t);
   }
 
@@ -442,6 +460,8 @@ export class Scheduler {
   private idleOutcome(): RunOutcome {
     const blocked = this.tasks.filter((t) => t.state === 'blocked');
     if (blocked.length === 0) return { status: 'idle' };
+    // What a kernel would do while nothing runs: the hung-task detector, which may move the clock.
+    if (this.onStall !== null) this.onStall(blocked);
     return { status: 'deadlock', deadlock: this.describeDeadlock(blocked) };
   }
 

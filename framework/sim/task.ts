@@ -41,6 +41,10 @@ export class Task {
   workqueueLine: string | null = null;
   /** True while the task runs an async_schedule'd function. */
   isAsync = false;
+  /** Virtual time (µs) at which the task last blocked. */
+  blockedSince = 0;
+  /** Where it last blocked, when the scheduler keeps block stacks (its frames are read only if someone asks). */
+  blockedAt: Error | null = null;
   private ctxMap: Map<string, unknown> | null = null;
 
   constructor(

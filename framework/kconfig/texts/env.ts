@@ -11,9 +11,10 @@
  *
  * At its end, the debug switches of lib/Kconfig.debug that kshim models:
  * DEBUG_TEST_DRIVER_REMOVE and DEBUG_KOBJECT_RELEASE, off by default as
- * in the kernel; DEBUG_KERNEL and DEBUG_OBJECTS_TIMERS, which they depend
- * on, are always y here (no prompt), since kshim's kernel always runs
- * with debugobjects.
+ * in the kernel, and DETECT_HUNG_TASK, on by default here (the kernel
+ * defaults it to SOFTLOCKUP_DETECTOR); DEBUG_KERNEL and
+ * DEBUG_OBJECTS_TIMERS, which they depend on, are always y here (no
+ * prompt), since kshim's kernel always runs with debugobjects.
  */
 
 /** The path messages name for the environment file. */
@@ -136,4 +137,9 @@ config DEBUG_TEST_DRIVER_REMOVE
 config DEBUG_KOBJECT_RELEASE
 	bool "kobject release debugging"
 	depends on DEBUG_OBJECTS_TIMERS
+
+config DETECT_HUNG_TASK
+	bool "Detect Hung Tasks"
+	depends on DEBUG_KERNEL
+	default y
 `;
