@@ -15,6 +15,7 @@ import { DEFAULT_DEPTH, DEFAULT_SEED, EXHAUSTIVE_BUDGET, exploreCommand, SAMPLED
 import { MATRIX_RUNS, matrixCommand, type MatrixArgs } from './matrix.js';
 import { CXL_KNOBS } from '../mocks/cxl/mock_ops.js';
 import { ALL_TREES as TREES, LOCAL_TREE_PROBLEMS } from '../trees/registry.js';
+import { compareCommand, type CompareArgs } from './compare.js';
 import { demo } from './demo.js';
 import { failOnInputError, UsageError } from './errors.js';
 import { applyFailOn, runFailOn } from './fail-on.js';
@@ -122,6 +123,25 @@ program
   .action(async (file: string, opts: ExploreArgs) => {
     try {
       await exploreCommand(file, opts);
+    } catch (e) {
+      failOnInputError(e);
+    }
+  });
+
+program
+  .command('compare')
+  .description('explore a scenario on two trees and list the outcome classes only one of them reaches, and those both do')
+  .argument('<file>', 'scenario JSON file')
+  .usage('<file> --tree BEFORE --tree AFTER [options]')
+  .option('--tree <name>', 'a tree: give it twice, the one before and the one after', collect, [])
+  .option('--set <SYM=v>', 'override a config symbol on both (repeatable)', collect, [])
+  .option('--cmdline <text>', 'boot both with this kernel command line instead of the scenario\'s', once('--cmdline'))
+  .option('--runs <n>', `the exploration budget on each tree (default ${EXHAUSTIVE_BUDGET})`, once('--runs'))
+  .option('--untimed', 'durations are abstract: every order the blocking rules allow')
+  .option('--json', 'print one JSON object')
+  .action(async (file: string, opts: CompareArgs) => {
+    try {
+      await compareCommand(file, opts);
     } catch (e) {
       failOnInputError(e);
     }

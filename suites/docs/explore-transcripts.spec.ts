@@ -14,6 +14,7 @@
  * attempt" shows a tree as it was before the guide changed it, and is
  * checked elsewhere.
  */
+import { compareOutput } from '../../cli/compare.js';
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +62,7 @@ function transcripts(guide: string): Transcript[] {
     if (!inBlock) return;
     if (text.startsWith('$ ')) {
       close();
-      const m = /^\$ npx kshim ((?:explore|run|replay) .+)$/.exec(text);
+      const m = /^\$ npx kshim ((?:explore|run|replay|compare) .+)$/.exec(text);
       if (m !== null) current = { line: i + 1, args: shellWords(m[1]!), out: [] };
     } else if (current !== null) current.out.push(text);
   });
@@ -91,10 +92,10 @@ function shellWords(line: string): string[] {
 }
 
 /** The file and options of a quoted command line, as commander hands them to the command (the options the guides use). */
-type QuotedOptions = ExploreArgs & { show?: string; schedule?: string; failOn: string[]; stdoutDropped?: boolean };
+type QuotedOptions = ExploreArgs & { show?: string; schedule?: string; failOn: string[]; stdoutDropped?: boolean; trees: string[] };
 
 function parseArgs(args: readonly string[]): { file: string; opts: QuotedOptions } {
-  const opts: QuotedOptions = { strategy: 'exhaustive', set: [], failOn: [] };
+  const opts: QuotedOptions = { strategy: 'exhaustive', set: [], failOn: [], trees: [] };
   let file: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -106,7 +107,8 @@ function parseArgs(args: readonly string[]): { file: string; opts: QuotedOptions
     else if (a === '--fail-on') opts.failOn.push(args[++i]!);
     else if (a === '--json') opts.json = true;
     else if (a === '--set') opts.set.push(args[++i]!);
-    else if (['--tree', '--strategy', '--runs', '--seed', '--bound', '--depth', '--show', '--schedule', '--cmdline'].includes(a)) (opts as unknown as Record<string, string>)[a.slice(2)] = args[++i]!;
+    else if (a === '--tree') opts.trees.push((opts.tree = args[++i]!));
+    else if (['--strategy', '--runs', '--seed', '--bound', '--depth', '--show', '--schedule', '--cmdline'].includes(a)) (opts as unknown as Record<string, string>)[a.slice(2)] = args[++i]!;
     else if (a.startsWith('--')) throw new Error(`transcript option ${a} is not understood by this test`);
     else file = a;
   }
@@ -119,6 +121,7 @@ async function printedBy(args: readonly string[]): Promise<string> {
   let stdout: string;
   let verdict: FailOnVerdict;
   if (args[0] === 'explore') ({ stdout, verdict } = await exploreWithVerdict(file, opts, undefined, exploreShared));
+  else if (args[0] === 'compare') ({ stdout, verdict } = { stdout: await compareOutput(file, { ...opts, tree: opts.trees }), verdict: { status: 0, lines: [] } });
   else {
     const scenario = loadScenario(file, { tree: opts.tree, set: opts.set, cmdline: opts.cmdline });
     const run = args[0] === 'replay' ? await runWithSchedule(file, scenario, { schedule: opts.schedule!, set: opts.set }) : await runScenario(scenario);
