@@ -16,6 +16,7 @@ import { FaultInjection, faultInjectionModule } from './kernel/fail_function.js'
 import { Locking, lockingModule, type LockingApi } from './kernel/locking.js';
 import { Panic, panicModule, type PanicApi } from './kernel/panic.js';
 import { hungTaskModule } from './kernel/hung_task.js';
+import { Lockdep, lockdepModule } from './kernel/lockdep.js';
 import { debugLocksModule } from './lib/debug_locks.js';
 import { debugObjectsModule } from './lib/debugobjects.js';
 import { BootCommandLine, cmdlineModule } from './init/cmdline.js';
@@ -79,6 +80,7 @@ export class Kernel {
     @inject(Sysfs) readonly sysfs: Sysfs,
     @inject(Numa) readonly numa: Numa,
     @inject(BootCommandLine) readonly cmdline: BootCommandLine,
+    @inject(Lockdep) readonly lockdep: Lockdep,
   ) {
     // start_kernel() prints the banner first (pr_notice); driver_init() registers the platform bus later.
     log.emit(KERN_NOTICE, `Linux version ${UTS_RELEASE} (kshim) #1 SMP PREEMPT_DYNAMIC`);
@@ -231,6 +233,7 @@ export function kernelModules(opts: KernelOptions = {}): ContainerModule[] {
     debugLocksModule,
     panicModule,
     debugObjectsModule,
+    lockdepModule,
     lockingModule,
     faultInjectionModule,
     workqueueModule,

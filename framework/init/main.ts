@@ -19,6 +19,7 @@ import { Timing } from '../sim/timing.js';
 import { Udevd } from '../userspace/udev.js';
 import { BootCommandLine, param_bool } from './cmdline.js';
 import { HungTask } from '../kernel/hung_task.js';
+import { Lockdep } from '../kernel/lockdep.js';
 import { Rootfs } from './initramfs.js';
 
 export const PID1_FRAMES = ['do_one_initcall', 'do_initcalls', 'kernel_init_freeable', 'kernel_init', 'ret_from_fork', 'ret_from_fork_asm'];
@@ -54,6 +55,7 @@ export class Boot {
     @inject(KernelConfig) private readonly config: KernelConfig,
     @inject(BootCommandLine) private readonly cmdline: BootCommandLine,
     @inject(HungTask) private readonly hungTask: HungTask,
+    @inject(Lockdep) private readonly lockdep: Lockdep,
   ) {}
 
   /** start_kernel(): create PID 1. The boot runs when the scheduler runs. */
@@ -67,6 +69,7 @@ export class Boot {
     this.base.dd.test_driver_remove = params.test_driver_remove ?? kconfig.IS_ENABLED('CONFIG_DEBUG_TEST_DRIVER_REMOVE');
     this.base.core.debug_kobject_release = kconfig.IS_ENABLED('CONFIG_DEBUG_KOBJECT_RELEASE');
     this.hungTask.enabled = kconfig.IS_ENABLED('CONFIG_DETECT_HUNG_TASK');
+    this.lockdep.enabled = kconfig.IS_ENABLED('CONFIG_PROVE_LOCKING');
     this.hungTask.hung_task_init();
     // dd.c's static initialiser: 10 s under #ifdef CONFIG_MODULES, else 0 (no timeout work at all).
     this.base.dd.driver_deferred_probe_timeout = this.config.view(true).IS_ENABLED('CONFIG_MODULES') ? 10 : 0;

@@ -27,7 +27,7 @@ export interface BugSite {
   readonly line: number;
 }
 
-export type WarningKind = 'warn' | 'oops' | 'kasan' | 'bug';
+export type WarningKind = 'warn' | 'oops' | 'kasan' | 'bug' | 'lockdep';
 
 export interface Warning {
   readonly kind: WarningKind;
@@ -176,6 +176,20 @@ export class Panic {
     this.log.emit(level, headline);
     this.printSplat(level, null, task, trace, null, 'none');
     return this.record('bug', func, headline, null, task, trace);
+  }
+
+  /**
+   * The stack dump that ends a lockdep report ("stack backtrace:" comes
+   * before it): the CPU line and the call trace from `func`, the function
+   * taking the lock; recorded as a 'lockdep' warning under `headline`.
+   */
+  dump_stack_only(func: string, headline: string): Warning {
+    const task = this.sched.current;
+    const frames = captureFrames(3, this.moduleOf);
+    const from = frames.findIndex((f) => f.func === func);
+    const trace = callTrace(task, from >= 0 ? frames.slice(from) : [{ func, module: null }, ...frames]);
+    this.printSplat(KERN_WARNING, null, task, trace, null, 'none');
+    return this.record('lockdep', func, headline, null, task, trace);
   }
 
   /**

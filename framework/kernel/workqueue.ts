@@ -30,12 +30,14 @@ import type { Task } from '../sim/task.js';
 import {
   __WQ_ORDERED,
   delayed_work,
+  WQ_MEM_RECLAIM,
   WQ_UNBOUND,
   work_struct,
   workqueue_struct,
   type work_func_t,
   type work_run,
 } from '../include/linux/workqueue_types.js';
+import { Lockdep } from './lockdep.js';
 import { DebugObjects, ODEBUG_STATE_ACTIVE, ODEBUG_STATE_INACTIVE, ODEBUG_STATE_NONE, type debug_obj_descr, type debug_obj_state } from '../lib/debugobjects.js';
 import { FaultInjection } from './fail_function.js';
 import { WaitFor } from './locking.js';
@@ -126,6 +128,7 @@ export class Workqueue {
     @inject(Printk) private readonly log: Printk,
     @inject(FaultInjection) private readonly faults: FaultInjection,
     @inject(DebugObjects) private readonly debugObjects: DebugObjects,
+    @inject(Lockdep) private readonly lockdep: Lockdep,
   ) {
     this.system_wq = this.newQueue('events', 0, 256, true);
     this.system_long_wq = this.newQueue('events_long', 0, 256, true);
@@ -347,12 +350,17 @@ export class Workqueue {
     task.workqueueLine = `${wq.name} ${this.describeFunc(work)}`;
     if (this.beforeRun !== null) this.beforeRun(work);
     const span = this.sched.trace.begin('work', wq.name, work.func?.name || 'work');
+    // lock_map_acquire() of the queue's map, then of the item's: a flush from inside the item shows as recursion.
+    this.lockdep.lock_map_acquire(wq_lockdep_map(wq), 'process_one_work');
+    this.lockdep.lock_map_acquire(work_lockdep_map(work), 'process_one_work');
     try {
       const fn = work.func;
       if (fn !== null) await fn(work);
     } finally {
       this.sched.trace.end(span);
     }
+    this.lockdep.lock_map_release(work_lockdep_map(work));
+    this.lockdep.lock_map_release(wq_lockdep_map(wq));
     // Reached only if the function returned: an oops in it kills the kworker
     // here, and the item stays in flight for good (flushes of it never end).
     task.workqueueLine = null;
@@ -399,6 +407,10 @@ export class Workqueue {
       if (run === null) return false;
       target = run.instance;
     }
+    // start_flush_work(): on an ordered queue (or one with a rescuer) the queue's map, else the item's.
+    const flushed = work.wq ?? work.running[0]?.wq ?? null;
+    if (flushed !== null && (flushed.ordered || flushed.maxActive === 1 || (flushed.flags & WQ_MEM_RECLAIM) !== 0)) this.lockdep.touch(wq_lockdep_map(flushed), '__flush_work');
+    else this.lockdep.touch(work_lockdep_map(work), '__flush_work');
     const on = new WaitFor(
       () => `flush_work(${work.func?.name ?? 'work'})`,
       () => this.workHolders(work),
@@ -523,6 +535,7 @@ export class Workqueue {
       this.panic.kasan('__flush_workqueue', `Read of workqueue ${wq.name} after destroy_workqueue() freed it`);
       return;
     }
+    this.lockdep.touch(wq_lockdep_map(wq), '__flush_workqueue');
     const target = [...wq.inflight];
     if (target.length === 0) return;
     const on = new WaitFor(
@@ -643,3 +656,13 @@ function work_debug_hint(work: work_struct): unknown {
 export const workqueueModule = new ContainerModule(({ bind }) => {
   bind(Workqueue).toSelf().inSingletonScope();
 });
+
+/** The lockdep class of a workqueue's map (alloc_workqueue()'s "(wq_completion)" + name). */
+function wq_lockdep_map(wq: workqueue_struct): string {
+  return `(wq_completion)${wq.name}`;
+}
+
+/** The lockdep class of an item's map: the kernel's "(work_completion)(&x->work)", named here after the function. */
+function work_lockdep_map(work: work_struct): string {
+  return `(work_completion)(${work.func?.name || 'work'})`;
+}

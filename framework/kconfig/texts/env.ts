@@ -11,7 +11,8 @@
  *
  * At its end, the debug switches of lib/Kconfig.debug that kshim models:
  * DEBUG_TEST_DRIVER_REMOVE and DEBUG_KOBJECT_RELEASE, off by default as
- * in the kernel, and DETECT_HUNG_TASK, on by default here (the kernel
+ * in the kernel, PROVE_LOCKING (lockdep's workqueue maps only, off by
+ * default), and DETECT_HUNG_TASK, on by default here (the kernel
  * defaults it to SOFTLOCKUP_DETECTOR); DEBUG_KERNEL and
  * DEBUG_OBJECTS_TIMERS, which they depend on, are always y here (no
  * prompt), since kshim's kernel always runs with debugobjects.
@@ -142,4 +143,8 @@ config DETECT_HUNG_TASK
 	bool "Detect Hung Tasks"
 	depends on DEBUG_KERNEL
 	default y
+
+config PROVE_LOCKING
+	bool "Lock debugging: prove locking correctness"
+	depends on DEBUG_KERNEL
 `;
