@@ -21,6 +21,7 @@ export interface CompareArgs {
   readonly set: string[];
   readonly cmdline?: string;
   readonly runs?: string;
+  readonly bound?: string;
   readonly untimed?: boolean;
   readonly json?: boolean;
 }
@@ -28,27 +29,29 @@ export interface CompareArgs {
 interface Side {
   readonly tree: string;
   readonly scenario: Scenario;
-  readonly report: ExploreReport;
+  report: ExploreReport | null;
+}
+
+function positive(v: string | undefined, name: string, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} ${v}: expected ${min === 0 ? 'a non-negative' : 'a positive'} integer`);
+  return Number(v);
 }
 
 /** Everything `kshim compare` prints on stdout. */
 export async function compareOutput(file: string, opts: CompareArgs, progress?: ExploreProgress): Promise<string> {
-  if (opts.tree.length !== 2) throw new UsageError(`kshim compare: give --tree twice, the tree before and the tree after (got ${opts.tree.length === 0 ? 'none' : opts.tree.join(', ')})`);
-  if (opts.tree[0] === opts.tree[1]) throw new UsageError(`kshim compare: --tree ${opts.tree[0]} twice; give two different trees`);
-  let runs = EXHAUSTIVE_BUDGET;
-  if (opts.runs !== undefined) {
-    if (!/^\d+$/.test(opts.runs) || Number(opts.runs) < 1) throw new UsageError(`--runs ${opts.runs}: expected a positive integer`);
-    runs = Number(opts.runs);
-  }
-  const sides: Side[] = [];
-  for (const tree of opts.tree) {
-    const scenario = loadScenario(file, { tree, set: opts.set, cmdline: opts.cmdline }, { adjustments: true });
-    progress?.start(runs, ` at most, on ${tree}`);
-    const report = await new Explorer(scenario, { strategy: 'exhaustive', runs, timeMode: opts.untimed ? 'untimed' : 'timed', progress: (n) => progress?.update(n) }).explore();
+  if (opts.tree.length !== 2) throw new UsageError(`compare: give --tree twice, the tree before and the tree after (got ${opts.tree.length === 0 ? 'none' : opts.tree.join(', ')})`);
+  if (opts.tree[0] === opts.tree[1]) throw new UsageError(`compare: --tree ${opts.tree[0]} twice; give two different trees`);
+  const runs = positive(opts.runs, 'runs', 1) ?? EXHAUSTIVE_BUDGET;
+  const bound = positive(opts.bound, 'bound', 0);
+  // Both trees are checked before either is explored.
+  const sides: Side[] = opts.tree.map((tree) => ({ tree, scenario: loadScenario(file, { tree, set: opts.set, cmdline: opts.cmdline }, { adjustments: true, notePrefix: `--tree ${tree}: ` }), report: null }));
+  for (const side of sides) {
+    progress?.start(runs, ` at most, on ${side.tree}`);
+    side.report = await new Explorer(side.scenario, { strategy: 'exhaustive', runs, bound, timeMode: opts.untimed ? 'untimed' : 'timed', progress: (n) => progress?.update(n) }).explore();
     progress?.stop();
-    sides.push({ tree, scenario, report });
   }
-  const [a, b] = sides as [Side, Side];
+  const [a, b] = sides as [Side & { report: ExploreReport }, Side & { report: ExploreReport }];
   const inB = new Map(b.report.outcomes.map((o) => [o.signature, o]));
   const inA = new Map(a.report.outcomes.map((o) => [o.signature, o]));
   const onlyA = a.report.outcomes.filter((o) => !inB.has(o.signature));
@@ -57,7 +60,7 @@ export async function compareOutput(file: string, opts: CompareArgs, progress?: 
   const replay = (side: Side, o: OutcomeClass): string => replayCommand(file, { tree: side.tree, set: opts.set, cmdline: opts.cmdline }, o.shrunk);
 
   if (opts.json) {
-    const side = (s: Side) => ({ tree: s.tree, schedulesExplored: s.report.schedulesExplored, complete: s.report.complete });
+    const side = (s: Side & { report: ExploreReport }) => ({ tree: s.tree, schedulesExplored: s.report.schedulesExplored, complete: s.report.complete });
     const cls = (o: OutcomeClass) => ({ signature: o.signature, owners: o.owners, warnings: o.warnings, count: o.count, schedule: o.shrunk });
     return (
       JSON.stringify(
@@ -74,19 +77,28 @@ export async function compareOutput(file: string, opts: CompareArgs, progress?: 
     );
   }
 
-  const completeness = (s: Side): string => `${count(s.report.schedulesExplored, 'schedule')}${s.report.complete ? '' : ' (not complete: stopped at the budget; --runs N raises it)'}`;
-  const lines = [`${file}: ${a.tree} (${completeness(a)}) against ${b.tree} (${completeness(b)}), exhaustive${opts.untimed ? ', untimed' : ''}`];
-  const section = (title: string, side: Side, classes: readonly OutcomeClass[]): void => {
+  const complete = a.report.complete && b.report.complete;
+  const header = (s: Side & { report: ExploreReport }): string => `${count(s.report.schedulesExplored, 'schedule')}${s.report.complete ? '' : ', not complete'}`;
+  const lines = [`${file}: ${a.tree} (${header(a)}) against ${b.tree} (${header(b)}), exhaustive${opts.untimed ? ', untimed' : ''}${bound !== undefined ? `, at most ${count(bound, 'deviation')}` : ''}`];
+  const section = (title: string, side: Side & { report: ExploreReport }, classes: readonly OutcomeClass[]): void => {
     lines.push('', `${title}: ${classes.length === 0 ? 'none' : count(classes.length, 'outcome class', 'outcome classes')}`);
     for (const o of classes) {
-      lines.push(`  ${o.signature}`, `    ${o.count} of ${count(side.report.schedulesExplored, 'schedule')}; shortest: ${o.shrunk}`, `    replay: ${replay(side, o)}`);
+      lines.push(
+        `  ${o.signature}`,
+        `    ${o.count} of ${count(side.report.schedulesExplored, 'schedule')}; shortest: ${o.shrunk} (${count(o.deviations, 'deviation')} from the default order)`,
+        `    replay: ${replay(side, o)}`,
+      );
     }
   };
-  section(`only on ${a.tree} (gone on ${b.tree})`, a, onlyA);
-  section(`only on ${b.tree} (new on ${b.tree})`, b, onlyB);
+  // "Gone" and "new" only when both explorations saw every schedule; else only what they saw.
+  section(complete ? `only on ${a.tree} (gone on ${b.tree})` : `only on ${a.tree} (not seen on ${b.tree})`, a, onlyA);
+  section(complete ? `only on ${b.tree} (new on ${b.tree})` : `only on ${b.tree} (not seen on ${a.tree})`, b, onlyB);
   lines.push('', `on both: ${both.length === 0 ? 'none' : count(both.length, 'outcome class', 'outcome classes')}`);
-  for (const [x, y] of both) lines.push(`  ${x.signature}`, `    ${x.count} of ${a.report.schedulesExplored} on ${a.tree}, ${y.count} of ${b.report.schedulesExplored} on ${b.tree}`);
-  if (!a.report.complete || !b.report.complete) lines.push('', 'an exploration stopped at its budget: a class listed on one side only may yet exist on the other');
+  for (const [x, y] of both) lines.push(`  ${x.signature}`, `    ${x.count} of ${count(a.report.schedulesExplored, 'schedule')} on ${a.tree}, ${y.count} of ${count(b.report.schedulesExplored, 'schedule')} on ${b.tree}`);
+  if (!complete) {
+    const cut = sides.filter((s) => !s.report!.complete).map((s) => s.tree).join(' and ');
+    lines.push('', `not complete on ${cut}: stopped at the budget of ${count(runs, 'run')} (--runs N raises it)${bound !== undefined ? ' or cut by --bound' : ''}; a class listed on one side only may yet exist on the other`);
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -19,6 +19,8 @@ export interface ScenarioArgs {
 export interface LoadOptions {
   /** Also note on stderr the values Kconfig changed (for output that does not show them itself: --json, --show, explore). */
   readonly adjustments?: boolean;
+  /** Put this in front of each note ("--tree v8: "), when several loads of one file print theirs. */
+  readonly notePrefix?: string;
 }
 
 const ROOT = new URL('../../', import.meta.url);
@@ -73,8 +75,9 @@ export function loadScenario(file: string, args: ScenarioArgs = {}, opts: LoadOp
     throw new UsageError(`${file}: cannot read the scenario file (${(e as NodeJS.ErrnoException).code ?? 'error'}); ${examplesDir()} has examples`);
   }
   const scenario = parseScenario(text, file, { tree: args.tree, set, ...(args.cmdline !== undefined ? { cmdline: args.cmdline } : {}) });
-  for (const note of scenarioNotes(scenario)) process.stderr.write(`kshim: ${note}\n`);
-  if (opts.adjustments === true) for (const note of adjustmentNotes(scenario)) process.stderr.write(`kshim: ${note}\n`);
+  const prefix = opts.notePrefix ?? '';
+  for (const note of scenarioNotes(scenario)) process.stderr.write(`kshim: ${prefix}${note}\n`);
+  if (opts.adjustments === true) for (const note of adjustmentNotes(scenario)) process.stderr.write(`kshim: ${prefix}${note}\n`);
   return scenario;
 }
 

@@ -137,6 +137,7 @@ program
   .option('--set <SYM=v>', 'override a config symbol on both (repeatable)', collect, [])
   .option('--cmdline <text>', 'boot both with this kernel command line instead of the scenario\'s', once('--cmdline'))
   .option('--runs <n>', `the exploration budget on each tree (default ${EXHAUSTIVE_BUDGET})`, once('--runs'))
+  .option('--bound <n>', 'at most this many deviations from the default order, on each tree', once('--bound'))
   .option('--untimed', 'durations are abstract: every order the blocking rules allow')
   .option('--json', 'print one JSON object')
   .action(async (file: string, opts: CompareArgs) => {

@@ -101,9 +101,22 @@ export class Kernel {
     if (a === undefined) {
       const core = this.base.core;
       const owned: Partial<KernelApi> = {
+        // A device a module initialises (itself, or by registering it) has its release() in that load of the module.
         device_initialize: (dev: device) => {
           core.device_initialize(dev);
-          dev.initializedBy = module;
+          dev.initializedBy = { module, load: core.currentLoad(module) };
+        },
+        device_register: async (dev: device) => {
+          const stamp = { module, load: core.currentLoad(module) };
+          const ret = await core.device_register(dev);
+          dev.initializedBy = stamp;
+          return ret;
+        },
+        platform_device_register: async (pdev) => {
+          const stamp = { module, load: core.currentLoad(module) };
+          const ret = await this.platform.platform_device_register(pdev);
+          pdev.dev.initializedBy = stamp;
+          return ret;
         },
         get_device: (<T extends device | null>(dev: T): T => core.get_device(dev, module) as T) as KernelApi['get_device'],
         put_device: (dev: device | null) => core.put_device(dev, module),

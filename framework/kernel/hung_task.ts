@@ -17,7 +17,11 @@
  * - One round: the kernel reports the same tasks again at every later
  *   check, until hung_task_warnings (10) is used up; kshim reports a task
  *   once (and still counts the reports against the 10).
- * - A blocked task counts as TASK_UNINTERRUPTIBLE whatever it waits in.
+ * - Waits that sleep killable (request_module()) or interruptible (a
+ *   finit_module() of a module another load is still initialising, the
+ *   module_wq waits) are not reported, as in the kernel; every other wait
+ *   counts as TASK_UNINTERRUPTIBLE.
+ * - The parent pid is 1 for a process and 2 for a kernel thread.
  * - The call trace is where the task blocked when the run keeps block
  *   stacks (kshim run, replay, shell, timeline); in the explorer's runs it
  *   is the primitive it waits in and the task's bottom frames. Frames have
@@ -31,10 +35,27 @@
 import { ContainerModule, inject, injectable } from 'inversify';
 import { UTS_RELEASE } from '../include/generated/utsrelease.js';
 import { Scheduler } from '../sim/scheduler.js';
-import type { Task } from '../sim/task.js';
+import type { Task, TaskKind } from '../sim/task.js';
 import { Panic, TAINT_DIE } from './panic.js';
 import { KERN_ERR, KERN_INFO, Printk } from './printk.js';
 import { callTrace, framesOfStack, type Frame } from './stacktrace.js';
+
+/**
+ * task_flags of the task line by kind: PID 1 before it execs init has only
+ * PF_FORKNOEXEC; a kworker PF_WQ_WORKER, PF_NOFREEZE, PF_KTHREAD and more;
+ * another kernel thread the same without PF_WQ_WORKER; a process
+ * PF_RANDOMIZE and PF_SUPERPRIV.
+ */
+const TASK_FLAGS: Readonly<Record<TaskKind, number>> = {
+  init: 0x40,
+  kworker: 0x4208060,
+  async: 0x4208060,
+  kthread: 0x208040,
+  timer: 0x208040,
+  udev: 0x400100,
+  modprobe: 0x400100,
+  user: 0x400100,
+};
 
 /** CONFIG_DEFAULT_HUNG_TASK_TIMEOUT, in seconds. */
 export const DEFAULT_HUNG_TASK_TIMEOUT = 120;
@@ -76,11 +97,13 @@ export class HungTask {
     if (!this.started) return;
     const timeout = DEFAULT_HUNG_TASK_TIMEOUT * SEC;
     const hungAt = (t: Task): number => this.startedAt + timeout * (Math.max(1, Math.ceil((t.blockedSince - this.startedAt) / timeout)) + 1);
-    const fresh = blocked.filter((t) => !this.reported.has(t));
-    if (fresh.length === 0) return;
-    const when = Math.min(...fresh.map(hungAt));
-    this.sched.advanceTo(when);
-    this.check_hung_uninterruptible_tasks(fresh.filter((t) => hungAt(t) <= when), timeout);
+    // task_is_hung(): TASK_UNINTERRUPTIBLE only; a killable or interruptible sleep is not a hang.
+    const fresh = blocked.filter((t) => t.waitState === 'D' && !this.reported.has(t));
+    // Each check in turn: the tasks it finds, at its time.
+    for (const when of [...new Set(fresh.map(hungAt))].sort((a, b) => a - b)) {
+      this.sched.advanceTo(when);
+      this.check_hung_uninterruptible_tasks(fresh.filter((t) => hungAt(t) === when), timeout);
+    }
   }
 
   private check_hung_uninterruptible_tasks(hung: readonly Task[], timeout: number): void {
@@ -107,9 +130,8 @@ export class HungTask {
   /** sched_show_task() of a task in D state: the task line, print_worker_info(), the stack. */
   private sched_show_task(t: Task): void {
     const log = this.log;
-    const kthread = t.kind !== 'user' && t.kind !== 'udev' && t.kind !== 'modprobe' && t.kind !== 'init';
-    const ppid = t.pid === 1 ? 0 : kthread ? 2 : 1;
-    const taskFlags = kthread ? 0x4208060 : 0x400100;
+    const ppid = t.pid === 1 ? 0 : t.kind === 'user' || t.kind === 'udev' || t.kind === 'modprobe' ? 1 : 2;
+    const taskFlags = TASK_FLAGS[t.kind];
     log.emit(KERN_INFO, `task:${t.comm.slice(0, 15).padEnd(15)} state:D stack:0     pid:${String(t.pid).padEnd(5)} tgid:${String(t.pid).padEnd(5)} ppid:${String(ppid).padEnd(6)} task_flags:0x${taskFlags.toString(16).padStart(4, '0')} flags:0x00004000`);
     if (t.workqueueLine !== null) log.emit(KERN_INFO, `Workqueue: ${t.workqueueLine}`);
     log.emit(KERN_INFO, 'Call Trace:');

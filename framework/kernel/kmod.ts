@@ -54,7 +54,8 @@ export class Kmod {
     });
     helper.baseFrames = MODPROBE_FRAMES;
     const on = new WaitFor(() => `request_module(${name}): modprobe (pid ${helper.pid})`, () => [helper]);
-    while (exit === null) await this.sched.block(on);
+    // call_usermodehelper_exec(UMH_WAIT_PROC | UMH_KILLABLE): a killable sleep.
+    while (exit === null) await this.sched.block(on, 'killable');
     return exit === 0 ? 0 : exit << 8;
   }
 }

@@ -238,7 +238,7 @@ export class Workqueue {
     dwork.timerArmed = false;
   }
 
-  /** Queue after `delay` jiffies (HZ=1000: one jiffy is one millisecond). */
+  /** Queue after `delay` jiffies (HZ, include/linux/jiffies.ts: one jiffy is one millisecond). */
   queue_delayed_work(wq: workqueue_struct, dwork: delayed_work, delay: number): boolean {
     if (dwork.pending || dwork.disabled > 0) return false;
     dwork.pending = true;

@@ -15,7 +15,7 @@
  */
 import { ContainerModule } from 'inversify';
 import { DefaultStrategy, type ChoicePoint, type SchedulingStrategy } from './strategy.js';
-import { Task, type TaskKind, type Waitable } from './task.js';
+import { Task, type TaskKind, type Waitable, type WaitState } from './task.js';
 import { Trace } from './trace.js';
 
 export type TimeMode = 'timed' | 'untimed';
@@ -218,10 +218,11 @@ export class Scheduler {
   }
 
   /** Block the current task until wake(task). */
-  block(on: Waitable): Promise<void> {
+  block(on: Waitable, waitState: WaitState = 'D'): Promise<void> {
     const t = this.self('block');
     t.state = 'blocked';
     t.waitingOn = on;
+    t.waitState = waitState;
     t.blockedSince = this.now;
     if (this.blockStacks) {
       const limit = Error.stackTraceLimit;

@@ -14,6 +14,9 @@ export type TaskKind = 'init' | 'kworker' | 'async' | 'udev' | 'modprobe' | 'use
  */
 export type TaskState = 'ready' | 'running' | 'sleeping' | 'blocked' | 'idle' | 'done' | 'dead';
 
+/** The sleep of a blocked task: TASK_UNINTERRUPTIBLE ("D"), TASK_KILLABLE, or TASK_INTERRUPTIBLE. */
+export type WaitState = 'D' | 'killable' | 'interruptible';
+
 /** Something a task can wait on; it explains itself for deadlock reports. */
 export interface Waitable {
   /** What is waited for, in kernel words: "device_lock(hmem_platform.0)". */
@@ -43,6 +46,8 @@ export class Task {
   isAsync = false;
   /** Virtual time (µs) at which the task last blocked. */
   blockedSince = 0;
+  /** How it sleeps while blocked: D (TASK_UNINTERRUPTIBLE), or killable or interruptible (which the hung-task detector skips). */
+  waitState: WaitState = 'D';
   /** Where it last blocked, when the scheduler keeps block stacks (its frames are read only if someone asks). */
   blockedAt: Error | null = null;
   private ctxMap: Map<string, unknown> | null = null;

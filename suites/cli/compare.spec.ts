@@ -27,12 +27,12 @@ describe('kshim compare', function () {
       '',
       'only on v8/7 (gone on v8/8): 1 outcome class',
       '  owners=none build=ok warnings=none leaks=0 end=idle',
-      '    96 of 96 schedules; shortest: t.',
+      '    96 of 96 schedules; shortest: t. (0 deviations from the default order)',
       `    replay: kshim replay ${FILE} --schedule t. --tree v8/7`,
       '',
       'only on v8/8 (new on v8/8): 1 outcome class',
       '  owners=dax_hmem build=ok warnings=none leaks=0 end=idle',
-      '    112 of 112 schedules; shortest: t.',
+      '    112 of 112 schedules; shortest: t. (0 deviations from the default order)',
       `    replay: kshim replay ${FILE} --schedule t. --tree v8/8`,
       '',
       'on both: none',
@@ -51,8 +51,8 @@ describe('kshim compare', function () {
 
   it('needs two different trees: one --tree, or the same twice, is one line on stderr and exit 2', () => {
     for (const [args, line] of [
-      [['--tree', 'v8/7'], 'kshim: kshim compare: give --tree twice, the tree before and the tree after (got v8/7)'],
-      [['--tree', 'v8/7', '--tree', 'v8/7'], 'kshim: kshim compare: --tree v8/7 twice; give two different trees'],
+      [['--tree', 'v8/7'], 'kshim: compare: give --tree twice, the tree before and the tree after (got v8/7)'],
+      [['--tree', 'v8/7', '--tree', 'v8/7'], 'kshim: compare: --tree v8/7 twice; give two different trees'],
       [['--tree', 'v8/7', '--tree', 'nosuch'], /^kshim: --tree nosuch: unknown tree/],
     ] as const) {
       const r = spawnSync(process.execPath, [KSHIM, 'compare', FILE, ...args], { cwd: ROOT, encoding: 'utf8', input: '' });

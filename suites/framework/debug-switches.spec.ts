@@ -33,14 +33,14 @@ describe('debug switches: CONFIG_DEBUG_TEST_DRIVER_REMOVE', () => {
 describe('debug switches: CONFIG_DEBUG_KOBJECT_RELEASE', () => {
   const UNLOAD = { DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_KMEM: 'm', DEV_DAX_CXL: 'm' };
 
-  it('delays each last put_device() by 1, 2, 3, 4 s in turn, says so as lib/kobject.c does, and releases the device when the delayed work runs', async () => {
+  it('delays each last put_device() by 1, 2, 3, 4 s in turn, says so as lib/kobject.c does (the parent is gone: device_del() cleared it), and releases the device when the delayed work runs', async () => {
     const { result, machine } = await runScenario(hmemOnly({ ...UNLOAD, DEBUG_KOBJECT_RELEASE: 'y' }, { steps: ['boot', 'modprobe -r dax_hmem'] }));
     const lines = result.dmesg.filter((l) => l.includes('kobject_release'));
     expect(lines.map((l) => l.replace(/^\[[ \d.]+\] /, ''))).to.deep.equal([
-      "kobject: 'mapping0' (00000000deadbeef): kobject_release, parent 00000000deadbeef (delayed 1000)",
+      "kobject: 'mapping0' (00000000deadbeef): kobject_release, parent 0000000000000000 (delayed 1000)",
       // device_del() of dax0.0 put its parent: hmem.0's last reference goes before dax0.0's, which mapping0's release drops.
-      "kobject: 'hmem.0' (00000000deadbeef): kobject_release, parent 00000000deadbeef (delayed 2000)",
-      "kobject: 'dax0.0' (00000000deadbeef): kobject_release, parent 00000000deadbeef (delayed 3000)",
+      "kobject: 'hmem.0' (00000000deadbeef): kobject_release, parent 0000000000000000 (delayed 2000)",
+      "kobject: 'dax0.0' (00000000deadbeef): kobject_release, parent 0000000000000000 (delayed 3000)",
     ]);
     // mapping0's release, 1 s after its last put, puts dax0.0: that is when dax0.0's line comes.
     const at = (l: string): number => Number(/^\[\s*([\d.]+)\]/.exec(l)![1]);
@@ -59,19 +59,22 @@ describe('debug switches: CONFIG_DEBUG_KOBJECT_RELEASE', () => {
     expect(() => hmemOnly({ DEBUG_KOBJECT_RELEASE: 'x' })).to.throw(ScenarioError, /config.DEBUG_KOBJECT_RELEASE: value "x" is not "y", "m" or "n"/);
   });
 
-  it('catches a release() that runs after its module was freed: dax.ko unloaded in the second before mapping0 and dax0.0 are released', async () => {
-    const unloadAll = async (kor: 'y' | 'n'): Promise<string[]> => {
+  it('catches a release() that runs after its module was freed: dax.ko unloaded (or unloaded and loaded again) in the second before mapping0 and dax0.0 are released', async () => {
+    const unloadAll = async (kor: 'y' | 'n', reload = false): Promise<string[]> => {
       const { machine } = await runScenario(hmemOnly({ ...UNLOAD, DEBUG_KOBJECT_RELEASE: kor }));
       const m = machine!;
       // One task removes the dax users and then the dax bus module, without waiting for anything in between.
       m.kernel.sched.spawn('modprobe -r', 'user', async () => {
         for (const name of ['dax_hmem', 'kmem', 'device_dax']) await m.modprobe.modprobe(name, { remove: true });
+        // Loaded again at once: the release still runs in the text of the load that was freed.
+        if (reload) await m.modprobe.modprobe('dax', {});
       });
       await m.kernel.sched.run();
-      expect(m.loader.modules.map((x) => x.name)).to.not.include('dax');
+      expect(m.loader.modules.map((x) => x.name).includes('dax')).to.equal(reload);
       return m.kernel.panic.warnings.filter((w) => w.kind === 'kasan').map((w) => w.text ?? '');
     };
     expect(await unloadAll('n')).to.deep.equal([]);
+    expect(await unloadAll('y', true)).to.have.length(2);
     expect(await unloadAll('y')).to.deep.equal([
       'release dax_mapping_release of device mapping0 runs after module dax was freed',
       'release dev_dax_release of device dax0.0 runs after module dax was freed',

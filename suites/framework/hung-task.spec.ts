@@ -51,7 +51,7 @@ describe('hung-task detector', () => {
       '[  240.000000] INFO: task swapper/0:1 blocked for more than 120 seconds.',
       '[  240.000000]       Not tainted 7.0.0-kshim #1',
       '[  240.000000] "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.',
-      '[  240.000000] task:swapper/0       state:D stack:0     pid:1     tgid:1     ppid:0      task_flags:0x400100 flags:0x00004000',
+      '[  240.000000] task:swapper/0       state:D stack:0     pid:1     tgid:1     ppid:0      task_flags:0x0040 flags:0x00004000',
       '[  240.000000] Call Trace:',
       '[  240.000000]  <TASK>',
     ]);
@@ -102,6 +102,30 @@ describe('hung-task detector', () => {
     const r = await runScenario({ ...s, tree: deriveTree(mainline, 'oops-in-work', 'x', { files: { 'drivers/dax/hmem/hmem.c': oopsing } }) }, { blockStacks: true });
     expect(r.outcomes.some((o) => o.status === 'deadlock')).to.equal(true);
     expect(text(r).some((l) => l.startsWith('BUG: kernel NULL pointer dereference'))).to.equal(true);
+    expect(text(r).filter((l) => l.startsWith('INFO: task'))).to.deep.equal([]);
+  });
+
+  it('reports only TASK_UNINTERRUPTIBLE sleeps: request_module() waits killable and finit_module() of a module in its init interruptibly, so a probe that loads its own module again is a deadlock with no INFO', async () => {
+    const reloadsItself: PortUnit = {
+      ...hmem_mainline,
+      create(k, sym) {
+        return hmem_mainline.create(
+          layered<PortApi>(k, {
+            async platform_device_add(pdev: Parameters<PortApi['platform_device_add']>[0]) {
+              await k.request_module('dax_hmem');
+              return await k.platform_device_add(pdev);
+            },
+          }),
+          sym,
+        );
+      },
+    };
+    const s = validateScenario({ tree: 'mainline', config: { DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_KMEM: 'm' }, firmware: { softReserved: [{ ...RANGE, nid: 1 }], cfmws: [] } }, 'reload.json');
+    const r = await runScenario({ ...s, tree: deriveTree(mainline, 'reloads-itself', 'x', { files: { 'drivers/dax/hmem/hmem.c': reloadsItself } }) }, { blockStacks: true });
+    expect(r.outcomes.some((o) => o.status === 'deadlock')).to.equal(true);
+    const blocked = r.machine!.kernel.sched.allTasks().filter((t) => t.state === 'blocked');
+    expect(blocked.map((t) => t.waitState).sort()).to.include.members(['killable', 'interruptible']);
+    expect(blocked.every((t) => t.waitState !== 'D')).to.equal(true);
     expect(text(r).filter((l) => l.startsWith('INFO: task'))).to.deep.equal([]);
   });
 });

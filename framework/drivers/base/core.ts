@@ -41,6 +41,7 @@ import {
 } from '../../include/linux/device.js';
 import { vsprintf } from '../../lib/vsprintf.js';
 import { delayed_work } from '../../include/linux/workqueue_types.js';
+import { HZ } from '../../include/linux/jiffies.js';
 import { callerOfDebugPrint, KERN_DEBUG, KERN_ERR, KERN_INFO, KERN_WARNING, KERN_CRIT, KERN_NOTICE } from '../../kernel/printk.js';
 import { _DPRINTK_FLAGS_PRINT, type DdebugSite } from '../../lib/dynamic_debug.js';
 import type { DriverBase } from './driver_base.js';
@@ -78,8 +79,8 @@ export class DeviceCore {
     if (!this.allDevices.includes(dev)) this.allDevices.push(dev);
   }
 
-  /** Whether a modular object is not loaded now; installed by the module loader. */
-  moduleGone: (name: string) => boolean = () => false;
+  /** Which load of a module is in memory now (0: none, or built in); installed by the module loader. */
+  currentLoad: (name: string) => number = () => 0;
   /** CONFIG_DEBUG_KOBJECT_RELEASE: the last put_device() releases later (kobject_release()). */
   debug_kobject_release = false;
   /** Releases delayed so far: the next delay is 1 to 4 s in turn. */
@@ -132,9 +133,9 @@ export class DeviceCore {
       this.kobject_cleanup(dev);
       return;
     }
-    const HZ = 1000;
     const delay = HZ + HZ * (this.delayedReleases++ % 4);
-    const parent = dev.parent === null ? '0000000000000000' : vsprintf('%p', [dev.parent]);
+    // kobj->parent: device_del()'s kobject_del() has cleared it for a device that was added.
+    const parent = dev.parent === null || !dev.state_in_sysfs ? '0000000000000000' : vsprintf('%p', [dev.parent]);
     this.base.log.printk(KERN_INFO, "kobject: '%s' (%s): %s, parent %s (delayed %ld)\n", dev_name(dev), vsprintf('%p', [dev]), 'kobject_release', parent, delay);
     const core = this;
     const dw = new delayed_work();
@@ -150,8 +151,9 @@ export class DeviceCore {
     if (dev.devres_head.length > 0) this.base.devres.devres_release_all_atomic(dev);
     const release = dev.release ?? dev.type?.release ?? null;
     // A release() in the text of a module already freed: what CONFIG_DEBUG_KOBJECT_RELEASE is there to catch.
-    if (release !== null && dev.initializedBy !== null && this.moduleGone(dev.initializedBy)) {
-      this.base.panic.kasan('kobject_cleanup', `release ${release.name || '?'} of device ${name} runs after module ${dev.initializedBy} was freed`);
+    const owner = dev.initializedBy;
+    if (release !== null && owner !== null && this.currentLoad(owner.module) !== owner.load) {
+      this.base.panic.kasan('kobject_cleanup', `release ${release.name || '?'} of device ${name} runs after module ${owner.module} was freed`);
     }
     if (release !== null) release(dev);
     else this.base.panic.warn(DEVICE_RELEASE_SITE, `Device '${name}' does not have a release() function, it is broken and must be fixed. See Documentation/core-api/kobject.rst.`);

@@ -132,8 +132,8 @@ export class device {
   state_in_sysfs = false;
   /** Set once the last reference is dropped and the release ran. */
   released = false;
-  /** The module whose code called device_initialize(), where its release() lives; null for built-in code. */
-  initializedBy: string | null = null;
+  /** The load of the module whose code initialised the device (where its release() lives); null for built-in code. */
+  initializedBy: { readonly module: string; readonly load: number } | null = null;
   private moduleRefsMap: Map<string, number> | null = null;
   private attrsMap: Map<string, string> | null = null;
 

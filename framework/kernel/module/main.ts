@@ -134,7 +134,7 @@ export class ModuleLoader {
     base.dd.module_requested_async_probing = this.asyncProbeRequested.bind(this);
     wq.describeFunc = describeWorkFunc;
     wq.beforeRun = this.checkWorkOwnerAlive.bind(this);
-    base.core.moduleGone = this.isGone.bind(this);
+    base.core.currentLoad = this.currentLoad.bind(this);
   }
 
   private modulesLinkedIn(): string[] {
@@ -200,6 +200,11 @@ export class ModuleLoader {
 
   find(name: string): module | undefined {
     return this.modules.find((m) => m.name === name);
+  }
+
+  /** The load of module `name` now in memory: its instance, or 0 when none is (or it is built in). */
+  private currentLoad(name: string): number {
+    return this.find(name)?.instance ?? 0;
   }
 
   private isGone(name: string): boolean {
@@ -484,7 +489,8 @@ export class ModuleLoader {
       const on = new WaitFor(() => `idempotent_init_module(${name}): finit_module of ${name} in progress`, () => []);
       while (!running.done) {
         running.waiters.push(self);
-        await this.sched.block(on);
+        // idempotent_wait_for_completion(): wait_for_completion_interruptible().
+        await this.sched.block(on, 'interruptible');
       }
       return running.ret;
     }
@@ -722,7 +728,8 @@ export class ModuleLoader {
     const on = new WaitFor(() => what, () => []);
     while (cond()) {
       if (!this.module_wq.includes(self)) this.module_wq.push(self);
-      await this.sched.block(on);
+      // wait_event_interruptible[_timeout](module_wq, ...).
+      await this.sched.block(on, 'interruptible');
     }
     const i = this.module_wq.indexOf(self);
     if (i >= 0) this.module_wq.splice(i, 1);
