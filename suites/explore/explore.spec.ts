@@ -9,9 +9,7 @@ import { outcomeOf } from '../../harness/explore/signature.js';
 import { runScenario, strategyFor, type Run } from '../../harness/run.js';
 import { decodeSchedule } from '../../harness/schedule.js';
 import { validateScenario, type Scenario } from '../../harness/scenario.js';
-import { hmem_c as hmem_mainline } from '../../drivers/dax/hmem/hmem.c/mainline.js';
-import type { PortApi, PortUnit } from '../../framework/kernel/module/types.js';
-import { layered } from '../../framework/lib/layered.js';
+import { mainlineWithHmem, nullDerefInWaitForDeviceProbe } from '../helpers/broken-hmem.js';
 import { findTree, mainline } from '../../trees/index.js';
 import { deriveTree } from '../../trees/tree.js';
 
@@ -202,21 +200,7 @@ describe('explorer: what it finds', () => {
 
   it('a NULL dereference in a port is an outcome, not a crash: mainline\'s deferred work oopses, dax_cxl\'s work waits forever flushing dax_hmem_wq, nobody owns the range; the id replays it', async () => {
     // A broken wait_for_device_probe() as the port sees it: the fault is in the work dax_hmem queued.
-    const broken: PortUnit = {
-      ...hmem_mainline,
-      create(k, sym) {
-        return hmem_mainline.create(
-          layered<PortApi>(k, {
-            async wait_for_device_probe() {
-              const dev: { parent: unknown } | null = null;
-              void dev!.parent;
-            },
-          }),
-          sym,
-        );
-      },
-    };
-    const tree = deriveTree(mainline, 'null-deref-example', 'mainline with a NULL dereference in the deferred work', { files: { 'drivers/dax/hmem/hmem.c': broken } });
+    const tree = mainlineWithHmem('null-deref-example', 'mainline with a NULL dereference in the deferred work', nullDerefInWaitForDeviceProbe);
     const s: Scenario = { ...scenario('mainline', MODULAR, 'commit'), tree };
     const report = await new Explorer(s, { strategy: 'exhaustive' }).explore();
     expect(report.complete).to.equal(true);
@@ -226,7 +210,7 @@ describe('explorer: what it finds', () => {
     // kshim run --json says how the run ended, as the signature does.
     expect(runJson(r).end).to.equal('deadlock');
     // kshim run prints the JavaScript error and the source line under the oops.
-    expect(formatRun(r.result, warningDetails(r))).to.match(/\] BUG: kernel NULL pointer dereference, address: 0+\n {4}TypeError: Cannot read properties of null \(reading 'parent'\) \(suites\/explore\/explore\.spec\.ts:\d+\)\n/);
+    expect(formatRun(r.result, warningDetails(r))).to.match(/\] BUG: kernel NULL pointer dereference, address: 0+\n {4}TypeError: Cannot read properties of null \(reading 'parent'\) \(suites\/helpers\/broken-hmem\.ts:\d+\)\n/);
     expect(r.outcomes.at(-1)!.deadlock!.message).to.match(/kworker\S+ \(pid \d+\) waits for flush_workqueue\(dax_hmem_wq\), held by kworker\S+ \(pid \d+\) \[dead\]/);
   });
 

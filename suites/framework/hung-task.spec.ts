@@ -9,35 +9,24 @@
  */
 import { expect } from 'chai';
 import { endReport, formatRun } from '../../cli/format.js';
-import type { PortApi, PortUnit } from '../../framework/kernel/module/types.js';
-import { layered } from '../../framework/lib/layered.js';
-import { hmem_c as hmem_mainline } from '../../drivers/dax/hmem/hmem.c/mainline.js';
+import type { PortApi } from '../../framework/kernel/module/types.js';
+import { mainlineWithHmem, nullDerefInWaitForDeviceProbe } from '../helpers/broken-hmem.js';
 import { runScenario, type Run } from '../../harness/run.js';
 import { validateScenario, type Scenario } from '../../harness/scenario.js';
-import { mainline } from '../../trees/index.js';
-import { deriveTree } from '../../trees/tree.js';
 
 const RANGE = { start: '0x850000000', end: '0x284fffffff' };
 
 /** hmem.c whose hmem_register_device() waits for probing to finish from inside dax_hmem_platform_probe(): it waits for itself. */
-const waitsInProbe: PortUnit = {
-  ...hmem_mainline,
-  create(k, sym) {
-    return hmem_mainline.create(
-      layered<PortApi>(k, {
-        async platform_device_add(pdev: Parameters<PortApi['platform_device_add']>[0]) {
-          await k.wait_for_device_probe();
-          return await k.platform_device_add(pdev);
-        },
-      }),
-      sym,
-    );
+const waitsInProbe = (k: PortApi): Partial<PortApi> => ({
+  async platform_device_add(pdev: Parameters<PortApi['platform_device_add']>[0]) {
+    await k.wait_for_device_probe();
+    return await k.platform_device_add(pdev);
   },
-};
+});
 
 function deadlocking(config: Record<string, string> = {}): Scenario {
   const s = validateScenario({ tree: 'mainline', config, firmware: { softReserved: [{ ...RANGE, nid: 1 }], cfmws: [] } }, 'hung.json');
-  return { ...s, tree: deriveTree(mainline, 'waits-in-probe', 'mainline whose hmem probe calls wait_for_device_probe()', { files: { 'drivers/dax/hmem/hmem.c': waitsInProbe } }) };
+  return { ...s, tree: mainlineWithHmem('waits-in-probe', 'mainline whose hmem probe calls wait_for_device_probe()', waitsInProbe) };
 }
 
 const text = (r: Run): string[] => r.result.dmesg.map((l) => l.replace(/^\[[ \d.]+\] /, ''));
@@ -83,45 +72,23 @@ describe('hung-task detector', () => {
   });
 
   it('says nothing once the kernel has oopsed (TAINT_DIE): mainline\'s deferred work dies, dax_cxl\'s work waits on it for ever', async () => {
-    const oopsing: PortUnit = {
-      ...hmem_mainline,
-      create(k, sym) {
-        return hmem_mainline.create(
-          layered<PortApi>(k, {
-            async wait_for_device_probe() {
-              const dev: { parent: unknown } | null = null;
-              void dev!.parent;
-            },
-          }),
-          sym,
-        );
-      },
-    };
     const MODULAR = { CXL_BUS: 'm', CXL_ACPI: 'm', CXL_PCI: 'm', CXL_MEM: 'm', CXL_REGION: 'y', DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_CXL: 'm', DEV_DAX_KMEM: 'm' };
     const s = validateScenario({ tree: 'mainline', config: MODULAR, firmware: { softReserved: [{ ...RANGE, nid: 1 }], cfmws: [RANGE] }, cxl: { regions: [{ ...RANGE, assembly: 'commit' }] } }, 'oops.json');
-    const r = await runScenario({ ...s, tree: deriveTree(mainline, 'oops-in-work', 'x', { files: { 'drivers/dax/hmem/hmem.c': oopsing } }) }, { blockStacks: true });
+    const r = await runScenario({ ...s, tree: mainlineWithHmem('oops-in-work', 'mainline whose deferred work oopses', nullDerefInWaitForDeviceProbe) }, { blockStacks: true });
     expect(r.outcomes.some((o) => o.status === 'deadlock')).to.equal(true);
     expect(text(r).some((l) => l.startsWith('BUG: kernel NULL pointer dereference'))).to.equal(true);
     expect(text(r).filter((l) => l.startsWith('INFO: task'))).to.deep.equal([]);
   });
 
   it('reports only TASK_UNINTERRUPTIBLE sleeps: request_module() waits killable and finit_module() of a module in its init interruptibly, so a probe that loads its own module again is a deadlock with no INFO', async () => {
-    const reloadsItself: PortUnit = {
-      ...hmem_mainline,
-      create(k, sym) {
-        return hmem_mainline.create(
-          layered<PortApi>(k, {
-            async platform_device_add(pdev: Parameters<PortApi['platform_device_add']>[0]) {
-              await k.request_module('dax_hmem');
-              return await k.platform_device_add(pdev);
-            },
-          }),
-          sym,
-        );
+    const reloadsItself = (k: PortApi): Partial<PortApi> => ({
+      async platform_device_add(pdev: Parameters<PortApi['platform_device_add']>[0]) {
+        await k.request_module('dax_hmem');
+        return await k.platform_device_add(pdev);
       },
-    };
+    });
     const s = validateScenario({ tree: 'mainline', config: { DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_KMEM: 'm' }, firmware: { softReserved: [{ ...RANGE, nid: 1 }], cfmws: [] } }, 'reload.json');
-    const r = await runScenario({ ...s, tree: deriveTree(mainline, 'reloads-itself', 'x', { files: { 'drivers/dax/hmem/hmem.c': reloadsItself } }) }, { blockStacks: true });
+    const r = await runScenario({ ...s, tree: mainlineWithHmem('reloads-itself', 'mainline whose hmem probe loads dax_hmem again', reloadsItself) }, { blockStacks: true });
     expect(r.outcomes.some((o) => o.status === 'deadlock')).to.equal(true);
     const blocked = r.machine!.kernel.sched.allTasks().filter((t) => t.state === 'blocked');
     expect(blocked.map((t) => t.waitState).sort()).to.include.members(['killable', 'interruptible']);
