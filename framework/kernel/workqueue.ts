@@ -351,16 +351,21 @@ export class Workqueue {
     if (this.beforeRun !== null) this.beforeRun(work);
     const span = this.sched.trace.begin('work', wq.name, work.func?.name || 'work');
     // lock_map_acquire() of the queue's map, then of the item's: a flush from inside the item shows as recursion.
-    this.lockdep.lock_map_acquire(wq_lockdep_map(wq), 'process_one_work');
-    this.lockdep.lock_map_acquire(work_lockdep_map(work), 'process_one_work');
+    const lockdep = this.lockdep.enabled;
+    if (lockdep) {
+      this.lockdep.lock_map_acquire(wq_lockdep_map(wq), 'process_one_work');
+      this.lockdep.lock_map_acquire(work_lockdep_map(work), 'process_one_work');
+    }
     try {
       const fn = work.func;
       if (fn !== null) await fn(work);
     } finally {
       this.sched.trace.end(span);
     }
-    this.lockdep.lock_map_release(work_lockdep_map(work));
-    this.lockdep.lock_map_release(wq_lockdep_map(wq));
+    if (lockdep) {
+      this.lockdep.lock_map_release(work_lockdep_map(work));
+      this.lockdep.lock_map_release(wq_lockdep_map(wq));
+    }
     // Reached only if the function returned: an oops in it kills the kworker
     // here, and the item stays in flight for good (flushes of it never end).
     task.workqueueLine = null;
@@ -408,9 +413,11 @@ export class Workqueue {
       target = run.instance;
     }
     // start_flush_work(): on an ordered queue (or one with a rescuer) the queue's map, else the item's.
-    const flushed = work.wq ?? work.running[0]?.wq ?? null;
-    if (flushed !== null && (flushed.ordered || flushed.maxActive === 1 || (flushed.flags & WQ_MEM_RECLAIM) !== 0)) this.lockdep.touch(wq_lockdep_map(flushed), '__flush_work');
-    else this.lockdep.touch(work_lockdep_map(work), '__flush_work');
+    if (this.lockdep.enabled) {
+      const flushed = work.wq ?? work.running[0]?.wq ?? null;
+      if (flushed !== null && (flushed.ordered || flushed.maxActive === 1 || (flushed.flags & WQ_MEM_RECLAIM) !== 0)) this.lockdep.touch(wq_lockdep_map(flushed), '__flush_work');
+      else this.lockdep.touch(work_lockdep_map(work), '__flush_work');
+    }
     const on = new WaitFor(
       () => `flush_work(${work.func?.name ?? 'work'})`,
       () => this.workHolders(work),
@@ -535,7 +542,7 @@ export class Workqueue {
       this.panic.kasan('__flush_workqueue', `Read of workqueue ${wq.name} after destroy_workqueue() freed it`);
       return;
     }
-    this.lockdep.touch(wq_lockdep_map(wq), '__flush_workqueue');
+    if (this.lockdep.enabled) this.lockdep.touch(wq_lockdep_map(wq), '__flush_workqueue');
     const target = [...wq.inflight];
     if (target.length === 0) return;
     const on = new WaitFor(
