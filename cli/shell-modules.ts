@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * The loaded modules as `kshim shell` shows them: lsmod as kmod prints it
- * and /proc/modules as kernel/module/procfs.c writes it.
+ * The loaded modules as `kshim shell` shows them: lsmod as kmod prints it,
+ * /proc/modules as kernel/module/procfs.c writes it, and /sys/module as
+ * kernel/module/sysfs.c and kernel/params.c lay it out.
  *
  * A module's size is NOT a real size: no object file is built. It is made
  * up, deterministically, from the length of the source of the ports linked
@@ -12,7 +13,9 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ModuleLoader, module } from '../framework/kernel/module/main.js';
+import type { kernel_param } from '../framework/kernel/module/params.js';
 import type { ModuleDef } from '../framework/kernel/module/types.js';
+import type { VfsDir, VfsNode } from './sysfs.js';
 
 /** The compiled tree (dist/) and the checkout it was compiled from. */
 const BUILD = fileURLToPath(new URL('../', import.meta.url));
@@ -98,4 +101,40 @@ export function procModules(loader: ModuleLoader): string {
       return `${m.name} ${moduleSize(loader, m.def)} ${refcount(m)} ${deps || '-'} ${STATE[m.state]} 0x0000000000000000\n`;
     })
     .join('');
+}
+
+const INITSTATE: Readonly<Record<string, string>> = { COMING: 'coming', GOING: 'going', LIVE: 'live' };
+
+/** param_get_bool(): "Y" or "N"; a parameter whose mode lets nobody read it has no file. */
+function parametersDir(kp: readonly kernel_param[]): VfsDir | null {
+  const readable = kp.filter((p) => (p.perm & 0o444) !== 0);
+  if (readable.length === 0) return null;
+  return { kind: 'dir', children: new Map(readable.map((p): [string, VfsNode] => [p.name, { kind: 'file', read: () => (p.cell.value ? 'Y\n' : 'N\n') }])) };
+}
+
+/**
+ * /sys/module: a directory per module past UNFORMED (mod_sysfs_setup()),
+ * with coresize, initstate ("coming", "live", "going"), refcnt, holders/
+ * (a link per module that uses it) and parameters/; and one per built-in
+ * object that has parameters, with only parameters/. Not modelled: the
+ * uevent, taint, srcversion and sections of a module, its drivers/ links,
+ * and the directories of built-in code without parameters.
+ */
+export function sysModule(loader: ModuleLoader): VfsDir {
+  const root: VfsDir = { kind: 'dir', children: new Map() };
+  for (const [name, kp] of loader.builtinParams) {
+    const params = parametersDir(kp);
+    if (params !== null) root.children.set(name, { kind: 'dir', children: new Map([['parameters', params]]) });
+  }
+  for (const m of listed(loader)) {
+    const d: VfsDir = { kind: 'dir', children: new Map() };
+    d.children.set('coresize', { kind: 'file', read: () => `${moduleSize(loader, m.def)}\n` });
+    d.children.set('initstate', { kind: 'file', read: () => `${INITSTATE[m.state]}\n` });
+    d.children.set('refcnt', { kind: 'file', read: () => `${refcount(m)}\n` });
+    d.children.set('holders', { kind: 'dir', children: new Map([...m.holders].map((h): [string, VfsNode] => [h.name, { kind: 'link', target: `../../${h.name}` }])) });
+    const params = parametersDir(m.kp);
+    if (params !== null) d.children.set('parameters', params);
+    root.children.set(m.name, d);
+  }
+  return root;
 }

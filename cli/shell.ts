@@ -28,7 +28,7 @@ import { runWithSchedule } from './schedule.js';
 import type { Scenario } from '../harness/scenario.js';
 import { formatOwners, formatRun, warningLine } from './format.js';
 import { count } from './plural.js';
-import { lsmod, procModules } from './shell-modules.js';
+import { lsmod, procModules, sysModule } from './shell-modules.js';
 import { parseFilter, type Filter } from './shell-filters.js';
 import { getopt, hasOption, tokenize, type OptionSpec, type ParsedOptions } from './shell-syntax.js';
 import { loadScenario } from './load.js';
@@ -54,7 +54,7 @@ const HELP = `commands:
   run                      run until idle
   ps                       tasks that have not finished
   lsmod                    loaded modules: size (made up from the port's source), users
-  cat FILE...              /proc/iomem, /proc/modules, /proc/cmdline, or an attribute under /sys
+  cat FILE...              /proc/iomem, /proc/modules, /proc/cmdline, or a file under /sys (/sys/module too)
   ls [-l] [-1] [PATH...]   list a directory of /sys or /proc; -l shows link targets
   sysfs                    the whole /sys/bus and /sys/devices view
   dmesg [-c|-C] [-x] [-l LEVEL[,LEVEL...]]
@@ -489,10 +489,12 @@ export class Shell {
     return ['  PID COMM              STATE', ...rows.map((t) => `${String(t.pid).padStart(5)} ${t.comm.padEnd(17)} ${this.describe(t)}`)].join('\n');
   }
 
-  /** The files of kshim run --show sysfs, and /proc/modules and /proc/cmdline. */
+  /** The files of kshim run --show sysfs, /sys/module, /proc/modules and /proc/cmdline. */
   private vfs(): VfsDir {
     const root = buildVfs(this.k);
     const proc = root.children.get('proc');
+    const sys = root.children.get('sys');
+    if (sys?.kind === 'dir') sys.children.set('module', sysModule(this.machine.loader));
     if (proc?.kind === 'dir') {
       proc.children.set('modules', { kind: 'file', read: () => procModules(this.machine.loader) });
       proc.children.set('cmdline', { kind: 'file', read: () => `${this.k.cmdline.text}\n` });

@@ -234,3 +234,19 @@ describe('kernel command line: what lib/dynamic_debug.c and load_module() do wit
     expect(lines).to.include('platform hmem_platform.0: probing driver hmem_platform asynchronously');
   });
 });
+
+describe('kernel command line: /sys/module in kshim shell', () => {
+  it('shows each loaded module\'s initstate, refcnt, holders and parameters (Y or N, as param_get_bool() does), and the parameters of built-in code', async () => {
+    const s = hmemOnly('dax_hmem.region_idle=1', { config: MODULAR });
+    const sh = new Shell(s, await runScenario(s));
+    expect(await sh.exec('cat /sys/module/dax_hmem/initstate /sys/module/dax_hmem/parameters/region_idle')).to.equal('live\nY');
+    expect(await sh.exec('ls /sys/module/dax/holders')).to.equal('dax_hmem\ndevice_dax\nkmem');
+    expect(await sh.exec('cat /sys/module/dax/refcnt')).to.equal('3');
+    // device_hmem is built in (DEV_DAX_HMEM_DEVICES is a bool): only its parameters.
+    expect(await sh.exec('ls /sys/module/device_hmem')).to.equal('parameters');
+    expect(await sh.exec('cat /sys/module/device_hmem/parameters/disable')).to.equal('N');
+    await sh.exec('modprobe -r dax_hmem');
+    expect(await sh.exec('ls /sys/module/dax/holders')).to.equal('device_dax\nkmem');
+    expect((await sh.execute('ls /sys/module/dax_hmem')).status).to.equal(2);
+  });
+});

@@ -110,6 +110,8 @@ export class ModuleLoader {
   /** --wrap=<sym> per module (tools/testing/cxl style mocking). */
   private readonly wraps = new Map<string, Map<string, (real: any) => unknown>>();
   private cacheGeneration = -1;
+  /** The parameters of built-in objects, by KBUILD_MODNAME: /sys/module/NAME/parameters of code in vmlinux. */
+  readonly builtinParams = new Map<string, kernel_param[]>();
   /** initcall_debug on the command line: do_one_initcall() reports each module init. */
   initcall_debug = false;
   /** Loads so far: each gets its own dynamic debug callsites. */
@@ -416,6 +418,7 @@ export class ModuleLoader {
       const kp: kernel_param[] = [];
       const inst = this.instantiate(d, true, 0, kp);
       this.parse_boot_module_args(d.name, kp);
+      if (kp.length > 0) this.builtinParams.set(d.name, kp);
       const dup = this.symbols.add(null, this.exportsOf(d), exportValues(inst));
       if (dup !== null) this.log.emit(KERN_ERR, `kshim: vmlinux exports duplicate symbol ${dup}`);
       this.units(d).forEach((u, i) => {

@@ -10,7 +10,8 @@
  * unknown_module_param_cb() for async_probe, dyndbg and the rest).
  *
  * Deviations: only `bool` parameters exist (the only type the ported
- * files declare); /sys/module/<name>/parameters is not modelled.
+ * files declare); /sys/module/<name>/parameters is read-only in kshim
+ * shell (it has no writes), whatever the mode.
  */
 import { param_bool, param_name, type CmdlineParam } from '../../init/cmdline.js';
 
