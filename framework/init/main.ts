@@ -5,6 +5,9 @@
  * kworkers it woke may run), waits for async work, frees init memory and
  * starts userspace: udevd coldplugs, and the real root is mounted at the
  * "rootfs" time, after which udev replays the devices once more.
+ * start_kernel() reads the command line's own parameters (initcall_debug,
+ * driver_async_probe=, deferred_probe_timeout=) and the configuration's
+ * debug switches, and arms the hung-task detector.
  */
 import { ContainerModule, inject, injectable } from 'inversify';
 import { DriverBase } from '../drivers/base/driver_base.js';

@@ -2,7 +2,9 @@
 /**
  * The kernel log (kernel/printk): one buffer per simulated kernel, with the
  * level of each record and the virtual time it was printed at. Rendering
- * follows dmesg: "[    7.379000] text".
+ * follows dmesg: "[    7.379000] text". pr_debug() goes through dynamic
+ * debug (framework/lib/dynamic_debug.ts), whose boot queries the log
+ * applies from the command line.
  */
 import { ContainerModule, inject, injectable } from 'inversify';
 import { BootCommandLine, module_param_of } from '../init/cmdline.js';

@@ -6,7 +6,9 @@
  * states, init, the async_synchronize_full() before a load returns, and
  * delete_module() with the "in use" refusal. What a module leaves behind
  * after it is freed (registered drivers, queued work, device references)
- * is reported.
+ * is reported. Module parameters (module_param_named()) are set from the
+ * command line for built-in code and from the arguments of a load
+ * (kernel/params.c's parse_args()); module_blacklist= refuses a load.
  */
 import { ContainerModule, inject, injectable } from 'inversify';
 import { DriverBase } from '../../drivers/base/driver_base.js';
