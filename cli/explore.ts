@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** `kshim explore`: outcome classes of a scenario over many schedules. */
 import cliProgress from 'cli-progress';
-import { explainSchedule } from '../harness/explore/explain.js';
+import { explainRun, explainSchedule } from '../harness/explore/explain.js';
 import { Explorer, type ExploreOptions, type ExploreReport, type ExploreStrategy } from '../harness/explore/explorer.js';
 import type { Scenario } from '../harness/scenario.js';
 import { UsageError } from './errors.js';
@@ -151,9 +151,11 @@ export async function exploreOutput(file: string, opts: ExploreArgs, progress?: 
   ];
   for (const o of report.outcomes) {
     lines.push('', `  ${o.signature}`, `    ${count(o.count, 'schedule')}; shortest: ${o.shrunk} (${count(o.deviations, 'deviation')} from the default order)`);
-    const why = await explainSchedule(scenario, o.shrunk);
+    const { deviations: why, end } = await explainRun(scenario, o.shrunk);
     for (const line of why.slice(0, EXPLAINED)) lines.push(`      ${line}`);
     if (why.length > EXPLAINED) lines.push(`      ... and ${count(why.length - EXPLAINED, 'more line')} (kshim timeline ${file} --schedule ${o.shrunk}${treeArgs(opts)} marks every deviation)`);
+    // A class that does not end idle says why, as kshim run's "== end ==" does.
+    if (end !== null) for (const line of end.split('\n')) lines.push(`    ${line}`);
     lines.push(`    replay: ${replayCommand(file, opts, o.shrunk)}`);
   }
   return lines.join('\n') + '\n';

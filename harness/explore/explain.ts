@@ -50,6 +50,11 @@ class ExplainingStrategy extends DeviationStrategy {
 
 /** One line per deviation of `id` in the order the run took them; repeats of the same line are counted, not listed. */
 export async function explainSchedule(scenario: Scenario, id: string): Promise<string[]> {
+  return (await explainRun(scenario, id)).deviations;
+}
+
+/** The deviations of `id` in words, and, for a run that did not reach idle, what the scheduler said about its end (the deadlock's wait chain). */
+export async function explainRun(scenario: Scenario, id: string): Promise<{ deviations: string[]; end: string | null }> {
   const spec = decodeSchedule(id);
   const strategy = new ExplainingStrategy(spec.deviations);
   const run = await runScenario(scenario, { strategy, timeMode: spec.timeMode, trace: true, powerOff: true });
@@ -58,7 +63,9 @@ export async function explainSchedule(scenario: Scenario, id: string): Promise<s
     const act = strategy.activities[i]!;
     return `at ${formatSeconds(d.now)}: ${describe(d.chosen, act.chosen, spans)} ran before ${describe(d.postponed, act.postponed, spans)}`;
   });
-  return countRepeats(lines);
+  const stuck = run.outcomes.find((o) => o.status !== 'idle');
+  const end = stuck === undefined ? null : (stuck.deadlock?.message ?? stuck.runaway?.message ?? stuck.status);
+  return { deviations: countRepeats(lines), end };
 }
 
 /** Consecutive equal lines as one line with a count. */

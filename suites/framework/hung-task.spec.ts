@@ -9,6 +9,7 @@
  */
 import { expect } from 'chai';
 import { endReport, formatRun } from '../../cli/format.js';
+import { explainRun } from '../../harness/explore/explain.js';
 import type { PortApi } from '../../framework/kernel/module/types.js';
 import { mainlineWithHmem, nullDerefInWaitForDeviceProbe } from '../helpers/broken-hmem.js';
 import { runScenario, type Run } from '../../harness/run.js';
@@ -62,6 +63,12 @@ describe('hung-task detector', () => {
     // Without block stacks (the explorer's runs) the trace names the wait, then the task's bottom frames.
     const at = text(r).indexOf(' <TASK>');
     expect(text(r).slice(at + 1, at + 4)).to.deep.equal([' __schedule', ' schedule', ' wait_for_device_probe']);
+  });
+
+  it('kshim explore says why a class does not end idle: explainRun() of its shortest schedule gives the same wait chain', async () => {
+    const { end } = await explainRun(deadlocking(), 't.');
+    expect(end).to.equal('deadlock: no task can run while 1 waits (the chain closes):\n  swapper/0 (pid 1) waits for wait_for_device_probe: probe_count == 0 (now 1), held by swapper/0 (pid 1)');
+    expect((await explainRun(validateScenario({ tree: 'mainline', firmware: { softReserved: [{ ...RANGE, nid: 1 }], cfmws: [] } }, 'idle.json'), 't.')).end).to.equal(null);
   });
 
   it('says nothing, and leaves the clock where the boot stalled, with DETECT_HUNG_TASK=n', async () => {
