@@ -11,7 +11,7 @@
 import { Explorer, type ExploreReport, type OutcomeClass } from '../harness/explore/explorer.js';
 import type { Scenario } from '../harness/scenario.js';
 import { UsageError } from './errors.js';
-import { EXHAUSTIVE_BUDGET, progressBar, replayCommand, type ExploreProgress } from './explore.js';
+import { EXHAUSTIVE_BUDGET, int, progressBar, replayCommand, type ExploreProgress } from './explore.js';
 import { loadScenario } from './load.js';
 import { count } from './plural.js';
 
@@ -32,18 +32,12 @@ interface Side {
   report: ExploreReport | null;
 }
 
-function positive(v: string | undefined, name: string, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} ${v}: expected ${min === 0 ? 'a non-negative' : 'a positive'} integer`);
-  return Number(v);
-}
-
 /** Everything `kshim compare` prints on stdout. */
 export async function compareOutput(file: string, opts: CompareArgs, progress?: ExploreProgress): Promise<string> {
   if (opts.tree.length !== 2) throw new UsageError(`compare: give --tree twice, the tree before and the tree after (got ${opts.tree.length === 0 ? 'none' : opts.tree.join(', ')})`);
   if (opts.tree[0] === opts.tree[1]) throw new UsageError(`compare: --tree ${opts.tree[0]} twice; give two different trees`);
-  const runs = positive(opts.runs, 'runs', 1) ?? EXHAUSTIVE_BUDGET;
-  const bound = positive(opts.bound, 'bound', 0);
+  const runs = int(opts.runs, 'runs', 1) ?? EXHAUSTIVE_BUDGET;
+  const bound = int(opts.bound, 'bound', 0);
   // Both trees are checked before either is explored.
   const sides: Side[] = opts.tree.map((tree) => ({ tree, scenario: loadScenario(file, { tree, set: opts.set, cmdline: opts.cmdline }, { adjustments: true, notePrefix: `--tree ${tree}: ` }), report: null }));
   for (const side of sides) {

@@ -40,7 +40,8 @@ export const DEFAULT_DEPTH = 3;
 /** Which options apply to which strategy. */
 const APPLIES: Record<string, readonly ExploreStrategy[]> = { seed: ['random', 'pct'], depth: ['pct'], bound: ['exhaustive'] };
 
-function int(v: string | undefined, name: string, min: number): number | undefined {
+/** --NAME V as an integer of at least `min`, or undefined when not given; anything else is a usage error. */
+export function int(v: string | undefined, name: string, min: number): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} ${v}: expected ${min === 0 ? 'a non-negative' : 'a positive'} integer`);
   return Number(v);

@@ -100,24 +100,21 @@ export class Kernel {
     let a = this.moduleApis.get(module);
     if (a === undefined) {
       const core = this.base.core;
+      const stamped = async (dev: device, register: () => Promise<number>): Promise<number> => {
+        const by = { module, load: core.currentLoad(module) };
+        const ret = await register();
+        dev.initializedBy = by;
+        return ret;
+      };
       const owned: Partial<KernelApi> = {
         // A device a module initialises (itself, or by registering it) has its release() in that load of the module.
         device_initialize: (dev: device) => {
           core.device_initialize(dev);
           dev.initializedBy = { module, load: core.currentLoad(module) };
         },
-        device_register: async (dev: device) => {
-          const stamp = { module, load: core.currentLoad(module) };
-          const ret = await core.device_register(dev);
-          dev.initializedBy = stamp;
-          return ret;
-        },
-        platform_device_register: async (pdev) => {
-          const stamp = { module, load: core.currentLoad(module) };
-          const ret = await this.platform.platform_device_register(pdev);
-          pdev.dev.initializedBy = stamp;
-          return ret;
-        },
+        // Registering initialises the device inside: stamp it afterwards with the load that called.
+        device_register: async (dev: device) => await stamped(dev, () => core.device_register(dev)),
+        platform_device_register: async (pdev) => await stamped(pdev.dev, () => this.platform.platform_device_register(pdev)),
         get_device: (<T extends device | null>(dev: T): T => core.get_device(dev, module) as T) as KernelApi['get_device'],
         put_device: (dev: device | null) => core.put_device(dev, module),
         platform_device_put: (pdev) => this.platform.platform_device_put(pdev, module),

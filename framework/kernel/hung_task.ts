@@ -69,7 +69,6 @@ export class HungTask {
   enabled = false;
   /** When khungtaskd started (hung_task_init(), a subsys_initcall); its checks come every timeout after. */
   private startedAt = 0;
-  private started = false;
   sysctl_hung_task_warnings = 10;
   private readonly reported = new Set<Task>();
 
@@ -82,7 +81,6 @@ export class HungTask {
   /** hung_task_init(): start khungtaskd (here: ask to be called when the machine stalls). */
   hung_task_init(): number {
     if (!this.enabled) return 0;
-    this.started = true;
     this.startedAt = this.sched.now;
     this.sched.onStall = this.check_stalled.bind(this);
     return 0;
@@ -94,7 +92,6 @@ export class HungTask {
    * one reports it), move the clock there and run it.
    */
   private check_stalled(blocked: readonly Task[]): void {
-    if (!this.started) return;
     const timeout = DEFAULT_HUNG_TASK_TIMEOUT * SEC;
     const hungAt = (t: Task): number => this.startedAt + timeout * (Math.max(1, Math.ceil((t.blockedSince - this.startedAt) / timeout)) + 1);
     // task_is_hung(): TASK_UNINTERRUPTIBLE only; a killable or interruptible sleep is not a hang.

@@ -8,7 +8,7 @@
  */
 import { ContainerModule, inject, injectable } from 'inversify';
 import { BootCommandLine, module_param_of } from '../init/cmdline.js';
-import { _DPRINTK_FLAGS_PRINT, DynamicDebug, type DdebugSite } from '../lib/dynamic_debug.js';
+import { _DPRINTK_FLAGS_PRINT, DynamicDebug, UNNAMED_SITE, type DdebugSite } from '../lib/dynamic_debug.js';
 import { vsprintf } from '../lib/vsprintf.js';
 import { Scheduler } from '../sim/scheduler.js';
 import { captureFrames } from './stacktrace.js';
@@ -98,8 +98,6 @@ export interface PrintkApi {
   pr_debug(fmt: string, ...args: unknown[]): void;
 }
 
-/** pr_debug() called through the kernel API by code that is not a port's unit (a test). */
-const UNNAMED_SITE: DdebugSite = { modname: 'kshim', filename: 'kshim.c', instance: 0 };
 
 /** Frames of the debug-print plumbing itself, skipped when naming the function of a callsite. */
 const DBG_FRAMES = new Set(['dev_dbg', 'pr_debug', 'dynamic_dev_dbg', 'dynamic_pr_debug', 'dev_printk', 'emitf', 'printk', 'callerOfDebugPrint', 'flags', 'prefix', 'ddebug_matches']);

@@ -60,6 +60,9 @@ export interface DdebugSite {
   readonly instance: number;
 }
 
+/** pr_debug()/dev_dbg() called through the kernel API by code that is not a port's file (a test): one callsite for all of them. */
+export const UNNAMED_SITE: DdebugSite = { modname: 'kshim', filename: 'kshim.c', instance: 0 };
+
 export interface DdebugQuery {
   readonly module: string | null;
   readonly filename: string | null;

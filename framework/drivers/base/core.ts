@@ -361,8 +361,9 @@ export class DeviceCore {
     return drv ? drv.name : dev.bus ? dev.bus.name : '';
   }
 
-  dev_printk(level: number, dev: device, fmt: string, args: readonly unknown[]): void {
-    this.base.log.emitf(level, `${this.dev_driver_string(dev)} ${dev_name(dev)}: `, fmt, args);
+  /** dev_printk(); `prefix` goes first (dynamic debug's "[pid] module:func: "). */
+  dev_printk(level: number, dev: device, fmt: string, args: readonly unknown[], prefix = ''): void {
+    this.base.log.emitf(level, `${prefix}${this.dev_driver_string(dev)} ${dev_name(dev)}: `, fmt, args);
   }
 
   /** __dynamic_dev_dbg(): dev_dbg() of the callsite `site`, printed when dynamic debug says so, after its prefix. */
@@ -370,8 +371,7 @@ export class DeviceCore {
     const log = this.base.log;
     const flags = log.ddebug.flags(site, fmt, callerOfDebugPrint);
     if ((flags & _DPRINTK_FLAGS_PRINT) === 0) return;
-    const prefix = log.ddebug.prefix(flags, site, this.base.sched.current ? this.base.sched.current.pid : 0, callerOfDebugPrint);
-    log.emitf(KERN_DEBUG, `${prefix}${this.dev_driver_string(dev)} ${dev_name(dev)}: `, fmt, args);
+    this.dev_printk(KERN_DEBUG, dev, fmt, args, log.ddebug.prefix(flags, site, this.base.sched.current ? this.base.sched.current.pid : 0, callerOfDebugPrint));
   }
 
   /** Levels for the dev_* helpers. */

@@ -4,7 +4,7 @@
  * way the kernel splits it (core.c, bus.c, driver.c, dd.c, devres.c); the
  * parts share this object, as the C files share drivers/base/base.h.
  */
-import type { DdebugSite } from '../../lib/dynamic_debug.js';
+import { UNNAMED_SITE } from '../../lib/dynamic_debug.js';
 import { ContainerModule, inject, injectable } from 'inversify';
 import {
   bus_type,
@@ -81,8 +81,6 @@ export interface DriverCoreApi {
   dev_WARN_ONCE(dev: device, condition: unknown, fmt: string, ...args: unknown[]): boolean;
 }
 
-/** dev_dbg() called through the kernel API by code that is not a port's unit (a test); a port's unit has its own callsites. */
-const UNNAMED_SITE: DdebugSite = { modname: 'kshim', filename: 'kshim.c', instance: 0 };
 
 @injectable()
 export class DriverBase {
