@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { ModuleLoader, module } from '../framework/kernel/module/main.js';
 import type { kernel_param } from '../framework/kernel/module/params.js';
 import type { ModuleDef } from '../framework/kernel/module/types.js';
+import { formatModuleAddress } from '../framework/kernel/module/layout.js';
 import type { VfsDir, VfsNode } from './sysfs.js';
 
 /** The compiled tree (dist/) and the checkout it was compiled from. */
@@ -88,8 +89,8 @@ const STATE: Readonly<Record<string, string>> = { COMING: 'Loading', GOING: 'Unl
  * refcount, the modules using it each followed by a comma (newest first,
  * as add_module_usage() adds them at the head of the list), "[permanent],"
  * for a module with an init and no exit, "-" when there is neither; the
- * state; the address of the module's text, which the kernel shows as 0 to
- * a reader without CAP_SYSLOG (and kshim has no addresses to show).
+ * state; the address of the module (its place in kshim's module area, see
+ * framework/kernel/module/layout.ts), as root reads it.
  */
 export function procModules(loader: ModuleLoader): string {
   return listed(loader)
@@ -98,7 +99,7 @@ export function procModules(loader: ModuleLoader): string {
       const hasInit = m.instances.some((i) => (i.initcalls ?? []).length > 0);
       const hasExit = m.instances.some((i) => i.exit !== undefined);
       if (hasInit && !hasExit) deps += '[permanent],';
-      return `${m.name} ${moduleSize(loader, m.def)} ${refcount(m)} ${deps || '-'} ${STATE[m.state]} 0x0000000000000000\n`;
+      return `${m.name} ${moduleSize(loader, m.def)} ${refcount(m)} ${deps || '-'} ${STATE[m.state]} 0x${formatModuleAddress(m.base)}\n`;
     })
     .join('');
 }

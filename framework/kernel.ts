@@ -55,7 +55,7 @@ export type KernelApi = PrintkApi &
   DevmResourceApi;
 
 export interface Leak {
-  readonly kind: 'device-ref' | 'work' | 'module-ref';
+  readonly kind: 'device-ref' | 'work' | 'module-ref' | 'driver';
   readonly what: string;
 }
 
@@ -179,8 +179,10 @@ export class Kernel {
   /** Work items set up or queued by a module's code point into that module (for use-after-unload checks). */
   private ownedWorkApi(module: string): Partial<WorkqueueApi> {
     const wq = this.wq;
+    const core = this.base.core;
     const own = <W extends work_struct>(w: W): W => {
       w.owner = module;
+      w.ownerLoad = core.currentLoad(module);
       return w;
     };
     return {
@@ -217,7 +219,7 @@ export class Kernel {
         out.push({ kind: 'device-ref', what: `${dev.name}: ${dev.kref} reference${dev.kref === 1 ? '' : 's'} left after device_del()` });
       }
     }
-    for (const w of this.wq.pendingWork()) out.push({ kind: 'work', what: `${w.func} still queued on ${w.wq}` });
+    for (const w of this.wq.pendingWork()) out.push({ kind: 'work', what: w.diedIn === null ? `${w.func} still queued on ${w.wq}` : `${w.func} on ${w.wq} never finished: ${w.diedIn} died in it` });
     return out;
   }
 }

@@ -7,7 +7,7 @@
  *
  *   owners=DRIVER    some Soft Reserved range ends owned by DRIVER
  *                    (dax_hmem, dax_cxl, ...; none: a range nobody took)
- *   warnings=FUNC    some WARN, BUG or KASAN report names FUNC (any: any at all)
+ *   warnings=FUNC    some WARN, BUG, oops or KASAN report names FUNC (any: any at all)
  *   leaks=any        something leaked (leaks=N: exactly N leaks)
  *   build=link-error the configuration did not link
  *   end=STATUS       the run ended deadlock, runaway or not-booted (or idle)

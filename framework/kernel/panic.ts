@@ -12,6 +12,7 @@ import type { Task } from '../sim/task.js';
 import { formatSeconds, KERN_ALERT, KERN_CRIT, KERN_DEFAULT, KERN_ERR, KERN_INFO, KERN_WARNING, Printk } from './printk.js';
 import { callTrace, captureFrames, formatFrame, framesOfStack, sourceLocation, type Frame, type ModuleOfFile } from './stacktrace.js';
 import { UTS_RELEASE } from '../include/generated/utsrelease.js';
+import { formatModuleAddress, unreadableOpcodes } from './module/layout.js';
 import { DebugLocks } from '../lib/debug_locks.js';
 
 /** Where a WARN fires: the C file, line and function it models. */
@@ -72,8 +73,8 @@ export class Panic {
   private tainted = 0;
   /** die_counter: the [#N] of each oops. */
   private dieCounter = 0;
-  /** exec_summary_regs: RIP of the first oops, repeated after the end marker of every oops. */
-  private execSummaryRip: string | null = null;
+  /** exec_summary_regs: RIP (and the Code line, if any) of the first oops, repeated after the end marker of every oops. */
+  private execSummary: { readonly rip: string; readonly code: string | null } | null = null;
 
   constructor(
     @inject(Scheduler) private readonly sched: Scheduler,
@@ -204,9 +205,33 @@ export class Panic {
     const captured = captureFrames(2, this.moduleOf);
     const frames = captured[0]?.func === func ? captured.slice(1) : captured;
     const trace = callTrace(task, frames);
-    const headline = this.printPageFault(task, address, access, { func, module: null }, trace);
+    const headline = this.printPageFault(task, address.toString(16).padStart(16, '0'), access, func, null, trace);
     this.record('oops', func, headline, null, task, trace);
     throw new KernelOops(headline);
+  }
+
+  /**
+   * An access to a module that is gone: `address` (the low 32 bits of a
+   * module address, see module/layout.ts) has been unmapped since
+   * free_module(). An instruction fetch is code calling or returning into
+   * the freed text: RIP is the address itself, which %pS cannot name, and
+   * the trace is `frames` (innermost first) over the task's bottom frames.
+   * A read is code reading the freed data: RIP is `frames[0]`, the
+   * function reading, and the trace starts at its caller. Printed as x86's
+   * page-fault oops and recorded under `symbol`, the function or object
+   * that was there, with `what` saying what it was; returns the oops for
+   * the caller to throw, which kills the current task.
+   */
+  moduleFault(address: number, access: PageFaultAccess, symbol: string, what: string, frames: readonly Frame[]): KernelOops {
+    const task = this.sched.current;
+    const addr = formatModuleAddress(address);
+    const fetch = access === 'instruction fetch';
+    const rip = fetch ? `0x${addr}` : frames[0] ? formatFrame(frames[0]) : 'unknown';
+    const trace = callTrace(task, fetch ? frames : frames.slice(1));
+    const headline = this.printPageFault(task, addr, access, rip, fetch ? unreadableOpcodes(address) : null, trace);
+    this.record('oops', symbol, headline, what, task, trace);
+    this.sched.trace.mark('warn', symbol, headline);
+    return new KernelOops(headline);
   }
 
   /**
@@ -235,22 +260,25 @@ export class Panic {
   }
 
   /**
-   * x86's page_fault_oops() for a not-present page at `address`: the BUG
-   * and #PF lines, "Oops: <error code> [#N]", registers (RIP), call trace,
-   * modules and CR2. Returns the headline.
+   * x86's page_fault_oops() for a not-present page at `addr` (16 hex
+   * digits): the BUG and #PF lines, the page-table walk, "Oops: <error
+   * code> [#N]", registers (RIP, and the Code line when the opcodes cannot
+   * be read), call trace, modules and CR2. Returns the headline.
    */
-  private printPageFault(task: Task | null, address: number, access: PageFaultAccess, rip: Frame, trace: readonly string[]): string {
-    const addr = address.toString(16).padStart(16, '0');
-    const headline = `BUG: kernel NULL pointer dereference, address: ${addr}`;
-    const code = PF_ERROR_CODE[access];
+  private printPageFault(task: Task | null, addr: string, access: PageFaultAccess, rip: string, code: string | null, trace: readonly string[]): string {
+    // An address in the first page is a NULL pointer; anything else is "unable to handle page fault".
+    const nullPage = addr.startsWith('000000000000');
+    const headline = nullPage ? `BUG: kernel NULL pointer dereference, address: ${addr}` : `BUG: unable to handle page fault for address: ${addr}`;
+    const errorCode = PF_ERROR_CODE[access];
     this.oops_begin();
     this.log.emit(KERN_ALERT, headline);
     this.log.emit(KERN_ALERT, `#PF: supervisor ${access} in kernel mode`);
-    this.log.emit(KERN_ALERT, `#PF: error_code(${code}) - not-present page`);
-    // show_fault_oops() -> dump_pagetable(): nothing is mapped at the bottom of the kernel's address space (pr_info, then pr_cont).
-    this.log.emit(KERN_INFO, 'PGD 0 P4D 0 ');
+    this.log.emit(KERN_ALERT, `#PF: error_code(${errorCode}) - not-present page`);
+    // show_fault_oops() -> dump_pagetable() (pr_info, then pr_cont): nothing is mapped at the bottom of the
+    // kernel's address space; a freed module range still has its upper levels, down to a cleared PTE.
+    this.log.emit(KERN_INFO, nullPage ? 'PGD 0 P4D 0 ' : MODULE_AREA_PAGETABLE);
     // page_fault_oops() passes "Oops" as the die() string, so 6.10+ print "Oops: Oops: 0000".
-    this.__die('Oops', Number(code), task, trace, formatFrame(rip));
+    this.__die('Oops', Number(errorCode), task, trace, rip, code);
     this.log.emit(KERN_DEFAULT, `CR2: ${addr}`);
     this.oops_end();
     return headline;
@@ -270,11 +298,11 @@ export class Panic {
    * then show_regs() (CPU line, RIP, call trace) and the modules, all at the
    * default level.
    */
-  private __die(str: string, err: number, task: Task | null, trace: readonly string[], rip: string): void {
-    const code = (err & 0xffff).toString(16).padStart(4, '0');
-    if (this.dieCounter === 0) this.execSummaryRip = rip;
-    this.log.emit(KERN_DEFAULT, `Oops: ${str}: ${code} [#${++this.dieCounter}] SMP NOPTI`);
-    this.printSplat(KERN_DEFAULT, null, task, trace, rip, 'after');
+  private __die(str: string, err: number, task: Task | null, trace: readonly string[], rip: string, code: string | null = null): void {
+    const errorCode = (err & 0xffff).toString(16).padStart(4, '0');
+    if (this.dieCounter === 0) this.execSummary = { rip, code };
+    this.log.emit(KERN_DEFAULT, `Oops: ${str}: ${errorCode} [#${++this.dieCounter}] SMP NOPTI`);
+    this.printSplat(KERN_DEFAULT, null, task, trace, rip, 'after', code);
   }
 
   /**
@@ -286,7 +314,9 @@ export class Panic {
     this.add_taint(TAINT_DIE, LOCKDEP_NOW_UNRELIABLE);
     this.log.emit(KERN_WARNING, '---[ end trace 0000000000000000 ]---');
     // __die() has set it by now, at the latest for this oops.
-    this.log.emit(KERN_DEFAULT, `RIP: 0010:${this.execSummaryRip!}`);
+    const summary = this.execSummary!;
+    this.log.emit(KERN_DEFAULT, `RIP: 0010:${summary.rip}`);
+    if (summary.code !== null) this.log.emit(KERN_DEFAULT, summary.code);
   }
 
   /**
@@ -294,7 +324,7 @@ export class Panic {
    * ('before'), an x86 oops after the call trace ('after'); a bare
    * dump_stack() and a KASAN report (dump_stack_lvl) do not print it.
    */
-  private printSplat(level: number, headline: string | null, task: Task | null, trace: readonly string[], rip: string | null = null, modules: 'before' | 'after' | 'none' = 'before'): void {
+  private printSplat(level: number, headline: string | null, task: Task | null, trace: readonly string[], rip: string | null = null, modules: 'before' | 'after' | 'none' = 'before', code: string | null = null): void {
     if (headline !== null) this.log.emit(level, headline);
     if (modules === 'before') this.print_modules(level);
     const comm = task ? task.comm : 'swapper/0';
@@ -303,6 +333,7 @@ export class Panic {
     if (this.tainted !== 0) this.log.emit(level, this.print_tainted_verbose());
     if (task?.workqueueLine) this.log.emit(level, `Workqueue: ${task.workqueueLine}`);
     if (rip !== null) this.log.emit(level, `RIP: 0010:${rip}`);
+    if (code !== null) this.log.emit(level, code);
     this.log.emit(level, 'Call Trace:');
     this.log.emit(level, ' <TASK>');
     for (const f of trace) this.log.emit(level, ` ${f}`);
@@ -355,7 +386,7 @@ export class Panic {
     const frames = framesOfStack(err.stack ?? '', 0, this.moduleOf);
     const rip = frames[0] ?? { func: 'unknown', module: null };
     const trace = callTrace(task, frames.slice(1));
-    const headline = this.printPageFault(task, 0, access, rip, trace);
+    const headline = this.printPageFault(task, '0000000000000000', access, formatFrame(rip), null, trace);
     this.record('oops', rip.func, headline, `${err.name}: ${err.message}${where === null ? '' : ` (${where})`}`, task, trace);
     this.sched.trace.mark('warn', rip.func, headline);
   }
@@ -424,6 +455,13 @@ export type LockdepOk = typeof LOCKDEP_STILL_OK | typeof LOCKDEP_NOW_UNRELIABLE;
 const KSHIM_OWN_CODE = /^(?:dist\/)?(?:framework|harness|cli|bench)\//;
 
 export type PageFaultAccess = 'read access' | 'write access' | 'instruction fetch';
+
+/**
+ * dump_pagetable() for an address in a freed module range: the upper
+ * levels are still there and the PTE is cleared. The table entries are
+ * fixed values of kshim's own, not of any real machine.
+ */
+const MODULE_AREA_PAGETABLE = 'PGD 2c2f067 P4D 2c2f067 PUD 2c31067 PMD 10b9e8067 PTE 0';
 
 /** The x86 page-fault error code of a not-present page, by access (bit 1: write, bit 4: instruction fetch). */
 const PF_ERROR_CODE: Record<PageFaultAccess, string> = {

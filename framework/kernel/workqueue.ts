@@ -614,14 +614,16 @@ export class Workqueue {
   }
 
   /** Items still queued or running, for leak accounting at teardown. */
-  pendingWork(): Array<{ wq: string; func: string }> {
-    const out: Array<{ wq: string; func: string }> = [];
+  pendingWork(): Array<{ wq: string; func: string; diedIn: string | null }> {
+    const out: Array<{ wq: string; func: string; diedIn: string | null }> = [];
     for (const wq of this.workqueues) {
-      for (const w of wq.worklist) out.push({ wq: wq.name, func: w.func?.name ?? 'work' });
+      for (const w of wq.worklist) out.push({ wq: wq.name, func: w.func?.name ?? 'work', diedIn: null });
     }
     for (const w of this.workers.values()) {
-      if (w.item !== null) out.push({ wq: w.wq?.name ?? '?', func: w.item.func?.name ?? 'work' });
-      for (const e of w.scheduled) out.push({ wq: e.wq.name, func: e.work.func?.name ?? 'work' });
+      // An item whose kworker oopsed in it never ends: it stays the kworker's item.
+      const diedIn = w.task.state === 'dead' ? `${w.task.comm}/${w.task.pid}` : null;
+      if (w.item !== null) out.push({ wq: w.wq?.name ?? '?', func: w.item.func?.name ?? 'work', diedIn });
+      for (const e of w.scheduled) out.push({ wq: e.wq.name, func: e.work.func?.name ?? 'work', diedIn: null });
     }
     return out;
   }

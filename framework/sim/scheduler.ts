@@ -258,6 +258,17 @@ export class Scheduler {
     return this.suspend(t, t);
   }
 
+  /**
+   * The code `t` is suspended in is gone (its module was freed): when the
+   * scheduler next gives `t` the CPU, `fault()` runs as `t` and the error
+   * it returns is thrown where `t` waits, instead of `t` going on. No
+   * effect on a task that has not started or has ended.
+   */
+  faultOnResume(t: Task, fault: () => Error): void {
+    if (t.fail === null || t.state === 'done' || t.state === 'dead') return;
+    t.resumeFault = fault;
+  }
+
   /** Make a blocked or idle task ready (no effect on other states). */
   wake(t: Task): void {
     if (t.state !== 'blocked' && t.state !== 'idle') return;
@@ -339,8 +350,9 @@ export class Scheduler {
   }
 
   private suspend(t: Task, preempting: Task | null = null): Promise<void> {
-    const p = new Promise<void>((res) => {
+    const p = new Promise<void>((res, rej) => {
       t.resume = res;
+      t.fail = rej;
     });
     this.dispatch(preempting);
     return p;
@@ -428,7 +440,15 @@ export class Scheduler {
     }
     const r = next.resume!;
     next.resume = null;
+    if (next.resumeFault !== null) return this.fault(next);
     r();
+  }
+
+  /** Resume `t` with the error of its resumeFault (see faultOnResume()). */
+  private fault(t: Task): void {
+    const fault = t.resumeFault!;
+    t.resumeFault = null;
+    t.fail!(fault());
   }
 
   private moveSleeperToReady(t: Task): void {

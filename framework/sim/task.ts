@@ -34,6 +34,10 @@ export class Task {
   waitingOn: Waitable | null = null;
   /** Resolves the promise the task is suspended on (or starts it). */
   resume: (() => void) | null = null;
+  /** Rejects the promise the task is suspended on; null before its first suspension. */
+  fail: ((err: unknown) => void) | null = null;
+  /** Set by Scheduler.faultOnResume(): what the task hits when it next gets the CPU. */
+  resumeFault: (() => Error) | null = null;
   /** Recording only: the step that spawned or last woke the task, until its next step starts. */
   enabledBy = -1;
   /** Number of times the task got the CPU. */

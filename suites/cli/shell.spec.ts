@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROMPT, Shell, shellCommand } from '../../cli/shell.js';
 import { moduleSize } from '../../cli/shell-modules.js';
+import { formatModuleAddress } from '../../framework/kernel/module/layout.js';
 import { runScenario } from '../../harness/run.js';
 import { validateScenario, type Scenario } from '../../harness/scenario.js';
 
@@ -383,14 +384,20 @@ describe('kshim shell: lsmod and /proc/modules', () => {
     expect(size('cxl_core')).to.be.above(size('cxl_pci'));
   });
 
-  it('cat /proc/modules: name, size, refcount, users each with a comma (or -), state and a zero address, as the kernel shows them', async () => {
+  it('cat /proc/modules: name, size, refcount, users each with a comma (or -), state and the module\'s address, as root reads them', async () => {
     const sh = await shell('module-dependencies.json');
     const loader = sh.machine.loader;
     const proc = (await sh.exec('cat /proc/modules'))!.split('\n');
-    expect(proc).to.include('cxl_pci 16384 0 - Live 0x0000000000000000');
-    expect(proc).to.include('cxl_mem 28672 1 cxl_pci, Live 0x0000000000000000');
+    const at = (name: string): string => `0x${formatModuleAddress(loader.find(name)!.base)}`;
+    expect(proc).to.include(`cxl_pci 16384 0 - Live ${at('cxl_pci')}`);
+    expect(proc).to.include(`cxl_mem 28672 1 cxl_pci, Live ${at('cxl_mem')}`);
     // Users newest first, as add_module_usage() adds them at the head of source_list.
-    expect(proc).to.include(`cxl_core ${moduleSize(loader, loader.find('cxl_core')!.def)} 5 dax_cxl,cxl_mem,dax_hmem,cxl_acpi,cxl_port, Live 0x0000000000000000`);
+    expect(proc).to.include(`cxl_core ${moduleSize(loader, loader.find('cxl_core')!.def)} 5 dax_cxl,cxl_mem,dax_hmem,cxl_acpi,cxl_port, Live ${at('cxl_core')}`);
+    // Each module has its own place in the module area, the first loaded lowest (the list is newest first).
+    const addresses = proc.filter((l) => l !== '').map((l) => l.split(' ').at(-1)!);
+    expect(addresses[addresses.length - 1]).to.equal('0xffffffffc0000000');
+    expect([...addresses].reverse()).to.deep.equal([...addresses].sort());
+    expect(new Set(addresses).size).to.equal(addresses.length);
     // The same modules, sizes and counts as lsmod.
     const lsmod = (await sh.exec('lsmod'))!.split('\n').slice(1).map((l) => l.split(/ +/).slice(0, 3).join(' '));
     expect(proc.map((l) => l.split(' ').slice(0, 3).join(' '))).to.deep.equal(lsmod);
@@ -401,14 +408,14 @@ describe('kshim shell: lsmod and /proc/modules', () => {
     // States as m_show() names them; an UNFORMED module is not listed; a module without exit is [permanent].
     const m = loader.find('dax_cxl')!;
     m.state = 'GOING';
-    expect(await sh.exec('cat /proc/modules | head -1')).to.match(/^dax_cxl \d+ 0 - Unloading 0x0000000000000000$/);
+    expect(await sh.exec('cat /proc/modules | head -1')).to.equal(`dax_cxl ${moduleSize(loader, m.def)} 0 - Unloading ${at('dax_cxl')}`);
     m.state = 'UNFORMED';
     expect(await sh.exec('cat /proc/modules')).to.not.match(/^dax_cxl /m);
     expect(await sh.exec('lsmod')).to.not.match(/^dax_cxl /m);
     m.state = 'LIVE';
     const instances = m.instances;
     m.instances = instances.map((i) => ({ ...i, exit: undefined }));
-    expect(await sh.exec('cat /proc/modules | head -n 1')).to.match(/^dax_cxl \d+ 0 \[permanent\], Live 0x0000000000000000$/);
+    expect(await sh.exec('cat /proc/modules | head -n 1')).to.match(/^dax_cxl \d+ 0 \[permanent\], Live 0xffffffffc0[0-9a-f]{6}$/);
     m.instances = instances;
   });
 
@@ -421,10 +428,10 @@ describe('kshim shell: lsmod and /proc/modules', () => {
       seen = (await sh.exec('cat /proc/modules | grep Loading'))!;
       if ((await sh.exec('step'))!.endsWith('\nidle')) break;
     }
-    expect(seen).to.match(/^cxl_acpi \d+ 0 - Loading 0x0000000000000000$/);
+    expect(seen).to.match(/^cxl_acpi \d+ 0 - Loading 0xffffffffc0[0-9a-f]{6}$/);
     expect(await sh.exec("lsmod | grep '^cxl_acpi '")).to.match(/^cxl_acpi +\d+  0$/);
     await sh.exec('run');
-    expect(await sh.exec("cat /proc/modules | grep '^cxl_acpi '")).to.match(/ Live 0x0000000000000000$/);
+    expect(await sh.exec("cat /proc/modules | grep '^cxl_acpi '")).to.equal(`cxl_acpi ${moduleSize(sh.machine.loader, sh.machine.loader.find('cxl_acpi')!.def)} 0 - Live 0x${formatModuleAddress(sh.machine.loader.find('cxl_acpi')!.base)}`);
   });
 });
 

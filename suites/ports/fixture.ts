@@ -66,8 +66,9 @@ export function coverLetter(tree: string, more: Omit<ScenarioInput, 'tree'> = {}
 }
 
 /** The dmesg lines that contain `text`, without their timestamps. */
-export function lines(r: Run, text: string): string[] {
-  return r.result.dmesg.filter((l) => l.includes(text)).map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
+export function lines(r: Run, text: string | RegExp): string[] {
+  const all = r.result.dmesg.map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
+  return typeof text === 'string' ? all.filter((l) => l.includes(text)) : all.filter((l) => text.test(l));
 }
 
 /** Index of the first dmesg line containing `text`, or -1. */

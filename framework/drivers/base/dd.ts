@@ -59,6 +59,8 @@ export class DeviceDriverBinding {
   readonly async_probe_drivers = new Set<string>();
   /** Set by the module loader: was `owner` loaded with async_probe=1? */
   module_requested_async_probing: (owner: string | null) => boolean = () => false;
+  /** A read of a registered driver's struct; the module loader's version faults for a driver its freed module left behind. */
+  read_driver: (drv: device_driver) => void = () => {};
   /** initcall_debug on the command line: really_probe_debug() times every probe. */
   initcall_debug = false;
   /** CONFIG_DEBUG_TEST_DRIVER_REMOVE: unbind and probe again after each successful probe. */
@@ -208,6 +210,8 @@ export class DeviceDriverBinding {
   }
 
   driver_match_device(drv: device_driver, dev: device): number {
+    // The read of drv->bus; a driver whose module is gone faults here.
+    this.read_driver(drv);
     const match = drv.bus?.match;
     return match ? match(dev, drv) : 1;
   }

@@ -49,6 +49,8 @@ export class work_struct {
   readonly flushers: Task[] = [];
   /** Module whose code queued the item (for use-after-unload checks); set by the module loader's facade. */
   owner: string | null = null;
+  /** Which load of `owner` that code was (ModuleLoader's load number), 0 for built-in code. */
+  ownerLoad = 0;
   /** Stable id for footprints and reports. */
   id = '';
 }

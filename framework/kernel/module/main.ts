@@ -4,9 +4,10 @@
  * boot, linking the built-in ones into "vmlinux", load_module() with
  * symbol resolution (waiting for a provider that is still COMING), module
  * states, init, the async_synchronize_full() before a load returns, and
- * delete_module() with the "in use" refusal. What a module leaves behind
- * after it is freed (registered drivers, queued work, device references)
- * is reported. Module parameters (module_param_named()) are set from the
+ * delete_module() with the "in use" refusal. Each load has its place in
+ * the module area (./layout.ts); what still points into a freed load
+ * faults when it is used (./freed.ts), and what it left behind (a
+ * registered driver, device references) is kept as a leftover. Module parameters (module_param_named()) are set from the
  * command line for built-in code and from the arguments of a load
  * (kernel/params.c's parse_args()); module_blacklist= refuses a load.
  */
@@ -26,10 +27,14 @@ import { KERN_DEBUG, KERN_ERR, KERN_WARNING, Printk } from '../printk.js';
 import { Workqueue } from '../workqueue.js';
 import { layered } from '../../lib/layered.js';
 import type { work_struct } from '../../include/linux/workqueue_types.js';
+import { dev_name, type device } from '../../include/linux/device.js';
 import { KernelConfig } from './config.js';
 import { SymbolTable, globMatch, moduleMatches } from './symbols.js';
 import type { LinkObject } from '../../kconfig/link.js';
 import { computeLinkObjects } from './link_objects.js';
+import { FreedModules } from './freed.js';
+import { ModuleArea } from './layout.js';
+import { captureFrames } from '../stacktrace.js';
 import type { ExportDecl, Initcall, InitcallLevel, ModuleDef, PortApi, PortUnit, Tristate, UnitInstance } from './types.js';
 
 export type module_state = 'UNFORMED' | 'COMING' | 'LIVE' | 'GOING';
@@ -46,6 +51,8 @@ export class module {
   instance = 0;
   /** The parameters its files declared (module_param_named). */
   kp: kernel_param[] = [];
+  /** Where it sits in the module area (the low 32 bits; see ./layout.ts), 0 until placed. */
+  base = 0;
   constructor(readonly def: ModuleDef) {}
   get name(): string {
     return this.def.name;
@@ -74,11 +81,6 @@ interface Idempotent {
   done: boolean;
   ret: number;
   readonly waiters: Task[];
-}
-
-/** A work item's function for reports, with the module that set it up. */
-function describeWorkFunc(w: work_struct): string {
-  return `${w.func?.name || 'work_fn'}${w.owner ? ` [${w.owner}]` : ''}`;
 }
 
 @injectable()
@@ -118,6 +120,11 @@ export class ModuleLoader {
   initcall_debug = false;
   /** Loads so far: each gets its own dynamic debug callsites. */
   private loads = 0;
+  /** The module area of this boot, and what is known of the loads freed from it. */
+  private readonly area = new ModuleArea();
+  private readonly freed: FreedModules;
+  /** last_unloaded_module: the name "Modules linked in:" ends with, once some module was removed. */
+  last_unloaded_module: string | null = null;
   /** The file whose create() runs, and where its module_param_named() declarations go. */
   private declaring: { readonly unit: PortUnit; readonly kp: kernel_param[] } | null = null;
 
@@ -133,27 +140,50 @@ export class ModuleLoader {
     @inject(BootCommandLine) private readonly cmdline: BootCommandLine,
   ) {
     // Hooks are bound methods: see docs/performance.md on function literals stored into properties.
+    this.freed = new FreedModules(panic, sched);
     panic.moduleOf = this.moduleOfUrl.bind(this);
     panic.modulesLinkedIn = this.modulesLinkedIn.bind(this);
     base.dd.module_requested_async_probing = this.asyncProbeRequested.bind(this);
-    wq.describeFunc = describeWorkFunc;
+    base.dd.read_driver = this.freed.readDriver.bind(this.freed);
+    wq.describeFunc = this.describeWorkFunc.bind(this);
     wq.beforeRun = this.checkWorkOwnerAlive.bind(this);
     base.core.currentLoad = this.currentLoad.bind(this);
+    base.core.callRelease = this.callRelease.bind(this);
   }
 
+  /** print_modules(): the modules past UNFORMED, newest first, then " [last unloaded: NAME]" once one was removed. */
   private modulesLinkedIn(): string[] {
-    return this.modules.map((m) => m.name);
+    const names = this.modules.filter((m) => m.state !== 'UNFORMED').map((m) => m.name);
+    if (this.last_unloaded_module !== null) names.push(`[last unloaded: ${this.last_unloaded_module}]`);
+    return names;
+  }
+
+  /** A work item's function as print_worker_info()'s %ps prints it: with its module, or only an address once the module is gone. */
+  private describeWorkFunc(w: work_struct): string {
+    if (w.owner === null) return w.func?.name || 'work_fn';
+    return this.freed.workFuncAddress(w) ?? `${w.func?.name || 'work_fn'} [${w.owner}]`;
+  }
+
+  /**
+   * The release() a device's last put calls: in the text of the load that
+   * initialised the device. If that load was freed, the call faults.
+   */
+  private callRelease(dev: device, release: (dev: device) => void): void {
+    const by = dev.initializedBy;
+    if (by !== null && this.freed.isFreed(by.load)) {
+      // The trace starts at the caller, kobject_cleanup(): skip captureFrames() and this function.
+      throw this.freed.callRelease(by.load, release.name || 'release', dev_name(dev), captureFrames(2, this.panic.moduleOf));
+    }
+    release(dev);
   }
 
   private asyncProbeRequested(owner: string | null): boolean {
     return owner !== null && (this.find(owner)?.async_probe_requested ?? false);
   }
 
-  /** A work item of an unloaded module must not run: KASAN reports the use after free. */
+  /** process_one_work() is about to call the function of `w`: if its module load was freed, that call faults. */
   private checkWorkOwnerAlive(w: work_struct): void {
-    if (w.owner !== null && this.isGone(w.owner)) {
-      this.panic.kasan('process_one_work', `work function ${w.func?.name ?? '?'} of module ${w.owner} runs after the module was freed`);
-    }
+    if (w.owner !== null && this.freed.isFreed(w.ownerLoad)) throw this.freed.callWork(w);
   }
 
   /**
@@ -209,10 +239,6 @@ export class ModuleLoader {
   /** The load of module `name` now in memory: its instance, or 0 when none is (or it is built in). */
   private currentLoad(name: string): number {
     return this.find(name)?.instance ?? 0;
-  }
-
-  private isGone(name: string): boolean {
-    return this.isModular(name) && this.find(name) === undefined;
   }
 
   private moduleOfUrl(url: string): string | null {
@@ -521,6 +547,7 @@ export class ModuleLoader {
     if (busy) return busy;
     const mod = new module(def);
     mod.instance = ++this.loads;
+    mod.base = this.area.alloc();
     this.modules.unshift(mod);
     if (this.sched.recording) this.sched.touch(`module:${name}`);
 
@@ -679,6 +706,7 @@ export class ModuleLoader {
     this.sched.trace.end(span);
     // Async work the exit started still runs module text: wait for all of it before the free.
     await this.async.async_synchronize_full();
+    this.last_unloaded_module = mod.name;
     this.free_module(mod);
     this.wake_up_all_module_wq();
     return 0;
@@ -695,20 +723,29 @@ export class ModuleLoader {
     mod.uses.clear();
     const i = this.modules.indexOf(mod);
     if (i >= 0) this.modules.splice(i, 1);
-    this.checkLeftovers(mod.name);
+    this.freed.free(mod.name, mod.instance, mod.base);
+    this.checkLeftovers(mod);
   }
 
-  /** Anything still pointing into a freed module's text or data. */
-  private checkLeftovers(name: string): void {
+  /**
+   * Anything still pointing into the freed module: a driver left on its
+   * bus (a leftover, and a fault if a bus walk reads it), work it queued
+   * (process_one_work() faults when it calls it, a kworker running it
+   * faults when it runs again), device references it never dropped.
+   */
+  private checkLeftovers(mod: module): void {
+    const name = mod.name;
     for (const bus of this.base.bus.buses) {
       for (const drv of bus.p?.drivers ?? []) {
         if (drv.owner === name) {
-          this.panic.kasan('free_module', `driver ${drv.name} of module ${name} is still registered on bus ${bus.name} after the module was freed`);
+          this.leaks.push({ kind: 'driver', what: `driver ${drv.name} of module ${name} still registered on bus ${bus.name} after the module was freed` });
+          this.freed.driverLeftRegistered(drv, mod.instance);
         }
       }
     }
     for (const w of this.wq.ownedWork(name)) {
-      this.panic.kasan('free_module', `work ${w.func?.name ?? '?'} of module ${name} is still ${w.running.length > 0 ? 'running' : 'queued'} after the module was freed`);
+      if (w.ownerLoad !== mod.instance) continue;
+      for (const run of w.running) this.freed.returnIntoFreedWork(run.task, w, run.wq.name);
     }
     for (const dev of this.base.core.allDevices) {
       const n = dev.moduleRefs.get(name);
