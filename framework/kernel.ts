@@ -25,14 +25,23 @@ import { UTS_RELEASE } from './include/generated/utsrelease.js';
 import { Resources, resourceModule, type ResourceApi } from './kernel/resource.js';
 import { Memregion, memregionModule, type MemregionApi } from './lib/memregion.js';
 import { Numa, numaModule, type NumaApi } from './mm/numa.js';
+import { Slab } from './mm/slab.js';
 import { Workqueue, work_struct, workqueueModule, type WorkqueueApi } from './kernel/workqueue.js';
 import { layered } from './lib/layered.js';
 import { Scheduler, schedulerModule, type RunOutcome, type SchedulerOptions } from './sim/scheduler.js';
 import type { Task, TaskKind } from './sim/task.js';
 
-/** Allocation of a struct, failing (null) where fault injection says "kmalloc" must fail. */
+/**
+ * Allocation of a struct, failing (null) where fault injection says
+ * "kmalloc" must fail; kfree(); and KASAN's checks of an access to it
+ * (see mm/slab.ts). `size` is sizeof the C struct, `offset` that of the
+ * field accessed.
+ */
 export interface SlabApi {
-  kzalloc<T extends object>(ctor: () => T): T | null;
+  kzalloc<T extends object>(ctor: () => T, size?: number): T | null;
+  kfree(obj: object | null): void;
+  kasan_check_read(obj: object, size: number, offset?: number): boolean;
+  kasan_check_write(obj: object, size: number, offset?: number): boolean;
 }
 
 /** Managed resources of kernel/resource.c: released with the device's devres. */
@@ -63,6 +72,8 @@ export interface Leak {
 export class Kernel {
   /** The API of built-in code. */
   readonly api: KernelApi;
+  /** The slab allocator and KASAN's view of it (mm/slab.ts). */
+  readonly slab: Slab;
   private readonly moduleApis = new Map<string, KernelApi>();
 
   constructor(
@@ -87,6 +98,7 @@ export class Kernel {
     log.emit(KERN_NOTICE, `Kernel command line: ${cmdline.text}`);
     log.dynamic_debug_init(cmdline);
     platform.platform_bus_init();
+    this.slab = new Slab(sched, panic, faults);
     this.api = this.buildApi();
   }
 
@@ -167,12 +179,12 @@ export class Kernel {
   }
 
   private slabApi(): SlabApi {
-    const faults = this.faults;
+    const slab = this.slab;
     return {
-      kzalloc<T extends object>(ctor: () => T): T | null {
-        const obj = ctor();
-        return faults.should_fail('kmalloc', obj.constructor.name) ? null : obj;
-      },
+      kzalloc: (ctor, size) => slab.kzalloc(ctor, size),
+      kfree: (obj) => slab.kfree(obj),
+      kasan_check_read: (obj, size, offset = 0) => slab.kasan_check(obj, size, false, offset),
+      kasan_check_write: (obj, size, offset = 0) => slab.kasan_check(obj, size, true, offset),
     };
   }
 

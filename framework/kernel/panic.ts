@@ -13,6 +13,7 @@ import { formatSeconds, KERN_ALERT, KERN_CRIT, KERN_DEFAULT, KERN_ERR, KERN_INFO
 import { callTrace, captureFrames, formatFrame, framesOfStack, sourceLocation, type Frame, type ModuleOfFile } from './stacktrace.js';
 import { UTS_RELEASE } from '../include/generated/utsrelease.js';
 import { formatModuleAddress, unreadableOpcodes } from './module/layout.js';
+import type { KasanTrack } from '../mm/slab.js';
 import { DebugLocks } from '../lib/debug_locks.js';
 
 /** Where a WARN fires: the C file, line and function it models. */
@@ -44,6 +45,33 @@ export interface Warning {
   readonly comm: string;
   readonly callTrace: readonly string[];
 }
+
+/** What print_report() says about a bad access to a slab object (see mm/slab.ts). */
+export interface KasanReport {
+  /** "slab-use-after-free" */
+  readonly bugType: string;
+  readonly write: boolean;
+  readonly size: number;
+  /** The address accessed, as %px prints it. */
+  readonly addr: string;
+  readonly object: {
+    readonly addr: string;
+    /** One past its last byte. */
+    readonly end: string;
+    /** "kmalloc-256" */
+    readonly cache: string;
+    readonly size: number;
+    /** Where the access falls, in bytes from the object's start. */
+    readonly offset: number;
+    readonly alloc: KasanTrack | null;
+    readonly free: KasanTrack | null;
+  };
+  /** Frames of the caller's own to skip: the report is about the first frame after them. */
+  readonly skipFrames: number;
+}
+
+/** The frames above the faulting function in every KASAN report's stack: the report's own. */
+const KASAN_REPORT_FRAMES = ['dump_stack_lvl', 'print_report', 'kasan_report'];
 
 /** Thrown to end the current task the way an oops ends a kernel thread. */
 export class KernelOops extends Error {
@@ -163,6 +191,46 @@ export class Panic {
     // end_report(): a bad access leaves memory, and the locks in it, unreliable.
     this.add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
     return this.record('kasan', func, headline, what, task, trace);
+  }
+
+  /**
+   * mm/kasan/report.c's print_report() for a bad access to a slab object:
+   * the bug type and the function that made the access (the first frame
+   * after `skipFrames`), the access and the task, the stack (from
+   * dump_stack_lvl()), who allocated and freed the object, and where the
+   * access falls in it; then end_report()'s taint. Recorded as 'kasan'
+   * under the function that made the access.
+   */
+  kasanReport(r: KasanReport): Warning {
+    const task = this.sched.current;
+    const frames = captureFrames(r.skipFrames, this.moduleOf);
+    const where = frames[0] ? formatFrame(frames[0]) : 'unknown';
+    const trace = callTrace(task, frames);
+    const headline = `BUG: KASAN: ${r.bugType} in ${where}`;
+    const access = `${r.write ? 'Write' : 'Read'} of size ${r.size} at addr ${r.addr} by task ${task ? task.comm : 'swapper/0'}/${task ? task.pid : 0}`;
+    const E = (line: string): void => this.log.emit(KERN_ERR, line);
+    E('==================================================================');
+    E(headline);
+    E(access);
+    E('');
+    this.printSplat(KERN_ERR, null, task, [...KASAN_REPORT_FRAMES, ...trace], null, 'none');
+    E('');
+    const o = r.object;
+    for (const [what, track] of [['Allocated', o.alloc], ['Freed', o.free]] as const) {
+      if (track === null) continue;
+      E(`${what} by task ${track.pid}:`);
+      for (const f of track.frames ?? []) E(` ${f}`);
+      E('');
+    }
+    E(`The buggy address belongs to the object at ${o.addr}`);
+    E(` which belongs to the cache ${o.cache} of size ${o.size}`);
+    E(`The buggy address is located ${o.offset} bytes inside of`);
+    E(` ${o.free !== null ? 'freed' : 'allocated'} ${o.size}-byte region [${o.addr}, ${o.end})`);
+    E('');
+    E('==================================================================');
+    // end_report(): a bad access leaves memory, and the locks in it, unreliable.
+    this.add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
+    return this.record('kasan', frames[0]?.func ?? 'unknown', headline, access, task, trace);
   }
 
   /**

@@ -151,6 +151,11 @@ export class Scheduler {
     this.blockStacks = opts.blockStacks ?? false;
   }
 
+  /** Whether this run keeps call chains for reports made later (where a task blocked, who allocated an object). */
+  get keepsStacks(): boolean {
+    return this.blockStacks;
+  }
+
   /** Move the clock forward while nothing can run (the hung-task detector's sleep). */
   advanceTo(us: number): void {
     if (us > this.now) this.now = us;

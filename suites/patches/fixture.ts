@@ -88,8 +88,8 @@ export function loadOrder(r: Run): string[] {
 
 /**
  * Every dax_region alloc_dax_region() allocates during the next boot, in
- * order. kshim has no hook for kfree(), so the objects are caught where
- * bus.c gets them, from kzalloc() (the slab API each boot's kernel builds);
+ * order. The objects are caught where bus.c gets them, from kzalloc() (the
+ * slab API each boot's kernel builds);
  * a test then reads their kref and whether dax_region_free() ran (it
  * clears ->dev). The stub is restored after the test by suites/setup.ts.
  */
@@ -100,8 +100,9 @@ export function trackDaxRegions(): dax_region[] {
   sinon.stub(proto, 'slabApi').callsFake(function (this: Kernel): SlabApi {
     const slab = real.call(this);
     return {
-      kzalloc<T extends object>(ctor: () => T): T | null {
-        const obj = slab.kzalloc(ctor);
+      ...slab,
+      kzalloc<T extends object>(ctor: () => T, size?: number): T | null {
+        const obj = slab.kzalloc(ctor, size);
         if (obj instanceof dax_region) seen.push(obj);
         return obj;
       },
