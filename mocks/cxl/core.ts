@@ -16,10 +16,12 @@
  * cxl_endpoint_autoremove() lets cxl_mem remove the endpoint first when the
  * memdev goes. cxl_bus_wq is the ordered queue that memdev detach work and
  * the bus rescan (cxl_bus_rescan(), bus_rescan_devices() from a static
- * work item) run on; cxl_acpi drains it on exit. cxl_core_exit() unregisters the bus and
- * destroys cxl_bus_wq; the cxl_region driver is gone by then, because the
- * loader runs the exits of a module's units in reverse link order and
- * region.ts's exit is cxl_region_exit() (the C calls it first).
+ * work item) run on; cxl_acpi drains it on exit. cxl_core_init() is the
+ * module's one init: it registers the bus, then calls cxl_region_init(),
+ * and cxl_core_exit() calls cxl_region_exit() before it unregisters the
+ * bus and destroys cxl_bus_wq. region.c comes later in the link order, so
+ * it fills in cxl_core_hooks when it is built (CONFIG_CXL_REGION); without
+ * it the hooks are the stubs drivers/cxl/core/core.h gives.
  *
  * In the spirit of tools/testing/cxl: the real bus and driver-core
  * behaviour, with the hardware discovery replaced by tables.
@@ -63,6 +65,12 @@ export const CXL_CORE_EXPORTS = [
   { symbol: 'cxl_bus_drain', gpl: true, namespace: 'CXL' },
 ] as const;
 
+/** What port.c calls in files linked after it (region.c); a later unit of cxl_core fills them in. */
+export interface CxlCoreHooks {
+  cxl_region_init: () => Promise<number>;
+  cxl_region_exit: () => Promise<void>;
+}
+
 export const core_port_c: PortUnit = {
   file: 'drivers/cxl/core/port.c',
   url: import.meta.url,
@@ -72,6 +80,8 @@ export const core_port_c: PortUnit = {
       device_lock, device_unlock, devm_add_action_or_reset, devm_release_action, memregion_alloc, memregion_free, insert_resource_expand_to_fit,
       remove_resource, alloc_ordered_workqueue, destroy_workqueue, drain_workqueue, queue_work, DECLARE_WORK, bus_rescan_devices, pr_debug, dev_dbg } = k;
     const cxl_port_ida = new ida();
+    // cxl_region_init()/cxl_region_exit(): region.c's when it is built, else core.h's stubs.
+    const cxl_core_hooks: CxlCoreHooks = { cxl_region_init: async () => 0, cxl_region_exit: async () => {} };
     let cxl_bus_wq: workqueue_struct | null = null;
 
     function cxl_bus_match(dev: device, drv: device_driver): number {
@@ -278,12 +288,21 @@ export const core_port_c: PortUnit = {
     async function cxl_core_init(): Promise<number> {
       cxl_bus_wq = alloc_ordered_workqueue('cxl_port', 0);
       if (!cxl_bus_wq) return -ENOMEM;
-      const rc = bus_register(cxl_bus_type);
-      if (rc) await destroy_workqueue(cxl_bus_wq);
+      let rc = bus_register(cxl_bus_type);
+      if (rc) {
+        await destroy_workqueue(cxl_bus_wq);
+        return rc;
+      }
+      rc = await cxl_core_hooks.cxl_region_init();
+      if (rc) {
+        bus_unregister(cxl_bus_type);
+        await destroy_workqueue(cxl_bus_wq);
+      }
       return rc;
     }
 
     async function cxl_core_exit(): Promise<void> {
+      await cxl_core_hooks.cxl_region_exit();
       bus_unregister(cxl_bus_type);
       await destroy_workqueue(cxl_bus_wq!);
     }
@@ -295,7 +314,7 @@ export const core_port_c: PortUnit = {
         __cxl_driver_register, cxl_driver_unregister, cxl_bus_type, devm_cxl_add_root, cxl_root_decoder_add, devm_cxl_add_port,
         cxl_endpoint_autoremove, schedule_cxl_memdev_detach, cxl_bus_rescan, cxl_bus_drain,
       },
-      internals: { cxl_device_add },
+      internals: { cxl_device_add, cxl_core_hooks },
     };
   },
 };

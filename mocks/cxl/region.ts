@@ -46,6 +46,7 @@ import {
   to_cxl_region,
   type cxl_root_decoder,
 } from './cxl.h.js';
+import type { CxlCoreHooks } from './core.js';
 
 /** An endpoint decoder that firmware left programmed for an auto region. */
 export interface cxl_endpoint_decoder {
@@ -104,7 +105,7 @@ export const region_c_mock: PortUnit = {
       dev_set_name(dev, 'dax_region%d', cxlr.id);
       const rc = await device_add(dev);
       if (rc) return rc;
-      dev_dbg(cxlr.dev, '%s: register %s\n', dev_name(cxlr.dev.parent!), dev_name(dev));
+      dev_dbg(cxlr.dev, '%s: register %s\n', dev_name(dev.parent!), dev_name(dev));
       return await devm_add_action_or_reset(cxlr.dev, async () => await device_unregister(dev), null);
     }
 
@@ -198,9 +199,12 @@ export const region_c_mock: PortUnit = {
       await sym.cxl_driver_unregister(cxl_region_driver);
     }
 
+    // Called by cxl_core_init() and cxl_core_exit() in port.c (the module's own init and exit).
+    const hooks = sym.cxl_core_hooks as CxlCoreHooks;
+    hooks.cxl_region_init = cxl_region_init;
+    hooks.cxl_region_exit = cxl_region_exit;
+
     return {
-      initcalls: [{ level: 'subsys', fn: cxl_region_init }],
-      exit: cxl_region_exit,
       exports: { cxl_add_to_region },
       internals: { cxl_regions: regions },
     };

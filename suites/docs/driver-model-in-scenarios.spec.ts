@@ -227,7 +227,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       '[    0.294000] cxl_pci 0000:0d:00.0: driver cxl_pci async attach completed: 0',
     ]);
     expectAdjacent(r, ["[    0.184000] bus: 'cxl': add device mem0", "[    0.184000] cxl mem0: bus: 'cxl': __driver_probe_device: matched device with driver cxl_mem"]);
-    expectAdjacent(r, ['[    0.304000] cxl dax_region0: scheduling asynchronous probe', '[    0.304000] cxl_region region0: decoder0.0: register dax_region0']);
+    expectAdjacent(r, ['[    0.304000] cxl dax_region0: scheduling asynchronous probe', '[    0.304000] cxl_region region0: region0: register dax_region0']);
     // Both probes started before either finished.
     const started = r.result.dmesg.indexOf("[    0.034000] pci 0000:0e:00.0: bus: 'pci': really_probe: probing driver cxl_pci with device");
     const firstBound = r.result.dmesg.findIndex((l) => l.includes("driver: 'cxl_pci': driver_bound"));
@@ -237,7 +237,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     expectInOrder(r, [
       "[    0.304000] bus: 'cxl': add device dax_region0",
       '[    0.304000] cxl dax_region0: scheduling asynchronous probe',
-      '[    0.304000] cxl_region region0: decoder0.0: register dax_region0',
+      '[    0.304000] cxl_region region0: region0: register dax_region0',
       "[    0.304000] cxl_region region0: driver: 'cxl_region': driver_bound: bound to device",
       "[    0.304000] cxl dax_region0: bus: 'cxl': really_probe: probing driver cxl_dax_region with device",
       "[    0.304000] cxl_dax_region dax_region0: driver: 'cxl_dax_region': driver_bound: bound to device",
@@ -271,19 +271,19 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
   it('3. deferred-probe.json: -EPROBE_DEFER parks sfc_cxl.0; late_initcall retries it twice, every later bind retries it, mem0\'s bind lets it bind; without cxl_acpi the timeout reports it', async () => {
     const r = await boot(scenario('deferred-probe.json'));
     expectInOrder(r, [
-      "[    0.013000] platform sfc_efx.0: bus: 'platform': really_probe: probing driver sfc_efx with device",
-      "[    0.013000] cxl mem0: bus: 'cxl': really_probe: probing driver cxl_mem with device",
-      '[    0.113000] cxl_mem mem0: CXL port topology not found',
-      '[    0.113000] cxl_mem mem0: probe with driver cxl_mem rejects match -6',
-      "[    0.113000] Registering platform device 'sfc_cxl.0'. Parent at sfc_efx.0",
+      "[    0.012000] platform sfc_efx.0: bus: 'platform': really_probe: probing driver sfc_efx with device",
+      "[    0.012000] cxl mem0: bus: 'cxl': really_probe: probing driver cxl_mem with device",
+      '[    0.112000] cxl_mem mem0: CXL port topology not found',
+      '[    0.112000] cxl_mem mem0: probe with driver cxl_mem rejects match -6',
+      "[    0.112000] Registering platform device 'sfc_cxl.0'. Parent at sfc_efx.0",
+      '[    0.112000] sfc_cxl sfc_cxl.0: Driver sfc_cxl requests probe deferral',
+      '[    0.112000] platform sfc_cxl.0: Added to deferred list',
+      "[    0.112000] sfc_efx sfc_efx.0: driver: 'sfc_efx': driver_bound: bound to device",
+      '[    0.113000] platform sfc_cxl.0: Retrying from deferred list',
       '[    0.113000] sfc_cxl sfc_cxl.0: Driver sfc_cxl requests probe deferral',
-      '[    0.113000] platform sfc_cxl.0: Added to deferred list',
-      "[    0.113000] sfc_efx sfc_efx.0: driver: 'sfc_efx': driver_bound: bound to device",
-      '[    0.114000] platform sfc_cxl.0: Retrying from deferred list',
-      '[    0.114000] sfc_cxl sfc_cxl.0: Driver sfc_cxl requests probe deferral',
-      '[    0.114000] platform sfc_cxl.0: Retrying from deferred list',
-      '[    0.114000] sfc_cxl sfc_cxl.0: Driver sfc_cxl requests probe deferral',
-      '[    0.115000] Freeing unused kernel image (initmem) memory: 4096K',
+      '[    0.113000] platform sfc_cxl.0: Retrying from deferred list',
+      '[    0.113000] sfc_cxl sfc_cxl.0: Driver sfc_cxl requests probe deferral',
+      '[    0.114000] Freeing unused kernel image (initmem) memory: 4096K',
       "[    3.037000] cxl_port port1: driver: 'cxl_port': driver_bound: bound to device",
       '[    3.037000] platform sfc_cxl.0: Retrying from deferred list',
       '[    3.037000] sfc_cxl sfc_cxl.0: Driver sfc_cxl requests probe deferral',
@@ -294,22 +294,22 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       "[    3.147000] sfc_cxl sfc_cxl.0: driver: 'sfc_cxl': driver_bound: bound to device",
     ]);
     expectAdjacent(r, [
-      '[    0.113000] platform sfc_cxl.0: Added to deferred list',
-      "[    0.113000] sfc_efx sfc_efx.0: driver: 'sfc_efx': driver_bound: bound to device",
-      "[    0.113000] sfc_efx sfc_efx.0: bus: 'platform': really_probe: bound device to driver sfc_efx",
-      '[    0.114000] platform sfc_cxl.0: Retrying from deferred list',
+      '[    0.112000] platform sfc_cxl.0: Added to deferred list',
+      "[    0.112000] sfc_efx sfc_efx.0: driver: 'sfc_efx': driver_bound: bound to device",
+      "[    0.112000] sfc_efx sfc_efx.0: bus: 'platform': really_probe: bound device to driver sfc_efx",
+      '[    0.113000] platform sfc_cxl.0: Retrying from deferred list',
     ]);
-    expect(grep(r, 'Retrying from deferred list').map((l) => l.slice(0, 14))).to.deep.equal(['[    0.114000]', '[    0.114000]', '[    3.037000]', '[    3.147000]']);
+    expect(grep(r, 'Retrying from deferred list').map((l) => l.slice(0, 14))).to.deep.equal(['[    0.113000]', '[    0.113000]', '[    3.037000]', '[    3.147000]']);
     expect(grep(r, 'Driver sfc_cxl requests probe deferral')).to.have.length(4);
     expect(grep(r, 'deferred probe pending')).to.deep.equal([]);
     // The two early retries are deferred_probe_initcall's, run by deferred_probe_work on a kworker.
     const late = span(r, 'initcall', 'deferred_probe_initcall');
-    expect(sec(late.start)).to.equal(0.114);
+    expect(sec(late.start)).to.equal(0.113);
     const retries = spans(r, 'probe', 'sfc_cxl sfc_cxl.0').map((s) => [sec(s.start), s.detail]);
-    expect(retries).to.deep.equal([[0.113, '517'], [0.114, '517'], [0.114, '517'], [3.037, '517'], [3.147, '0']]);
+    expect(retries).to.deep.equal([[0.112, '517'], [0.113, '517'], [0.113, '517'], [3.037, '517'], [3.147, '0']]);
     expect([0, 1, 2, 3].map((i) => bar(span(r, 'work', 'events_unbound deferred_probe_work_func', i)))).to.deep.equal([
-      ['kworker/u4:0 (pid 2)', 0.114, 0.114],
-      ['kworker/u4:0 (pid 2)', 0.114, 0.114],
+      ['kworker/u4:0 (pid 2)', 0.113, 0.113],
+      ['kworker/u4:0 (pid 2)', 0.113, 0.113],
       ['kworker/u4:0 (pid 2)', 3.037, 3.037],
       ['kworker/u4:0 (pid 2)', 3.147, 3.147],
     ]);
@@ -328,22 +328,22 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
 
     const none = await boot(scenario('deferred-probe.json', { set: { CXL_ACPI: 'n' } }));
     expect(none.result.dmesg.slice(-6)).to.deep.equal([
-      '[   10.120000] platform sfc_cxl.0: Retrying from deferred list',
-      "[   10.120000] platform sfc_cxl.0: bus: 'platform': __driver_probe_device: matched device with driver sfc_cxl",
-      "[   10.120000] platform sfc_cxl.0: bus: 'platform': really_probe: probing driver sfc_cxl with device",
-      '[   10.120000] sfc_cxl sfc_cxl.0: Driver sfc_cxl requests probe deferral',
-      '[   10.120000] platform sfc_cxl.0: Added to deferred list',
-      '[   10.120000] platform sfc_cxl.0: deferred probe pending: (reason unknown)',
+      '[   10.119000] platform sfc_cxl.0: Retrying from deferred list',
+      "[   10.119000] platform sfc_cxl.0: bus: 'platform': __driver_probe_device: matched device with driver sfc_cxl",
+      "[   10.119000] platform sfc_cxl.0: bus: 'platform': really_probe: probing driver sfc_cxl with device",
+      '[   10.119000] sfc_cxl sfc_cxl.0: Driver sfc_cxl requests probe deferral',
+      '[   10.119000] platform sfc_cxl.0: Added to deferred list',
+      '[   10.119000] platform sfc_cxl.0: deferred probe pending: (reason unknown)',
     ]);
 
     // Without CONFIG_MODULES the timeout is 0: no timeout work, no report, the device just stays deferred.
     const noModules = await boot(scenario('deferred-probe.json', { set: { CXL_ACPI: 'n', MODULES: 'n' } }));
     expect(grep(noModules, 'deferred probe pending')).to.deep.equal([]);
     expect(noModules.result.dmesg.slice(-5)).to.deep.equal([
-      '[    0.116000] sfc_cxl sfc_cxl.0: Driver sfc_cxl requests probe deferral',
-      '[    0.116000] platform sfc_cxl.0: Added to deferred list',
-      '[    0.117000] Freeing unused kernel image (initmem) memory: 4096K',
-      '[    0.117000] Run /init as init process',
+      '[    0.115000] sfc_cxl sfc_cxl.0: Driver sfc_cxl requests probe deferral',
+      '[    0.115000] platform sfc_cxl.0: Added to deferred list',
+      '[    0.116000] Freeing unused kernel image (initmem) memory: 4096K',
+      '[    0.116000] Run /init as init process',
       '[    3.000000] EXT4-fs (vda1): mounted filesystem 5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76 r/w with ordered data mode. Quota mode: none.',
     ]);
   });
@@ -396,12 +396,12 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     const s = scenario('mainline-builtin-async-neighbour.json');
     const r = await boot(s);
     expectInOrder(r, [
-      '[    0.030090] platform slow_async.0: scheduling asynchronous probe',
-      '[    0.034110] hmem_platform hmem_platform.0: await CXL initial probe: [mem 0x850000000-0x284fffffff flags 0x80000200]',
-      "[    0.034160] bus: 'pci': add driver cxl_pci",
-      '[    0.230090] slow_async slow_async.0: ready',
-      '[    0.304160] cxl region0: committed',
-      '[    0.304160] hmem_platform hmem_platform.0: CXL claims resource, dropping: [mem 0x850000000-0x284fffffff flags 0x80000200]',
+      '[    0.030080] platform slow_async.0: scheduling asynchronous probe',
+      '[    0.034100] hmem_platform hmem_platform.0: await CXL initial probe: [mem 0x850000000-0x284fffffff flags 0x80000200]',
+      "[    0.034150] bus: 'pci': add driver cxl_pci",
+      '[    0.230080] slow_async slow_async.0: ready',
+      '[    0.304150] cxl region0: committed',
+      '[    0.304150] hmem_platform hmem_platform.0: CXL claims resource, dropping: [mem 0x850000000-0x284fffffff flags 0x80000200]',
     ]);
     expect((await classesOfEverySchedule(s)).map((c) => c.split(' ')[0])).to.deep.equal(['owners=dax_cxl']);
     const quick = parseScenario(readFileSync(`${ROOT}scenarios/mainline-builtin-async-neighbour.json`, 'utf8').replace('"probe": 200', '"probe": 1'), 'quick.json');
@@ -542,7 +542,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
         'cxl_mem                28672  1 cxl_pci',
         'cxl_acpi               20480  0',
         'cxl_port               32768  1 cxl_mem',
-        'cxl_core              114688  3 cxl_port,cxl_acpi,cxl_mem',
+        'cxl_core              118784  3 cxl_port,cxl_acpi,cxl_mem',
       ].join('\n'),
     );
     expect(await sh.exec('modprobe dax_cxl')).to.equal('(22 new dmesg lines; dmesg -c shows them)');

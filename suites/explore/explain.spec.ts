@@ -20,7 +20,7 @@ describe('explorer: a schedule in words', () => {
     const lines = await explainSchedule(shipped('mainline-builtin.json'), 'u.111.121.131.141.151.161');
     const hmemWork = 'kworker/u4:0[2] (work dax_hmem_wq process_defer_work)';
     expect(lines).to.have.length(6);
-    for (const l of lines) expect(l).to.match(new RegExp(`^at 0\\.0341[1-5]0: .* ran before ${hmemWork.replace(/[[\]()/]/g, '\\$&')}$`));
+    for (const l of lines) expect(l).to.match(new RegExp(`^at 0\\.0341[0-4]0: .* ran before ${hmemWork.replace(/[[\]()/]/g, '\\$&')}$`));
     const pid1 = lines.map((l) => /^at [\d.]+: swapper\/0\[1\] \(initcall (\w+)\)/.exec(l)?.[1]).filter((x) => x !== undefined);
     expect(pid1).to.deep.equal(['dax_init', 'dax_kmem_init', 'cxl_dax_region_init', 'cxl_mem_init', 'cxl_pci_driver_init']);
   });
@@ -48,7 +48,7 @@ describe('explorer: a schedule in words', () => {
     expect(decodeSchedule('t.1h0')).to.deep.equal({ timeMode: 'timed', deviations: new Map([[17, 0]]) });
     expect(await explainSchedule(builtin, 't.1h0')).to.deep.equal([]);
     // Candidate 1 at the same choice point is a deviation, so the empty answer above is about candidate 0.
-    expect(await explainSchedule(builtin, 't.1h1')).to.deep.equal(['at 0.304150: (udev-worker)[21] ran before (udev-worker)[20]']);
+    expect(await explainSchedule(builtin, 't.1h1')).to.deep.equal(['at 0.304140: (udev-worker)[21] ran before (udev-worker)[20]']);
     const replay = await runScenario(builtin, { strategy: strategyFor(decodeSchedule('t.1h0')) });
     const dflt = await runScenario(builtin);
     expect(replay.result.schedule).to.equal('t.');

@@ -232,7 +232,7 @@ describe('scenario files: review findings', () => {
     expect(v8.result.config.adjusted).to.deep.equal([]);
     expect(decisions(v8)).to.deep.equal([]);
     expect(lines(v8, 'cxl region1: committed')).to.have.length(1);
-    expect(lines(v8, 'cxl_region region1: decoder0.0: register dax_region1')).to.have.length(1);
+    expect(lines(v8, 'cxl_region region1: region1: register dax_region1')).to.have.length(1);
     expect(lines(v8, "add driver cxl_dax_region")).to.deep.equal([]);
     expect(owners(v8)).to.deep.equal(['dax_hmem']);
     expect(paths(v8)).to.deep.equal(['platform/hmem.0']);
