@@ -67,7 +67,8 @@ export class Machine {
   /** Run a userspace command ("modprobe x", "modprobe -r x") as a task and wait until idle. */
   async userModprobe(name: string, remove = false, params: readonly CmdlineParam[] = []): Promise<{ exit: number; outcome: RunOutcome; pid: number }> {
     let exit = -1;
-    const t = this.kernel.sched.spawn(remove ? 'modprobe -r' : 'modprobe', 'user', async () => {
+    // The comm of a process is its executable's name, options or not.
+    const t = this.kernel.sched.spawn('modprobe', 'user', async () => {
       exit = await this.modprobe.modprobe(name, { remove, params });
     });
     const outcome = await this.kernel.sched.run();

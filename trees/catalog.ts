@@ -15,7 +15,7 @@ import { core_memdev_c } from '../mocks/cxl/memdev.js';
 import { cxl_mem_c } from '../mocks/cxl/mem.js';
 import { cxl_pci_c } from '../mocks/cxl/pci.js';
 import { cxl_port_c } from '../mocks/cxl/port.js';
-import { region_c_mock } from '../mocks/cxl/region.js';
+import { region_c_mock, region_c_mock_87805c32e6ad } from '../mocks/cxl/region.js';
 import { acpi_scan_c } from '../mocks/platform/acpi.js';
 import type { FirmwareTables } from '../mocks/platform/firmware.js';
 import { pci_driver_c } from '../mocks/platform/pci.js';
@@ -63,8 +63,9 @@ function linkOrder(tree: Tree, opts: CatalogOptions): ModuleDef[] {
     { name: 'dax_cxl', config: 'DEV_DAX_CXL', object: 'drivers/dax/dax_cxl.ko', units: [f['drivers/dax/cxl.c']] },
   ];
   const region = f['drivers/cxl/core/region.c'];
+  const assembly = tree.regionAutoAttach === '87805c32e6ad' ? region_c_mock_87805c32e6ad : region_c_mock;
   const cxl: ModuleDef[] = [
-    { name: 'cxl_core', config: 'CXL_BUS', object: 'drivers/cxl/core/cxl_core.ko', units: [core_port_c, core_memdev_c, region_c_mock, ...(region ? [region] : [])] },
+    { name: 'cxl_core', config: 'CXL_BUS', object: 'drivers/cxl/core/cxl_core.ko', units: [core_port_c, core_memdev_c, assembly, ...(region ? [region] : [])] },
     { name: 'cxl_port', config: 'CXL_PORT', object: 'drivers/cxl/cxl_port.ko', units: [cxl_port_c] },
     { name: 'cxl_acpi', config: 'CXL_ACPI', object: 'drivers/cxl/cxl_acpi.ko', units: [cxl_acpi_c] },
     { name: 'cxl_mem', config: 'CXL_MEM', object: 'drivers/cxl/cxl_mem.ko', units: [cxl_mem_c] },

@@ -45,6 +45,7 @@ export const base: Tree = {
   },
   kconfig: { 'drivers/dax/Kconfig': DRIVERS_DAX_KCONFIG_BASE, 'drivers/cxl/Kconfig': DRIVERS_CXL_KCONFIG },
   daxMakefile: 'hmem-last',
+  regionAutoAttach: 'a32320b71f08',
 };
 
 // ---- v8 (posted 2026-03-22) ------------------------------------------------
@@ -109,10 +110,9 @@ const v7 = deriveTree(v7_7, 'v7', 'the whole v7 series as posted (same as v7/7)'
 
 // ---- mainline (cxl-for-7.1) ------------------------------------------------
 // The follow-ups start with 87805c32e6ad (F9, a use-after-free after a failed
-// auto-assembly), whose code is in region.c's endpoint decoder handling: the
-// region mock has none, so it is not modelled (suites/findings/README.md).
+// auto-assembly), in the region.c code mocks/cxl/region.ts models.
 
-export const mainline: Tree = deriveTree(v8_8, 'mainline', 'v8 1/9-8/9 plus the 7.1 follow-ups (1eaef15b2349 ... 059edcc405e4), without 9/9', {
+export const mainline: Tree = deriveTree(v8_8, 'mainline', 'v8 1/9-8/9 plus the 7.1 follow-ups (87805c32e6ad ... 059edcc405e4), without 9/9', {
   files: {
     'drivers/dax/hmem/hmem.c': hmem_mainline,
     'drivers/dax/hmem/device.c': device_mainline,
@@ -121,6 +121,7 @@ export const mainline: Tree = deriveTree(v8_8, 'mainline', 'v8 1/9-8/9 plus the 
   },
   kconfig: { 'drivers/dax/Kconfig': DRIVERS_DAX_KCONFIG_MAINLINE },
   daxMakefile: 'hmem-first',
+  regionAutoAttach: '87805c32e6ad',
 });
 
 /** Every tree kshim knows, in the order they were posted: base, v7, v8, mainline. */

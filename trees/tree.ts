@@ -6,6 +6,7 @@
  * a patch changed; unchanged files are shared, never copied.
  */
 import type { InitcallLevel, PortUnit } from '../framework/kernel/module/types.js';
+import type { RegionAutoAttach } from '../mocks/cxl/region.js';
 
 /** The C files whose version depends on the tree. */
 export interface TreeFiles {
@@ -34,12 +35,15 @@ export interface Tree {
   readonly files: TreeFiles;
   readonly kconfig: TreeKconfig;
   readonly daxMakefile: DaxMakefile;
+  /** How the mocked region.c treats a decoder staged in a region that never assembled: before or after 87805c32e6ad (F9). */
+  readonly regionAutoAttach: RegionAutoAttach;
 }
 
 export interface TreeChanges {
   readonly files?: Partial<TreeFiles>;
   readonly kconfig?: Partial<TreeKconfig>;
   readonly daxMakefile?: DaxMakefile;
+  readonly regionAutoAttach?: RegionAutoAttach;
 }
 
 /** A new tree: `parent` with the files, Kconfig text or link order a patch (or a developer) changed. */
@@ -51,6 +55,7 @@ export function deriveTree(parent: Tree, name: string, description: string, chan
     files: { ...parent.files, ...changes.files },
     kconfig: { ...parent.kconfig, ...changes.kconfig },
     daxMakefile: changes.daxMakefile ?? parent.daxMakefile,
+    regionAutoAttach: changes.regionAutoAttach ?? parent.regionAutoAttach,
   };
 }
 

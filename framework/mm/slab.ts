@@ -21,10 +21,13 @@
  *   shadow memory map.
  * - Without kept stacks (the explorer and the benchmark) the Allocated and
  *   Freed sections name only the task.
+ *
+ * As without kasan_multi_shot, only the first bad access of a boot is
+ * reported; the access itself goes on (JavaScript keeps the old values).
  */
 import type { Panic } from '../kernel/panic.js';
 import type { FaultInjection } from '../kernel/fail_function.js';
-import { captureFrames, formatFrame } from '../kernel/stacktrace.js';
+import { callTrace, captureFrames } from '../kernel/stacktrace.js';
 import type { Scheduler } from '../sim/scheduler.js';
 import type { Task } from '../sim/task.js';
 
@@ -67,6 +70,8 @@ function kmallocSize(size: number): number {
 export class Slab {
   private readonly objects = new WeakMap<object, SlabObject>();
   private next = 0;
+  /** KASAN_BIT_REPORTED: without kasan_multi_shot, only the first bad access of a boot is reported. */
+  private reported = false;
 
   constructor(
     private readonly sched: Scheduler,
@@ -106,6 +111,8 @@ export class Slab {
   kasan_check(obj: object, size: number, write: boolean, offset: number): boolean {
     const o = this.objects.get(obj);
     if (o === undefined || o.free === null) return true;
+    if (this.reported) return false;
+    this.reported = true;
     this.panic.kasanReport({
       bugType: 'slab-use-after-free',
       write,
@@ -123,7 +130,6 @@ export class Slab {
     const pid = task === null ? 0 : task.pid;
     if (!this.sched.keepsStacks) return { pid, frames: null };
     // Skip captureFrames(), track() and kzalloc()/kfree(), and the API wrapper the port called.
-    const frames = captureFrames(4, this.panic.moduleOf).map(formatFrame);
-    return { pid, frames: [...fixed, ...frames, ...(task?.baseFrames ?? [])] };
+    return { pid, frames: [...fixed, ...callTrace(task, captureFrames(4, this.panic.moduleOf))] };
   }
 }

@@ -39,17 +39,26 @@ import { ida, ida_alloc, ida_free } from '../../framework/include/linux/idr.js';
 import type { workqueue_struct } from '../../framework/include/linux/workqueue_types.js';
 import { container_of } from '../../framework/include/linux/container_of.js';
 import {
+  CXL_ENDPOINT_DECODER_SIZE,
   CXL_MODALIAS_FMT,
+  DETACH_INVALIDATE,
+  cxl_decoder_endpoint_type,
   cxl_decoder_root_type,
   cxl_device_id,
   cxl_driver,
+  cxl_endpoint_decoder,
   cxl_port,
   cxl_port_type,
   cxl_root_decoder,
   cxl_root_type,
+  is_endpoint_decoder,
   to_cxl_drv,
+  to_cxl_endpoint_decoder,
   to_cxl_port,
+  type cxl_decoder,
+  type cxl_detach_mode,
   type cxl_memdev,
+  type cxl_region,
 } from './cxl.h.js';
 
 export const CXL_CORE_EXPORTS = [
@@ -63,12 +72,16 @@ export const CXL_CORE_EXPORTS = [
   { symbol: 'schedule_cxl_memdev_detach', gpl: true, namespace: 'CXL' },
   { symbol: 'cxl_bus_rescan', gpl: true, namespace: 'CXL' },
   { symbol: 'cxl_bus_drain', gpl: true, namespace: 'CXL' },
+  { symbol: 'cxl_endpoint_decoder_alloc', gpl: true, namespace: 'CXL' },
+  { symbol: 'cxl_decoder_add', gpl: true, namespace: 'CXL' },
+  { symbol: 'cxl_decoder_autoremove', gpl: true, namespace: 'CXL' },
 ] as const;
 
 /** What port.c calls in files linked after it (region.c); a later unit of cxl_core fills them in. */
 export interface CxlCoreHooks {
   cxl_region_init: () => Promise<number>;
   cxl_region_exit: () => Promise<void>;
+  cxl_decoder_detach: (cxlr: cxl_region | null, cxled: cxl_endpoint_decoder | null, pos: number, mode: cxl_detach_mode) => Promise<number>;
 }
 
 export const core_port_c: PortUnit = {
@@ -78,10 +91,10 @@ export const core_port_c: PortUnit = {
   create(k) {
     const { bus_register, bus_unregister, driver_register, driver_unregister, device_initialize, dev_set_name, device_add, device_unregister, get_device, put_device,
       device_lock, device_unlock, devm_add_action_or_reset, devm_release_action, memregion_alloc, memregion_free, insert_resource_expand_to_fit,
-      remove_resource, alloc_ordered_workqueue, destroy_workqueue, drain_workqueue, queue_work, DECLARE_WORK, bus_rescan_devices, pr_debug, dev_dbg } = k;
+      remove_resource, alloc_ordered_workqueue, destroy_workqueue, drain_workqueue, queue_work, DECLARE_WORK, bus_rescan_devices, pr_debug, dev_dbg, kzalloc, kfree } = k;
     const cxl_port_ida = new ida();
     // cxl_region_init()/cxl_region_exit(): region.c's when it is built, else core.h's stubs.
-    const cxl_core_hooks: CxlCoreHooks = { cxl_region_init: async () => 0, cxl_region_exit: async () => {} };
+    const cxl_core_hooks: CxlCoreHooks = { cxl_region_init: async () => 0, cxl_region_exit: async () => {}, cxl_decoder_detach: async () => 0 };
     let cxl_bus_wq: workqueue_struct | null = null;
 
     function cxl_bus_match(dev: device, drv: device_driver): number {
@@ -220,6 +233,55 @@ export const core_port_c: PortUnit = {
       return cxlrd;
     }
 
+    function cxl_endpoint_decoder_release(dev: device): void {
+      const cxled = to_cxl_endpoint_decoder(dev);
+      const port = to_cxl_port(dev.parent!);
+      // __cxl_decoder_release(), then the struct itself.
+      ida_free(port.decoder_ida, cxled.cxld.id);
+      put_device(port.dev);
+      kfree(cxled);
+    }
+
+    /** An endpoint decoder of `port`: an id from the port's decoder_ida and a reference on the port, both given back by its release. */
+    function cxl_endpoint_decoder_alloc(port: cxl_port): cxl_endpoint_decoder | null {
+      const cxled = kzalloc(() => new cxl_endpoint_decoder(), CXL_ENDPOINT_DECODER_SIZE);
+      if (!cxled) return null;
+      const cxld = cxled.cxld;
+      const id = ida_alloc(port.decoder_ida);
+      if (id < 0) {
+        kfree(cxled);
+        return null;
+      }
+      cxld.id = id;
+      cxled.pos = -1;
+      cxled.part = -1;
+      const dev = cxld.dev;
+      device_initialize(dev);
+      get_device(port.dev);
+      dev.parent = port.dev;
+      dev.bus = cxl_bus_type;
+      dev.type = cxl_decoder_endpoint_type;
+      dev.release = cxl_endpoint_decoder_release;
+      return cxled;
+    }
+
+    async function cxl_decoder_add(cxld: cxl_decoder): Promise<number> {
+      const port = to_cxl_port(cxld.dev.parent!);
+      dev_set_name(cxld.dev, 'decoder%d.%d', port.id, cxld.id);
+      return await device_add(cxld.dev);
+    }
+
+    /** The devm action of a decoder: an endpoint decoder leaves its region first (region.c), then the device goes. */
+    async function cxld_unregister(data: unknown): Promise<void> {
+      const dev = data as device;
+      if (is_endpoint_decoder(dev)) await cxl_core_hooks.cxl_decoder_detach(null, to_cxl_endpoint_decoder(dev), -1, DETACH_INVALIDATE);
+      await device_unregister(dev);
+    }
+
+    async function cxl_decoder_autoremove(host: device, cxld: cxl_decoder): Promise<number> {
+      return await devm_add_action_or_reset(host, cxld_unregister, cxld.dev);
+    }
+
     async function devm_cxl_add_port(host: device, parent: device, kind: 'endpoint' | 'port', uport: cxl_memdev | null = null): Promise<cxl_port | null> {
       const port = cxl_port_alloc();
       if (!port) return null;
@@ -312,7 +374,8 @@ export const core_port_c: PortUnit = {
       exit: cxl_core_exit,
       exports: {
         __cxl_driver_register, cxl_driver_unregister, cxl_bus_type, devm_cxl_add_root, cxl_root_decoder_add, devm_cxl_add_port,
-        cxl_endpoint_autoremove, schedule_cxl_memdev_detach, cxl_bus_rescan, cxl_bus_drain,
+        cxl_endpoint_autoremove, schedule_cxl_memdev_detach, cxl_bus_rescan, cxl_bus_drain, cxl_endpoint_decoder_alloc, cxl_decoder_add,
+        cxl_decoder_autoremove,
       },
       internals: { cxl_device_add, cxl_core_hooks },
     };

@@ -135,9 +135,79 @@ export class cxl_root_decoder {
   }
 }
 
+/**
+ * enum cxl_decoder_state: free for userspace (MANUAL), reserved by the BIOS
+ * for auto-assembly (AUTO), and, since 87805c32e6ad, staged in a region's
+ * targets but not attached yet (AUTO_STAGED).
+ */
+export enum cxl_decoder_state {
+  CXL_DECODER_STATE_MANUAL,
+  CXL_DECODER_STATE_AUTO,
+  CXL_DECODER_STATE_AUTO_STAGED,
+}
+export const { CXL_DECODER_STATE_MANUAL, CXL_DECODER_STATE_AUTO, CXL_DECODER_STATE_AUTO_STAGED } = cxl_decoder_state;
+
+/** enum cxl_detach_mode: how cxl_decoder_detach() leaves the decoder. */
+export enum cxl_detach_mode {
+  DETACH_ONLY,
+  DETACH_INVALIDATE,
+}
+export const { DETACH_ONLY, DETACH_INVALIDATE } = cxl_detach_mode;
+
+/** cxld->flags: the decoder is committed (enabled). */
+export const CXL_DECODER_F_ENABLE = 1 << 5;
+
+/** struct cxl_decoder: what region code reads of any decoder. */
+export class cxl_decoder {
+  readonly dev = new device();
+  /** From the port's decoder_ida. */
+  id = -1;
+  hpa_range: range = { start: 0, end: -1 };
+  interleave_ways = 1;
+  flags = 0;
+  /** The region the decoder is attached to; set when the region attaches its position (cxl_rr_ep_add()). */
+  region: cxl_region | null = null;
+  constructor() {
+    embed(this, 'dev');
+  }
+}
+
+/**
+ * struct cxl_endpoint_decoder: an HDM decoder of an endpoint port. kzalloc()ed
+ * by cxl_endpoint_decoder_alloc() and kfree()d by its release.
+ */
+export class cxl_endpoint_decoder {
+  readonly cxld = new cxl_decoder();
+  state: cxl_decoder_state = CXL_DECODER_STATE_MANUAL;
+  /** Its index in the region's targets[], -1 when in none. */
+  pos = -1;
+  /** The DPA partition it maps; -1 once invalidated. */
+  part = -1;
+  constructor() {
+    embed(this, 'cxld');
+  }
+}
+/** sizeof(struct cxl_endpoint_decoder) on x86_64, for its kmalloc cache. */
+export const CXL_ENDPOINT_DECODER_SIZE = 472;
+/** offsetof(struct cxl_endpoint_decoder, cxld.dev.parent): what cxled_to_port() loads. */
+export const CXL_ENDPOINT_DECODER_PARENT_OFFSET = 64;
+
+export function is_endpoint_decoder(dev: device): boolean {
+  return dev.type === cxl_decoder_endpoint_type;
+}
+export function to_cxl_endpoint_decoder(dev: device): cxl_endpoint_decoder {
+  return container_of<cxl_endpoint_decoder>(container_of<cxl_decoder>(dev));
+}
+/** cxled_to_port(): the endpoint port the decoder sits under. */
+export function cxled_to_port(cxled: cxl_endpoint_decoder): cxl_port {
+  return to_cxl_port(cxled.cxld.dev.parent!);
+}
+
 export interface cxl_region_params {
   state: cxl_config_state;
   res: resource | null;
+  /** Endpoint decoders by position; auto-assembly fills them in arrival order. */
+  targets: (cxl_endpoint_decoder | null)[];
   /** Endpoints attached so far, and how many the region needs. */
   nr_targets: number;
   interleave_ways: number;
@@ -146,7 +216,7 @@ export interface cxl_region_params {
 export class cxl_region {
   readonly dev = new device();
   id = -1;
-  readonly params: cxl_region_params = { state: CXL_CONFIG_IDLE, res: null, nr_targets: 0, interleave_ways: 1 };
+  readonly params: cxl_region_params = { state: CXL_CONFIG_IDLE, res: null, targets: [], nr_targets: 0, interleave_ways: 1 };
   cxlrd: cxl_root_decoder | null = null;
   /** The HPA range the BIOS programmed, known before the resource is inserted. */
   hpa: { start: number; end: number } = { start: 0, end: -1 };

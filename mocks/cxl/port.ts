@@ -18,31 +18,42 @@
  *   detach_memdev() drops; here schedule_cxl_memdev_detach() in cxl_core
  *   takes it, so that kshim's per-module reference accounting sees it
  *   dropped by the module that took it.
- * - An endpoint has one decoder and no decoder device: discover_region()
- *   is called once for the endpoint, reads what the BIOS programmed from
- *   the memdev, logs on the endpoint port, and looks up the root decoder
- *   itself (the kernel's cxl_add_to_region() does, with a dev_err when
- *   no window holds the range; scenarios cannot describe such a region).
+ * - An endpoint has one HDM decoder (decoderN.0), set up from what the
+ *   mocked cxl_pci read of the BIOS's programming (cxlmd->hdm) rather than
+ *   from HDM registers.
  * - No dports, CDAT, RAS or HDM register setup; switch ports probe empty.
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
 import { ENOMEM, ENXIO } from '../../framework/include/errno.js';
 import { PROBE_FORCE_SYNCHRONOUS, type device } from '../../framework/include/linux/device.js';
-import { CXL_DEVICE_PORT, MODULE_ALIAS_CXL, cxl_decoder_root_type, cxl_driver, to_cxl_port, type cxl_memdev, type cxl_port, type cxl_root_decoder } from './cxl.h.js';
-import type { cxl_endpoint_decoder } from './region.js';
-import { container_of } from '../../framework/include/linux/container_of.js';
+import {
+  CXL_DECODER_F_ENABLE,
+  CXL_DECODER_STATE_AUTO,
+  CXL_DEVICE_PORT,
+  MODULE_ALIAS_CXL,
+  cxl_driver,
+  is_endpoint_decoder,
+  to_cxl_endpoint_decoder,
+  to_cxl_port,
+  type cxl_endpoint_decoder,
+  type cxl_memdev,
+  type cxl_port,
+} from './cxl.h.js';
 import { get_cxl_mock_ops } from './mock_ops.js';
 
 export const cxl_port_c: PortUnit = {
   file: 'drivers/cxl/port.c',
   url: import.meta.url,
   exports: [{ symbol: 'devm_cxl_add_endpoint', gpl: true, forModules: 'cxl_mem' }],
-  references: (cfg) => ['devm_cxl_add_port', 'cxl_endpoint_autoremove', 'schedule_cxl_memdev_detach', '__cxl_driver_register', 'cxl_driver_unregister', 'cxl_bus_type', ...(cfg.IS_ENABLED('CONFIG_CXL_REGION') ? ['cxl_add_to_region'] : [])],
+  references: (cfg) => [
+    'devm_cxl_add_port', 'cxl_endpoint_autoremove', 'schedule_cxl_memdev_detach', '__cxl_driver_register', 'cxl_driver_unregister', 'cxl_bus_type',
+    'cxl_endpoint_decoder_alloc', 'cxl_decoder_add', 'cxl_decoder_autoremove', ...(cfg.IS_ENABLED('CONFIG_CXL_REGION') ? ['cxl_add_to_region'] : []),
+  ],
   aliases: [MODULE_ALIAS_CXL(CXL_DEVICE_PORT)],
   importNs: ['CXL'],
   create(k, sym) {
     const ops = get_cxl_mock_ops(k);
-    const { msleep, dev_name, dev_dbg, dev_err, bus_find_device, put_device, devm_add_action_or_reset, IS_ENABLED, THIS_MODULE } = k;
+    const { msleep, dev_name, dev_dbg, dev_err, put_device, devm_add_action_or_reset, device_for_each_child, IS_ENABLED, THIS_MODULE } = k;
 
     function schedule_detach(cxlmd: unknown): void {
       sym.schedule_cxl_memdev_detach(cxlmd as cxl_memdev);
@@ -53,26 +64,42 @@ export const cxl_port_c: PortUnit = {
       return await sym.cxl_add_to_region(cxled);
     }
 
-    /** The endpoint's one decoder, if the BIOS left it committed for an auto region (in a window). */
-    async function discover_region(dev: device, cxlmd: cxl_memdev): Promise<number> {
-      const hdm = cxlmd.hdm;
-      if (!hdm || !hdm.programmed) return 0;
-      const region = ops.firmware.tables.regions[hdm.region]!;
-      const rd = bus_find_device(sym.cxl_bus_type, region, (d, r) => {
-        if (d.type !== cxl_decoder_root_type) return false;
-        const res = container_of<cxl_root_decoder>(d).res;
-        const reg = r as { start: number; end: number };
-        return res !== null && res.start <= reg.start && res.end >= reg.end;
-      });
-      if (!rd) {
-        dev_dbg(dev, 'no root decoder for %#llx-%#llx\n', region.start, region.end);
-        return 0;
+    /**
+     * devm_cxl_endpoint_decoders_setup(): the endpoint's decoder, reserved
+     * for auto-assembly (CXL_DECODER_STATE_AUTO, enabled) when the BIOS
+     * committed it, as init_hdm_decoder() finds it; added under the port and
+     * unregistered with the port's devres (add_hdm_decoder()).
+     */
+    async function devm_cxl_endpoint_decoders_setup(port: cxl_port): Promise<number> {
+      const hdm = port.uport!.hdm;
+      const cxled = sym.cxl_endpoint_decoder_alloc(port);
+      if (!cxled) return -ENOMEM;
+      const cxld = cxled.cxld;
+      if (hdm && hdm.programmed) {
+        const region = ops.firmware.tables.regions[hdm.region]!;
+        cxld.hpa_range = { start: region.start, end: region.end };
+        cxld.interleave_ways = region.targets;
+        cxld.flags |= CXL_DECODER_F_ENABLE;
+        cxled.state = CXL_DECODER_STATE_AUTO;
       }
-      put_device(rd);
-      const cxled: cxl_endpoint_decoder = { cxlrd: container_of<cxl_root_decoder>(rd), hpa: { start: region.start, end: region.end }, ways: region.targets };
+      const rc = await sym.cxl_decoder_add(cxld);
+      if (rc) {
+        put_device(cxld.dev);
+        dev_err(port.dev, 'Failed to add decoder\n');
+        return rc;
+      }
+      return await sym.cxl_decoder_autoremove(port.dev, cxld);
+    }
+
+    /** An endpoint decoder the BIOS committed for an auto region goes to region assembly. */
+    async function discover_region(dev: device): Promise<number> {
+      if (!is_endpoint_decoder(dev)) return 0;
+      const cxled = to_cxl_endpoint_decoder(dev);
+      if ((cxled.cxld.flags & CXL_DECODER_F_ENABLE) === 0) return 0;
+      if (cxled.state !== CXL_DECODER_STATE_AUTO) return 0;
 
       const rc = await cxl_add_to_region(cxled);
-      if (rc) dev_dbg(dev, 'failed to add to region: %#llx-%#llx\n', cxled.hpa.start, cxled.hpa.end);
+      if (rc) dev_dbg(dev, 'failed to add to region: %#llx-%#llx\n', cxled.cxld.hpa_range.start, cxled.cxld.hpa_range.end);
 
       return 0;
     }
@@ -81,10 +108,13 @@ export const cxl_port_c: PortUnit = {
       const dev = port.dev;
       const cxlmd = port.uport!;
 
-      const rc = await devm_add_action_or_reset(dev, schedule_detach, cxlmd);
+      let rc = await devm_add_action_or_reset(dev, schedule_detach, cxlmd);
       if (rc) return rc;
 
-      await discover_region(dev, cxlmd);
+      rc = await devm_cxl_endpoint_decoders_setup(port);
+      if (rc) return rc;
+
+      await device_for_each_child(dev, null, discover_region);
 
       return 0;
     }

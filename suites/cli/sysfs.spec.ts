@@ -30,6 +30,8 @@ describe('kshim run --show sysfs', () => {
       // regions under their root decoder, memdevs under their PCI function.
       '/sys/bus/cxl/devices/dax_region0 -> ../../../devices/platform/ACPI0017:00/root0/decoder0.0/region0/dax_region0',
       '/sys/bus/cxl/devices/decoder0.0 -> ../../../devices/platform/ACPI0017:00/root0/decoder0.0',
+      '/sys/bus/cxl/devices/decoder2.0 -> ../../../devices/platform/ACPI0017:00/root0/port1/endpoint2/decoder2.0',
+      '/sys/bus/cxl/devices/decoder3.0 -> ../../../devices/platform/ACPI0017:00/root0/port1/endpoint3/decoder3.0',
       '/sys/bus/cxl/devices/endpoint2 -> ../../../devices/platform/ACPI0017:00/root0/port1/endpoint2',
       '/sys/bus/cxl/devices/endpoint3 -> ../../../devices/platform/ACPI0017:00/root0/port1/endpoint3',
       '/sys/bus/cxl/devices/mem0 -> ../../../devices/pci0000:00/0000:0d:00.0/mem0',

@@ -415,9 +415,9 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     expect(cut).to.be.above(0);
     expect(r.result.dmesg.slice(cut, cut + 17).map((l) => l.slice(15))).to.deep.equal([
       '------------[ cut here ]------------',
-      'WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: kworker/0:0/26',
+      'WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: kworker/0:0/27',
       'Modules linked in: dax_cxl dax_hmem dax cxl_pci cxl_mem cxl_acpi cxl_port cxl_core',
-      'CPU: 0 UID: 0 PID: 26 Comm: kworker/0:0 Not tainted 7.0.0-kshim #1 PREEMPT(full)',
+      'CPU: 0 UID: 0 PID: 27 Comm: kworker/0:0 Not tainted 7.0.0-kshim #1 PREEMPT(full)',
       'Workqueue: events_long cxl_dax_region_driver_register [dax_cxl]',
       'RIP: 0010:__flush_work',
       'Call Trace:',
@@ -465,7 +465,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       ['(udev-worker) (pid 7)', 3.007, 3.267],
       ['(udev-worker) (pid 9)', 3.007, 3.267],
       ['(udev-worker) (pid 8)', 3.007, 3.269],
-      ['(udev-worker) (pid 24)', 3.274, 3.274],
+      ['(udev-worker) (pid 25)', 3.274, 3.274],
     ]);
     expect(bar(span(cur, 'probe', 'cxl_acpi ACPI0017:00'))).to.deep.equal(['(udev-worker) (pid 7)', 3.007, 3.037]);
     expect(await classesOfEverySchedule(scenario('module-dependencies.json'))).to.deep.equal(['owners=dax_cxl build=ok warnings=none leaks=0 end=idle | 4 | t.']);
@@ -541,8 +541,8 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
         'cxl_pci                16384  0',
         'cxl_mem                28672  1 cxl_pci',
         'cxl_acpi               20480  0',
-        'cxl_port               32768  1 cxl_mem',
-        'cxl_core              118784  3 cxl_port,cxl_acpi,cxl_mem',
+        'cxl_port               36864  1 cxl_mem',
+        'cxl_core              172032  3 cxl_port,cxl_acpi,cxl_mem',
       ].join('\n'),
     );
     expect(await sh.exec('modprobe dax_cxl')).to.equal('(22 new dmesg lines; dmesg -c shows them)');

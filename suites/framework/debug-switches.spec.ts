@@ -64,7 +64,7 @@ describe('debug switches: CONFIG_DEBUG_KOBJECT_RELEASE', () => {
       const { machine } = await runScenario(hmemOnly({ ...UNLOAD, DEBUG_KOBJECT_RELEASE: kor }));
       const m = machine!;
       // One task removes the dax users and then the dax bus module, without waiting for anything in between.
-      m.kernel.sched.spawn('modprobe -r', 'user', async () => {
+      m.kernel.sched.spawn('modprobe', 'user', async () => {
         for (const name of ['dax_hmem', 'kmem', 'device_dax']) await m.modprobe.modprobe(name, { remove: true });
         // Loaded again at once: the release still runs in the text of the load that was freed.
         if (reload) await m.modprobe.modprobe('dax', {});

@@ -50,6 +50,8 @@ async function unloaded(): Promise<Machine> {
 const BOOT = [
   'dax_region0 -',
   'decoder0.0 -',
+  'decoder2.0 -',
+  'decoder3.0 -',
   'endpoint2 cxl_port',
   'endpoint3 cxl_port',
   'mem0 cxl_mem',
@@ -79,17 +81,17 @@ describe('cxl mocks: cxl_acpi removed and loaded again', () => {
     ]);
   });
 
-  it('modprobe -r cxl_acpi tears down newest first: region0 (and dax_region0 with its cxl_region unbind), then port1 with the endpoints below it, then decoder0.0 and root0', async () => {
+  it('modprobe -r cxl_acpi tears down newest first: region0 (and dax_region0 with its cxl_region unbind), then port1 with the endpoints below it, each with its decoder, then decoder0.0 and root0', async () => {
     const m = await unloaded();
     const removed = dmesgText(m).filter((l) => l.startsWith("bus: 'cxl': remove device")).map((l) => l.split(' ').pop());
-    expect(removed).to.deep.equal(['region0', 'dax_region0', 'port1', 'endpoint3', 'endpoint2', 'decoder0.0', 'root0']);
+    expect(removed).to.deep.equal(['region0', 'dax_region0', 'port1', 'endpoint3', 'decoder3.0', 'endpoint2', 'decoder2.0', 'decoder0.0', 'root0']);
   });
 
   it('no reference is left behind: port1, the endpoints and the root decoder are released when cxl_acpi goes, and the run reports no leak', async () => {
     const m = await unloaded();
     const gone = m.kernel.base.core.allDevices.filter((d) => !d.state_in_sysfs && d.bus?.name === 'cxl');
     expect(gone.map((d) => `${d.name} kref=${d.kref} released=${d.released}`).sort()).to.deep.equal(
-      ['dax_region0', 'decoder0.0', 'endpoint2', 'endpoint3', 'port1', 'region0', 'root0'].map((n) => `${n} kref=0 released=true`),
+      ['dax_region0', 'decoder0.0', 'decoder2.0', 'decoder3.0', 'endpoint2', 'endpoint3', 'port1', 'region0', 'root0'].map((n) => `${n} kref=0 released=true`),
     );
     expect(m.kernel.leaks()).to.deep.equal([]);
 
@@ -97,31 +99,37 @@ describe('cxl mocks: cxl_acpi removed and loaded again', () => {
     expect(r.result.leaks).to.deep.equal([]);
   });
 
-  it('the reload names everything as the boot did: root0, decoder0.0 (the root port\'s first decoder), port1, endpoint2, region0, endpoint3', async () => {
+  it('the reload names everything as the boot did: root0, decoder0.0 (the root port\'s first decoder), port1, endpoint2 with decoder2.0, region0, endpoint3 with decoder3.0', async () => {
     const m = await unloaded();
     await modprobeOk(m, 'dax_hmem', false);
     const dmesg = dmesgText(m);
     const added = dmesg.filter((l) => /^device: '(root|decoder|port|endpoint|region)[0-9.]+': device_add$/.test(l)).map((l) => l.split("'")[1]);
     // At boot and in the rescan alike, endpoint2 is added and probed (constructing region0) under port1's device lock before endpoint3 is added.
     expect(added).to.deep.equal([
-      ...['root0', 'decoder0.0', 'port1', 'endpoint2', 'region0', 'endpoint3'],
-      ...['root0', 'decoder0.0', 'port1', 'endpoint2', 'region0', 'endpoint3'],
+      ...['root0', 'decoder0.0', 'port1', 'endpoint2', 'decoder2.0', 'region0', 'endpoint3', 'decoder3.0'],
+      ...['root0', 'decoder0.0', 'port1', 'endpoint2', 'decoder2.0', 'region0', 'endpoint3', 'decoder3.0'],
     ]);
     const r = await runScenario(scenario());
     expect(r.result.daxRegions.map((d) => d.path)).to.deep.equal(['platform/ACPI0017:00/root0/decoder0.0/region0/dax_region0']);
   });
 
-  it('modprobe -r cxl_pci: each memdev takes its endpoint down with it (delete_endpoint), and no reference is left, none of them taken by cxl_port', async () => {
+  it('modprobe -r cxl_pci: each memdev takes its endpoint down with it (delete_endpoint), the first decoder to go detaches region0 (and its dax_region0), and no reference is left, none of them taken by cxl_port', async () => {
     const r = await runScenario(scenario(['boot', 'modprobe -r cxl_pci']));
     expect(r.steps!.map((s) => s.exit)).to.deep.equal([0]);
     const removed = r.result.dmesg.map((l) => l.replace(/^\[[ 0-9.]+\] /, '')).filter((l) => l.startsWith("bus: 'cxl': remove device"));
-    // bus_remove_device() prints before it releases the driver, and cxl_mem's release deletes the endpoint.
+    // bus_remove_device() prints before it releases the driver, and cxl_mem's release deletes the endpoint. decoder3.0's
+    // cxld_unregister() detaches it from the committed region0, which loses its driver (and dax_region0) before the decoder goes.
     expect(removed).to.deep.equal([
       "bus: 'cxl': remove device mem1",
       "bus: 'cxl': remove device endpoint3",
+      "bus: 'cxl': remove device dax_region0",
+      "bus: 'cxl': remove device decoder3.0",
       "bus: 'cxl': remove device mem0",
       "bus: 'cxl': remove device endpoint2",
+      "bus: 'cxl': remove device decoder2.0",
     ]);
+    // region0 stays registered, uncommitted and without targets, until cxl_acpi goes.
+    expect(r.machine!.kernel.base.core.allDevices.filter((d) => d.name === 'region0' && d.state_in_sysfs).map((d) => d.driver)).to.deep.equal([null]);
     expect(r.result.leaks).to.deep.equal([]);
   });
 

@@ -218,6 +218,19 @@ export class DeviceCore {
     return 0;
   }
 
+  /**
+   * device_for_each_child(): `fn` on each child on the parent's
+   * klist_children (from the end of its device_add() to its device_del()),
+   * oldest first, until one returns non-zero; that value, or 0.
+   */
+  async device_for_each_child(parent: device, data: unknown, fn: (dev: device, data: unknown) => Promise<number> | number): Promise<number> {
+    for (const child of (parent.p?.children ?? []).filter((d) => d.p?.knode_parent === true)) {
+      const rc = await fn(child, data);
+      if (rc) return rc;
+    }
+    return 0;
+  }
+
   /** kobject_del(): the directory goes from its parent's. */
   private kobject_del(dev: device): void {
     const parent = dev.parent;

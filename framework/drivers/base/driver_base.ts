@@ -63,6 +63,7 @@ export interface DriverCoreApi {
   bus_unregister(bus: bus_type): void;
   bus_for_each_dev(bus: bus_type, data: unknown, fn: (dev: device, data: unknown) => Promise<number> | number): Promise<number>;
   bus_find_device(bus: bus_type, data: unknown, match: (dev: device, data: unknown) => boolean): device | null;
+  device_for_each_child(parent: device, data: unknown, fn: (dev: device, data: unknown) => Promise<number> | number): Promise<number>;
   bus_register_notifier(bus: bus_type, nb: notifier_block): number;
   bus_unregister_notifier(bus: bus_type, nb: notifier_block): number;
   bus_rescan_devices(bus: bus_type): Promise<number>;
@@ -158,6 +159,7 @@ export class DriverBase {
       bus_unregister: (bus) => this.bus.bus_unregister(bus),
       bus_for_each_dev: (bus, data, fn) => this.bus.bus_for_each_dev(bus, data, fn),
       bus_find_device: (bus, data, match) => this.bus.bus_find_device(bus, data, match),
+      device_for_each_child: (parent, data, fn) => core.device_for_each_child(parent, data, fn),
       bus_register_notifier: (bus, nb) => this.bus.bus_register_notifier(bus, nb),
       bus_unregister_notifier: (bus, nb) => this.bus.bus_unregister_notifier(bus, nb),
       bus_rescan_devices: (bus) => this.bus.bus_rescan_devices(bus),
