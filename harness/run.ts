@@ -27,7 +27,15 @@ import { treeKconfig, type Scenario, type Tristate } from './scenario.js';
 /** The root symbols kshim turns on before a scenario's own values: a kernel with CXL and DAX support. */
 export const BASELINE_CONFIG: Readonly<Record<string, Tristate>> = { CXL_BUS: 'y', DAX: 'y', DEV_DAX: 'y' };
 
-export type Owner = 'dax_hmem' | 'dax_cxl' | null;
+/**
+ * The drivers that can own a Soft Reserved range, by the names the outcome
+ * signature gives them (liveDaxRegions() maps the hmem and cxl_dax_region
+ * drivers to them); a range nobody took has the owner null, "none" in a
+ * signature.
+ */
+export const OWNERS = ['dax_hmem', 'dax_cxl'] as const;
+
+export type Owner = (typeof OWNERS)[number] | null;
 
 export interface RangeOwner {
   readonly start: string;
