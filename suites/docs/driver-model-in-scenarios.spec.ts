@@ -5,7 +5,8 @@
  * schedule), and each test asserts what the guide tells the reader to look
  * for: dmesg lines in order, owners, /proc/iomem, configuration
  * adjustments, build errors, warnings, outcome classes, the spans the
- * timeline page draws, and shell transcripts.
+ * timeline page draws (and the tooltips section 3 quotes, from the page
+ * renderTimeline() writes), and shell transcripts.
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDotConfig, formatOwners, formatRun } from '../../cli/format.js';
 import { Shell } from '../../cli/shell.js';
+import { renderTimeline } from '../../cli/timeline/render.js';
 import { CXL_DAX_SYMBOLS } from '../../framework/kconfig/texts/index.js';
 import type { Span } from '../../framework/sim/trace.js';
 import { Explorer, type ExploreReport } from '../../harness/explore/explorer.js';
@@ -314,6 +316,16 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       ['kworker/u4:0 (pid 2)', 3.147, 3.147],
     ]);
     expect(spans(r, 'work', 'events_unbound deferred_probe_work_func')).to.have.length(4);
+    // What hovering the probe bars shows, as the guide quotes it, checked against the page kshim timeline writes.
+    const guide = readFileSync(`${ROOT}docs/driver-model-in-scenarios.md`, 'utf8').replace(/\s+/g, ' ');
+    const quoted = /Hovering an `sfc_cxl sfc_cxl\.0` probe bar before 3\.147 s shows `([^`]+)`.*? the one at 3\.147 s shows `([^`]+)`/.exec(guide);
+    expect(quoted, "section 3's sentence on hovering the sfc_cxl probe bars").to.not.equal(null);
+    const tips = JSON.parse(/<script type="application\/json" id="kshim-tips">(.*?)<\/script>/s.exec(renderTimeline(r))![1]!) as Array<{ title: string; info: string[] }>;
+    const endings = tips.filter((t) => t.title === 'probe sfc_cxl sfc_cxl.0').map((t) => [t.info[1]!.split(' ')[0], t.info[2]]);
+    expect(endings).to.deep.equal([
+      ...['0.113000', '0.114000', '0.114000', '3.037000'].map((at) => [at, quoted![1]]),
+      ['3.147000', quoted![2]],
+    ]);
     // cxl_acpi's probe only queues the rescan: it is bound before the rescan's kworker probes mem0 again.
     expectInOrder(r, [
       "[    3.037000] cxl_acpi ACPI0017:00: port1 added to root0",
