@@ -140,6 +140,25 @@ export function unknownSymbolProblem(name: string): string | undefined {
   return `not a Kconfig symbol of any tree${near !== undefined ? `; did you mean ${near}?` : ''} (kshim run FILE --show config lists the CXL/DAX symbols)`;
 }
 
+/**
+ * Why `value` cannot be asked of `name` in `tree`: m of a bool. Kconfig
+ * would quietly turn it into y ("symbol value 'm' invalid"), which is no
+ * dependency at work but a request that cannot mean anything. Undefined
+ * otherwise, and when the tree lacks the symbol or its Kconfig does not
+ * parse (both are reported where the configuration is resolved).
+ */
+function boolAsModuleProblem(tree: Tree, name: string, value: Tristate): string | undefined {
+  if (value !== 'm') return undefined;
+  let type: string | undefined;
+  try {
+    type = treeKconfig(tree).symbols.get(name)?.type;
+  } catch (e) {
+    if (e instanceof KconfigError) return undefined;
+    throw e;
+  }
+  return type === 'bool' ? `${name} is a bool in tree ${tree.name}, so it takes y or n, not m` : undefined;
+}
+
 /** Every timing knob a scenario may set. */
 export function knownKnobs(): string[] {
   return [...FRAMEWORK_KNOBS, ...CXL_KNOBS].map((k) => k.name).sort();
@@ -230,6 +249,8 @@ export function validateScenario(raw: unknown, file: string, overrides: Scenario
     if (earlier !== undefined) fail(field, `the same symbol as config.${earlier}; give it once`);
     fileSeen.set(sym, key);
     if (v !== 'y' && v !== 'm' && v !== 'n') fail(field, `value ${JSON.stringify(v)} is not "y", "m" or "n"`);
+    const notModule = boolAsModuleProblem(tree!, sym, v as Tristate);
+    if (notModule !== undefined) fail(field, notModule);
     config[sym] = v as Tristate;
     configOrigin[sym] = `${file}: ${field}`;
   }
@@ -240,6 +261,8 @@ export function validateScenario(raw: unknown, file: string, overrides: Scenario
     const problem = unknownSymbolProblem(sym);
     if (problem !== undefined) fail(field, problem);
     if (v !== 'y' && v !== 'm' && v !== 'n') fail(field, `value ${JSON.stringify(v)} is not y, m or n`);
+    const notModule = boolAsModuleProblem(tree!, sym, v as Tristate);
+    if (notModule !== undefined) fail(field, notModule);
     const earlier = setSeen.get(sym);
     if (earlier !== undefined && config[sym] !== v) fail(field, `contradicts --set ${earlier}=${config[sym]}`);
     setSeen.set(sym, key);

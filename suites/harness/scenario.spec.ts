@@ -146,6 +146,14 @@ describe('scenario files: names the tree does not have', () => {
     expect(s.configOrigin).to.deep.equal({ CXL_REGION: '--set CXL_REGION=y', CXL_PCI: '--set CONFIG_CXL_PCI=m' });
   });
 
+  it('m for a bool is an error on the field or --set that asks it, in the tree the scenario runs on; m for a tristate is fine', () => {
+    expect(problem(scenario({ config: { CXL_REGION: 'm' } })).message).to.equal('scn.json: config.CXL_REGION: CXL_REGION is a bool in tree mainline, so it takes y or n, not m');
+    expect(problem(scenario({ config: { CONFIG_DEV_DAX_HMEM_DEVICES: 'm' } })).field).to.equal('config.CONFIG_DEV_DAX_HMEM_DEVICES');
+    expect(problem(scenario({ config: { CXL_REGION: 'y' } }), { set: { MODULES: 'm' } }).message).to.equal('--set MODULES=m: MODULES is a bool in tree mainline, so it takes y or n, not m');
+    expect(problem(scenario({}), { tree: 'v8/7', set: { CXL_REGION: 'm' } }).message).to.equal('--set CXL_REGION=m: CXL_REGION is a bool in tree v8/7, so it takes y or n, not m');
+    expect(parseScenario(scenario({ config: { CXL_REGION: 'n', DEV_DAX_HMEM: 'm' } }), 'x.json', { set: { CXL_PCI: 'm' } }).config).to.deep.equal({ CXL_REGION: 'n', DEV_DAX_HMEM: 'm', CXL_PCI: 'm' });
+  });
+
   it('a symbol given twice in config (with and without CONFIG_) is an error', () => {
     const e = problem(scenario({ config: { CXL_REGION: 'y', CONFIG_CXL_REGION: 'n' } }));
     expect(e.message).to.equal('scn.json: config.CONFIG_CXL_REGION: the same symbol as config.CXL_REGION; give it once');
