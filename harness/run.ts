@@ -22,7 +22,8 @@ import type { FaultRule } from '../framework/kernel/fail_function.js';
 import type { ModuleDef } from '../framework/kernel/module/types.js';
 import type { Tree } from '../trees/tree.js';
 import { encodeSchedule, type ScheduleSpec } from './schedule.js';
-import { treeKconfig, type Scenario, type Tristate } from './scenario.js';
+import { ScenarioError, treeKconfig, type Scenario, type Tristate } from './scenario.js';
+import { asyncProbeDriversProblem } from './cmdline-check.js';
 
 /** The root symbols kshim turns on before a scenario's own values: a kernel with CXL and DAX support. */
 export const BASELINE_CONFIG: Readonly<Record<string, Tristate>> = { CXL_BUS: 'y', DAX: 'y', DEV_DAX: 'y' };
@@ -189,8 +190,70 @@ export function machineFor(scenario: Scenario, config: Readonly<Record<string, T
   return m;
 }
 
+/** What driverNames() found per catalogue (null: the discovery boot crashed, so nothing is known). */
+const driverMemo = new WeakMap<readonly ModuleDef[], Promise<readonly string[] | null>>();
+
+/**
+ * The names of the drivers the objects of `scenario`'s tree register
+ * (drv->name, as /sys/bus/{bus}/drivers/ lists them): what
+ * driver_async_probe= can name. A port declares its drivers only in code
+ * (built in create(), registered by an initcall or a work item), so this
+ * boots the catalogue once with every object built in, no firmware and no
+ * command line, and reads the drivers off the buses: a few milliseconds,
+ * once per catalogue. Null when that boot crashed (a port with a bug):
+ * the names are then unknown, and not checked.
+ */
+export async function driverNames(scenario: Scenario, extraModules: readonly ModuleDef[] = []): Promise<readonly string[] | null> {
+  const catalog = buildCatalog(scenario.tree, scenario);
+  if (extraModules.length > 0) return await discoverDrivers(scenario, extraModules);
+  let names = driverMemo.get(catalog);
+  if (names === undefined) driverMemo.set(catalog, (names = discoverDrivers(scenario, [])));
+  return await names;
+}
+
+async function discoverDrivers(scenario: Scenario, extraModules: readonly ModuleDef[]): Promise<readonly string[] | null> {
+  const objects = [...buildCatalog(scenario.tree, scenario), ...extraModules].filter((d) => d.config !== 'always');
+  const everyObject: Record<string, Tristate> = Object.fromEntries(objects.map((d) => [d.config, 'y']));
+  // Kconfig's values for what the objects' Makefile conditions read (CXL_REGION), then every object built in, whatever Kconfig allowed.
+  const known = Object.fromEntries(Object.entries(everyObject).filter(([sym]) => treeKconfig(scenario.tree).symbols.has(sym)));
+  const values = { ...resolveConfig(scenario.tree, known).values, ...everyObject };
+  const bare: Scenario = {
+    file: scenario.file,
+    tree: scenario.tree,
+    config: {},
+    softReserved: [],
+    cfmws: [],
+    regions: [],
+    timing: {},
+    steps: [{ kind: 'boot' }],
+    initramfs: [],
+    hmemTest: scenario.hmemTest,
+    userspace: scenario.userspace,
+    accelerator: scenario.accelerator,
+    asyncDevice: scenario.asyncDevice ?? null,
+  };
+  const m = machineFor(bare, values, { extraModules });
+  try {
+    await m.bootToIdle();
+  } catch (e) {
+    if (e instanceof TaskCrash) return null;
+    throw e;
+  }
+  const names = new Set<string>();
+  for (const bus of m.kernel.base.bus.buses) for (const drv of bus.p?.drivers ?? []) names.add(drv.name);
+  m.powerOff();
+  return [...names].sort();
+}
+
 /** Run a scenario to the end of its last step. */
 export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<Run> {
+  // driver_async_probe= names drivers, which only a boot tells: checked here, before this one.
+  if (scenario.cmdline?.includes('driver_async_probe') === true) {
+    const drivers = await driverNames(scenario, opts.extraModules);
+    const modules = [...buildCatalog(scenario.tree, scenario), ...(opts.extraModules ?? [])].filter((d) => d.config !== 'always').map((d) => d.name);
+    const problem = drivers === null ? undefined : asyncProbeDriversProblem(scenario.cmdline, drivers, modules);
+    if (problem !== undefined) throw new ScenarioError(scenario.file, scenario.cmdlineOrigin ?? 'cmdline', problem);
+  }
   const timeMode = opts.timeMode ?? 'timed';
   const cfg = resolveConfig(scenario.tree, scenario.config);
   const m = machineFor(scenario, cfg.values, opts);

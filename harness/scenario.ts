@@ -39,6 +39,8 @@ export interface Scenario {
   readonly initramfs: readonly string[];
   /** The kernel command line; absent: none, and kshim prints every debug message (framework/lib/dynamic_debug.ts). */
   readonly cmdline?: string;
+  /** Where `cmdline` came from, as a ScenarioError field: "cmdline" (the file's) or '--cmdline "..."'. */
+  readonly cmdlineOrigin?: string;
   /** cxl_test's hmem_test=1: a second hmem_platform device. */
   readonly hmemTest: boolean;
   /** The userspace the boot runs: which kmod release modprobe and udev use. */
@@ -359,9 +361,10 @@ export function validateScenario(raw: unknown, file: string, overrides: Scenario
   const fileCmdline = optional(o, 'cmdline', 'cmdline', 'expected a string, the kernel command line');
   if (fileCmdline !== undefined && typeof fileCmdline !== 'string') fail('cmdline', 'expected a string, the kernel command line');
   const cmdline = overrides.cmdline ?? (fileCmdline as string | undefined);
+  const cmdlineOrigin = overrides.cmdline !== undefined ? `--cmdline ${JSON.stringify(cmdline)}` : 'cmdline';
   if (cmdline !== undefined) {
     const problem = cmdlineProblem(cmdline, catalog);
-    if (problem !== undefined) fail(overrides.cmdline !== undefined ? `--cmdline ${JSON.stringify(cmdline)}` : 'cmdline', problem);
+    if (problem !== undefined) fail(cmdlineOrigin, problem);
   }
   const notAModule = (name: string): string => {
     const near = closest(name.replace(/-/g, '_'), objects);
@@ -392,7 +395,7 @@ export function validateScenario(raw: unknown, file: string, overrides: Scenario
     timing,
     steps,
     initramfs: initramfsModules,
-    ...(cmdline !== undefined ? { cmdline } : {}),
+    ...(cmdline !== undefined ? { cmdline, cmdlineOrigin } : {}),
     hmemTest: hmemTest as boolean,
     userspace: { kmodVersion: kmodVersion as number },
     accelerator,

@@ -257,6 +257,16 @@ describe('the kshim command', function () {
     refused(['run', 'scenarios/mainline-builtin.json', '--set', 'CXL_REGION'], 'kshim: --set CXL_REGION: expected SYMBOL=y, SYMBOL=m or SYMBOL=n');
   });
 
+  it('--cmdline with a driver_async_probe= name no driver of the tree has is one line and exit 2, as module_blacklist= is; before the boot, for run and explore', () => {
+    const drivers = 'driver names as /sys/bus/*/drivers/ lists them: cxl_acpi, cxl_dax_region, cxl_mem, cxl_pci, cxl_port, cxl_region, device_dax, hmem, hmem_platform, kmem; * for every driver';
+    for (const cmd of ['run', 'explore']) {
+      refused([cmd, 'scenarios/mainline-builtin.json', '--cmdline', 'driver_async_probe=hmem,nosuch'], `kshim: --cmdline "driver_async_probe=hmem,nosuch": "driver_async_probe": nosuch is not a driver of this tree (${drivers})`);
+    }
+    refused(['run', 'scenarios/mainline-builtin.json', '--cmdline', 'module_blacklist=nosuch'], /^kshim: --cmdline "module_blacklist=nosuch": "module_blacklist": nosuch is not a module of this tree/);
+    const ok = kshim('run', 'scenarios/mainline-builtin.json', '--cmdline', 'driver_async_probe=*,cxl_pci', '--show', 'owners');
+    expect(ok.status, ok.stderr).to.equal(0);
+  });
+
   it('m for a bool symbol is bad input, exit 2 naming --set or the file\'s field, for every command that takes --set; a value Kconfig lowers for a dependency stays a note', () => {
     refused(['run', 'scenarios/mainline-builtin.json', '--set', 'CXL_REGION=m'], 'kshim: --set CXL_REGION=m: CXL_REGION is a bool in tree mainline, so it takes y or n, not m');
     refused(['run', 'scenarios/mainline-builtin.json', '--set', 'MODULES=m', '--show', 'owners'], 'kshim: --set MODULES=m: MODULES is a bool in tree mainline, so it takes y or n, not m');
