@@ -287,10 +287,11 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       else {
         // What the step's own task printed is the step's output.
         const seen = m.modprobe.output.length;
-        const r = await m.userModprobe(step.module, step.remove, parse_args(step.params ?? ''));
+        const names = step.modules ?? [step.module];
+        const r = names.length > 1 ? await removeInTurn(m, names) : await m.userModprobe(step.module, step.remove, parse_args(step.params ?? ''));
         outcomes.push(r.outcome);
         const output = m.modprobe.output.slice(seen).filter((l) => l.pid === r.pid).map((l) => l.text);
-        steps.push({ command: ['modprobe', ...(step.remove ? ['-r'] : []), step.module, ...(step.params !== undefined ? [step.params] : [])].join(' '), exit: r.exit, output });
+        steps.push({ command: ['modprobe', ...(step.remove ? ['-r'] : []), ...names, ...(step.params !== undefined ? [step.params] : [])].join(' '), exit: r.exit, output });
       }
     }
   } catch (e) {
@@ -301,6 +302,23 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const run = { result: collect(scenario, m, cfg, timeMode), machine: m, outcomes, choices: m.kernel.sched.choices.slice(), steps };
   if (opts.powerOff) m.powerOff();
   return run;
+}
+
+/**
+ * `modprobe -r A B ...` as kmod runs it (rmmod_all()): one task removes
+ * each module in turn, with its unused dependencies, and goes on after one
+ * fails; exit 1 if any did. Nothing waits in between, so what a removal
+ * leaves pending (a delayed release) is still pending at the next one.
+ * Then run until idle, as Machine.userModprobe() does for one name.
+ */
+async function removeInTurn(m: Machine, names: readonly string[]): Promise<{ exit: number; outcome: RunOutcome; pid: number }> {
+  let exit = -1;
+  const t = m.kernel.sched.spawn('modprobe -r', 'user', async () => {
+    exit = 0;
+    for (const name of names) exit = Math.max(exit, await m.modprobe.modprobe(name, { remove: true }));
+  });
+  const outcome = await m.kernel.sched.run();
+  return { exit, outcome, pid: t.pid };
 }
 
 /** The strategy that replays a schedule id. */

@@ -21,7 +21,17 @@ import { cmdlineProblem, moduleOptionsProblem } from './cmdline-check.js';
 
 export type Tristate = 'y' | 'm' | 'n';
 
-export type Step = { readonly kind: 'boot' } | { readonly kind: 'modprobe'; readonly module: string; readonly remove: boolean; readonly params?: string };
+export type Step =
+  | { readonly kind: 'boot' }
+  | {
+      readonly kind: 'modprobe';
+      /** The module named (with -r, the first of them). */
+      readonly module: string;
+      readonly remove: boolean;
+      readonly params?: string;
+      /** With -r and several names: all of them, in order; one modprobe task removes them in turn, as kmod's modprobe -r NAME... does. */
+      readonly modules?: readonly string[];
+    };
 
 export interface Scenario {
   /** Where it came from, for messages. */
@@ -377,7 +387,7 @@ export function validateScenario(raw: unknown, file: string, overrides: Scenario
     if (first < i) fail(`initramfs[${i}]`, `"${(initramfs as string[])[i]}" is listed twice (also initramfs[${first}])`);
   });
   steps.forEach((s, i) => {
-    if (s.kind === 'modprobe' && !objects.includes(s.module.replace(/-/g, '_'))) fail(`steps[${i}]`, notAModule(s.module));
+    if (s.kind === 'modprobe') for (const name of s.modules ?? [s.module]) if (!objects.includes(name.replace(/-/g, '_'))) fail(`steps[${i}]`, notAModule(name));
     if (s.kind === 'modprobe' && s.params !== undefined) {
       const problem = moduleOptionsProblem(s.module.replace(/-/g, '_'), s.params, catalog);
       if (problem !== undefined) fail(`steps[${i}]`, problem);
@@ -420,9 +430,9 @@ function parseStep(s: unknown, field: string, fail: (f: string, p: string) => ne
     const params = s.trim().slice('modprobe'.length).trimStart().slice(words[1]!.length).trim();
     return { kind: 'modprobe', module: words[1]!, remove: false, ...(params !== '' ? { params } : {}) };
   }
-  if (words[0] === 'modprobe' && words.length === 3 && words[1] === '-r') return { kind: 'modprobe', module: words[2]!, remove: true };
+  if (words[0] === 'modprobe' && words.length >= 3 && words[1] === '-r') return { kind: 'modprobe', module: words[2]!, remove: true, ...(words.length > 3 ? { modules: words.slice(2) } : {}) };
   if (words[0] === 'rmmod' && words.length === 2) return { kind: 'modprobe', module: words[1]!, remove: true };
-  return fail(field, `unknown step ${JSON.stringify(s)}; expected "boot", "modprobe NAME [PARAM=VALUE ...]" or "modprobe -r NAME"`);
+  return fail(field, `unknown step ${JSON.stringify(s)}; expected "boot", "modprobe NAME [PARAM=VALUE ...]" or "modprobe -r NAME..."`);
 }
 
 interface RawRange {

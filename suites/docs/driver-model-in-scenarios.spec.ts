@@ -735,4 +735,26 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     expect(idle.result.iomem).to.equal('');
     expect(idle.result.daxRegions.map((r) => r.owner)).to.deep.equal(['dax_hmem']);
   });
+
+  it('9b. cmdline-modular.json with DEBUG_KOBJECT_RELEASE=y in kshim shell: the transcript of section 9, one modprobe -r for three modules, oopses in the freed dax.ko; one command per module does not', async () => {
+    const guide = readFileSync(`${ROOT}docs/driver-model-in-scenarios.md`, 'utf8');
+    const block = /To see it, name the three[\s\S]*?```\n([\s\S]*?)```/.exec(guide);
+    expect(block, "section 9's DEBUG_KOBJECT_RELEASE transcript").to.not.equal(null);
+    const [command, banner, ...rest] = block![1]!.trimEnd().split('\n');
+    expect(command).to.equal('$ npx kshim shell scenarios/cmdline-modular.json --set DEBUG_KOBJECT_RELEASE=y');
+    const s = scenario('cmdline-modular.json', { set: { DEBUG_KOBJECT_RELEASE: 'y' } });
+    const sh = new Shell(s, await boot(s));
+    expect(sh.banner()).to.equal(banner);
+    // Each "kshim# LINE" with the lines under it, up to the next prompt, as the shell prints them.
+    const steps: Array<{ line: string; output: string[] }> = [];
+    for (const l of rest) {
+      if (l.startsWith('kshim# ')) steps.push({ line: l.slice('kshim# '.length), output: [] });
+      else steps[steps.length - 1]!.output.push(l);
+    }
+    expect(steps.map((x) => x.line)).to.deep.equal(['modprobe -r dax_hmem kmem device_dax', "dmesg | grep -E '#PF: supervisor|Modules linked in'"]);
+    for (const { line, output } of steps) expect((await sh.exec(line))!.split('\n'), line).to.deep.equal(output);
+    const each = new Shell(s, await boot(s));
+    for (const name of ['dax_hmem', 'kmem', 'device_dax']) await each.exec(`modprobe -r ${name}`);
+    expect(await each.exec('dmesg | grep -c BUG')).to.equal('0');
+  });
 });

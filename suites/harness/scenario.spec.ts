@@ -27,12 +27,18 @@ describe('scenario files: validation', () => {
     expect(s.steps).to.deep.equal([{ kind: 'boot' }]);
   });
 
-  it('parses modprobe and modprobe -r steps after boot', () => {
-    const s = parseScenario(scenario({ steps: ['boot', 'modprobe -r dax_cxl', 'modprobe dax_cxl'] }), 'x.json');
+  it('parses modprobe and modprobe -r steps after boot; modprobe -r takes several names, as kmod\'s does', () => {
+    const s = parseScenario(scenario({ steps: ['boot', 'modprobe -r dax_cxl', 'modprobe dax_cxl', 'modprobe -r  dax_cxl kmem  device-dax'] }), 'x.json');
     expect(s.steps.slice(1)).to.deep.equal([
       { kind: 'modprobe', module: 'dax_cxl', remove: true },
       { kind: 'modprobe', module: 'dax_cxl', remove: false },
+      { kind: 'modprobe', module: 'dax_cxl', remove: true, modules: ['dax_cxl', 'kmem', 'device-dax'] },
     ]);
+    // Each name must be a module; the message names the step and the name.
+    expect(problem(scenario({ steps: ['boot', 'modprobe -r dax_cxl kmen device_dax'] })).message).to.match(/^scn\.json: steps\[1\]: "kmen" is not a module of tree mainline \(did you mean kmem\?\); its modules: /);
+    // Options are the module's when loading; -r takes names only.
+    expect(problem(scenario({ steps: ['boot', 'modprobe -r dax_hmem region_idle=1'] })).message).to.match(/^scn\.json: steps\[1\]: "region_idle=1" is not a module of tree mainline/);
+    expect(problem(scenario({ steps: ['boot', 'modprobe -r'] })).message).to.equal('scn.json: steps[1]: unknown step "modprobe -r"; expected "boot", "modprobe NAME [PARAM=VALUE ...]" or "modprobe -r NAME..."');
   });
 
   it('rejects malformed JSON, naming the file', () => {
