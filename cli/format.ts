@@ -105,7 +105,9 @@ export function formatRun(r: RunResult, details: ReadonlyArray<string | null> = 
   }
   out.push('', '== dmesg ==', ...r.dmesg);
   if (steps.length > 0) out.push('', '== steps ==', ...steps.map(formatStep));
-  out.push('', '== /proc/iomem ==', r.iomem.trimEnd(), '', '== owners ==', formatOwners(r));
+  // An empty /proc/iomem (nothing claimed a range) prints no line at all, as cat prints nothing.
+  const iomem = r.iomem.trimEnd();
+  out.push('', '== /proc/iomem ==', ...(iomem === '' ? [] : [iomem]), '', '== owners ==', formatOwners(r));
   const warnings = warningLines(r, details);
   out.push('', '== warnings ==', ...(warnings.length ? warnings : ['(none)']));
   if (r.leaks.length) out.push('', '== leaks ==', ...r.leaks);

@@ -47,7 +47,8 @@ const RUN_BUDGET = 500_000;
 const HELP = `commands:
   modprobe [-q] NAME [PARAM=VALUE ...]
                            load a module and what it needs (runs until idle), with options for it; -q: no message
-  modprobe -r [-q] NAME    remove a module, then its unused dependencies
+  modprobe -r [-q] NAME...
+                           remove modules in turn, each then its unused dependencies, in one task (then runs until idle)
   rmmod NAME...            remove modules
   COMMAND &                start a modprobe or rmmod task without running it (see step, run)
   step                     run one scheduler step
@@ -292,11 +293,20 @@ export class Shell {
         const p = this.options(out, cmd, args, { flags: 'rq', long: { remove: 'r', quiet: 'q' } });
         if (typeof p === 'number') return p;
         const remove = hasOption(p, 'r');
-        if (p.operands.length === 0 || (remove && p.operands.length !== 1)) return out.fail(1, 'usage: modprobe [-q] NAME [PARAM=VALUE ...] | modprobe -r [-q] NAME');
+        if (p.operands.length === 0) return out.fail(1, 'usage: modprobe [-q] NAME [PARAM=VALUE ...] | modprobe -r [-q] NAME...');
         const quiet = hasOption(p, 'q');
+        if (remove) {
+          // kmod's rmmod_all(): every name in turn, in one process, going on after a failure; 1 if any failed.
+          // (Each name costs the "modprobe" knob here, once per invocation in the kernel's userspace.)
+          return await this.userTask(out, 'modprobe -r', async () => {
+            let rc = 0;
+            for (const name of p.operands) rc = Math.max(rc, await this.machine.modprobe.modprobe(name, { remove, quiet }));
+            return rc;
+          }, background);
+        }
         // The words after the name are the module's options; the shell has already removed their quotes.
         const params = p.operands.slice(1).map((w) => (w.includes('=') ? { param: w.slice(0, w.indexOf('=')), val: w.slice(w.indexOf('=') + 1) } : { param: w, val: null }));
-        return await this.userTask(out, remove ? 'modprobe -r' : 'modprobe', async () => await this.machine.modprobe.modprobe(p.operands[0]!, { remove, quiet, params }), background);
+        return await this.userTask(out, 'modprobe', async () => await this.machine.modprobe.modprobe(p.operands[0]!, { remove, quiet, params }), background);
       }
       case 'rmmod': {
         const p = this.options(out, cmd, args, {});

@@ -70,6 +70,7 @@ function kernelParamProblem(param: string, val: string | null, catalog: readonly
     case 'deferred_probe_timeout':
       return val === null || !/^[+-]?\d+$/.test(val) ? `${expected}, not ${val === null ? 'nothing' : `"${val}"`}` : undefined;
     case 'driver_async_probe':
+      // Its names are drivers, which only a boot knows: asyncProbeDriversProblem() checks them before the run.
       return val === null ? expected : undefined;
     case 'module_blacklist': {
       if (val === null || val === '') return expected;
@@ -82,6 +83,27 @@ function kernelParamProblem(param: string, val: string | null, catalog: readonly
       return queryProblem(param, val, null);
   }
   return undefined;
+}
+
+/**
+ * The problem with the names of driver_async_probe= in `text`, given the
+ * drivers the tree's objects register (`drivers`, drv->name as
+ * /sys/bus/BUS/drivers/ lists them) and its modules. The kernel compares each
+ * name with a driver's name exactly (cmdline_requested_async_probing() in
+ * drivers/base/dd.c) and ignores one no driver has; "*" is every driver,
+ * and with it the names listed are the exceptions. A module's name is the
+ * likeliest mistake: its own async_probe parameter is what takes that.
+ */
+export function asyncProbeDriversProblem(text: string, drivers: readonly string[], modules: readonly string[]): string | undefined {
+  return firstProblem(text, (p) => {
+    if (p.param.includes('.') || param_name(p.param) !== 'driver_async_probe' || p.val === null) return undefined;
+    const stray = p.val.split(',').find((n) => n !== '' && n !== '*' && !drivers.includes(n));
+    if (stray === undefined) return undefined;
+    const valid = `driver names as /sys/bus/*/drivers/ lists them: ${drivers.join(', ')}; * for every driver`;
+    if (modules.includes(stray)) return `"${p.param}": ${stray} is a module of this tree, not a driver (${valid}); when modprobe loads ${stray}, ${stray}.async_probe asks it of every driver of the module`;
+    const near = closest(stray, drivers);
+    return `"${p.param}": ${stray} is not a driver of this tree${near !== undefined ? `; did you mean ${near}?` : ''} (${valid})`;
+  });
 }
 
 function moduleParamProblem(param: string, val: string | null, catalog: readonly ModuleDef[]): string | undefined {

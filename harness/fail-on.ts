@@ -6,7 +6,7 @@
  * end=idle), so a user copies the part of a signature they care about:
  *
  *   owners=DRIVER    some Soft Reserved range ends owned by DRIVER
- *                    (dax_hmem, dax_cxl, ...; none: a range nobody took)
+ *                    (dax_hmem or dax_cxl; none: a range nobody took)
  *   warnings=FUNC    some WARN, BUG, oops or KASAN report names FUNC (any: any at all)
  *   leaks=any        something leaked (leaks=N: exactly N leaks)
  *   build=link-error the configuration did not link
@@ -15,6 +15,8 @@
  * Several conditions fail when any of them matches.
  */
 import type { Outcome } from './explore/signature.js';
+import { OWNERS } from './run.js';
+import { closest } from './suggest.js';
 
 export type FailOnField = 'owners' | 'warnings' | 'leaks' | 'build' | 'end';
 
@@ -31,6 +33,8 @@ export class FailOnError extends Error {}
 const FIELDS: readonly FailOnField[] = ['owners', 'warnings', 'leaks', 'build', 'end'];
 const BUILDS = ['ok', 'link-error'];
 const ENDS = ['idle', 'deadlock', 'runaway', 'not-booted'];
+/** What owners= can match: an owner's name, or none for a range nobody took. */
+const OWNER_VALUES: readonly string[] = [...OWNERS, 'none'];
 
 /** The conditions of every --fail-on given, in order; throws FailOnError naming the bad one. */
 export function parseFailOn(texts: readonly string[]): FailOnCondition[] {
@@ -50,7 +54,21 @@ function parseOne(text: string): FailOnCondition {
   if (field === 'leaks' && value !== 'any' && !/^\d+$/.test(value)) bad('expected any or a number of leaks');
   if (field === 'build' && !BUILDS.includes(value)) bad(`expected ${BUILDS.join(' or ')}`);
   if (field === 'end' && !ENDS.includes(value)) bad(`expected one of ${ENDS.join(', ')}`);
+  if (field === 'owners' && !OWNER_VALUES.includes(value)) bad(ownersProblem(value));
   return { field: field as FailOnField, value, text };
+}
+
+/**
+ * Why owners=VALUE can never match. A signature of a build that did not
+ * link says owners=n/a, and one of a machine without Soft Reserved ranges
+ * owners=-: neither is an owner, so say which condition the user wants.
+ */
+function ownersProblem(value: string): string {
+  const expected = `expected ${OWNER_VALUES.slice(0, -1).join(', ')} or none (a range nobody took), as an outcome signature names owners`;
+  if (value === 'n/a') return `${expected}; owners=n/a there means the build did not link: use build=link-error`;
+  if (value === '-') return `${expected}; owners=- there means the machine has no Soft Reserved range, so no owner to match`;
+  const near = closest(value, OWNER_VALUES);
+  return `unknown owner ${JSON.stringify(value)}${near !== undefined ? ` (did you mean ${near}?)` : ''}; ${expected}`;
 }
 
 /** Whether `outcome` matches `cond`. */

@@ -22,12 +22,21 @@ import type { FaultRule } from '../framework/kernel/fail_function.js';
 import type { ModuleDef } from '../framework/kernel/module/types.js';
 import type { Tree } from '../trees/tree.js';
 import { encodeSchedule, type ScheduleSpec } from './schedule.js';
-import { treeKconfig, type Scenario, type Tristate } from './scenario.js';
+import { ScenarioError, treeKconfig, type Scenario, type Tristate } from './scenario.js';
+import { asyncProbeDriversProblem } from './cmdline-check.js';
 
 /** The root symbols kshim turns on before a scenario's own values: a kernel with CXL and DAX support. */
 export const BASELINE_CONFIG: Readonly<Record<string, Tristate>> = { CXL_BUS: 'y', DAX: 'y', DEV_DAX: 'y' };
 
-export type Owner = 'dax_hmem' | 'dax_cxl' | null;
+/**
+ * The drivers that can own a Soft Reserved range, by the names the outcome
+ * signature gives them (liveDaxRegions() maps the hmem and cxl_dax_region
+ * drivers to them); a range nobody took has the owner null, "none" in a
+ * signature.
+ */
+export const OWNERS = ['dax_hmem', 'dax_cxl'] as const;
+
+export type Owner = (typeof OWNERS)[number] | null;
 
 export interface RangeOwner {
   readonly start: string;
@@ -181,8 +190,70 @@ export function machineFor(scenario: Scenario, config: Readonly<Record<string, T
   return m;
 }
 
+/** What driverNames() found per catalogue (null: the discovery boot crashed, so nothing is known). */
+const driverMemo = new WeakMap<readonly ModuleDef[], Promise<readonly string[] | null>>();
+
+/**
+ * The names of the drivers the objects of `scenario`'s tree register
+ * (drv->name, as /sys/bus/{bus}/drivers/ lists them): what
+ * driver_async_probe= can name. A port declares its drivers only in code
+ * (built in create(), registered by an initcall or a work item), so this
+ * boots the catalogue once with every object built in, no firmware and no
+ * command line, and reads the drivers off the buses: a few milliseconds,
+ * once per catalogue. Null when that boot crashed (a port with a bug):
+ * the names are then unknown, and not checked.
+ */
+export async function driverNames(scenario: Scenario, extraModules: readonly ModuleDef[] = []): Promise<readonly string[] | null> {
+  const catalog = buildCatalog(scenario.tree, scenario);
+  if (extraModules.length > 0) return await discoverDrivers(scenario, extraModules);
+  let names = driverMemo.get(catalog);
+  if (names === undefined) driverMemo.set(catalog, (names = discoverDrivers(scenario, [])));
+  return await names;
+}
+
+async function discoverDrivers(scenario: Scenario, extraModules: readonly ModuleDef[]): Promise<readonly string[] | null> {
+  const objects = [...buildCatalog(scenario.tree, scenario), ...extraModules].filter((d) => d.config !== 'always');
+  const everyObject: Record<string, Tristate> = Object.fromEntries(objects.map((d) => [d.config, 'y']));
+  // Kconfig's values for what the objects' Makefile conditions read (CXL_REGION), then every object built in, whatever Kconfig allowed.
+  const known = Object.fromEntries(Object.entries(everyObject).filter(([sym]) => treeKconfig(scenario.tree).symbols.has(sym)));
+  const values = { ...resolveConfig(scenario.tree, known).values, ...everyObject };
+  const bare: Scenario = {
+    file: scenario.file,
+    tree: scenario.tree,
+    config: {},
+    softReserved: [],
+    cfmws: [],
+    regions: [],
+    timing: {},
+    steps: [{ kind: 'boot' }],
+    initramfs: [],
+    hmemTest: scenario.hmemTest,
+    userspace: scenario.userspace,
+    accelerator: scenario.accelerator,
+    asyncDevice: scenario.asyncDevice ?? null,
+  };
+  const m = machineFor(bare, values, { extraModules });
+  try {
+    await m.bootToIdle();
+  } catch (e) {
+    if (e instanceof TaskCrash) return null;
+    throw e;
+  }
+  const names = new Set<string>();
+  for (const bus of m.kernel.base.bus.buses) for (const drv of bus.p?.drivers ?? []) names.add(drv.name);
+  m.powerOff();
+  return [...names].sort();
+}
+
 /** Run a scenario to the end of its last step. */
 export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<Run> {
+  // driver_async_probe= names drivers, which only a boot tells: checked here, before this one.
+  if (scenario.cmdline?.includes('driver_async_probe') === true) {
+    const drivers = await driverNames(scenario, opts.extraModules);
+    const modules = [...buildCatalog(scenario.tree, scenario), ...(opts.extraModules ?? [])].filter((d) => d.config !== 'always').map((d) => d.name);
+    const problem = drivers === null ? undefined : asyncProbeDriversProblem(scenario.cmdline, drivers, modules);
+    if (problem !== undefined) throw new ScenarioError(scenario.file, scenario.cmdlineOrigin ?? 'cmdline', problem);
+  }
   const timeMode = opts.timeMode ?? 'timed';
   const cfg = resolveConfig(scenario.tree, scenario.config);
   const m = machineFor(scenario, cfg.values, opts);
@@ -216,10 +287,11 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
       else {
         // What the step's own task printed is the step's output.
         const seen = m.modprobe.output.length;
-        const r = await m.userModprobe(step.module, step.remove, parse_args(step.params ?? ''));
+        const names = step.modules ?? [step.module];
+        const r = names.length > 1 ? await removeInTurn(m, names) : await m.userModprobe(step.module, step.remove, parse_args(step.params ?? ''));
         outcomes.push(r.outcome);
         const output = m.modprobe.output.slice(seen).filter((l) => l.pid === r.pid).map((l) => l.text);
-        steps.push({ command: ['modprobe', ...(step.remove ? ['-r'] : []), step.module, ...(step.params !== undefined ? [step.params] : [])].join(' '), exit: r.exit, output });
+        steps.push({ command: ['modprobe', ...(step.remove ? ['-r'] : []), ...names, ...(step.params !== undefined ? [step.params] : [])].join(' '), exit: r.exit, output });
       }
     }
   } catch (e) {
@@ -230,6 +302,23 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const run = { result: collect(scenario, m, cfg, timeMode), machine: m, outcomes, choices: m.kernel.sched.choices.slice(), steps };
   if (opts.powerOff) m.powerOff();
   return run;
+}
+
+/**
+ * `modprobe -r A B ...` as kmod runs it (rmmod_all()): one task removes
+ * each module in turn, with its unused dependencies, and goes on after one
+ * fails; exit 1 if any did. Nothing waits in between, so what a removal
+ * leaves pending (a delayed release) is still pending at the next one.
+ * Then run until idle, as Machine.userModprobe() does for one name.
+ */
+async function removeInTurn(m: Machine, names: readonly string[]): Promise<{ exit: number; outcome: RunOutcome; pid: number }> {
+  let exit = -1;
+  const t = m.kernel.sched.spawn('modprobe -r', 'user', async () => {
+    exit = 0;
+    for (const name of names) exit = Math.max(exit, await m.modprobe.modprobe(name, { remove: true }));
+  });
+  const outcome = await m.kernel.sched.run();
+  return { exit, outcome, pid: t.pid };
 }
 
 /** The strategy that replays a schedule id. */

@@ -21,7 +21,17 @@ import { cmdlineProblem, moduleOptionsProblem } from './cmdline-check.js';
 
 export type Tristate = 'y' | 'm' | 'n';
 
-export type Step = { readonly kind: 'boot' } | { readonly kind: 'modprobe'; readonly module: string; readonly remove: boolean; readonly params?: string };
+export type Step =
+  | { readonly kind: 'boot' }
+  | {
+      readonly kind: 'modprobe';
+      /** The module named (with -r, the first of them). */
+      readonly module: string;
+      readonly remove: boolean;
+      readonly params?: string;
+      /** With -r and several names: all of them, in order; one modprobe task removes them in turn, as kmod's modprobe -r NAME... does. */
+      readonly modules?: readonly string[];
+    };
 
 export interface Scenario {
   /** Where it came from, for messages. */
@@ -39,6 +49,8 @@ export interface Scenario {
   readonly initramfs: readonly string[];
   /** The kernel command line; absent: none, and kshim prints every debug message (framework/lib/dynamic_debug.ts). */
   readonly cmdline?: string;
+  /** Where `cmdline` came from, as a ScenarioError field: "cmdline" (the file's) or '--cmdline "..."'. */
+  readonly cmdlineOrigin?: string;
   /** cxl_test's hmem_test=1: a second hmem_platform device. */
   readonly hmemTest: boolean;
   /** The userspace the boot runs: which kmod release modprobe and udev use. */
@@ -140,6 +152,25 @@ export function unknownSymbolProblem(name: string): string | undefined {
   return `not a Kconfig symbol of any tree${near !== undefined ? `; did you mean ${near}?` : ''} (kshim run FILE --show config lists the CXL/DAX symbols)`;
 }
 
+/**
+ * Why `value` cannot be asked of `name` in `tree`: m of a bool. Kconfig
+ * would quietly turn it into y ("symbol value 'm' invalid"), which is no
+ * dependency at work but a request that cannot mean anything. Undefined
+ * otherwise, and when the tree lacks the symbol or its Kconfig does not
+ * parse (both are reported where the configuration is resolved).
+ */
+function boolAsModuleProblem(tree: Tree, name: string, value: Tristate): string | undefined {
+  if (value !== 'm') return undefined;
+  let type: string | undefined;
+  try {
+    type = treeKconfig(tree).symbols.get(name)?.type;
+  } catch (e) {
+    if (e instanceof KconfigError) return undefined;
+    throw e;
+  }
+  return type === 'bool' ? `${name} is a bool in tree ${tree.name}, so it takes y or n, not m` : undefined;
+}
+
 /** Every timing knob a scenario may set. */
 export function knownKnobs(): string[] {
   return [...FRAMEWORK_KNOBS, ...CXL_KNOBS].map((k) => k.name).sort();
@@ -230,6 +261,8 @@ export function validateScenario(raw: unknown, file: string, overrides: Scenario
     if (earlier !== undefined) fail(field, `the same symbol as config.${earlier}; give it once`);
     fileSeen.set(sym, key);
     if (v !== 'y' && v !== 'm' && v !== 'n') fail(field, `value ${JSON.stringify(v)} is not "y", "m" or "n"`);
+    const notModule = boolAsModuleProblem(tree!, sym, v as Tristate);
+    if (notModule !== undefined) fail(field, notModule);
     config[sym] = v as Tristate;
     configOrigin[sym] = `${file}: ${field}`;
   }
@@ -240,6 +273,8 @@ export function validateScenario(raw: unknown, file: string, overrides: Scenario
     const problem = unknownSymbolProblem(sym);
     if (problem !== undefined) fail(field, problem);
     if (v !== 'y' && v !== 'm' && v !== 'n') fail(field, `value ${JSON.stringify(v)} is not y, m or n`);
+    const notModule = boolAsModuleProblem(tree!, sym, v as Tristate);
+    if (notModule !== undefined) fail(field, notModule);
     const earlier = setSeen.get(sym);
     if (earlier !== undefined && config[sym] !== v) fail(field, `contradicts --set ${earlier}=${config[sym]}`);
     setSeen.set(sym, key);
@@ -336,9 +371,10 @@ export function validateScenario(raw: unknown, file: string, overrides: Scenario
   const fileCmdline = optional(o, 'cmdline', 'cmdline', 'expected a string, the kernel command line');
   if (fileCmdline !== undefined && typeof fileCmdline !== 'string') fail('cmdline', 'expected a string, the kernel command line');
   const cmdline = overrides.cmdline ?? (fileCmdline as string | undefined);
+  const cmdlineOrigin = overrides.cmdline !== undefined ? `--cmdline ${JSON.stringify(cmdline)}` : 'cmdline';
   if (cmdline !== undefined) {
     const problem = cmdlineProblem(cmdline, catalog);
-    if (problem !== undefined) fail(overrides.cmdline !== undefined ? `--cmdline ${JSON.stringify(cmdline)}` : 'cmdline', problem);
+    if (problem !== undefined) fail(cmdlineOrigin, problem);
   }
   const notAModule = (name: string): string => {
     const near = closest(name.replace(/-/g, '_'), objects);
@@ -351,7 +387,7 @@ export function validateScenario(raw: unknown, file: string, overrides: Scenario
     if (first < i) fail(`initramfs[${i}]`, `"${(initramfs as string[])[i]}" is listed twice (also initramfs[${first}])`);
   });
   steps.forEach((s, i) => {
-    if (s.kind === 'modprobe' && !objects.includes(s.module.replace(/-/g, '_'))) fail(`steps[${i}]`, notAModule(s.module));
+    if (s.kind === 'modprobe') for (const name of s.modules ?? [s.module]) if (!objects.includes(name.replace(/-/g, '_'))) fail(`steps[${i}]`, notAModule(name));
     if (s.kind === 'modprobe' && s.params !== undefined) {
       const problem = moduleOptionsProblem(s.module.replace(/-/g, '_'), s.params, catalog);
       if (problem !== undefined) fail(`steps[${i}]`, problem);
@@ -369,7 +405,7 @@ export function validateScenario(raw: unknown, file: string, overrides: Scenario
     timing,
     steps,
     initramfs: initramfsModules,
-    ...(cmdline !== undefined ? { cmdline } : {}),
+    ...(cmdline !== undefined ? { cmdline, cmdlineOrigin } : {}),
     hmemTest: hmemTest as boolean,
     userspace: { kmodVersion: kmodVersion as number },
     accelerator,
@@ -394,9 +430,9 @@ function parseStep(s: unknown, field: string, fail: (f: string, p: string) => ne
     const params = s.trim().slice('modprobe'.length).trimStart().slice(words[1]!.length).trim();
     return { kind: 'modprobe', module: words[1]!, remove: false, ...(params !== '' ? { params } : {}) };
   }
-  if (words[0] === 'modprobe' && words.length === 3 && words[1] === '-r') return { kind: 'modprobe', module: words[2]!, remove: true };
+  if (words[0] === 'modprobe' && words.length >= 3 && words[1] === '-r') return { kind: 'modprobe', module: words[2]!, remove: true, ...(words.length > 3 ? { modules: words.slice(2) } : {}) };
   if (words[0] === 'rmmod' && words.length === 2) return { kind: 'modprobe', module: words[1]!, remove: true };
-  return fail(field, `unknown step ${JSON.stringify(s)}; expected "boot", "modprobe NAME [PARAM=VALUE ...]" or "modprobe -r NAME"`);
+  return fail(field, `unknown step ${JSON.stringify(s)}; expected "boot", "modprobe NAME [PARAM=VALUE ...]" or "modprobe -r NAME..."`);
 }
 
 interface RawRange {

@@ -257,10 +257,28 @@ describe('the kshim command', function () {
     refused(['run', 'scenarios/mainline-builtin.json', '--set', 'CXL_REGION'], 'kshim: --set CXL_REGION: expected SYMBOL=y, SYMBOL=m or SYMBOL=n');
   });
 
+  it('--cmdline with a driver_async_probe= name no driver of the tree has is one line and exit 2, as module_blacklist= is; before the boot, for run and explore', () => {
+    const drivers = 'driver names as /sys/bus/*/drivers/ lists them: cxl_acpi, cxl_dax_region, cxl_mem, cxl_pci, cxl_port, cxl_region, device_dax, hmem, hmem_platform, kmem; * for every driver';
+    for (const cmd of ['run', 'explore']) {
+      refused([cmd, 'scenarios/mainline-builtin.json', '--cmdline', 'driver_async_probe=hmem,nosuch'], `kshim: --cmdline "driver_async_probe=hmem,nosuch": "driver_async_probe": nosuch is not a driver of this tree (${drivers})`);
+    }
+    refused(['run', 'scenarios/mainline-builtin.json', '--cmdline', 'module_blacklist=nosuch'], /^kshim: --cmdline "module_blacklist=nosuch": "module_blacklist": nosuch is not a module of this tree/);
+    const ok = kshim('run', 'scenarios/mainline-builtin.json', '--cmdline', 'driver_async_probe=*,cxl_pci', '--show', 'owners');
+    expect(ok.status, ok.stderr).to.equal(0);
+  });
+
+  it('m for a bool symbol is bad input, exit 2 naming --set or the file\'s field, for every command that takes --set; a value Kconfig lowers for a dependency stays a note', () => {
+    refused(['run', 'scenarios/mainline-builtin.json', '--set', 'CXL_REGION=m'], 'kshim: --set CXL_REGION=m: CXL_REGION is a bool in tree mainline, so it takes y or n, not m');
+    refused(['run', 'scenarios/mainline-builtin.json', '--set', 'MODULES=m', '--show', 'owners'], 'kshim: --set MODULES=m: MODULES is a bool in tree mainline, so it takes y or n, not m');
+    refused(['explore', 'scenarios/mainline-builtin.json', '--set', 'CONFIG_DEBUG_KOBJECT_RELEASE=m'], 'kshim: --set CONFIG_DEBUG_KOBJECT_RELEASE=m: DEBUG_KOBJECT_RELEASE is a bool in tree mainline, so it takes y or n, not m');
+    const file = scenarioFile({ tree: 'mainline', config: { CXL_REGION: 'm' }, firmware: { softReserved: [] } });
+    refused(['run', file], `kshim: ${file}: config.CXL_REGION: CXL_REGION is a bool in tree mainline, so it takes y or n, not m`);
+  });
+
   it('with --json and --show, the values Kconfig changed are notes on stderr, one line each; the full output lists them itself', () => {
-    const json = kshim('run', 'scenarios/mainline-builtin.json', '--set', 'CXL_REGION=m', '--json');
+    const json = kshim('run', 'scenarios/mainline-builtin.json', '--set', 'CXL_ACPI=m', '--set', 'DEV_DAX_HMEM=y', '--json');
     expect(json.status).to.equal(0);
-    expect(json.stderr).to.equal("kshim: --set CXL_REGION=m: CXL_REGION=m requested, y used (limited by symbol value 'm' invalid for CXL_REGION)\n");
+    expect(json.stderr).to.equal('kshim: --set DEV_DAX_HMEM=y: DEV_DAX_HMEM=y requested, m used (limited by CXL_ACPI || !CXL_ACPI)\n');
     const show = kshim('run', 'scenarios/kconfig-x-or-not-x.json', '--show', 'owners');
     expect(show.status).to.equal(0);
     expect(show.stderr).to.equal('kshim: scenarios/kconfig-x-or-not-x.json: config.DEV_DAX_HMEM: DEV_DAX_HMEM=y requested, m used (limited by CXL_ACPI || !CXL_ACPI)\n');

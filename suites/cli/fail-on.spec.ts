@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { failOnMatches, parseFailOn, FailOnError } from '../../harness/fail-on.js';
 import { outcomeOf } from '../../harness/explore/signature.js';
-import { runScenario } from '../../harness/run.js';
+import { OWNERS, runScenario } from '../../harness/run.js';
 import { validateScenario } from '../../harness/scenario.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -71,6 +71,22 @@ describe('--fail-on: an outcome as an exit status, for CI and git bisect run', f
       expect(r.stdout, arg).to.equal('');
       expect(r.stderr, arg).to.equal(line + '\n');
     }
+  });
+
+  it('owners= takes only a name an owner has in a signature (dax_hmem, dax_cxl, none): a typo, which would never match and so always pass, is exit 2 with the names, for run, explore and replay alike', () => {
+    const names = 'expected dax_hmem, dax_cxl or none (a range nobody took), as an outcome signature names owners';
+    for (const cmd of [['run', 'scenarios/mainline-builtin.json'], ['explore', 'scenarios/mainline-builtin.json'], ['replay', 'scenarios/mainline-builtin.json', '--schedule', 't.']]) {
+      const r = kshim(...cmd, '--fail-on', 'owners=dax_hmme');
+      expect(r.status, cmd[0]).to.equal(2);
+      expect(r.stdout, cmd[0]).to.equal('');
+      expect(r.stderr, cmd[0]).to.equal(`kshim: --fail-on owners=dax_hmme: unknown owner "dax_hmme" (did you mean dax_hmem?); ${names}\n`);
+    }
+    // The driver's name is not the owner's; n/a and - appear in signatures but are no owner.
+    expect(() => parseFailOn(['owners=hmem'])).to.throw(FailOnError, `--fail-on owners=hmem: unknown owner "hmem"; ${names}`);
+    expect(() => parseFailOn(['owners=n/a'])).to.throw(FailOnError, `--fail-on owners=n/a: ${names}; owners=n/a there means the build did not link: use build=link-error`);
+    expect(() => parseFailOn(['owners=-'])).to.throw(FailOnError, `--fail-on owners=-: ${names}; owners=- there means the machine has no Soft Reserved range, so no owner to match`);
+    // Every name liveDaxRegions() can give an owner is accepted.
+    for (const v of [...OWNERS, 'none']) expect(parseFailOn([`owners=${v}`])[0]!.value).to.equal(v);
   });
 
   describe('what each field matches', () => {

@@ -30,6 +30,21 @@ describe('kshim run: the human views', () => {
     expect(formatOwners(result).split('\n')).to.deep.equal(['Soft Reserved range  owner', '(none: the firmware has no Soft Reserved range)']);
   });
 
+  it('an empty /proc/iomem (dax_hmem.region_idle=1: the dax region has no device, so nothing claims the range) prints no line under its heading, one blank line before the next section as elsewhere', async () => {
+    const s = validateScenario({ tree: 'mainline', config: { DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_KMEM: 'm', DEV_DAX_CXL: 'm' }, firmware: { softReserved: [{ start: '0x850000000', end: '0x284fffffff', nid: 1 }], cfmws: [] }, cmdline: 'dax_hmem.region_idle=1' }, 'x.json');
+    const { result } = await runScenario(s);
+    expect(result.iomem).to.equal('');
+    const lines = formatRun(result).split('\n');
+    const at = lines.indexOf('== /proc/iomem ==');
+    expect(lines.slice(at - 1, at + 3)).to.deep.equal(['', '== /proc/iomem ==', '', '== owners ==']);
+    // A /proc/iomem with lines keeps them, with the same one blank line after.
+    const claimed = (await runScenario(validateScenario({ tree: 'mainline', firmware: { softReserved: [{ start: '0x850000000', end: '0x284fffffff', nid: 1 }], cfmws: [] } }, 'y.json'))).result;
+    const full = formatRun(claimed).split('\n');
+    const i = full.indexOf('== /proc/iomem ==');
+    const iomem = claimed.iomem.trimEnd().split('\n');
+    expect(full.slice(i + 1, i + 1 + iomem.length + 2)).to.deep.equal([...iomem, '', '== owners ==']);
+  });
+
   it('a warning under "== warnings ==" keeps its dmesg timestamp, padded as dmesg pads it', () => {
     expect(warningLine({ time: '3.278000', message: 'WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: kworker/0:0/25' })).to.equal(
       '[    3.278000] WARNING: kernel/workqueue.c:4289 at __flush_work, CPU#0: kworker/0:0/25',

@@ -16,7 +16,7 @@ import { PROMPT, Shell, shellCommand } from '../../cli/shell.js';
 import { moduleSize } from '../../cli/shell-modules.js';
 import { formatModuleAddress } from '../../framework/kernel/module/layout.js';
 import { runScenario } from '../../harness/run.js';
-import { validateScenario, type Scenario } from '../../harness/scenario.js';
+import { parseScenario, validateScenario, type Scenario } from '../../harness/scenario.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -195,7 +195,8 @@ describe('kshim shell: options and arguments', () => {
     expect(await refused(sh, 'rmmod')).to.deep.equal(['rmmod: ERROR: missing module name.', 1]);
     expect(await refused(sh, 'rmmod -f dax_cxl')).to.deep.equal(["rmmod: invalid option -- 'f'\nTry 'help rmmod' for more information.", 1]);
     expect(await refused(sh, 'modprobe --force dax_cxl')).to.deep.equal(["modprobe: unrecognized option '--force'\nTry 'help modprobe' for more information.", 1]);
-    expect(await refused(sh, 'modprobe -r dax_cxl dax_hmem')).to.deep.equal(['usage: modprobe [-q] NAME [PARAM=VALUE ...] | modprobe -r [-q] NAME', 1]);
+    expect(await refused(sh, 'modprobe -r')).to.deep.equal(['usage: modprobe [-q] NAME [PARAM=VALUE ...] | modprobe -r [-q] NAME...', 1]);
+    expect(await refused(sh, 'modprobe -q')).to.deep.equal(['usage: modprobe [-q] NAME [PARAM=VALUE ...] | modprobe -r [-q] NAME...', 1]);
     for (const cmd of ['step', 'run', 'ps', 'sysfs', 'owners']) {
       expect(await refused(sh, `${cmd} extra`)).to.deep.equal([`usage: ${cmd}`, 2]);
       expect(await refused(sh, `${cmd} -x`)).to.deep.equal([`usage: ${cmd}`, 2]);
@@ -204,6 +205,36 @@ describe('kshim shell: options and arguments', () => {
     // Nothing ran: no module went away, the log was not cleared.
     expect(await sh.exec('lsmod')).to.match(/^dax_cxl /m);
     expect((await sh.exec('dmesg'))!.split('\n')[0]).to.match(/^\[ +0\.000000\] Linux version/);
+  });
+
+  it('modprobe -r NAME... removes the modules in turn in one task, as kmod\'s rmmod_all() does, going on after one fails (status 1)', async () => {
+    const sh = await shell('mainline-modular.json');
+    const r = await sh.execute('modprobe -r nosuch dax_cxl kmem');
+    expect(r.output.filter((o) => o.fd === 2).map((o) => o.text)).to.deep.equal(['modprobe: FATAL: Module nosuch not found.']);
+    expect(r.status).to.equal(1);
+    const left = (await sh.exec('lsmod'))!;
+    expect(left).to.not.match(/^(dax_cxl|kmem|dax_hmem) /m);
+    expect(await sh.exec('modprobe -r -q dax_cxl')).to.equal('');
+    expect(sh.status).to.equal(1);
+    expect(await sh.exec('help modprobe')).to.contain('  modprobe -r [-q] NAME...\n                           remove modules in turn, each then its unused dependencies, in one task (then runs until idle)');
+  });
+
+  it('DEBUG_KOBJECT_RELEASE: modprobe -r dax_hmem kmem device_dax takes dax.ko out while mapping0\'s release is pending, and the kworker that runs it oopses; one command per module does not, since each runs until idle and the releases run in between', async () => {
+    const file = join(ROOT, 'scenarios', 'cmdline-modular.json');
+    const s = parseScenario(readFileSync(file, 'utf8'), 'cmdline-modular.json', { set: { DEBUG_KOBJECT_RELEASE: 'y' } });
+    const one = new Shell(s, await runScenario(s));
+    expect((await one.exec('modprobe -r dax_hmem kmem device_dax'))!.split('\n')).to.deep.equal([
+      '[   14.020000] BUG: unable to handle page fault for address: ffffffffc0004590',
+      '(26 new dmesg lines; dmesg -c shows them)',
+    ]);
+    expect((await one.exec('dmesg | grep -E "#PF: supervisor|Modules linked in"'))!.split('\n')).to.deep.equal([
+      '[   14.020000] #PF: supervisor instruction fetch in kernel mode',
+      '[   14.020000] Modules linked in: cxl_pci cxl_mem cxl_acpi cxl_port cxl_core [last unloaded: dax]',
+    ]);
+    const each = new Shell(s, await runScenario(s));
+    for (const name of ['dax_hmem', 'kmem', 'device_dax']) await each.exec(`modprobe -r ${name}`);
+    expect(await each.exec('dmesg | grep -c BUG')).to.equal('0');
+    expect(await each.exec('lsmod')).to.not.match(/^dax /m);
   });
 
   it('options real tools have and that are cheap here: modprobe -q, rmmod of several modules, ls -1, dmesg -C, -x and -l, help COMMAND', async () => {

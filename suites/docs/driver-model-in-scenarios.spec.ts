@@ -5,7 +5,8 @@
  * schedule), and each test asserts what the guide tells the reader to look
  * for: dmesg lines in order, owners, /proc/iomem, configuration
  * adjustments, build errors, warnings, outcome classes, the spans the
- * timeline page draws, and shell transcripts.
+ * timeline page draws (and the tooltips section 3 quotes, from the page
+ * renderTimeline() writes), and shell transcripts.
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDotConfig, formatOwners, formatRun } from '../../cli/format.js';
 import { Shell } from '../../cli/shell.js';
+import { renderTimeline } from '../../cli/timeline/render.js';
 import { CXL_DAX_SYMBOLS } from '../../framework/kconfig/texts/index.js';
 import type { Span } from '../../framework/sim/trace.js';
 import { Explorer, type ExploreReport } from '../../harness/explore/explorer.js';
@@ -314,6 +316,16 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       ['kworker/u4:0 (pid 2)', 3.147, 3.147],
     ]);
     expect(spans(r, 'work', 'events_unbound deferred_probe_work_func')).to.have.length(4);
+    // What hovering the probe bars shows, as the guide quotes it, checked against the page kshim timeline writes.
+    const guide = readFileSync(`${ROOT}docs/driver-model-in-scenarios.md`, 'utf8').replace(/\s+/g, ' ');
+    const quoted = /Hovering an `sfc_cxl sfc_cxl\.0` probe bar before 3\.147 s shows `([^`]+)`.*? the one at 3\.147 s shows `([^`]+)`/.exec(guide);
+    expect(quoted, "section 3's sentence on hovering the sfc_cxl probe bars").to.not.equal(null);
+    const tips = JSON.parse(/<script type="application\/json" id="kshim-tips">(.*?)<\/script>/s.exec(renderTimeline(r))![1]!) as Array<{ title: string; info: string[] }>;
+    const endings = tips.filter((t) => t.title === 'probe sfc_cxl sfc_cxl.0').map((t) => [t.info[1]!.split(' ')[0], t.info[2]]);
+    expect(endings).to.deep.equal([
+      ...['0.113000', '0.114000', '0.114000', '3.037000'].map((at) => [at, quoted![1]]),
+      ['3.147000', quoted![2]],
+    ]);
     // cxl_acpi's probe only queues the rescan: it is bound before the rescan's kworker probes mem0 again.
     expectInOrder(r, [
       "[    3.037000] cxl_acpi ACPI0017:00: port1 added to root0",
@@ -722,5 +734,27 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     const idle = await boot(scenario('cmdline-modular.json', { cmdline: 'dax_hmem.region_idle=1' }));
     expect(idle.result.iomem).to.equal('');
     expect(idle.result.daxRegions.map((r) => r.owner)).to.deep.equal(['dax_hmem']);
+  });
+
+  it('9b. cmdline-modular.json with DEBUG_KOBJECT_RELEASE=y in kshim shell: the transcript of section 9, one modprobe -r for three modules, oopses in the freed dax.ko; one command per module does not', async () => {
+    const guide = readFileSync(`${ROOT}docs/driver-model-in-scenarios.md`, 'utf8');
+    const block = /To see it, name the three[\s\S]*?```\n([\s\S]*?)```/.exec(guide);
+    expect(block, "section 9's DEBUG_KOBJECT_RELEASE transcript").to.not.equal(null);
+    const [command, banner, ...rest] = block![1]!.trimEnd().split('\n');
+    expect(command).to.equal('$ npx kshim shell scenarios/cmdline-modular.json --set DEBUG_KOBJECT_RELEASE=y');
+    const s = scenario('cmdline-modular.json', { set: { DEBUG_KOBJECT_RELEASE: 'y' } });
+    const sh = new Shell(s, await boot(s));
+    expect(sh.banner()).to.equal(banner);
+    // Each "kshim# LINE" with the lines under it, up to the next prompt, as the shell prints them.
+    const steps: Array<{ line: string; output: string[] }> = [];
+    for (const l of rest) {
+      if (l.startsWith('kshim# ')) steps.push({ line: l.slice('kshim# '.length), output: [] });
+      else steps[steps.length - 1]!.output.push(l);
+    }
+    expect(steps.map((x) => x.line)).to.deep.equal(['modprobe -r dax_hmem kmem device_dax', "dmesg | grep -E '#PF: supervisor|Modules linked in'"]);
+    for (const { line, output } of steps) expect((await sh.exec(line))!.split('\n'), line).to.deep.equal(output);
+    const each = new Shell(s, await boot(s));
+    for (const name of ['dax_hmem', 'kmem', 'device_dax']) await each.exec(`modprobe -r ${name}`);
+    expect(await each.exec('dmesg | grep -c BUG')).to.equal('0');
   });
 });

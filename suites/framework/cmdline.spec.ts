@@ -8,7 +8,7 @@
  */
 import { expect } from 'chai';
 import { parse_args } from '../../framework/init/cmdline.js';
-import { runScenario } from '../../harness/run.js';
+import { driverNames, runScenario } from '../../harness/run.js';
 import { ScenarioError, validateScenario } from '../../harness/scenario.js';
 import { Shell } from '../../cli/shell.js';
 
@@ -171,6 +171,45 @@ describe('kernel command line: checked before a boot', () => {
   it('accepts every parameter it models, and the words of a real command line that mean nothing here', () => {
     expect(problem('initcall_debug driver_async_probe=cxl_pci,* deferred_probe_timeout=30 module_blacklist=cxl_pci dyndbg="file dd.c +p; module dax_hmem =pmt" dax_hmem.region_idle=true dax_hmem.async_probe device_hmem.disable=0 module.async_probe')).to.equal('(accepted)');
     expect(problem('BOOT_IMAGE=/vmlinuz root=/dev/vda1 ro quiet console=ttyS0 dax_hmem.dyndbg="module dax +p" dyndbg="file dd.c:driver_bound +p; format \'add device\\n\' +p; =_"')).to.equal('(accepted)');
+  });
+});
+
+describe('kernel command line: driver_async_probe= names drivers, checked before the boot', () => {
+  const VALID = 'driver names as /sys/bus/BUS/drivers/ lists them: cxl_acpi, cxl_dax_region, cxl_mem, cxl_pci, cxl_port, cxl_region, device_dax, hmem, hmem_platform, kmem; * for every driver';
+  const refused = async (s: ReturnType<typeof hmemOnly>, opts: Parameters<typeof runScenario>[1] = {}): Promise<string> => {
+    try {
+      await runScenario(s, opts);
+    } catch (e) {
+      if (e instanceof ScenarioError) return e.message;
+      throw e;
+    }
+    return '(accepted)';
+  };
+
+  it('the drivers of a tree are those its objects register when every one is built in, with those of the platform the scenario adds', async () => {
+    expect(await driverNames(hmemOnly(undefined))).to.deep.equal(VALID.split(': ')[1]!.split('; ')[0]!.split(', '));
+    expect(await driverNames(hmemOnly(undefined, { accelerator: { probe: 'use' }, asyncDevice: { probe: 1 } }))).to.include.members(['sfc_cxl', 'sfc_efx', 'slow_async']);
+  });
+
+  it('a name no driver of the tree has is refused with the names it has, like module_blacklist=; a module\'s name says what takes that; * and real names boot', async () => {
+    expect(await refused(hmemOnly('driver_async_probe=hmem,nosuch'))).to.equal(`cmdline.json: cmdline: "driver_async_probe": nosuch is not a driver of this tree (${VALID.replace('BUS', '*')})`);
+    expect(await refused(hmemOnly('driver_async_probe=hmme_platform'))).to.match(/: hmme_platform is not a driver of this tree; did you mean hmem_platform\? \(/);
+    expect(await refused(hmemOnly('driver_async_probe=dax_hmem'))).to.equal(
+      `cmdline.json: cmdline: "driver_async_probe": dax_hmem is a module of this tree, not a driver (${VALID.replace('BUS', '*')}); when modprobe loads dax_hmem, dax_hmem.async_probe asks it of every driver of the module`,
+    );
+    // --cmdline is blamed on the option; a later driver_async_probe= is checked too.
+    const s = validateScenario({ tree: 'mainline', firmware: { softReserved: [] } }, 'x.json', { cmdline: 'driver_async_probe=* driver_async_probe=*,cxl_pcii' });
+    expect(await refused(s)).to.match(/^--cmdline "driver_async_probe=\* driver_async_probe=\*,cxl_pcii": "driver_async_probe": cxl_pcii is not a driver of this tree; did you mean cxl_pci\?/);
+    for (const ok of ['driver_async_probe=*', 'driver_async_probe=*,hmem', 'driver_async_probe=hmem,cxl_pci,device_dax', 'driver_async_probe=']) expect(await refused(hmemOnly(ok)), ok).to.equal('(accepted)');
+    // The accelerator's drivers exist only in a scenario that has it.
+    expect(await refused(hmemOnly('driver_async_probe=sfc_cxl'))).to.match(/sfc_cxl is not a driver of this tree/);
+    expect(await refused(hmemOnly('driver_async_probe=sfc_cxl', { accelerator: { probe: 'use' } }))).to.equal('(accepted)');
+  });
+
+  it('a name it accepts is one the kernel acts on: driver_async_probe=hmem attaches hmem to hmem.0 asynchronously', async () => {
+    const lines = await dmesg('driver_async_probe=hmem dyndbg="file dd.c +p"');
+    expect(lines).to.include('platform hmem.0: probing driver hmem asynchronously');
+    expect(lines).to.include('hmem hmem.0: driver hmem async attach completed: 0');
   });
 });
 

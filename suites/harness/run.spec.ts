@@ -111,6 +111,25 @@ describe('kshim run: the result of a scenario', () => {
     expect(Object.keys(run.result)).to.not.include('steps');
   });
 
+  it('a step "modprobe -r A B ..." is one modprobe task that removes each in turn, going on after one fails: exit 1, and the others are gone', async () => {
+    const s = validateScenario({ tree: 'mainline', config: MODULAR, firmware: { softReserved: [RANGE] }, steps: ['boot', 'modprobe -r dax_hmem device_hmem kmem device_dax'] }, 'x.json');
+    const run = await runScenario(s);
+    expect(run.steps).to.deep.equal([{ command: 'modprobe -r dax_hmem device_hmem kmem device_dax', exit: 1, output: ['modprobe: FATAL: Module device_hmem is builtin.'] }]);
+    expect(run.machine!.loader.modules.map((m) => m.name)).to.not.include.members(['dax_hmem', 'kmem', 'device_dax', 'dax']);
+    // One task: the modprobe -r tasks of the run.
+    expect(run.machine!.kernel.sched.allTasks().filter((t) => t.comm === 'modprobe -r')).to.have.length(1);
+  });
+
+  it('DEBUG_KOBJECT_RELEASE: in one step, dax.ko goes before mapping0\'s delayed release runs, which oopses in the freed text; in three steps, each runs until idle and the releases run in between', async () => {
+    const config = { ...MODULAR, DEBUG_KOBJECT_RELEASE: 'y' };
+    const one = await runScenario(validateScenario({ tree: 'mainline', config, firmware: { softReserved: [RANGE], cfmws: [] }, steps: ['boot', 'modprobe -r dax_hmem kmem device_dax'] }, 'x.json'));
+    expect(one.result.warnings.map((w) => w.message)).to.deep.equal(['BUG: unable to handle page fault for address: ffffffffc0004590']);
+    expect(one.result.dmesg.some((l) => l.endsWith('#PF: supervisor instruction fetch in kernel mode'))).to.equal(true);
+    const three = await runScenario(validateScenario({ tree: 'mainline', config, firmware: { softReserved: [RANGE], cfmws: [] }, steps: ['boot', 'modprobe -r dax_hmem', 'modprobe -r kmem', 'modprobe -r device_dax'] }, 'x.json'));
+    expect(three.result.warnings).to.deep.equal([]);
+    expect(three.steps!.map((st) => `${st.command}: ${st.exit}`)).to.deep.equal(['modprobe -r dax_hmem: 0', 'modprobe -r kmem: 0', 'modprobe -r device_dax: 0']);
+  });
+
   it('links the Type-2 accelerator of "accelerator" after drivers/cxl, built in: it needs a built-in cxl_mem to link', async () => {
     const acc = (config: Record<string, string>) => validateScenario({ tree: 'mainline', config, firmware: { cfmws: [RANGE] }, accelerator: { probe: 'use' } }, 'x.json');
     const run = await runScenario(acc({}), { trace: true });

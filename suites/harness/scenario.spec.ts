@@ -27,12 +27,18 @@ describe('scenario files: validation', () => {
     expect(s.steps).to.deep.equal([{ kind: 'boot' }]);
   });
 
-  it('parses modprobe and modprobe -r steps after boot', () => {
-    const s = parseScenario(scenario({ steps: ['boot', 'modprobe -r dax_cxl', 'modprobe dax_cxl'] }), 'x.json');
+  it('parses modprobe and modprobe -r steps after boot; modprobe -r takes several names, as kmod\'s does', () => {
+    const s = parseScenario(scenario({ steps: ['boot', 'modprobe -r dax_cxl', 'modprobe dax_cxl', 'modprobe -r  dax_cxl kmem  device-dax'] }), 'x.json');
     expect(s.steps.slice(1)).to.deep.equal([
       { kind: 'modprobe', module: 'dax_cxl', remove: true },
       { kind: 'modprobe', module: 'dax_cxl', remove: false },
+      { kind: 'modprobe', module: 'dax_cxl', remove: true, modules: ['dax_cxl', 'kmem', 'device-dax'] },
     ]);
+    // Each name must be a module; the message names the step and the name.
+    expect(problem(scenario({ steps: ['boot', 'modprobe -r dax_cxl kmen device_dax'] })).message).to.match(/^scn\.json: steps\[1\]: "kmen" is not a module of tree mainline \(did you mean kmem\?\); its modules: /);
+    // Options are the module's when loading; -r takes names only.
+    expect(problem(scenario({ steps: ['boot', 'modprobe -r dax_hmem region_idle=1'] })).message).to.match(/^scn\.json: steps\[1\]: "region_idle=1" is not a module of tree mainline/);
+    expect(problem(scenario({ steps: ['boot', 'modprobe -r'] })).message).to.equal('scn.json: steps[1]: unknown step "modprobe -r"; expected "boot", "modprobe NAME [PARAM=VALUE ...]" or "modprobe -r NAME..."');
   });
 
   it('rejects malformed JSON, naming the file', () => {
@@ -144,6 +150,14 @@ describe('scenario files: names the tree does not have', () => {
     const s = parseScenario(scenario({ config: { CXL_REGION: 'n' } }), 'x.json', { set: { CXL_REGION: 'y', CONFIG_CXL_PCI: 'm' } });
     expect(s.config).to.deep.equal({ CXL_REGION: 'y', CXL_PCI: 'm' });
     expect(s.configOrigin).to.deep.equal({ CXL_REGION: '--set CXL_REGION=y', CXL_PCI: '--set CONFIG_CXL_PCI=m' });
+  });
+
+  it('m for a bool is an error on the field or --set that asks it, in the tree the scenario runs on; m for a tristate is fine', () => {
+    expect(problem(scenario({ config: { CXL_REGION: 'm' } })).message).to.equal('scn.json: config.CXL_REGION: CXL_REGION is a bool in tree mainline, so it takes y or n, not m');
+    expect(problem(scenario({ config: { CONFIG_DEV_DAX_HMEM_DEVICES: 'm' } })).field).to.equal('config.CONFIG_DEV_DAX_HMEM_DEVICES');
+    expect(problem(scenario({ config: { CXL_REGION: 'y' } }), { set: { MODULES: 'm' } }).message).to.equal('--set MODULES=m: MODULES is a bool in tree mainline, so it takes y or n, not m');
+    expect(problem(scenario({}), { tree: 'v8/7', set: { CXL_REGION: 'm' } }).message).to.equal('--set CXL_REGION=m: CXL_REGION is a bool in tree v8/7, so it takes y or n, not m');
+    expect(parseScenario(scenario({ config: { CXL_REGION: 'n', DEV_DAX_HMEM: 'm' } }), 'x.json', { set: { CXL_PCI: 'm' } }).config).to.deep.equal({ CXL_REGION: 'n', DEV_DAX_HMEM: 'm', CXL_PCI: 'm' });
   });
 
   it('a symbol given twice in config (with and without CONFIG_) is an error', () => {

@@ -96,10 +96,12 @@ describe('friendly errors: typos and names from elsewhere', () => {
   it('the values Kconfig changed are notes blamed on where they were asked for', () => {
     const text = JSON.stringify({ tree: 'mainline', config: { CXL_ACPI: 'm', DEV_DAX_HMEM: 'y' }, firmware: { softReserved: [] } });
     expect(adjustmentNotes(parseScenario(text, 'a.json'))).to.deep.equal(['a.json: config.DEV_DAX_HMEM: DEV_DAX_HMEM=y requested, m used (limited by CXL_ACPI || !CXL_ACPI)']);
-    expect(adjustmentNotes(parseScenario(text, 'a.json', { set: { CXL_REGION: 'm' } }))).to.deep.equal([
+    expect(adjustmentNotes(parseScenario(text, 'a.json', { set: { DEV_DAX: 'm', DEV_DAX_KMEM: 'y' } }))).to.deep.equal([
       'a.json: config.DEV_DAX_HMEM: DEV_DAX_HMEM=y requested, m used (limited by CXL_ACPI || !CXL_ACPI)',
-      "--set CXL_REGION=m: CXL_REGION=m requested, y used (limited by symbol value 'm' invalid for CXL_REGION)",
+      '--set DEV_DAX_KMEM=y: DEV_DAX_KMEM=y requested, m used (limited by DEV_DAX)',
     ]);
+    // MODULES=n makes every m a y: that is Kconfig at work, so a note too.
+    expect(adjustmentNotes(parseScenario(text, 'a.json', { set: { MODULES: 'n' } }))).to.deep.equal(['a.json: config.CXL_ACPI: CXL_ACPI=m requested, y used (limited by MODULES=n)']);
   });
 
   it('an explicit "softReserved": [] means none on purpose: no note, while leaving the field out gets one', () => {
