@@ -298,7 +298,7 @@ export class Shell {
         if (remove) {
           // kmod's rmmod_all(): every name in turn, in one process, going on after a failure; 1 if any failed.
           // (Each name costs the "modprobe" knob here, once per invocation in the kernel's userspace.)
-          return await this.userTask(out, 'modprobe -r', async () => {
+          return await this.userTask(out, 'modprobe', async () => {
             let rc = 0;
             for (const name of p.operands) rc = Math.max(rc, await this.machine.modprobe.modprobe(name, { remove, quiet }));
             return rc;

@@ -313,7 +313,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
  */
 async function removeInTurn(m: Machine, names: readonly string[]): Promise<{ exit: number; outcome: RunOutcome; pid: number }> {
   let exit = -1;
-  const t = m.kernel.sched.spawn('modprobe -r', 'user', async () => {
+  const t = m.kernel.sched.spawn('modprobe', 'user', async () => {
     exit = 0;
     for (const name of names) exit = Math.max(exit, await m.modprobe.modprobe(name, { remove: true }));
   });

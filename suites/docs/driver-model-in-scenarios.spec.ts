@@ -323,7 +323,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     const tips = JSON.parse(/<script type="application\/json" id="kshim-tips">(.*?)<\/script>/s.exec(renderTimeline(r))![1]!) as Array<{ title: string; info: string[] }>;
     const endings = tips.filter((t) => t.title === 'probe sfc_cxl sfc_cxl.0').map((t) => [t.info[1]!.split(' ')[0], t.info[2]]);
     expect(endings).to.deep.equal([
-      ...['0.113000', '0.114000', '0.114000', '3.037000'].map((at) => [at, quoted![1]]),
+      ...['0.112000', '0.113000', '0.113000', '3.037000'].map((at) => [at, quoted![1]]),
       ['3.147000', quoted![2]],
     ]);
     // cxl_acpi's probe only queues the rescan: it is bound before the rescan's kworker probes mem0 again.
