@@ -6,8 +6,9 @@
  * tears down in the wrong order: release_resource() of the "DAX Regions"
  * claim comes before sysfs_remove_groups(). v8 6/9 fixes both.
  *
- * kshim has no kfree() to watch; the dax_region objects are caught at
- * kzalloc() (trackDaxRegions) and their kref and release read afterwards.
+ * The dax_region objects are caught at kzalloc() (trackDaxRegions); their
+ * kref, whether their release ran and whether kfree() freed them are read
+ * afterwards.
  * The teardown order is read with sinon spies on the resource tree and
  * sysfs.
  */
@@ -18,21 +19,21 @@ import { Resources } from '../../framework/kernel/resource.js';
 import { Sysfs } from '../../framework/fs/sysfs.js';
 import type { resource } from '../../framework/include/linux/ioport.js';
 import type { device } from '../../framework/include/linux/device.js';
-import { runScenario } from '../../harness/run.js';
+import { runScenario, type Run } from '../../harness/run.js';
 import { baseScenario } from '../../harness/expectations.js';
 import { hmemFirst } from '../patches/claims.js';
 import { SR, lines, trackDaxRegions } from '../patches/fixture.js';
 
-/** The kref of the nth dax_region allocated (0-based), whether dax_region_free() ran, and whether it still holds a "DAX Regions" claim. */
-function fate(regions: ReturnType<typeof trackDaxRegions>, nth: number) {
+/** The kref of the nth dax_region allocated (0-based), whether dax_region_free() ran, whether the object was kfree()d, and whether it still holds a "DAX Regions" claim. */
+function fate(run: Run, regions: ReturnType<typeof trackDaxRegions>, nth: number) {
   const r = regions[nth]!;
-  return { kref: kref_read(r.kref), released: r.dev === null, claimed: r.res.parent !== null };
+  return { kref: kref_read(r.kref), released: r.dev === null, freed: run.machine!.kernel.slab.isFreed(r), claimed: r.res.parent !== null };
 }
 
-/** What becomes of a dax_region whose probe failed: v7/4 kfree()s it with its kref at 1, v8/6 puts it to 0 and releases it. */
+/** What becomes of a dax_region whose probe failed: v7/4 kfree()s it with its kref at 1, v8/6 puts it to 0, and its release frees it. */
 const FAILED_REGION_FATE = [
-  ['v7/4', { kref: 1, released: false, claimed: false }],
-  ['v8/6', { kref: 0, released: true, claimed: false }],
+  ['v7/4', { kref: 1, released: false, freed: true, claimed: false }],
+  ['v8/6', { kref: 0, released: true, freed: true, claimed: false }],
 ] as const;
 
 describe('F7: dax_region lifetime and teardown order in v7 4/7 (fixed in v8 6/9)', () => {
@@ -43,7 +44,7 @@ describe('F7: dax_region lifetime and teardown order in v7 4/7 (fixed in v8 6/9)
       const r = await runScenario(baseScenario('E3', tree), { faults: [{ function: 'sysfs_create_groups', match: 'hmem.1' }] });
       expect(lines(r, 'hmem hmem.1: probe with driver hmem failed'), tree).to.deep.equal(['hmem hmem.1: probe with driver hmem failed with error -12']);
       expect(seen, tree).to.have.length(1);
-      expect(fate(seen, 0), tree).to.deep.equal(want);
+      expect(fate(r, seen, 0), tree).to.deep.equal(want);
     }
   });
 
@@ -55,8 +56,8 @@ describe('F7: dax_region lifetime and teardown order in v7 4/7 (fixed in v8 6/9)
       expect(lines(r, 'dax_region resource conflict'), tree).to.deep.equal([`cxl_dax_region dax_region1: dax_region resource conflict for [mem ${SR.start}-${SR.end}]`]);
       // hmem.0's region lives on; the second allocation is dax_cxl's.
       expect(seen, tree).to.have.length(2);
-      expect(fate(seen, 0), tree).to.deep.equal({ kref: 2, released: false, claimed: true });
-      expect(fate(seen, 1), tree).to.deep.equal(want);
+      expect(fate(r, seen, 0), tree).to.deep.equal({ kref: 2, released: false, freed: false, claimed: true });
+      expect(fate(r, seen, 1), tree).to.deep.equal(want);
     }
   });
 

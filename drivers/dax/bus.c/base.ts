@@ -4,8 +4,9 @@
  * the dax_region lifetime (alloc_dax_region, dax_region_unregister,
  * dax_region_put); the rest of the file is in ./common.ts.
  *
- * Deviations: see ./common.ts. kzalloc is `new dax_region()`; its
- * failure is the fault-injection point "kmalloc" ("dax_region").
+ * Deviations: see ./common.ts. kzalloc's failure is the fault-injection
+ * point "kmalloc" ("dax_region"); dax_region_free() also clears ->dev, as
+ * a mark for tests that the release ran.
  */
 import type { PortApi, PortUnit } from '../../../framework/kernel/module/types.js';
 import { IORESOURCE_MEM, type range } from '../../../framework/include/linux/ioport.js';
@@ -17,11 +18,13 @@ import { dax_bus_common } from './common.js';
 import { BUS_C_EXPORTS, IS_ALIGNED, dax_region_attribute_groups } from './exports.js';
 
 function create(k: PortApi) {
-  const { dev_get_drvdata, dev_set_drvdata, dev_WARN, sysfs_create_groups, sysfs_remove_groups, devm_add_action_or_reset, kzalloc } = k;
+  const { dev_get_drvdata, dev_set_drvdata, dev_WARN, sysfs_create_groups, sysfs_remove_groups, devm_add_action_or_reset, kzalloc, kfree } = k;
 
   function dax_region_free(kref: kref): void {
     const region = container_of<dax_region>(kref);
+    // kshim's mark that the release ran (tests read it); the C only frees.
     region.dev = null;
+    kfree(region);
   }
 
   function dax_region_put(dax_region: dax_region): void {
@@ -57,7 +60,8 @@ function create(k: PortApi) {
     dax_region_.res.flags = IORESOURCE_MEM | flags;
 
     if (sysfs_create_groups(parent, dax_region_attribute_groups)) {
-      // kfree(dax_region): the object goes without its kref release running.
+      // The object goes without its kref release running.
+      kfree(dax_region_);
       return null;
     }
 

@@ -10,8 +10,9 @@
  * the second argument is a size, so the root ends at 2^64 - 2 (at 2^53 - 2
  * here: addresses are exact JavaScript integers, see ioport.ts).
  *
- * Deviations: see ./common.ts. kzalloc is `new dax_region()`; its
- * failure is the fault-injection point "kmalloc" ("dax_region").
+ * Deviations: see ./common.ts. kzalloc's failure is the fault-injection
+ * point "kmalloc" ("dax_region"); dax_region_free() also clears ->dev, as
+ * a mark for tests that the release ran.
  */
 import type { PortApi, PortUnit } from '../../../framework/kernel/module/types.js';
 import { DEFINE_RES_MEM_NAMED, IORESOURCE_MEM, type range } from '../../../framework/include/linux/ioport.js';
@@ -23,13 +24,15 @@ import { dax_bus_common } from './common.js';
 import { BUS_C_EXPORTS, IS_ALIGNED, dax_region_attribute_groups } from './exports.js';
 
 function create(k: PortApi) {
-  const { dev_get_drvdata, dev_set_drvdata, dev_WARN, dev_dbg, sysfs_create_groups, sysfs_remove_groups, devm_add_action_or_reset, kzalloc, request_resource, release_resource } = k;
+  const { dev_get_drvdata, dev_set_drvdata, dev_WARN, dev_dbg, sysfs_create_groups, sysfs_remove_groups, devm_add_action_or_reset, kzalloc, kfree, request_resource, release_resource } = k;
 
   const dax_regions = DEFINE_RES_MEM_NAMED(0, -1, 'DAX Regions');
 
   function dax_region_free(kref: kref): void {
     const region = container_of<dax_region>(kref);
+    // kshim's mark that the release ran (tests read it); the C only frees.
     region.dev = null;
+    kfree(region);
   }
 
   function dax_region_put(dax_region: dax_region): void {
@@ -80,7 +83,8 @@ function create(k: PortApi) {
       }
       release_resource(dax_region_.res);
     }
-    // kfree(dax_region): the object goes without its kref release running.
+    // The object goes without its kref release running.
+    kfree(dax_region_);
     return null;
   }
 
