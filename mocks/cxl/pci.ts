@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * Mocked cxl_pci (drivers/cxl/pci.c): a PROBE_PREFER_ASYNCHRONOUS PCI
- * driver for class 0x050210 that adds one memdev per endpoint through
- * cxl_mem's devm_cxl_add_memdev() (a symbol dependency, as since 7.0).
- * Probe duration: cxl_pci.probe.
+ * driver for class 0x050210 that creates the memdev state
+ * (cxl_memdev_state_create() of cxl_core) and adds one memdev per
+ * endpoint through cxl_mem's devm_cxl_add_memdev() (a symbol dependency,
+ * as since 7.0). Probe duration: cxl_pci.probe.
+ *
+ * Deviations: no register mapping, mailbox or media-ready wait; the state
+ * is created and not used.
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
 import { PROBE_PREFER_ASYNCHRONOUS } from '../../framework/include/linux/device.js';
@@ -13,7 +17,7 @@ import { get_cxl_mock_ops } from './mock_ops.js';
 export const cxl_pci_c: PortUnit = {
   file: 'drivers/cxl/pci.c',
   url: import.meta.url,
-  references: () => ['__pci_register_driver', 'pci_unregister_driver', 'devm_cxl_add_memdev'],
+  references: () => ['__pci_register_driver', 'pci_unregister_driver', 'cxl_memdev_state_create', 'devm_cxl_add_memdev'],
   aliases: ['pci:v*d*sv*sd*bc05sc02i10*'],
   importNs: ['CXL'],
   create(k, sym) {
@@ -22,6 +26,7 @@ export const cxl_pci_c: PortUnit = {
 
     async function cxl_pci_probe(pdev: pci_dev): Promise<number> {
       await msleep(ops.pciProbe(dev_name(pdev.dev)));
+      sym.cxl_memdev_state_create(pdev.dev);
       const cxlmd = await sym.devm_cxl_add_memdev(pdev.dev, pdev.hdm);
       if ('err' in cxlmd) return cxlmd.err;
       return 0;

@@ -142,7 +142,7 @@ describe('kshim shell: exit status', () => {
 
     const rm = await sh.execute('rmmod cxl_core');
     expect(rm.status).to.equal(1);
-    expect(rm.output[0]).to.deep.equal({ fd: 2, text: 'rmmod: ERROR: Module cxl_core is in use by: cxl_port cxl_acpi cxl_mem' });
+    expect(rm.output[0]).to.deep.equal({ fd: 2, text: 'rmmod: ERROR: Module cxl_core is in use by: cxl_port cxl_acpi cxl_mem cxl_pci' });
   });
 
   it('exit N leaves with N (modulo 256); exit alone, and the end of input, with the status of the last command', async () => {
@@ -423,7 +423,7 @@ describe('kshim shell: lsmod and /proc/modules', () => {
     expect(proc).to.include(`cxl_pci 16384 0 - Live ${at('cxl_pci')}`);
     expect(proc).to.include(`cxl_mem 28672 1 cxl_pci, Live ${at('cxl_mem')}`);
     // Users newest first, as add_module_usage() adds them at the head of source_list.
-    expect(proc).to.include(`cxl_core ${moduleSize(loader, loader.find('cxl_core')!.def)} 5 dax_cxl,cxl_mem,dax_hmem,cxl_acpi,cxl_port, Live ${at('cxl_core')}`);
+    expect(proc).to.include(`cxl_core ${moduleSize(loader, loader.find('cxl_core')!.def)} 6 dax_cxl,cxl_pci,cxl_mem,dax_hmem,cxl_acpi,cxl_port, Live ${at('cxl_core')}`);
     // Each module has its own place in the module area, the first loaded lowest (the list is newest first).
     const addresses = proc.filter((l) => l !== '').map((l) => l.split(' ').at(-1)!);
     expect(addresses[addresses.length - 1]).to.equal('0xffffffffc0000000');
