@@ -25,7 +25,7 @@ import { UTS_RELEASE } from './include/generated/utsrelease.js';
 import { Resources, resourceModule, type ResourceApi } from './kernel/resource.js';
 import { Memregion, memregionModule, type MemregionApi } from './lib/memregion.js';
 import { Numa, numaModule, type NumaApi } from './mm/numa.js';
-import { Slab } from './mm/slab.js';
+import { Slab, slabModule } from './mm/slab.js';
 import { Workqueue, work_struct, workqueueModule, type WorkqueueApi } from './kernel/workqueue.js';
 import { layered } from './lib/layered.js';
 import { Scheduler, schedulerModule, type RunOutcome, type SchedulerOptions } from './sim/scheduler.js';
@@ -72,8 +72,6 @@ export interface Leak {
 export class Kernel {
   /** The API of built-in code. */
   readonly api: KernelApi;
-  /** The slab allocator and KASAN's view of it (mm/slab.ts). */
-  readonly slab: Slab;
   private readonly moduleApis = new Map<string, KernelApi>();
 
   constructor(
@@ -92,13 +90,13 @@ export class Kernel {
     @inject(Numa) readonly numa: Numa,
     @inject(BootCommandLine) readonly cmdline: BootCommandLine,
     @inject(Lockdep) readonly lockdep: Lockdep,
+    @inject(Slab) readonly slab: Slab,
   ) {
     // start_kernel() prints the banner first (pr_notice); driver_init() registers the platform bus later.
     log.emit(KERN_NOTICE, `Linux version ${UTS_RELEASE} (kshim) #1 SMP PREEMPT_DYNAMIC`);
     log.emit(KERN_NOTICE, `Kernel command line: ${cmdline.text}`);
     log.dynamic_debug_init(cmdline);
     platform.platform_bus_init();
-    this.slab = new Slab(sched, panic, faults);
     this.api = this.buildApi();
   }
 
@@ -183,8 +181,8 @@ export class Kernel {
     return {
       kzalloc: (ctor, size) => slab.kzalloc(ctor, size),
       kfree: (obj) => slab.kfree(obj),
-      kasan_check_read: (obj, size, offset = 0) => slab.kasan_check(obj, size, false, offset),
-      kasan_check_write: (obj, size, offset = 0) => slab.kasan_check(obj, size, true, offset),
+      kasan_check_read: (obj, size, offset = 0) => slab.kasan_check(obj, size, false, offset) !== false,
+      kasan_check_write: (obj, size, offset = 0) => slab.kasan_check(obj, size, true, offset) !== false,
     };
   }
 
@@ -260,6 +258,7 @@ export function kernelModules(opts: KernelOptions = {}): ContainerModule[] {
     lockdepModule,
     lockingModule,
     faultInjectionModule,
+    slabModule,
     workqueueModule,
     asyncModule,
     driverCoreModule,

@@ -65,9 +65,11 @@ export interface KasanReport {
     readonly offset: number;
     readonly alloc: KasanTrack | null;
     readonly free: KasanTrack | null;
+    /** The call_rcu() that queued the free, if the free was deferred. */
+    readonly aux: KasanTrack | null;
   };
-  /** Frames of the caller's own to skip: the report is about the first frame after them. */
-  readonly skipFrames: number;
+  /** The chain of the bad access, innermost first: the report is about frames[0]. */
+  readonly frames: readonly Frame[];
 }
 
 /** The frames above the faulting function in every KASAN report's stack: the report's own. */
@@ -203,12 +205,17 @@ export class Panic {
    */
   kasanReport(r: KasanReport): Warning {
     const task = this.sched.current;
-    const frames = captureFrames(r.skipFrames, this.moduleOf);
+    const frames = r.frames;
     const where = frames[0] ? formatFrame(frames[0]) : 'unknown';
     const trace = callTrace(task, frames);
     const headline = `BUG: KASAN: ${r.bugType} in ${where}`;
     const access = `${r.write ? 'Write' : 'Read'} of size ${r.size} at addr ${r.addr} by task ${task ? task.comm : 'swapper/0'}/${task ? task.pid : 0}`;
     const E = (line: string): void => this.log.emit(KERN_ERR, line);
+    // stack_depot_print() prints at the default level; a track without a stack says so.
+    const printStack = (track: KasanTrack): void => {
+      if (track.frames === null) E('(stack is not available)');
+      else for (const f of track.frames) this.log.emit(KERN_DEFAULT, ` ${f}`);
+    };
     E('==================================================================');
     E(headline);
     E(access);
@@ -216,10 +223,15 @@ export class Panic {
     this.printSplat(KERN_ERR, null, task, [...KASAN_REPORT_FRAMES, ...trace], null, 'none');
     E('');
     const o = r.object;
-    for (const [what, track] of [['Allocated', o.alloc], ['Freed', o.free]] as const) {
+    for (const [what, track] of [['Allocated by task', o.alloc], ['Freed by task', o.free]] as const) {
       if (track === null) continue;
-      E(`${what} by task ${track.pid}:`);
-      for (const f of track.frames ?? []) E(` ${f}`);
+      E(`${what} ${track.pid}:`);
+      printStack(track);
+      E('');
+    }
+    if (o.aux !== null) {
+      E('Last potentially related work creation:');
+      printStack(o.aux);
       E('');
     }
     E(`The buggy address belongs to the object at ${o.addr}`);

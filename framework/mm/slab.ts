@@ -25,11 +25,11 @@
  * As without kasan_multi_shot, only the first bad access of a boot is
  * reported; the access itself goes on (JavaScript keeps the old values).
  */
-import type { Panic } from '../kernel/panic.js';
-import type { FaultInjection } from '../kernel/fail_function.js';
-import { callTrace, captureFrames } from '../kernel/stacktrace.js';
-import type { Scheduler } from '../sim/scheduler.js';
-import type { Task } from '../sim/task.js';
+import { ContainerModule, inject, injectable } from 'inversify';
+import { FaultInjection } from '../kernel/fail_function.js';
+import { Panic } from '../kernel/panic.js';
+import { callTrace, captureFrames, type Frame } from '../kernel/stacktrace.js';
+import { Scheduler } from '../sim/scheduler.js';
 
 /** A task and the call chain it was in, as KASAN's stack depot keeps it. */
 export interface KasanTrack {
@@ -45,6 +45,8 @@ export interface SlabObject {
   readonly cacheSize: number;
   readonly alloc: KasanTrack;
   free: KasanTrack | null;
+  /** call_rcu()'s stack when the free was deferred to an RCU callback ("Last potentially related work creation"). */
+  aux: KasanTrack | null;
 }
 
 /** The high 32 bits of the direct-map addresses kshim's slab hands out (page_offset_base without KASLR, plus 4 GiB). */
@@ -54,6 +56,12 @@ const DEFAULT_OBJECT_SIZE = 256;
 /** kzalloc()'s fixed frames above its caller, and kfree()'s, as a KASAN kernel's stack depot records them. */
 const ALLOC_FRAMES = ['kasan_save_stack', 'kasan_save_track', '__kasan_kmalloc', '__kmalloc_cache_noprof'];
 const FREE_FRAMES = ['kasan_save_stack', 'kasan_save_track', 'kasan_save_free_info', '__kasan_slab_free', 'kfree'];
+/** Where an RCU callback frees: softirq context, from the RCU core. */
+const RCU_FREE_FRAMES = ['rcu_do_batch', 'rcu_core', 'handle_softirqs'];
+/** call_rcu()'s frames, as kasan_record_aux_stack() records them. */
+const CALL_RCU_FRAMES = ['kasan_save_stack', 'kasan_record_aux_stack', '__call_rcu_common', 'call_rcu'];
+/** This file's functions and the API wrappers around them: never frames of the caller's chain. */
+const OWN_FRAMES = new Set(['kzalloc', 'kfree', 'allocated', 'track', 'call_rcu_free', 'kasan_check', 'kasan_check_read', 'kasan_check_write', 'badAccess', 'kasanReport']);
 
 /** A slab address as %px prints it. */
 export function formatSlabAddress(low: number): string {
@@ -67,6 +75,15 @@ function kmallocSize(size: number): number {
   return n;
 }
 
+/** The caller's frames: the captured chain without this file's functions at its top. */
+function callerFrames(moduleOf: Panic['moduleOf']): Frame[] {
+  const frames = captureFrames(1, moduleOf);
+  let i = 0;
+  while (i < frames.length && OWN_FRAMES.has(frames[i]!.func)) i++;
+  return frames.slice(i);
+}
+
+@injectable()
 export class Slab {
   private readonly objects = new WeakMap<object, SlabObject>();
   private next = 0;
@@ -74,28 +91,46 @@ export class Slab {
   private reported = false;
 
   constructor(
-    private readonly sched: Scheduler,
-    private readonly panic: Panic,
-    private readonly faults: FaultInjection,
+    @inject(Scheduler) private readonly sched: Scheduler,
+    @inject(Panic) private readonly panic: Panic,
+    @inject(FaultInjection) private readonly faults: FaultInjection,
   ) {}
 
   /** kzalloc(sizeof(*obj), GFP_KERNEL): null where fault injection makes "kmalloc" fail for the struct. */
   kzalloc<T extends object>(ctor: () => T, size = DEFAULT_OBJECT_SIZE): T | null {
     const obj = ctor();
     if (this.faults.should_fail('kmalloc', obj.constructor.name)) return null;
+    return this.allocated(obj, size);
+  }
+
+  /** Record `obj`, built by kernel code that allocates it itself (alloc_workqueue(), platform_device_alloc()), as allocated now. */
+  allocated<T extends object>(obj: T, size = DEFAULT_OBJECT_SIZE): T {
     const cacheSize = kmallocSize(size);
     // Aligned to its size class, as a slab of that cache lays its objects out.
     this.next = Math.ceil(this.next / cacheSize) * cacheSize;
-    this.objects.set(obj, { addr: this.next, cacheSize, alloc: this.track(ALLOC_FRAMES), free: null });
+    this.objects.set(obj, { addr: this.next, cacheSize, alloc: this.track(ALLOC_FRAMES), free: null, aux: null });
     this.next += cacheSize;
     return obj;
   }
 
-  /** kfree(): the object is gone; a second kfree() of it is not modelled. Objects not from kzalloc() are ignored. */
+  /** kfree(): the object is gone; a second kfree() of it is not modelled. Objects not from this allocator are ignored. */
   kfree(obj: object | null): void {
     if (obj === null) return;
     const o = this.objects.get(obj);
     if (o !== undefined && o.free === null) o.free = this.track(FREE_FRAMES);
+  }
+
+  /**
+   * call_rcu(&obj->rcu, `callback`) with a callback that kfree()s it: the
+   * object counts as freed from here on (the grace period is not
+   * modelled), by the RCU core in softirq context, and the call_rcu() is
+   * kept as the report's last related work creation.
+   */
+  call_rcu_free(obj: object, callback: string): void {
+    const o = this.objects.get(obj);
+    if (o === undefined || o.free !== null) return;
+    o.aux = this.track(CALL_RCU_FRAMES);
+    o.free = { pid: 0, frames: this.sched.keepsStacks ? [...FREE_FRAMES, callback, ...RCU_FREE_FRAMES] : null };
   }
 
   /** Whether kfree() freed `obj`. */
@@ -106,30 +141,37 @@ export class Slab {
   /**
    * kasan_check_read()/kasan_check_write(): `size` bytes at `offset` into
    * `obj`. On a freed object, the report; returns whether the access was
-   * good. The report's trace starts at the caller of the API function.
+   * good, or null when `obj` is no object of this allocator. The report is
+   * about the caller, or about `via` called from it (an inline function
+   * the caller's access is in, such as mutex_unlock).
    */
-  kasan_check(obj: object, size: number, write: boolean, offset: number): boolean {
+  kasan_check(obj: object, size: number, write: boolean, offset: number, via: string | null = null): boolean | null {
     const o = this.objects.get(obj);
-    if (o === undefined || o.free === null) return true;
+    if (o === undefined) return null;
+    if (o.free === null) return true;
     if (this.reported) return false;
     this.reported = true;
+    const frames = callerFrames(this.panic.moduleOf);
     this.panic.kasanReport({
       bugType: 'slab-use-after-free',
       write,
       size,
       addr: formatSlabAddress(o.addr + offset),
-      object: { addr: formatSlabAddress(o.addr), end: formatSlabAddress(o.addr + o.cacheSize), cache: `kmalloc-${o.cacheSize}`, size: o.cacheSize, offset, alloc: o.alloc, free: o.free },
-      // Skip captureFrames(), kasanReport(), this function and the API wrapper: the check stands for the port's own load.
-      skipFrames: 4,
+      object: { addr: formatSlabAddress(o.addr), end: formatSlabAddress(o.addr + o.cacheSize), cache: `kmalloc-${o.cacheSize}`, size: o.cacheSize, offset, alloc: o.alloc, free: o.free, aux: o.aux },
+      frames: via === null ? frames : [{ func: via, module: null }, ...frames],
     });
     return false;
   }
 
   private track(fixed: readonly string[]): KasanTrack {
-    const task: Task | null = this.sched.current;
+    const task = this.sched.current;
     const pid = task === null ? 0 : task.pid;
     if (!this.sched.keepsStacks) return { pid, frames: null };
-    // Skip captureFrames(), track() and kzalloc()/kfree(), and the API wrapper the port called.
-    return { pid, frames: [...fixed, ...callTrace(task, captureFrames(4, this.panic.moduleOf))] };
+    return { pid, frames: [...fixed, ...callTrace(task, callerFrames(this.panic.moduleOf))] };
   }
 }
+
+/** The DI module of the slab allocator. */
+export const slabModule = new ContainerModule(({ bind }) => {
+  bind(Slab).toSelf().inSingletonScope();
+});

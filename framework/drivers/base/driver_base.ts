@@ -23,6 +23,8 @@ import { Panic } from '../../kernel/panic.js';
 import { Printk } from '../../kernel/printk.js';
 import { captureFrames } from '../../kernel/stacktrace.js';
 import { Workqueue } from '../../kernel/workqueue.js';
+import { Slab } from '../../mm/slab.js';
+import { embedding } from '../../include/linux/container_of.js';
 import { Scheduler } from '../../sim/scheduler.js';
 import { Bus } from './bus.js';
 import { DeviceCore } from './core.js';
@@ -83,6 +85,9 @@ export interface DriverCoreApi {
 }
 
 
+/** Where dev->mutex sits in the struct that embeds the device (kshim's round figure; struct device starts the container). */
+const DEVICE_MUTEX_OFFSET = 0x58;
+
 @injectable()
 export class DriverBase {
   readonly core: DeviceCore;
@@ -102,6 +107,7 @@ export class DriverBase {
     @inject(Async) readonly async: Async,
     @inject(FaultInjection) readonly faults: FaultInjection,
     @inject(Sysfs) readonly sysfs: Sysfs,
+    @inject(Slab) readonly slab: Slab,
   ) {
     this.core = new DeviceCore(this);
     this.bus = new Bus(this);
@@ -118,7 +124,10 @@ export class DriverBase {
 
   device_unlock(dev: device): void {
     if (dev.released) {
-      this.panic.kasan('mutex_unlock', `Write of device_lock(${dev_name(dev)}) after the last put_device() freed the device`);
+      // mutex_unlock() writes the owner word of dev->mutex, in the struct the release freed.
+      if (this.slab.kasan_check(embedding(dev) ?? dev, 8, true, DEVICE_MUTEX_OFFSET, 'mutex_unlock') === null) {
+        this.panic.kasan('mutex_unlock', `Write of device_lock(${dev_name(dev)}) after the last put_device() freed the device`);
+      }
       return;
     }
     this.locking.mutex_unlock(dev.mutex);

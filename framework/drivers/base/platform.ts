@@ -6,7 +6,7 @@
  */
 import { ContainerModule, inject, injectable } from 'inversify';
 import { ENOMEM, ENXIO, EPROBE_DEFER } from '../../include/errno.js';
-import { container_of, embed } from '../../include/linux/container_of.js';
+import { container_of, embed, embedding } from '../../include/linux/container_of.js';
 import { bus_type, dev_name, device, device_driver, type probe_type } from '../../include/linux/device.js';
 import { FaultInjection } from '../../kernel/fail_function.js';
 import { KERN_WARNING } from '../../kernel/printk.js';
@@ -95,12 +95,20 @@ export interface PlatformApi {
 /** The platform root device is static: nothing to free. */
 function platform_bus_release(_dev: device): void {}
 
+/** sizeof(struct platform_object) without its name: kshim's round figure for the kmalloc cache. */
+const PLATFORM_OBJECT_SIZE = 0x3a0;
+
 @injectable()
 export class PlatformBus {
   readonly platform_bus_type = new bus_type('platform');
   readonly platform_bus = new device();
   private nextAutoId = 0;
   private readonly freeAutoIds: number[] = [];
+  /** platform_device_release(): platform_device_alloc()'s object goes with its platform data. Bound: it is stored as dev->release. */
+  private readonly platform_device_release = (dev: device): void => {
+    dev.platform_data = null;
+    this.base.slab.kfree(embedding(dev));
+  };
 
   constructor(
     @inject(DriverBase) private readonly base: DriverBase,
@@ -160,9 +168,10 @@ export class PlatformBus {
 
   platform_device_alloc(name: string, id: number): platform_device | null {
     if (this.faults.should_fail('platform_device_alloc', name) || this.faults.should_fail('kmalloc', name)) return null;
-    const pdev = new platform_device({ name, id });
+    // struct platform_object: the device with its name after it, one kzalloc().
+    const pdev = this.base.slab.allocated(new platform_device({ name, id }), PLATFORM_OBJECT_SIZE + name.length + 1);
     this.base.core.device_initialize(pdev.dev);
-    pdev.dev.release = platform_device_release;
+    pdev.dev.release = this.platform_device_release;
     return pdev;
   }
 
@@ -265,10 +274,6 @@ function kmemdup<T extends object>(data: T): T {
   return Object.assign(Object.create(Object.getPrototypeOf(data) as object | null) as T, data);
 }
 
-/** Frees the container; nothing to do in a garbage-collected heap but to mark it. */
-function platform_device_release(dev: device): void {
-  dev.platform_data = null;
-}
 
 /** The DI module of the platform bus. */
 export const platformModule = new ContainerModule(({ bind }) => {

@@ -24,3 +24,8 @@ export function container_of<T>(member: object): T {
   if (c === undefined) throw new TypeError('container_of: member is not embedded in a struct');
   return c as T;
 }
+
+/** The struct that embeds `member`, or null when it is not embedded (a struct allocated on its own). */
+export function embedding(member: object): object | null {
+  return (member as WithContainer)[CONTAINER] ?? null;
+}
