@@ -589,13 +589,11 @@ export class Workqueue {
 
   /**
    * A read of wq->flags in a workqueue destroy_workqueue() freed: KASAN's
-   * report, about `func` (kshim's own words for a queue the slab does not
+   * report, about `func` (without the object for a queue the slab does not
    * know, such as a system workqueue).
    */
   private readFreed(wq: workqueue_struct, func: string): void {
-    if (this.slab.kasan_check(wq, 4, false, WQ_FLAGS_OFFSET) === null) {
-      this.panic.kasan(func, `Read of workqueue ${wq.name} after destroy_workqueue() freed it`);
-    }
+    if (this.slab.kasan_check(wq, 4, false, WQ_FLAGS_OFFSET) === null) this.slab.kasan_untracked(func, `Read of workqueue ${wq.name} after destroy_workqueue() freed it`);
   }
 
   // ---- allocation ------------------------------------------------------

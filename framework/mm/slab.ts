@@ -68,6 +68,11 @@ export function formatSlabAddress(low: number): string {
   return DIRECT_MAP_HIGH + (low >>> 0).toString(16).padStart(8, '0');
 }
 
+/** A kmalloc cache's name as /proc/slabinfo and KASAN give it: kmalloc-512, kmalloc-1k, kmalloc-8k. */
+function kmallocCacheName(size: number): string {
+  return size >= 1024 ? `kmalloc-${size / 1024}k` : `kmalloc-${size}`;
+}
+
 /** The kmalloc cache an object of `size` bytes comes from. */
 function kmallocSize(size: number): number {
   let n = 8;
@@ -157,10 +162,22 @@ export class Slab {
       write,
       size,
       addr: formatSlabAddress(o.addr + offset),
-      object: { addr: formatSlabAddress(o.addr), end: formatSlabAddress(o.addr + o.cacheSize), cache: `kmalloc-${o.cacheSize}`, size: o.cacheSize, offset, alloc: o.alloc, free: o.free, aux: o.aux },
+      object: { addr: formatSlabAddress(o.addr), end: formatSlabAddress(o.addr + o.cacheSize), cache: kmallocCacheName(o.cacheSize), size: o.cacheSize, offset, alloc: o.alloc, free: o.free, aux: o.aux },
       frames: via === null ? frames : [{ func: via, module: null }, ...frames],
     });
     return false;
+  }
+
+  /**
+   * A bad access to memory this allocator does not know (a struct a port
+   * built with `new` where the C kzalloc()s it): reported as well, but
+   * without the access size, the object or its tracks, which kshim does
+   * not have (Panic.kasan()). Still only the first report of a boot.
+   */
+  kasan_untracked(func: string, what: string): void {
+    if (this.reported) return;
+    this.reported = true;
+    this.panic.kasan(func, what);
   }
 
   private track(fixed: readonly string[]): KasanTrack {

@@ -64,7 +64,7 @@ describe('F9: use-after-free from a failed auto-assembly (fixed by 87805c32e6ad)
     expect(freed).to.include.members([' cxld_unregister [cxl_core]', ' delete_endpoint [cxl_core]', ' cxl_pci_driver_exit [cxl_pci]']);
     const alloc = rep.slice(rep.findIndex((l) => l.startsWith('Allocated by task')));
     expect(alloc.slice(5, 7)).to.deep.equal([' cxl_endpoint_decoder_alloc [cxl_core]', ' devm_cxl_endpoint_decoders_setup [cxl_port]']);
-    expect(rep).to.include(' which belongs to the cache kmalloc-512 of size 512');
+    expect(rep).to.include(' which belongs to the cache kmalloc-1k of size 1024');
     expect(rep).to.include('The buggy address is located 64 bytes inside of');
     // Without lock debugging the boot goes on: cxl_acpi's ports and the root decoder go after region0.
     expect(lines(r, "bus: 'cxl': remove device root0")).to.have.length(1);
