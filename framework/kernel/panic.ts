@@ -12,7 +12,7 @@ import type { Task } from '../sim/task.js';
 import { formatSeconds, KERN_ALERT, KERN_CRIT, KERN_DEFAULT, KERN_ERR, KERN_INFO, KERN_WARNING, Printk } from './printk.js';
 import { callTrace, captureFrames, formatFrame, framesOfStack, sourceLocation, type Frame, type ModuleOfFile } from './stacktrace.js';
 import { UTS_RELEASE } from '../include/generated/utsrelease.js';
-import { formatModuleAddress, unreadableOpcodes } from './module/layout.js';
+import { formatModuleAddress } from './module/layout.js';
 import type { KasanTrack } from '../mm/slab.js';
 import { DebugLocks } from '../lib/debug_locks.js';
 
@@ -71,6 +71,12 @@ export interface KasanReport {
   /** The chain of the bad access, innermost first: the report is about frames[0]. */
   readonly frames: readonly Frame[];
 }
+
+/**
+ * show_opcodes() over INT3 fill: the 42 bytes before RIP, the byte at RIP
+ * in angle brackets, and the 21 after (OPCODE_BUFSIZE is 64).
+ */
+const INT3_CODE = `Code: ${'cc '.repeat(42)}<cc>${' cc'.repeat(21)}`;
 
 /** The frames above the faulting function in every KASAN report's stack: the report's own. */
 const KASAN_REPORT_FRAMES = ['dump_stack_lvl', 'print_report', 'kasan_report'];
@@ -291,24 +297,40 @@ export class Panic {
   }
 
   /**
-   * An access to a module that is gone: `address` (the low 32 bits of a
-   * module address, see module/layout.ts) has been unmapped since
-   * free_module(). An instruction fetch is code calling or returning into
-   * the freed text: RIP is the address itself, which %pS cannot name, and
-   * the trace is `frames` (innermost first) over the task's bottom frames.
-   * A read is code reading the freed data: RIP is `frames[0]`, the
-   * function reading, and the trace starts at its caller. Printed as x86's
-   * page-fault oops and recorded under `symbol`, the function or object
-   * that was there, with `what` saying what it was; returns the oops for
-   * the caller to throw, which kills the current task.
+   * A read of a module's data after free_module(): `address` (the low 32
+   * bits of a module address, see module/layout.ts) is unmapped, so the
+   * read is x86's page-fault oops. RIP is `frames[0]`, the function
+   * reading; the trace starts at its caller. Recorded under `symbol`, the
+   * object that was there, with `what` saying what it was; returns the oops
+   * for the caller to throw, which kills the current task.
    */
-  moduleFault(address: number, access: PageFaultAccess, symbol: string, what: string, frames: readonly Frame[]): KernelOops {
+  moduleFault(address: number, symbol: string, what: string, frames: readonly Frame[]): KernelOops {
     const task = this.sched.current;
-    const addr = formatModuleAddress(address);
-    const fetch = access === 'instruction fetch';
-    const rip = fetch ? `0x${addr}` : frames[0] ? formatFrame(frames[0]) : 'unknown';
-    const trace = callTrace(task, fetch ? frames : frames.slice(1));
-    const headline = this.printPageFault(task, addr, access, rip, fetch ? unreadableOpcodes(address) : null, trace);
+    const rip = frames[0] ? formatFrame(frames[0]) : 'unknown';
+    const trace = callTrace(task, frames.slice(1));
+    const headline = this.printPageFault(task, formatModuleAddress(address), 'read access', rip, null, trace);
+    this.record('oops', symbol, headline, what, task, trace);
+    this.sched.trace.mark('warn', symbol, headline);
+    return new KernelOops(headline);
+  }
+
+  /**
+   * Code called or returned into in a module's freed text. x86_64 keeps
+   * module text in execmem's ROX cache, which fills a freed range with INT3
+   * and keeps it mapped, so the CPU traps at the first byte it runs there
+   * (`address`): exc_int3() finds nobody to handle it and die()s with
+   * "int3". RIP is one past the trapping byte, which %pS cannot name; the
+   * bytes around it are all 0xcc. The unwinder finds no ORC data for RIP,
+   * so every frame of the trace (`frames` over the task's bottom frames) is
+   * one it guessed: "? ". Recorded under `symbol`, the function that was
+   * there; returns the oops for the caller to throw.
+   */
+  freedTextTrap(address: number, symbol: string, what: string, frames: readonly Frame[]): KernelOops {
+    const task = this.sched.current;
+    const trace = callTrace(task, frames);
+    this.oops_begin();
+    const headline = this.__die('int3', 0, task, trace.map((f) => `? ${f}`), `0x${formatModuleAddress(address + 1)}`, INT3_CODE);
+    this.oops_end();
     this.record('oops', symbol, headline, what, task, trace);
     this.sched.trace.mark('warn', symbol, headline);
     return new KernelOops(headline);
@@ -374,15 +396,17 @@ export class Panic {
 
   /**
    * x86's __die(): __die_header()'s "Oops: <str>: <err> [#N]" line (the
-   * preemption model moved to the CPU line in 6.15; SMP, no KASAN, PTI off),
+   * preemption model moved to the CPU line in 6.15; SMP, KASAN, PTI off),
    * then show_regs() (CPU line, RIP, call trace) and the modules, all at the
-   * default level.
+   * default level. Returns the Oops line.
    */
-  private __die(str: string, err: number, task: Task | null, trace: readonly string[], rip: string, code: string | null = null): void {
+  private __die(str: string, err: number, task: Task | null, trace: readonly string[], rip: string, code: string | null = null): string {
     const errorCode = (err & 0xffff).toString(16).padStart(4, '0');
     if (this.dieCounter === 0) this.execSummary = { rip, code };
-    this.log.emit(KERN_DEFAULT, `Oops: ${str}: ${errorCode} [#${++this.dieCounter}] SMP NOPTI`);
+    const line = `Oops: ${str}: ${errorCode} [#${++this.dieCounter}] SMP KASAN NOPTI`;
+    this.log.emit(KERN_DEFAULT, line);
     this.printSplat(KERN_DEFAULT, null, task, trace, rip, 'after', code);
+    return line;
   }
 
   /**

@@ -55,7 +55,7 @@ describe('a NULL pointer dereference in a port oopses the task that made it', ()
       '#PF: supervisor read access in kernel mode',
       '#PF: error_code(0x0000) - not-present page',
       'PGD 0 P4D 0 ',
-      'Oops: Oops: 0000 [#1] SMP NOPTI',
+      'Oops: Oops: 0000 [#1] SMP KASAN NOPTI',
     ]);
     expect(lines).to.include('RIP: 0010:dax_hmem_probe');
     // An x86 oops prints the modules after the call trace (__die_body: show_regs, then print_modules).
@@ -89,14 +89,14 @@ describe('a NULL pointer dereference in a port oopses the task that made it', ()
       (pdev.dev.platform_data as mri_t | null)!.range = { start: 0 };
       return 0;
     });
-    expect(oopsLines(w).slice(1, 5)).to.deep.equal(['#PF: supervisor write access in kernel mode', '#PF: error_code(0x0002) - not-present page', 'PGD 0 P4D 0 ', 'Oops: Oops: 0002 [#1] SMP NOPTI']);
+    expect(oopsLines(w).slice(1, 5)).to.deep.equal(['#PF: supervisor write access in kernel mode', '#PF: error_code(0x0002) - not-present page', 'PGD 0 P4D 0 ', 'Oops: Oops: 0002 [#1] SMP KASAN NOPTI']);
 
     const x = boot();
     await probeWith(x, async function dax_hmem_probe() {
       const ops: { notify?: () => number } = {};
       return ops.notify!();
     });
-    expect(oopsLines(x).slice(1, 5)).to.deep.equal(['#PF: supervisor instruction fetch in kernel mode', '#PF: error_code(0x0010) - not-present page', 'PGD 0 P4D 0 ', 'Oops: Oops: 0010 [#1] SMP NOPTI']);
+    expect(oopsLines(x).slice(1, 5)).to.deep.equal(['#PF: supervisor instruction fetch in kernel mode', '#PF: error_code(0x0010) - not-present page', 'PGD 0 P4D 0 ', 'Oops: Oops: 0010 [#1] SMP KASAN NOPTI']);
     expect(warningsOf(x, 'oops').map((o) => o.function)).to.deep.equal(['dax_hmem_probe']);
   });
 

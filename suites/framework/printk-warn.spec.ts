@@ -89,7 +89,7 @@ describe('printk and WARN splats', () => {
       await k.api.flush_workqueue(null);
     });
     const t = texts(k);
-    expect(t.filter((l) => l.startsWith('Oops: '))).to.deep.equal(['Oops: Oops: 0000 [#1] SMP NOPTI', 'Oops: Oops: 0000 [#2] SMP NOPTI']);
+    expect(t.filter((l) => l.startsWith('Oops: '))).to.deep.equal(['Oops: Oops: 0000 [#1] SMP KASAN NOPTI', 'Oops: Oops: 0000 [#2] SMP KASAN NOPTI']);
     const cpuLines = t.filter((l) => l.startsWith('CPU: 0 '));
     expect(cpuLines[2]).to.contain(' Tainted: G        W           7.0.0-kshim #1');
     expect(cpuLines[3]).to.contain(' Tainted: G      D W           7.0.0-kshim #1');
@@ -232,7 +232,7 @@ describe('printk and WARN splats', () => {
     expect(lines.slice(0, 3)).to.deep.equal([
       [KERN_WARNING, '------------[ cut here ]------------'],
       [KERN_CRIT, 'kernel BUG at drivers/dax/hmem/hmem.c:42!'],
-      [KERN_WARNING, 'Oops: invalid opcode: 0000 [#1] SMP NOPTI'],
+      [KERN_WARNING, 'Oops: invalid opcode: 0000 [#1] SMP KASAN NOPTI'],
     ]);
     expect(lines.at(-1)![1]).to.equal('RIP: 0010:hmem_bug');
     // The body of the oops is at the default level, like the Oops line; the preemption model closes the CPU line.

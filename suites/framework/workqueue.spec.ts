@@ -497,7 +497,7 @@ describe('workqueues', () => {
       expect(oops[0]!.callTrace).to.deep.equal(['dax_hmem_flush_work']);
       // The page-fault oops of x86 in full: #PF lines, error code, RIP in the faulting function, CR2.
       expect(grep(k, '#PF: supervisor read access in kernel mode')).to.have.length(1);
-      expect(grep(k, 'Oops: Oops: 0000 [#1] SMP NOPTI')).to.have.length(1);
+      expect(grep(k, 'Oops: Oops: 0000 [#1] SMP KASAN NOPTI')).to.have.length(1);
       // In the registers of the oops, and again as oops_end()'s executive summary after the end marker.
       expect(grep(k, 'RIP: 0010:__flush_workqueue')).to.have.length(2);
       expect(grep(k, 'CR2: 0000000000000000')).to.have.length(1);

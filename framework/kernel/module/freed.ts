@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * A module's memory after free_module(): the range it had in the module
- * area is unmapped, and whatever still points into it faults when it is
- * used, as on x86. kshim finds those uses where the kernel would hit them:
+ * A module's memory after free_module(): its text is filled with INT3 (in
+ * execmem's ROX cache), its data is unmapped, and whatever still points
+ * into them traps or faults when it is used, as on x86_64. kshim finds
+ * those uses where the kernel would hit them:
  * - process_one_work() calling a work function of a freed load (an
  *   instruction fetch at the function's address);
  * - a kworker that was running such a function when the module was freed,
@@ -10,11 +11,14 @@
  * - kobject_cleanup() calling a release() of a freed load;
  * - a bus walk reading a driver that a freed module left registered
  *   (driver_match_device()'s read of drv->bus).
- * Each is the page-fault oops (Panic.moduleFault()); the task dies there.
+ * Code is the int3 oops (Panic.freedTextTrap()), data the page-fault oops
+ * (Panic.moduleFault()); the task dies there.
  * A driver left registered is also kept as a leftover of the unload, since
  * the kernel only notices it if some later device is added to its bus.
  *
  * Deviations:
+ * - Freed text always traps on INT3: the ROX cache giving a whole huge
+ *   page back (and the text becoming unmapped) is not modelled.
  * - A kworker that was inside the work function faults the next time it
  *   runs at all, at a return address inside the work function itself,
  *   even if it was suspended deeper (in a function of the same module
@@ -74,7 +78,7 @@ export class FreedModules {
   callWork(w: work_struct): KernelOops {
     const freed = this.loads.get(w.ownerLoad)!;
     const func = w.func?.name || 'work_fn';
-    return this.panic.moduleFault(textAddress(freed.base, func), 'instruction fetch', func, `work function ${func} of module ${freed.name} called after the module was freed`, []);
+    return this.panic.freedTextTrap(textAddress(freed.base, func), func, `work function ${func} of module ${freed.name} called after the module was freed`, []);
   }
 
   /**
@@ -88,14 +92,14 @@ export class FreedModules {
     this.sched.faultOnResume(task, () => {
       // print_worker_info() has only the address now.
       task.workqueueLine = `${wqName} 0x${formatModuleAddress(textAddress(freed.base, func))}`;
-      return this.panic.moduleFault(returnAddress(freed.base, func), 'instruction fetch', func, `work function ${func} of module ${freed.name} still running when the module was freed`, []);
+      return this.panic.freedTextTrap(returnAddress(freed.base, func), func, `work function ${func} of module ${freed.name} still running when the module was freed`, []);
     });
   }
 
   /** kobject_cleanup() calls `release` of the freed load `load`; `frames` are the caller's. The fault, for the caller to throw. */
   callRelease(load: number, release: string, device: string, frames: readonly Frame[]): KernelOops {
     const freed = this.loads.get(load)!;
-    return this.panic.moduleFault(textAddress(freed.base, release), 'instruction fetch', release, `release ${release} of device ${device} called after module ${freed.name} was freed`, frames);
+    return this.panic.freedTextTrap(textAddress(freed.base, release), release, `release ${release} of device ${device} called after module ${freed.name} was freed`, frames);
   }
 
   /**
@@ -108,6 +112,6 @@ export class FreedModules {
     if (freed === undefined) return;
     // Skip captureFrames(), this function and driver_match_device().
     const frames = captureFrames(3, this.panic.moduleOf);
-    throw this.panic.moduleFault(dataAddress(freed.base, drv.name) + DRIVER_BUS_OFFSET, 'read access', drv.name, `driver ${drv.name} of module ${freed.name} read on bus ${drv.bus?.name ?? '?'} after the module was freed`, frames);
+    throw this.panic.moduleFault(dataAddress(freed.base, drv.name) + DRIVER_BUS_OFFSET, drv.name, `driver ${drv.name} of module ${freed.name} read on bus ${drv.bus?.name ?? '?'} after the module was freed`, frames);
   }
 }

@@ -4,9 +4,9 @@
  * area, given out by mm/execmem.c since 6.10, module_alloc() before): each
  * load gets its own range, above the one before, and loses it in
  * free_module(). kshim uses the addresses for what a kernel prints with
- * them: /proc/modules, and the page-fault oops of code that jumps into, or
- * reads, a module that is gone (the range is unmapped then, so the fault
- * address is all the kernel can name: %pS finds no symbol there).
+ * them: /proc/modules, and the oops of code that jumps into, or reads, a
+ * module that is gone (./freed.ts): with the module gone, the address is
+ * all the kernel can print, as %pS finds no symbol there.
  *
  * Deviations:
  * - No KASLR: the area starts at 0xffffffffc0000000 in every boot, and
@@ -27,8 +27,6 @@ const MODULES_END_LOW = 0xff00_0000;
 export const MODULE_SLOT = 0x4_0000;
 /** Where a module's data starts inside its slot (after its text). */
 const DATA_OFFSET = 0x3_0000;
-/** x86's PROLOGUE_SIZE: show_opcodes() starts this many bytes before RIP. */
-const PROLOGUE_SIZE = 42;
 
 /** FNV-1a of a name, 32 bits. */
 function fnv1a(s: string): number {
@@ -43,11 +41,6 @@ function fnv1a(s: string): number {
 /** A module address as %px and the page-fault lines print it: 16 hex digits. */
 export function formatModuleAddress(low: number): string {
   return `ffffffff${(low >>> 0).toString(16).padStart(8, '0')}`;
-}
-
-/** What show_opcodes() prints when the bytes around `ip` cannot be read (x86 __show_regs()). */
-export function unreadableOpcodes(ip: number): string {
-  return `Code: Unable to access opcode bytes at 0x${formatModuleAddress(ip - PROLOGUE_SIZE)}.`;
 }
 
 /** The module area of one boot. */
