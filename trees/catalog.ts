@@ -13,6 +13,7 @@ import { sfcAccelModule } from '../mocks/cxl/type2.js';
 import { core_port_c } from '../mocks/cxl/core.js';
 import { core_memdev_c } from '../mocks/cxl/memdev.js';
 import { core_mbox_c } from '../mocks/cxl/mbox.js';
+import { core_hdm_c } from '../mocks/cxl/hdm.js';
 import { cxl_mem_c } from '../mocks/cxl/mem.js';
 import { cxl_pci_c } from '../mocks/cxl/pci.js';
 import { cxl_port_c } from '../mocks/cxl/port.js';
@@ -66,7 +67,7 @@ function linkOrder(tree: Tree, opts: CatalogOptions): ModuleDef[] {
   const region = f['drivers/cxl/core/region.c'];
   const assembly = tree.regionAutoAttach === '87805c32e6ad' ? region_c_mock_87805c32e6ad : region_c_mock;
   const cxl: ModuleDef[] = [
-    { name: 'cxl_core', config: 'CXL_BUS', object: 'drivers/cxl/core/cxl_core.ko', units: [core_port_c, core_memdev_c, core_mbox_c, assembly, ...(region ? [region] : [])] },
+    { name: 'cxl_core', config: 'CXL_BUS', object: 'drivers/cxl/core/cxl_core.ko', units: [core_port_c, core_memdev_c, core_mbox_c, core_hdm_c, assembly, ...(region ? [region] : [])] },
     { name: 'cxl_port', config: 'CXL_PORT', object: 'drivers/cxl/cxl_port.ko', units: [cxl_port_c] },
     { name: 'cxl_acpi', config: 'CXL_ACPI', object: 'drivers/cxl/cxl_acpi.ko', units: [cxl_acpi_c] },
     { name: 'cxl_mem', config: 'CXL_MEM', object: 'drivers/cxl/cxl_mem.ko', units: [cxl_mem_c] },

@@ -164,6 +164,7 @@ export class cxl_decoder {
   id = -1;
   hpa_range: range = { start: 0, end: -1 };
   interleave_ways = 1;
+  interleave_granularity = 0;
   flags = 0;
   /** The region the decoder is attached to; set when the region attaches its position (cxl_rr_ep_add()). */
   region: cxl_region | null = null;
@@ -211,12 +212,13 @@ export interface cxl_region_params {
   /** Endpoints attached so far, and how many the region needs. */
   nr_targets: number;
   interleave_ways: number;
+  interleave_granularity: number;
 }
 
 export class cxl_region {
   readonly dev = new device();
   id = -1;
-  readonly params: cxl_region_params = { state: CXL_CONFIG_IDLE, res: null, targets: [], nr_targets: 0, interleave_ways: 1 };
+  readonly params: cxl_region_params = { state: CXL_CONFIG_IDLE, res: null, targets: [], nr_targets: 0, interleave_ways: 0, interleave_granularity: 0 };
   cxlrd: cxl_root_decoder | null = null;
   /** The HPA range the BIOS programmed, known before the resource is inserted. */
   hpa: { start: number; end: number } = { start: 0, end: -1 };

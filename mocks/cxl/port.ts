@@ -18,9 +18,8 @@
  *   detach_memdev() drops; here schedule_cxl_memdev_detach() in cxl_core
  *   takes it, so that kshim's per-module reference accounting sees it
  *   dropped by the module that took it.
- * - An endpoint has one HDM decoder (decoderN.0), set up from what the
- *   mocked cxl_pci read of the BIOS's programming (cxlmd->hdm) rather than
- *   from HDM registers.
+ * - The endpoint's decoders come from cxl_core's mocked hdm.c (one per
+ *   endpoint, see ./hdm.ts).
  * - No dports, CDAT, RAS or HDM register setup; switch ports probe empty.
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
@@ -47,7 +46,7 @@ export const cxl_port_c: PortUnit = {
   exports: [{ symbol: 'devm_cxl_add_endpoint', gpl: true, forModules: 'cxl_mem' }],
   references: (cfg) => [
     'devm_cxl_add_port', 'cxl_endpoint_autoremove', 'schedule_cxl_memdev_detach', '__cxl_driver_register', 'cxl_driver_unregister', 'cxl_bus_type',
-    'cxl_endpoint_decoder_alloc', 'cxl_decoder_add', 'cxl_decoder_autoremove', ...(cfg.IS_ENABLED('CONFIG_CXL_REGION') ? ['cxl_add_to_region'] : []),
+    'devm_cxl_endpoint_decoders_setup', ...(cfg.IS_ENABLED('CONFIG_CXL_REGION') ? ['cxl_add_to_region'] : []),
   ],
   aliases: [MODULE_ALIAS_CXL(CXL_DEVICE_PORT)],
   importNs: ['CXL'],
@@ -62,33 +61,6 @@ export const cxl_port_c: PortUnit = {
     async function cxl_add_to_region(cxled: cxl_endpoint_decoder): Promise<number> {
       if (!IS_ENABLED('CONFIG_CXL_REGION')) return 0;
       return await sym.cxl_add_to_region(cxled);
-    }
-
-    /**
-     * devm_cxl_endpoint_decoders_setup(): the endpoint's decoder, reserved
-     * for auto-assembly (CXL_DECODER_STATE_AUTO, enabled) when the BIOS
-     * committed it, as init_hdm_decoder() finds it; added under the port and
-     * unregistered with the port's devres (add_hdm_decoder()).
-     */
-    async function devm_cxl_endpoint_decoders_setup(port: cxl_port): Promise<number> {
-      const hdm = port.uport!.hdm;
-      const cxled = sym.cxl_endpoint_decoder_alloc(port);
-      if (!cxled) return -ENOMEM;
-      const cxld = cxled.cxld;
-      if (hdm && hdm.programmed) {
-        const region = ops.firmware.tables.regions[hdm.region]!;
-        cxld.hpa_range = { start: region.start, end: region.end };
-        cxld.interleave_ways = region.targets;
-        cxld.flags |= CXL_DECODER_F_ENABLE;
-        cxled.state = CXL_DECODER_STATE_AUTO;
-      }
-      const rc = await sym.cxl_decoder_add(cxld);
-      if (rc) {
-        put_device(cxld.dev);
-        dev_err(port.dev, 'Failed to add decoder\n');
-        return rc;
-      }
-      return await sym.cxl_decoder_autoremove(port.dev, cxld);
     }
 
     /** An endpoint decoder the BIOS committed for an auto region goes to region assembly. */
@@ -111,7 +83,7 @@ export const cxl_port_c: PortUnit = {
       let rc = await devm_add_action_or_reset(dev, schedule_detach, cxlmd);
       if (rc) return rc;
 
-      rc = await devm_cxl_endpoint_decoders_setup(port);
+      rc = await sym.devm_cxl_endpoint_decoders_setup(port);
       if (rc) return rc;
 
       await device_for_each_child(dev, null, discover_region);

@@ -50,7 +50,7 @@
  *   release (see cxl.h.ts).
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
-import { EINVAL, ENXIO, ERR_PTR, IS_ERR, PTR_ERR, type ErrPtr } from '../../framework/include/errno.js';
+import { EBUSY, EINVAL, ENXIO, ERR_PTR, IS_ERR, PTR_ERR, type ErrPtr } from '../../framework/include/errno.js';
 import type { device } from '../../framework/include/linux/device.js';
 import { IORES_DESC_CXL, IORESOURCE_MEM, resource } from '../../framework/include/linux/ioport.js';
 import { container_of } from '../../framework/include/linux/container_of.js';
@@ -98,7 +98,7 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
     exports: [{ symbol: 'cxl_add_to_region', gpl: true, namespace: 'CXL' }],
     create(k, sym) {
       const { dev_dbg, dev_err, dev_warn, dev_name, memregion_alloc, memregion_free, insert_resource, remove_resource, device_initialize, device_add, device_attach,
-        device_del, device_unregister, device_release_driver, get_device, put_device, bus_find_device, devm_add_action_or_reset, dev_set_name, mutex_lock,
+        device_del, device_unregister, device_release_driver, get_device, put_device, bus_find_device, devm_add_action_or_reset, dev_set_name, dev_WARN_ONCE, mutex_lock,
         mutex_unlock, kasan_check_read, THIS_MODULE } = k;
       const regions: cxl_region[] = [];
       // cxl_rwsem.region, taken for write.
@@ -174,6 +174,26 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
       function cxl_region_attach(cxlr: cxl_region, cxled: cxl_endpoint_decoder, pos: number): number {
         const p = cxlr.params;
 
+        if (p.state > CXL_CONFIG_INTERLEAVE_ACTIVE) {
+          dev_dbg(cxlr.dev, 'region already active\n');
+          return -EBUSY;
+        }
+
+        if (p.interleave_ways === 0 || p.interleave_granularity === 0) {
+          dev_dbg(cxlr.dev, 'interleave config missing\n');
+          return -ENXIO;
+        }
+
+        if (p.nr_targets >= p.interleave_ways) {
+          dev_dbg(cxlr.dev, 'region already has %d endpoints\n', p.nr_targets);
+          return -EINVAL;
+        }
+
+        if (cxled_to_port(cxled).dead) {
+          dev_dbg(cxlr.dev, '%s dead\n', dev_name(cxled_to_port(cxled).dev));
+          return -ENXIO;
+        }
+
         let rc = cxl_region_attach_auto(cxlr, cxled, pos);
         if (rc) return rc;
 
@@ -186,7 +206,6 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
         }
 
         p.state = CXL_CONFIG_COMMIT;
-        dev_dbg(cxlr.dev, 'committed\n');
         return 0;
       }
 
@@ -254,7 +273,8 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
         cxl_port_detach_region(cxled_to_port(cxled), cxlr!, cxled);
 
         if (cxled.pos < 0 || cxled.pos >= p.interleave_ways || p.targets[cxled.pos] !== cxled) {
-          dev_err(cxlr!.dev, 'expected %s:%s at position %d\n', dev_name(cxled.cxld.dev), dev_name(cxlr!.dev), cxled.pos);
+          const cxlmd = cxled_to_port(cxled).uport!;
+          dev_WARN_ONCE(cxlr!.dev, true, 'expected %s:%s at position %d\n', dev_name(cxlmd.dev), dev_name(cxled.cxld.dev), cxled.pos);
           return null;
         }
 
@@ -293,8 +313,9 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
         // Only a committed region has its targets attached; detach_target() copes with either.
         for (let i = 0; i < p.interleave_ways; i++) await detach_target(cxlr, i);
 
+        // cxl_region_iomem_release(): the range goes from under the window, if it ever got there.
         if (p.res) {
-          remove_resource(p.res);
+          if (p.res.parent) remove_resource(p.res);
           p.res = null;
         }
         put_device(cxlr.dev);
@@ -329,25 +350,15 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
 
       const cxl_region_driver = new cxl_driver({ name: 'cxl_region', probe: cxl_region_probe, id: CXL_DEVICE_REGION });
 
-      /** construct_region(): the region device and its HPA range, before all members arrived. */
-      async function construct_region(cxlrd: cxl_root_decoder, cxled: cxl_endpoint_decoder): Promise<cxl_region | ErrPtr> {
-        const hpa = cxled.cxld.hpa_range;
-        // As __create_region(): the id of the root decoder's next region is allocated first, and its failure fails the region.
+      /** __create_region() with devm_cxl_add_region(): regionN under the root decoder, registered before it has any configuration. */
+      async function __create_region(cxlrd: cxl_root_decoder): Promise<cxl_region | ErrPtr> {
+        // The id of the root decoder's next region is allocated first, and its failure fails the region.
         const next_id = memregion_alloc();
         if (next_id < 0) return ERR_PTR(next_id);
         const cxlr = new cxl_region();
-        cxlr.hpa = { start: hpa.start, end: hpa.end };
         cxlr.id = cxlrd.region_id;
         cxlrd.region_id = next_id;
         cxlr.cxlrd = cxlrd;
-        const p = cxlr.params;
-        p.interleave_ways = cxled.cxld.interleave_ways;
-        p.targets = new Array<cxl_endpoint_decoder | null>(p.interleave_ways).fill(null);
-        p.state = CXL_CONFIG_INTERLEAVE_ACTIVE;
-        const res = new resource({ start: hpa.start, end: hpa.end, name: `region${cxlr.id}`, flags: IORESOURCE_MEM, desc: IORES_DESC_CXL });
-        let rc = insert_resource(cxlrd.res!, res);
-        if (rc) dev_dbg(cxlrd.dev, 'region%d: HPA %pr conflicts\n', cxlr.id, res);
-        else p.res = res;
 
         const dev = cxlr.dev;
         device_initialize(dev);
@@ -358,16 +369,49 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
         dev.release = cxl_region_release;
         dev_set_name(dev, 'region%d', cxlr.id);
         regions.push(cxlr);
-        rc = await device_add(dev);
+        const rc = await device_add(dev);
         if (rc) {
           regions.splice(regions.indexOf(cxlr), 1);
-          if (p.res) remove_resource(p.res);
           put_device(dev);
           return ERR_PTR(rc);
         }
-        // As devm_cxl_add_region(): the root port's uport_dev (cxl_acpi's device) unregisters the region when cxl_acpi unbinds.
-        await devm_add_action_or_reset(to_cxl_port(cxlrd.dev.parent!).uport_dev!, unregister_region, cxlr);
-        dev_dbg(dev, '%s: %pr position %d\n', dev_name(cxlrd.dev), res, 0);
+        // The root port's uport_dev (cxl_acpi's device) unregisters the region when cxl_acpi unbinds.
+        const port = to_cxl_port(cxlrd.dev.parent!);
+        const err = await devm_add_action_or_reset(port.uport_dev!, unregister_region, cxlr);
+        if (err) return ERR_PTR(err);
+        dev_dbg(port.uport_dev!, '%s: created %s\n', dev_name(cxlrd.dev), dev_name(dev));
+        return cxlr;
+      }
+
+      /** __construct_region(): the region takes the decoder's HPA range and interleave, and claims the range under the window. */
+      function __construct_region(cxlr: cxl_region, cxled: cxl_endpoint_decoder): void {
+        const cxlmd = cxled_to_port(cxled).uport!;
+        const hpa = cxled.cxld.hpa_range;
+        const p = cxlr.params;
+        cxlr.hpa = { start: hpa.start, end: hpa.end };
+
+        const res = new resource({ start: hpa.start, end: hpa.end, name: dev_name(cxlr.dev), flags: IORESOURCE_MEM, desc: IORES_DESC_CXL });
+        if (insert_resource(cxlr.cxlrd!.res!, res)) {
+          dev_warn(cxlmd.dev.parent!, '%s:%s: %s %s cannot insert resource\n', dev_name(cxlmd.dev), dev_name(cxled.cxld.dev), '__construct_region', dev_name(cxlr.dev));
+        }
+
+        p.res = res;
+        p.interleave_ways = cxled.cxld.interleave_ways;
+        p.interleave_granularity = cxled.cxld.interleave_granularity;
+        p.targets = new Array<cxl_endpoint_decoder | null>(p.interleave_ways).fill(null);
+        p.state = CXL_CONFIG_INTERLEAVE_ACTIVE;
+
+        dev_dbg(cxlmd.dev.parent!, '%s:%s: %s %s res: %pr iw: %d ig: %d\n', dev_name(cxlmd.dev), dev_name(cxled.cxld.dev), '__construct_region', dev_name(cxlr.dev), p.res, p.interleave_ways, p.interleave_granularity);
+      }
+
+      /** construct_region(): a region for an auto decoder whose range has none yet. */
+      async function construct_region(cxlrd: cxl_root_decoder, cxled: cxl_endpoint_decoder): Promise<cxl_region | ErrPtr> {
+        const cxlr = await __create_region(cxlrd);
+        if (IS_ERR(cxlr)) return cxlr;
+
+        await mutex_lock(cxl_rwsem_region);
+        __construct_region(cxlr, cxled);
+        mutex_unlock(cxl_rwsem_region);
         return cxlr;
       }
 

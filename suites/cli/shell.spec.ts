@@ -225,7 +225,7 @@ describe('kshim shell: options and arguments', () => {
     const one = new Shell(s, await runScenario(s));
     expect((await one.exec('modprobe -r dax_hmem kmem device_dax'))!.split('\n')).to.deep.equal([
       '[   14.020000] Oops: int3: 0000 [#1] SMP KASAN NOPTI',
-      '(21 new dmesg lines; dmesg -c shows them)',
+      '(22 new dmesg lines; dmesg -c shows them)',
     ]);
     expect((await one.exec('dmesg | grep -E "RIP|Modules linked in"'))!.split('\n')).to.deep.equal([
       '[   14.020000] RIP: 0010:0xffffffffc0004591',

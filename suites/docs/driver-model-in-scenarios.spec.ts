@@ -367,7 +367,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       '[    0.034000] hmem_platform hmem_platform.0: await CXL initial probe: [mem 0x850000000-0x284fffffff flags 0x80000200]',
       '[    0.034000] hmem_platform hmem_platform.0: CXL did not claim resource, registering: [mem 0x850000000-0x284fffffff flags 0x80000200]',
       "[    0.034000] bus: 'pci': add driver cxl_pci",
-      '[    0.304000] cxl region0: committed',
+      "[    0.304000] cxl_region region0: driver: 'cxl_region': driver_bound: bound to device",
       '[    0.304000] cxl_dax_region dax_region0: dax_region resource conflict for [mem 0x850000000-0x284fffffff]',
       '[    0.304000] cxl_dax_region dax_region0: probe with driver cxl_dax_region failed with error -12',
     ]);
@@ -385,7 +385,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     expectInOrder(cxl, [
       '[    0.034000] hmem_platform hmem_platform.0: await CXL initial probe: [mem 0x850000000-0x284fffffff flags 0x80000200]',
       "[    0.034000] bus: 'pci': add driver cxl_pci",
-      '[    0.304000] cxl region0: committed',
+      "[    0.304000] cxl_region region0: driver: 'cxl_region': driver_bound: bound to device",
       '[    0.304000] hmem_platform hmem_platform.0: CXL claims resource, dropping: [mem 0x850000000-0x284fffffff flags 0x80000200]',
       '[    0.304000] Freeing unused kernel image (initmem) memory: 4096K',
       '[    0.304000] Run /init as init process',
@@ -412,7 +412,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       '[    0.034100] hmem_platform hmem_platform.0: await CXL initial probe: [mem 0x850000000-0x284fffffff flags 0x80000200]',
       "[    0.034150] bus: 'pci': add driver cxl_pci",
       '[    0.230080] slow_async slow_async.0: ready',
-      '[    0.304150] cxl region0: committed',
+      "[    0.304150] cxl_region region0: driver: 'cxl_region': driver_bound: bound to device",
       '[    0.304150] hmem_platform hmem_platform.0: CXL claims resource, dropping: [mem 0x850000000-0x284fffffff flags 0x80000200]',
     ]);
     expect((await classesOfEverySchedule(s)).map((c) => c.split(' ')[0])).to.deep.equal(['owners=dax_cxl']);
@@ -465,7 +465,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       "[    3.007000] bus: 'platform': add driver cxl_acpi",
       "[    3.007000] bus: 'pci': add driver cxl_pci",
       "[    3.037000] cxl_acpi ACPI0017:00: driver: 'cxl_acpi': driver_bound: bound to device",
-      '[    3.267000] cxl region0: committed',
+      "[    3.267000] cxl_region region0: driver: 'cxl_region': driver_bound: bound to device",
       '[    3.267000] cxl_pci 0000:0d:00.0: driver cxl_pci async attach completed: 0',
       "[    3.269000] bus: 'platform': add driver hmem_platform",
       '[    3.269000] hmem_platform hmem_platform.0: CXL claims resource, dropping: [mem 0x850000000-0x284fffffff flags 0x80000200]',
@@ -491,7 +491,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       '[    3.011000]  dax0.0: alloc range[0]: 0x0000000850000000:0x000000284fffffff',
       '[    3.027000] cxl_acpi ACPI0017:00: root0 added (root port)',
       "[    3.037000] cxl_acpi ACPI0017:00: driver: 'cxl_acpi': driver_bound: bound to device",
-      '[    3.267000] cxl region1: committed',
+      "[    3.267000] cxl_region region1: driver: 'cxl_region': driver_bound: bound to device",
       '[    3.274000] cxl_dax_region dax_region1: dax_region resource conflict for [mem 0x850000000-0x284fffffff]',
     ]);
     expect(grep(v19, 'await CXL initial probe')).to.deep.equal([]);
@@ -553,8 +553,8 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
         'cxl_pci                16384  0',
         'cxl_mem                28672  1 cxl_pci',
         'cxl_acpi               20480  0',
-        'cxl_port               36864  1 cxl_mem',
-        'cxl_core              176128  4 cxl_port,cxl_acpi,cxl_mem,cxl_pci',
+        'cxl_port               32768  1 cxl_mem',
+        'cxl_core              192512  4 cxl_port,cxl_acpi,cxl_mem,cxl_pci',
       ].join('\n'),
     );
     expect(await sh.exec('modprobe dax_cxl')).to.equal('(22 new dmesg lines; dmesg -c shows them)');
@@ -573,7 +573,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       '[    0.039000] hmem_platform hmem_platform.0: CXL did not claim resource, registering: [mem 0x850000000-0x284fffffff flags 0x80000200]',
       '[    3.000000] EXT4-fs (vda1): mounted filesystem 5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76 r/w with ordered data mode. Quota mode: none.',
       "[    3.007000] bus: 'pci': add driver cxl_pci",
-      '[    3.267000] cxl region0: committed',
+      "[    3.267000] cxl_region region0: driver: 'cxl_region': driver_bound: bound to device",
       '[    3.274000] cxl_dax_region dax_region0: dax_region resource conflict for [mem 0x850000000-0x284fffffff]',
       '[    3.274000] cxl_dax_region dax_region0: probe with driver cxl_dax_region failed with error -12',
     ]);
@@ -595,7 +595,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     const packed: Scenario = { ...s, initramfs: ['cxl_core', 'cxl_port', 'cxl_acpi', 'cxl_mem', 'cxl_pci', 'dax', 'dax_hmem'] };
     const fixed = await boot(packed);
     expectInOrder(fixed, [
-      '[    0.267000] cxl region0: committed',
+      "[    0.267000] cxl_region region0: driver: 'cxl_region': driver_bound: bound to device",
       "[    0.269000] bus: 'platform': add driver hmem_platform",
       '[    0.269000] hmem_platform hmem_platform.0: CXL claims resource, dropping: [mem 0x850000000-0x284fffffff flags 0x80000200]',
       '[    3.000000] EXT4-fs (vda1): mounted filesystem 5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76 r/w with ordered data mode. Quota mode: none.',
@@ -651,7 +651,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     const s = scenario('soft-reserved-handoff.json');
     const r = await boot(s);
     expectInOrder(r, [
-      '[    3.277000] cxl region0: committed',
+      "[    3.277000] cxl_region region0: driver: 'cxl_region': driver_bound: bound to device",
       '[    3.299000] hmem_platform hmem_platform.0: await CXL initial probe: [mem 0x850000000-0x104fffffff flags 0x80000200]',
       '[    3.299000] hmem_platform hmem_platform.0: await CXL initial probe: [mem 0x1050000000-0x184fffffff flags 0x80000200]',
       '[    3.299000] hmem_platform hmem_platform.0: CXL claims resource, dropping: [mem 0x850000000-0x104fffffff flags 0x80000200]',
@@ -660,7 +660,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       '[    3.299000]  dax4.0: alloc range[0]: 0x0000001050000000:0x000000184fffffff',
       '[    3.299000]  dax0.0: alloc range[0]: 0x0000000850000000:0x000000104fffffff',
     ]);
-    expect(grep(r, 'cxl region1: committed')).to.deep.equal([]);
+    expect(grep(r, "cxl_region region1: driver: 'cxl_region': driver_bound: bound to device")).to.deep.equal([]);
     expect(r.result.iomem.trimEnd()).to.equal(
       [
         '850000000-104fffffff : CXL Window 0',

@@ -63,7 +63,7 @@ describe('findings.md section 10: modular mainline, asynchronous cxl bus rescan:
     expect(r.result.warnings).to.deep.equal([]);
     const d = text(r);
     const decided = nth(d, `${HOST}: CXL did not claim resource, registering: ${PR}`);
-    const committed = nth(d, 'cxl region0: committed');
+    const committed = nth(d, "cxl_region region0: driver: 'cxl_region': driver_bound: bound to device");
     expect(committed, 'region0 commits after the decision').to.be.above(decided);
     expect(d.slice(committed)).to.include.members([
       'cxl_dax_region dax_region0: dax_region resource conflict for [mem 0x850000000-0x284fffffff]',
@@ -101,7 +101,7 @@ describe('findings.md section 10: modular mainline, asynchronous cxl bus rescan:
     expect(decision.time).to.be.within(mem0.end, mem1.start);
     const decided = nth(d, `${HOST}: CXL did not claim resource, registering: ${PR}`);
     expect(nth(d, "cxl_mem mem0: driver: 'cxl_mem': driver_bound: bound to device")).to.be.below(decided);
-    expect(nth(d, 'cxl region0: decoder0.0: [mem 0x850000000-0x284fffffff flags 0x200] position 0')).to.be.below(decided);
+    expect(nth(d, 'cxl_pci 0000:0d:00.0: mem0:decoder2.0: __construct_region region0 res: [mem 0x850000000-0x284fffffff flags 0x200] iw: 2 ig: 256')).to.be.below(decided);
     expect(nth(d, "cxl mem1: bus: 'cxl': really_probe: probing driver cxl_mem with device", 1)).to.be.above(decided);
   });
 

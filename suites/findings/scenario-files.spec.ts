@@ -77,7 +77,7 @@ describe('scenario files: the cover letter of v7 and v8', () => {
   it('[3] cover-letter-3-assembly-fails.json: region0 never commits; v8 awaits the CXL probes, then "CXL did not claim resource, registering", and 9/9 puts Soft Reserved on top of the window; v8/7 leaves the range without an owner', async () => {
     const r = await kshimRun('cover-letter-3-assembly-fails.json');
     expect(decisions(r)).to.deep.equal([AWAIT, NOT_CLAIMED]);
-    expect(lines(r, 'cxl region0: committed')).to.deep.equal([]);
+    expect(lines(r, "cxl_region region0: driver: 'cxl_region': driver_bound: bound to device")).to.deep.equal([]);
     expect(owners(r)).to.deep.equal(['dax_hmem']);
     expect(paths(r)).to.deep.equal(['platform/hmem.2']);
     expect(iomem(r)).to.deep.equal([
@@ -102,7 +102,7 @@ describe('scenario files: the cover letter of v7 and v8', () => {
     for (const tree of ['v8', 'mainline']) {
       const r = await kshimRun('cover-letter-4-region-smaller.json', { tree });
       expect(decisions(r), tree).to.deep.equal([AWAIT, NOT_CLAIMED]);
-      expect(lines(r, 'cxl region0: committed'), tree).to.have.length(1);
+      expect(lines(r, "cxl_region region0: driver: 'cxl_region': driver_bound: bound to device"), tree).to.have.length(1);
       expect(grep(r, /^cxl_dax_region dax_region0: /).filter((l) => /conflict|failed/.test(l)), tree).to.deep.equal([
         'cxl_dax_region dax_region0: dax_region resource conflict for [mem 0x850000000-0x280fffffff]',
         'cxl_dax_region dax_region0: probe with driver cxl_dax_region failed with error -12',
@@ -173,7 +173,7 @@ describe('scenario files: review findings', () => {
     expect(lines(main, "Registering platform device 'hmem.")).to.deep.equal([]);
     // The memdevs detached when cxl_acpi went are probed again by its rescan, and the decoders the BIOS committed rebuild region0.
     // cxl_acpi's probe only queues that rescan on cxl_bus_wq, so hmem has decided (did_probe is set) before region0 commits.
-    const committed = main.result.dmesg.map((l, i) => (l.endsWith('cxl region0: committed') ? i : -1)).filter((i) => i >= 0);
+    const committed = main.result.dmesg.map((l, i) => (l.endsWith("cxl_region region0: driver: 'cxl_region': driver_bound: bound to device") ? i : -1)).filter((i) => i >= 0);
     expect(committed).to.have.length(2);
     expect(committed[1]).to.be.above(walk);
     const rescans = main.result.dmesg.map((l, i) => (l.endsWith('CXL bus rescan result: 0') ? i : -1)).filter((i) => i >= 0);
@@ -231,7 +231,7 @@ describe('scenario files: review findings', () => {
     expect(v8.result.config.values['DEV_DAX_CXL']).to.equal('n');
     expect(v8.result.config.adjusted).to.deep.equal([]);
     expect(decisions(v8)).to.deep.equal([]);
-    expect(lines(v8, 'cxl region1: committed')).to.have.length(1);
+    expect(lines(v8, "cxl_region region1: driver: 'cxl_region': driver_bound: bound to device")).to.have.length(1);
     expect(lines(v8, 'cxl_region region1: region1: register dax_region1')).to.have.length(1);
     expect(lines(v8, "add driver cxl_dax_region")).to.deep.equal([]);
     expect(owners(v8)).to.deep.equal(['dax_hmem']);

@@ -83,7 +83,7 @@ describe('debug switches: CONFIG_DEBUG_KOBJECT_RELEASE', () => {
     expect(reloaded.dmesg.filter((l) => l.startsWith('Modules linked in:'))).to.deep.equal(['Modules linked in: dax [last unloaded: dax]']);
     const removed = await unloadAll('y');
     expect(removed.oopses).to.deep.equal([MAPPING0]);
-    expect(removed.traces[0]!.slice(0, 3)).to.deep.equal(['kobject_cleanup', 'kobject_delayed_cleanup', 'process_one_work']);
+    expect(removed.traces[0]!.slice(0, 4)).to.deep.equal(['device_release', 'kobject_cleanup', 'kobject_delayed_cleanup', 'process_one_work']);
     // x86_64 fills freed module text with INT3: the call traps, RIP one byte past the release's address, the bytes all 0xcc.
     expect(removed.dmesg.filter((l) => /^(Oops: int3: 0000 \[#1\] SMP KASAN NOPTI|Workqueue: events kobject_delayed_cleanup|RIP: 0010:0xffffffffc0[0-9a-f]{6}|Code: (cc ){42}<cc>( cc){21})$/.test(l))).to.have.length(6);
     expect(removed.dmesg).to.include.members([' ? kobject_cleanup', ' ? process_one_work']);

@@ -72,7 +72,7 @@ describe('cxl mocks: cxl_acpi removed and loaded again', () => {
     // dax_region0's uevent loads dax_cxl again (udev), which binds it.
     expect(cxlBus(m)).to.deep.equal(BOOT.map((l) => (l === 'dax_region0 -' ? 'dax_region0 cxl_dax_region' : l)));
     const dmesg = dmesgText(m);
-    expect(dmesg.filter((l) => l === 'cxl region0: committed')).to.have.length(2);
+    expect(dmesg.filter((l) => l === "cxl_region region0: driver: 'cxl_region': driver_bound: bound to device")).to.have.length(2);
     expect(dmesg.filter((l) => /^cxl_mem mem[01]: endpoint[23] added to port1$/.test(l))).to.deep.equal([
       'cxl_mem mem0: endpoint2 added to port1',
       'cxl_mem mem1: endpoint3 added to port1',

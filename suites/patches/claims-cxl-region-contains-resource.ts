@@ -64,8 +64,8 @@ export function cxlRegionContainsResourceClaims(before: string, after: string): 
     const sym = withIt.machine!.loader.symbols.find('cxl_region_contains_resource');
     expect(sym?.owner).to.equal('cxl_core');
     expect(sym?.decl.gpl).to.equal(true);
-    expect(withIt.result.dmesg.some((l) => l.includes('cxl region0: committed'))).to.equal(true);
-    expect(withIt.result.dmesg.some((l) => l.includes('cxl region1: committed'))).to.equal(false);
+    expect(withIt.result.dmesg.some((l) => l.includes("cxl_region region0: driver: 'cxl_region': driver_bound: bound to device"))).to.equal(true);
+    expect(withIt.result.dmesg.some((l) => l.includes("cxl_region region1: driver: 'cxl_region': driver_bound: bound to device"))).to.equal(false);
   });
 
   it('true only for a range that a committed region fully contains: the region itself or a part of it', async () => {

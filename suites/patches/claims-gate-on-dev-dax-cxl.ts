@@ -36,7 +36,7 @@ export function gateOnDevDaxCxlClaims(before: string, after: string): void {
     expect(decisions(without)).to.deep.equal([`hmem_platform hmem_platform.0: deferring range to CXL: ${prSR(SR)}`]);
     expect(without.result.softReserved.map((s) => s.owner)).to.deep.equal([null]);
     // The region committed, but without dax_cxl nothing turns it into a dax device.
-    expect(without.result.dmesg.some((l) => l.includes('cxl region0: committed'))).to.equal(true);
+    expect(without.result.dmesg.some((l) => l.includes("cxl_region region0: driver: 'cxl_region': driver_bound: bound to device"))).to.equal(true);
     expect(without.result.daxRegions).to.deep.equal([]);
 
     const withIt = await machine(after, 'n');

@@ -30,7 +30,7 @@ describe('ports: hmem.c with v8 8/9 (defer and resolve Soft Reserved ownership)'
   it('a committed region that contains the range: "await CXL initial probe", then "CXL claims resource, dropping"; dax_cxl owns it', async () => {
     const r = await run(withRegion('v8/8', 'commit'));
     expect(decisions(r)).to.deep.equal([AWAIT, CLAIMS]);
-    expect(at(r, 'cxl region0: committed')).to.be.within(at(r, AWAIT), at(r, CLAIMS));
+    expect(at(r, "cxl_region region0: driver: 'cxl_region': driver_bound: bound to device")).to.be.within(at(r, AWAIT), at(r, CLAIMS));
     expect(owner(r)).to.equal('dax_cxl');
     expect(r.result.daxRegions.map((d) => d.path)).to.deep.equal(['platform/ACPI0017:00/root0/decoder0.0/region0/dax_region0']);
     expect(r.result.warnings).to.deep.equal([]);

@@ -152,12 +152,17 @@ export class DeviceCore {
 
   /** The last reference is gone: devres leftovers, then the release callback. */
   private kobject_cleanup(dev: device): void {
-    const name = dev_name(dev);
+    // The ktype's release of a device's kobject.
+    this.device_release(dev);
+  }
+
+  /** device_release(): devres leftovers, then the release callback of the device, or of its type. */
+  private device_release(dev: device): void {
     if (dev.devres_head.length > 0) this.base.devres.devres_release_all_atomic(dev);
     const release = dev.release ?? dev.type?.release ?? null;
-    // A release() in the text of a module already freed faults: what CONFIG_DEBUG_KOBJECT_RELEASE is there to catch.
+    // A release() in the text of a module already freed traps: what CONFIG_DEBUG_KOBJECT_RELEASE is there to catch.
     if (release !== null) this.callRelease(dev, release);
-    else this.base.panic.warn(DEVICE_RELEASE_SITE, `Device '${name}' does not have a release() function, it is broken and must be fixed. See Documentation/core-api/kobject.rst.`);
+    else this.base.panic.warn(DEVICE_RELEASE_SITE, `Device '${dev_name(dev)}' does not have a release() function, it is broken and must be fixed. See Documentation/core-api/kobject.rst.`);
     dev.released = true;
   }
 
