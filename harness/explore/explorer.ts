@@ -18,7 +18,7 @@
 import type { TimeMode } from '../../framework/sim/scheduler.js';
 import { DeviationStrategy, RandomStrategy, ReplayStrategy, type SchedulingStrategy } from '../../framework/sim/strategy.js';
 import { runScenario, type Run } from '../run.js';
-import { encodeSchedule } from '../schedule.js';
+import { decodeSchedule, encodeSchedule } from '../schedule.js';
 import { letWeakRefsGo } from '../yield.js';
 import type { Scenario } from '../scenario.js';
 import { findRaces } from './dpor.js';
@@ -73,6 +73,20 @@ interface Found {
   count: number;
   choices: number[];
   deviations: number;
+}
+
+/** The most deviations fewestDeviations() searches below, and its budget of runs for each bound. */
+const SHRINK_MAX_BOUND = 3;
+const SHRINK_SEARCH_RUNS = 1000;
+
+/** The choice list of a schedule's deviations (choice point -> candidate), 0 elsewhere. */
+function choicesOf(deviations: ReadonlyMap<number, number>): number[] {
+  const out: number[] = [];
+  for (const [i, c] of [...deviations].sort((a, b) => a[0] - b[0])) {
+    while (out.length < i) out.push(0);
+    out[i] = c;
+  }
+  return out;
 }
 
 function deviationsOf(choices: readonly number[]): number {
@@ -137,7 +151,7 @@ export class Explorer {
     }
     const outcomes: OutcomeClass[] = [];
     for (const f of this.found.values()) {
-      const shrunk = this.opts.shrink === false ? f.choices : await this.shrink(f.outcome.signature, f.choices);
+      const shrunk = this.opts.shrink === false ? f.choices : await this.fewestDeviations(f.outcome.signature, await this.shrink(f.outcome.signature, f.choices));
       outcomes.push({
         ...f.outcome,
         count: f.count,
@@ -232,6 +246,27 @@ export class Explorer {
       initialSleep = new Map(node.sleep);
       for (const [q, f] of node.doneFoot) if (q !== node.candidates[node.chosen]) initialSleep.set(q, f);
     }
+  }
+
+  /**
+   * Removing one deviation at a time can get stuck: two deviations may
+   * only work together, or a different, shorter schedule may reach the
+   * same outcome. Search every schedule with at most k deviations, for k
+   * from 0 up to one less than `choices` has (and at most
+   * SHRINK_MAX_BOUND), each search within SHRINK_SEARCH_RUNS runs; the
+   * first that reaches `signature` is kept. Within that budget the result
+   * has the fewest deviations there are.
+   */
+  private async fewestDeviations(signature: string, choices: number[]): Promise<number[]> {
+    const have = deviationsOf(choices);
+    for (let k = 0; k < have && k <= SHRINK_MAX_BOUND; k++) {
+      const bounded = new Explorer(this.scenario, { strategy: 'exhaustive', timeMode: this.timeMode, bound: k, runs: SHRINK_SEARCH_RUNS, shrink: false });
+      const hit = (await bounded.explore()).outcomes.find((o) => o.signature === signature);
+      if (hit === undefined) continue;
+      const shorter = decodeSchedule(hit.schedule).deviations;
+      return shorter.size < have ? choicesOf(shorter) : choices;
+    }
+    return choices;
   }
 
   /** Remove deviations one at a time while the outcome stays the same. */

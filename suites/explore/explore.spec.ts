@@ -198,6 +198,23 @@ describe('explorer: what it finds', () => {
     }
   });
 
+  it('random and PCT report the fewest deviations there are, not those of the run that found the class: modular mainline for any timing, HMEM owning, takes two deviations however it was found', async () => {
+    const s = shipped('mainline-modular.json');
+    const bounded = await new Explorer(s, { strategy: 'exhaustive', timeMode: 'untimed', bound: 2, runs: 5000, shrink: false }).explore();
+    const fewest = bounded.outcomes.find((o) => o.signature.startsWith('owners=dax_hmem '));
+    expect(fewest, 'a class with HMEM owning within two deviations').to.not.equal(undefined);
+    expect(fewest!.deviations).to.equal(2);
+    for (const strategy of ['random', 'pct'] as const) {
+      const r = await new Explorer(s, { strategy, timeMode: 'untimed', runs: 300, seed: 1, depth: 3 }).explore();
+      const hmem = r.outcomes.find((o) => o.signature === fewest!.signature);
+      expect(hmem, strategy).to.not.equal(undefined);
+      expect(hmem!.deviations, strategy).to.equal(2);
+      // The schedule it reports replays to that class.
+      const replayed = await runScenario(s, { strategy: strategyFor(decodeSchedule(hmem!.shrunk)), timeMode: 'untimed' });
+      expect(outcomeOf(replayed).signature, strategy).to.equal(fewest!.signature);
+    }
+  });
+
   it('a NULL dereference in a port is an outcome, not a crash: mainline\'s deferred work oopses, dax_cxl\'s work waits forever flushing dax_hmem_wq, nobody owns the range; the id replays it', async () => {
     // A broken wait_for_device_probe() as the port sees it: the fault is in the work dax_hmem queued.
     const tree = mainlineWithHmem('null-deref-example', 'mainline with a NULL dereference in the deferred work', nullDerefInWaitForDeviceProbe);
