@@ -17,7 +17,7 @@ import { Firmware, firmwareModule } from '../mocks/platform/firmware.js';
 import { dax_region } from '../drivers/dax/dax-private.h.js';
 import { buildCatalog } from '../trees/catalog.js';
 import { hex as hexDigits } from '../framework/lib/hex.js';
-import { install_hmem_test_wraps } from '../mocks/cxl/hmem_test.js';
+import { hmemTestRange, install_hmem_test_wraps } from '../mocks/cxl/hmem_test.js';
 import type { FaultRule } from '../framework/kernel/fail_function.js';
 import type { ModuleDef } from '../framework/kernel/module/types.js';
 import type { Tree } from '../trees/tree.js';
@@ -340,7 +340,10 @@ export function liveDaxRegions(m: Machine): Array<{ region: dax_region; parent: 
 function collect(scenario: Scenario, m: Machine, cfg: ResolvedConfig, timeMode: TimeMode): RunResult {
   const k = m.kernel;
   const regions = liveDaxRegions(m);
-  const softReserved = scenario.softReserved.map((sr) => {
+  // The firmware's ranges, then the one cxl_test's hmem_test hands hmem_platform.1 (which hmem decides like any other).
+  const test = scenario.hmemTest ? hmemTestRange(m.get(Firmware)) : null;
+  const ranges = test === null ? scenario.softReserved : [...scenario.softReserved, { start: test.start, end: test.end }];
+  const softReserved = ranges.map((sr) => {
     const covering = regions.filter((r) => r.region.res.start <= sr.start && r.region.res.end >= sr.end);
     return { start: hex(sr.start), end: hex(sr.end), owner: covering.length > 0 ? covering[0]!.owner : null };
   });

@@ -62,6 +62,13 @@ describe('F10: singleton confusion between dax_hmem_work and hmem devices, and u
     expect(pathsWith(v8, 'hmem_platform.1')).to.deep.equal([]);
   });
 
+  it('the outcome names hmem_test\'s range as a Soft Reserved range of its own, so the explorer and kshim compare tell v8/8 (never decided: none) from mainline (HMEM, with the failed assembly)', async () => {
+    const owners = async (tree: string) => (await hmemTest(tree, 'fail')).result.softReserved.map((r) => [r.start, r.end, r.owner]);
+    // The firmware's range outside the windows first, then the first half of window 0 that hmem_test reports for hmem_platform.1.
+    expect(await owners('mainline')).to.deep.equal([[OUTSIDE.start, OUTSIDE.end, 'dax_hmem'], ['0x850000000', '0x184fffffff', 'dax_hmem']]);
+    expect(await owners('v8/8')).to.deep.equal([[OUTSIDE.start, OUTSIDE.end, 'dax_hmem'], ['0x850000000', '0x184fffffff', null]]);
+  });
+
   it('059edcc405e4: mainline\'s HMEM dax regions sit under their host ("hmem_platform.N/hmem.M"); v8/8\'s sit directly on the platform bus', async () => {
     const main = await hmemTest('mainline', 'commit');
     const v8 = await hmemTest('v8/8', 'commit');
