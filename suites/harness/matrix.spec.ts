@@ -4,6 +4,9 @@ import { expect } from 'chai';
 import { configMatrix, MatrixError } from '../../harness/matrix.js';
 import { lookupTree } from '../../trees/registry.js';
 import { withoutCxlRegion } from './trees.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseScenario } from '../../harness/scenario.js';
 
 const mainline = lookupTree('mainline')!;
 
@@ -26,6 +29,16 @@ describe('kshim matrix: the Kconfig matrix of a tree', () => {
     // The rows with CXL_REGION=n of the full matrix, no more and no fewer.
     expect(held.configs.map((c) => c.values)).to.deep.equal(all.configs.filter((c) => c.values['CXL_REGION'] === 'n').map((c) => c.values));
     expect(held.why).to.equal(undefined);
+  });
+
+  it('with --explore, every configuration has outcomes, one that does not link included: its one class is the build\'s (owners=n/a, end=not-booted)', async () => {
+    const v8 = lookupTree('v8')!;
+    const scenario = parseScenario(readFileSync(fileURLToPath(new URL('../../../scenarios/mainline-builtin.json', import.meta.url)), 'utf8'), 'mainline-builtin.json', { tree: 'v8' });
+    const m = await configMatrix(v8, { fixed: { DAX: 'y', DEV_DAX: 'y', DEV_DAX_HMEM: 'y', CXL_BUS: 'm', CXL_REGION: 'y' }, explore: scenario, runs: 3 });
+    const failing = m.configs.filter((c) => !c.build.ok);
+    expect(failing.length).to.be.greaterThan(0);
+    for (const c of m.configs) expect(c.outcomes, JSON.stringify(c.values)).to.be.an('array').that.is.not.empty;
+    for (const c of failing) expect(c.outcomes!.map((o) => o.signature)).to.deep.equal(['owners=n/a build=link-error warnings=none leaks=0 end=not-booted']);
   });
 
   it('says why when held values leave no valid configuration', async () => {
