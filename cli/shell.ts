@@ -15,6 +15,7 @@
  * Like `sh -s`, the shell exits with `exit N`, or at the end of its input
  * with the status of the last command.
  */
+import { SYSCALL_FRAMES } from '../framework/kernel/kmod.js';
 import { createInterface, type Interface } from 'node:readline';
 import { basename } from 'node:path';
 import { ENOENT, EWOULDBLOCK } from '../framework/include/errno.js';
@@ -408,7 +409,7 @@ export class Shell {
     };
     const mod = name.replace(/-/g, '_');
     if (loader.isBuiltin(mod)) return say(`rmmod: ERROR: Module ${mod} is builtin.`);
-    const err = await loader.delete_module(mod);
+    const err = await loader.__do_sys_delete_module(mod);
     if (err === -ENOENT) return say(`rmmod: ERROR: Module ${mod} is not currently loaded`);
     if (err === -EWOULDBLOCK) return say(`rmmod: ERROR: Module ${mod} is in use${loader.holdersOf(mod).length ? ` by: ${loader.holdersOf(mod).join(' ')}` : ''}`);
     if (err !== 0) return say(`rmmod: ERROR: could not remove module ${mod}: ${strerror(err)}`);
@@ -425,6 +426,7 @@ export class Shell {
     const t = this.k.sched.spawn(comm, 'user', async () => {
       code = await body();
     });
+    t.baseFrames = SYSCALL_FRAMES;
     if (background) {
       out.err(`[${t.pid}] ${comm}`);
       return 0;

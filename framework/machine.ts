@@ -4,6 +4,7 @@
  * request_module, the boot sequence and the userspace that loads modules
  * (udevd, modprobe). One fresh container per boot.
  */
+import { SYSCALL_FRAMES } from './kernel/kmod.js';
 import type { CmdlineParam } from './init/cmdline.js';
 import 'reflect-metadata';
 import { Container, ContainerModule, inject, injectable, type ServiceIdentifier } from 'inversify';
@@ -71,6 +72,7 @@ export class Machine {
     const t = this.kernel.sched.spawn('modprobe', 'user', async () => {
       exit = await this.modprobe.modprobe(name, { remove, params });
     });
+    t.baseFrames = SYSCALL_FRAMES;
     const outcome = await this.kernel.sched.run();
     return { exit, outcome, pid: t.pid };
   }

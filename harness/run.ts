@@ -18,6 +18,7 @@ import { dax_region } from '../drivers/dax/dax-private.h.js';
 import { buildCatalog } from '../trees/catalog.js';
 import { hex as hexDigits } from '../framework/lib/hex.js';
 import { hmemTestRange, install_hmem_test_wraps } from '../mocks/cxl/hmem_test.js';
+import { SYSCALL_FRAMES } from '../framework/kernel/kmod.js';
 import type { FaultRule } from '../framework/kernel/fail_function.js';
 import type { ModuleDef } from '../framework/kernel/module/types.js';
 import type { Tree } from '../trees/tree.js';
@@ -317,6 +318,7 @@ async function removeInTurn(m: Machine, names: readonly string[]): Promise<{ exi
     exit = 0;
     for (const name of names) exit = Math.max(exit, await m.modprobe.modprobe(name, { remove: true }));
   });
+  t.baseFrames = SYSCALL_FRAMES;
   const outcome = await m.kernel.sched.run();
   return { exit, outcome, pid: t.pid };
 }

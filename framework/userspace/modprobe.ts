@@ -206,7 +206,7 @@ export class Modprobe {
       if (!opts.quiet) this.say(`modprobe: FATAL: Module ${name} is not in kernel.`);
       return 1;
     }
-    const err = await this.loader.delete_module(def.name);
+    const err = await this.loader.__do_sys_delete_module(def.name);
     if (err === -EWOULDBLOCK) {
       this.say(`modprobe: FATAL: Module ${def.name} is in use.`);
       return 1;
@@ -218,7 +218,7 @@ export class Modprobe {
     // Then the dependencies nobody uses any more, as kmod does.
     for (const dep of [...this.depends(def)].reverse()) {
       const m = this.loader.find(dep.name);
-      if (m !== undefined && m.holders.size === 0 && m.refcnt === 0) await this.loader.delete_module(dep.name);
+      if (m !== undefined && m.holders.size === 0 && m.refcnt === 0) await this.loader.__do_sys_delete_module(dep.name);
     }
     return 0;
   }

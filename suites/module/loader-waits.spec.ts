@@ -146,7 +146,7 @@ describe('module loader: delete_module and do_init_module details', () => {
     m.rootfs.realRootMounted = true;
     await m.userModprobe('asyncexit');
     m.kernel.sched.spawn('rmmod', 'user', async () => {
-      const rc = await m.loader.delete_module('asyncexit');
+      const rc = await m.loader.__do_sys_delete_module('asyncexit');
       events.push(`delete_module returned ${rc}, module ${m.loader.find('asyncexit') ? 'still listed' : 'freed'}`);
     });
     await m.kernel.sched.run();

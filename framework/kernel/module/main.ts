@@ -688,8 +688,8 @@ export class ModuleLoader {
 
   // ---- delete_module ------------------------------------------------------------------
 
-  /** delete_module(): -ENOENT if not loaded, -EWOULDBLOCK while used, -EBUSY without an exit function. */
-  async delete_module(name: string): Promise<number> {
+  /** The delete_module() syscall (SYSCALL_DEFINE2's __do_sys_delete_module()): -ENOENT if not loaded, -EWOULDBLOCK while used, -EBUSY without an exit function. */
+  async __do_sys_delete_module(name: string): Promise<number> {
     const mod = this.find(name);
     if (mod === undefined) return -ENOENT;
     // The C's order: users first, then "already dying", then no exit, then the refcount (try_stop_module).
