@@ -1,9 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * WARN splats, oopses and use-after-free reports (kernel/panic.c,
- * lib/bug.c, mm/kasan). Each is printed in kernel format and also kept as
- * a structured record, so tests and the explorer can ask "which functions
- * warned".
+ * lib/bug.c, arch/x86's die and page-fault paths, mm/kasan). Each is
+ * printed in kernel format and also kept as a structured record, so tests
+ * and the explorer can ask "which functions warned".
+ *
+ * Deviations:
+ * - Frames and RIP print without their +offset/size (%pS shows only the
+ *   name); the CPU line has no "Hardware name:" after it and no register
+ *   dump follows RIP; a Code line is printed only where the bytes are
+ *   known (INT3 fill), not for code that is still there.
+ * - One CPU: every report says CPU 0.
+ * - A KASAN report ends after the object's description (see mm/slab.ts).
  */
 import { ContainerModule, inject, injectable } from 'inversify';
 import { vsprintf } from '../lib/vsprintf.js';

@@ -29,7 +29,11 @@
  * Deviations: ids are freed by dev->release rather than by the
  * device_type's release (see cxl.h.ts); no dports, no cxl_ep tracking
  * (the mocked topology has one host bridge and no switches); no device
- * lock assertions in unregister_port().
+ * lock assertions in unregister_port(). cxl_core_init() does not call
+ * cxl_memdev_init(), cxl_mbox_init() or cxl_ras_init() and makes no
+ * debugfs directory (nothing here uses them).
+ * cxl_endpoint_decoder_alloc() returns NULL on failure, not an error
+ * pointer, and presets nothing cxl_decoder_init() would.
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
 import { bus_type, dev_name, type device, type device_driver } from '../../framework/include/linux/device.js';

@@ -84,8 +84,9 @@ import type { CxlCoreHooks } from './core.js';
 
 /**
  * How region.c treats an endpoint decoder staged in a region that has not
- * assembled: as merged with region autodiscovery (a32320b71f08), or with
- * 87805c32e6ad's AUTO_STAGED state and cxl_cancel_auto_attach().
+ * assembled: as it did from region autodiscovery (a32320b71f08, which the
+ * fix blames) up to just before 87805c32e6ad, or with 87805c32e6ad's
+ * AUTO_STAGED state and cxl_cancel_auto_attach().
  */
 export type RegionAutoAttach = 'a32320b71f08' | '87805c32e6ad';
 
@@ -332,9 +333,16 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
         dev.type = cxl_dax_region_type;
         dev_set_name(dev, 'dax_region%d', cxlr.id);
         const rc = await device_add(dev);
-        if (rc) return rc;
+        if (rc) {
+          put_device(dev);
+          return rc;
+        }
         dev_dbg(cxlr.dev, '%s: register %s\n', dev_name(dev.parent!), dev_name(dev));
-        return await devm_add_action_or_reset(cxlr.dev, async () => await device_unregister(dev), null);
+        return await devm_add_action_or_reset(cxlr.dev, cxlr_dax_unregister, cxlr_dax);
+      }
+
+      async function cxlr_dax_unregister(data: unknown): Promise<void> {
+        await device_unregister((data as cxl_dax_region).dev);
       }
 
       async function cxl_region_probe(dev: device): Promise<number> {

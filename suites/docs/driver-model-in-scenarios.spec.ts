@@ -554,7 +554,7 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
         'cxl_mem                28672  1 cxl_pci',
         'cxl_acpi               20480  0',
         'cxl_port               32768  1 cxl_mem',
-        'cxl_core              192512  4 cxl_port,cxl_acpi,cxl_mem,cxl_pci',
+        'cxl_core              196608  4 cxl_port,cxl_acpi,cxl_mem,cxl_pci',
       ].join('\n'),
     );
     expect(await sh.exec('modprobe dax_cxl')).to.equal('(22 new dmesg lines; dmesg -c shows them)');
