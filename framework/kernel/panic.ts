@@ -192,12 +192,15 @@ export class Panic {
     return !!condition;
   }
 
-  /** A record for a KASAN-style report ("BUG: KASAN: slab-use-after-free in queue_work"). */
-  kasan(func: string, what: string): Warning {
+  /**
+   * A KASAN-style report without the object (Slab.kasan_untracked()): the
+   * headline, kshim's words for the access, the stack; `frames` is the
+   * chain of the caller of the bad access.
+   */
+  kasan(func: string, what: string, frames: readonly Frame[]): Warning {
     const task = this.sched.current;
-    // Skip kasan() itself: the trace starts at the caller of the bad access.
-    const frames = captureFrames(2, this.moduleOf);
-    const trace = callTrace(task, frames);
+    // `func` is where the bad access is; the chain it was called from follows (unless `frames` starts with it).
+    const trace = callTrace(task, frames[0]?.func === func ? frames : [{ func, module: null }, ...frames]);
     const headline = `BUG: KASAN: slab-use-after-free in ${func}`;
     this.log.emit(KERN_ERR, '==================================================================');
     this.log.emit(KERN_ERR, headline);
@@ -290,8 +293,9 @@ export class Panic {
   /**
    * A NULL pointer dereference inside a kernel function the framework
    * models (`func`, faulting at `address`, a small offset into the missing
-   * struct): the page-fault oops, recorded, then the task dies with its
-   * locks held.
+   * struct): the oops (see printPageFault(): a load or store is KASAN's
+   * general protection fault), recorded, then the task dies with its locks
+   * held.
    */
   nullDereference(func: string, address: number, access: PageFaultAccess = 'read access'): never {
     const task = this.sched.current;
@@ -299,7 +303,7 @@ export class Panic {
     const captured = captureFrames(2, this.moduleOf);
     const frames = captured[0]?.func === func ? captured.slice(1) : captured;
     const trace = callTrace(task, frames);
-    const headline = this.printPageFault(task, address.toString(16).padStart(16, '0'), access, func, null, trace);
+    const headline = this.printPageFault(task, address.toString(16).padStart(16, '0'), access, func, trace);
     this.record('oops', func, headline, null, task, trace);
     throw new KernelOops(headline);
   }
@@ -316,7 +320,7 @@ export class Panic {
     const task = this.sched.current;
     const rip = frames[0] ? formatFrame(frames[0]) : 'unknown';
     const trace = callTrace(task, frames.slice(1));
-    const headline = this.printPageFault(task, formatModuleAddress(address), 'read access', rip, null, trace);
+    const headline = this.printPageFault(task, formatModuleAddress(address), 'read access', rip, trace);
     this.record('oops', symbol, headline, what, task, trace);
     this.sched.trace.mark('warn', symbol, headline);
     return new KernelOops(headline);
@@ -370,14 +374,19 @@ export class Panic {
   }
 
   /**
-   * x86's page_fault_oops() for a not-present page at `addr` (16 hex
-   * digits): the BUG and #PF lines, the page-table walk, "Oops: <error
-   * code> [#N]", registers (RIP, and the Code line when the opcodes cannot
-   * be read), call trace, modules and CR2. Returns the headline.
+   * A fault on a not-present page at `addr` (16 hex digits). A load or
+   * store near NULL in KASAN-instrumented code never reaches the page: its
+   * shadow check reads a non-canonical address first, so it is the general
+   * protection fault that KASAN explains (generalProtection()). Anything
+   * else is x86's page_fault_oops(): the BUG and #PF lines, the page-table
+   * walk, "Oops: <error code> [#N]", registers, call trace, modules and
+   * CR2. Returns the headline.
    */
-  private printPageFault(task: Task | null, addr: string, access: PageFaultAccess, rip: string, code: string | null, trace: readonly string[]): string {
+  private printPageFault(task: Task | null, addr: string, access: PageFaultAccess, rip: string, trace: readonly string[]): string {
+    const address = parseInt(addr, 16);
     // An address in the first page is a NULL pointer; anything else is "unable to handle page fault".
-    const nullPage = addr.startsWith('000000000000');
+    const nullPage = address < PAGE_SIZE;
+    if (nullPage && access !== 'instruction fetch') return this.generalProtection(task, address, rip, trace);
     const headline = nullPage ? `BUG: kernel NULL pointer dereference, address: ${addr}` : `BUG: unable to handle page fault for address: ${addr}`;
     const errorCode = PF_ERROR_CODE[access];
     this.oops_begin();
@@ -388,8 +397,27 @@ export class Panic {
     // kernel's address space; a freed module range still has its upper levels, down to a cleared PTE.
     this.log.emit(KERN_INFO, nullPage ? 'PGD 0 P4D 0 ' : MODULE_AREA_PAGETABLE);
     // page_fault_oops() passes "Oops" as the die() string, so 6.10+ print "Oops: Oops: 0000".
-    this.__die('Oops', Number(errorCode), task, trace, rip, code);
+    this.__die('Oops', Number(errorCode), task, trace, rip);
     this.log.emit(KERN_DEFAULT, `CR2: ${addr}`);
+    this.oops_end();
+    return headline;
+  }
+
+  /**
+   * exc_general_protection() -> die_addr() for a load or store at
+   * `address` near NULL in KASAN-instrumented code: the shadow byte of
+   * `address` lies at KASAN_SHADOW_OFFSET + (address >> 3), a
+   * non-canonical address, so the check itself faults. The Oops line says
+   * so, kasan_non_canonical_hook() names the granule the access was for,
+   * then the registers and trace; no CR2. Returns the headline.
+   */
+  private generalProtection(task: Task | null, address: number, rip: string, trace: readonly string[]): string {
+    const shadow = KASAN_SHADOW_OFFSET_HIGH + ((address >>> 3) >>> 0).toString(16).padStart(8, '0');
+    const granule = address - (address % 8);
+    this.oops_begin();
+    const headline = this.__die(`general protection fault, probably for non-canonical address 0x${shadow}`, 0, task, trace, rip, null, () => {
+      this.log.emit(KERN_ALERT, `KASAN: null-ptr-deref in range [0x${granule.toString(16).padStart(16, '0')}-0x${(granule + 7).toString(16).padStart(16, '0')}]`);
+    });
     this.oops_end();
     return headline;
   }
@@ -408,11 +436,13 @@ export class Panic {
    * then show_regs() (CPU line, RIP, call trace) and the modules, all at the
    * default level. Returns the Oops line.
    */
-  private __die(str: string, err: number, task: Task | null, trace: readonly string[], rip: string, code: string | null = null): string {
+  private __die(str: string, err: number, task: Task | null, trace: readonly string[], rip: string, code: string | null = null, afterHeader: (() => void) | null = null): string {
     const errorCode = (err & 0xffff).toString(16).padStart(4, '0');
     if (this.dieCounter === 0) this.execSummary = { rip, code };
     const line = `Oops: ${str}: ${errorCode} [#${++this.dieCounter}] SMP KASAN NOPTI`;
     this.log.emit(KERN_DEFAULT, line);
+    // die_addr(): what kasan_non_canonical_hook() says comes between the header and the body.
+    afterHeader?.();
     this.printSplat(KERN_DEFAULT, null, task, trace, rip, 'after', code);
     return line;
   }
@@ -491,14 +521,16 @@ export class Panic {
    * A NULL pointer dereference in kernel code oopses the task that made it.
    * In a port, reading or writing a property of null or undefined, or calling
    * a function pointer that is not set, is that dereference: it is printed as
-   * the page-fault oops, recorded, and the task dies with its locks held.
+   * x86 oopses for it (KASAN's general protection fault for a load or store,
+   * the page fault for a call), recorded, and the task dies with its locks
+   * held.
    * `where` is the source line the error was thrown at, for the record.
    */
   private pageFaultOops(task: Task, err: TypeError, access: PageFaultAccess, where: string | null): void {
     const frames = framesOfStack(err.stack ?? '', 0, this.moduleOf);
     const rip = frames[0] ?? { func: 'unknown', module: null };
     const trace = callTrace(task, frames.slice(1));
-    const headline = this.printPageFault(task, '0000000000000000', access, formatFrame(rip), null, trace);
+    const headline = this.printPageFault(task, '0000000000000000', access, formatFrame(rip), trace);
     this.record('oops', rip.func, headline, `${err.name}: ${err.message}${where === null ? '' : ` (${where})`}`, task, trace);
     this.sched.trace.mark('warn', rip.func, headline);
   }
@@ -567,6 +599,11 @@ export type LockdepOk = typeof LOCKDEP_STILL_OK | typeof LOCKDEP_NOW_UNRELIABLE;
 const KSHIM_OWN_CODE = /^(?:dist\/)?(?:framework|harness|cli|bench)\//;
 
 export type PageFaultAccess = 'read access' | 'write access' | 'instruction fetch';
+
+/** x86's PAGE_SIZE: a fault below it is a NULL pointer dereference. */
+const PAGE_SIZE = 0x1000;
+/** KASAN_SHADOW_OFFSET of x86_64 with 4-level paging (0xdffffc0000000000), its high 32 bits. */
+const KASAN_SHADOW_OFFSET_HIGH = 'dffffc00';
 
 /**
  * dump_pagetable() for an address in a freed module range: the upper

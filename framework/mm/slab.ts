@@ -61,10 +61,10 @@ const RCU_FREE_FRAMES = ['rcu_do_batch', 'rcu_core', 'handle_softirqs'];
 /** call_rcu()'s frames, as kasan_record_aux_stack() records them. */
 const CALL_RCU_FRAMES = ['kasan_save_stack', 'kasan_record_aux_stack', '__call_rcu_common', 'call_rcu'];
 /** This file's functions and the API wrappers around them: never frames of the caller's chain. */
-const OWN_FRAMES = new Set(['kzalloc', 'kfree', 'allocated', 'track', 'call_rcu_free', 'kasan_check', 'kasan_check_read', 'kasan_check_write', 'badAccess', 'kasanReport']);
+const OWN_FRAMES = new Set(['kzalloc', 'kfree', 'allocated', 'track', 'call_rcu_free', 'kasan_check', 'kasan_check_read', 'kasan_check_write', 'kasan_untracked', 'kasan']);
 
 /** A slab address as %px prints it. */
-export function formatSlabAddress(low: number): string {
+function formatSlabAddress(low: number): string {
   return DIRECT_MAP_HIGH + (low >>> 0).toString(16).padStart(8, '0');
 }
 
@@ -73,8 +73,10 @@ function kmallocCacheName(size: number): string {
   return size >= 1024 ? `kmalloc-${size / 1024}k` : `kmalloc-${size}`;
 }
 
-/** The kmalloc cache an object of `size` bytes comes from. */
+/** The kmalloc cache an object of `size` bytes comes from: the powers of two from 8 up, and 96 and 192 (x86_64's kmalloc caches). */
 function kmallocSize(size: number): number {
+  if (size > 64 && size <= 96) return 96;
+  if (size > 128 && size <= 192) return 192;
   let n = 8;
   while (n < size) n *= 2;
   return n;
@@ -177,7 +179,7 @@ export class Slab {
   kasan_untracked(func: string, what: string): void {
     if (this.reported) return;
     this.reported = true;
-    this.panic.kasan(func, what);
+    this.panic.kasan(func, what, callerFrames(this.panic.moduleOf));
   }
 
   private track(fixed: readonly string[]): KasanTrack {

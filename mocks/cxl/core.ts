@@ -3,8 +3,12 @@
  * Mocked cxl_core (drivers/cxl/core/port.c, bus parts): the "cxl" bus,
  * cxl driver registration, and the object constructors the mocked
  * providers use: the root port, root decoders (one per CFMWS window, each
- * holding a memregion id for its next region), and the ports below the
- * root. Memdevs are in ./memdev.ts, region assembly in ./region.ts.
+ * holding a memregion id for its next region), the ports below the root,
+ * and endpoint decoders (cxl_endpoint_decoder_alloc(), cxl_decoder_add(),
+ * and cxld_unregister() through cxl_decoder_autoremove()). The other files
+ * of cxl_core: memdevs in ./memdev.ts, cxl_memdev_state_create() in
+ * ./mbox.ts, the endpoint decoders' setup in ./hdm.ts, region assembly in
+ * ./region.ts.
  *
  * Port lifetime follows port.c: port ids come from cxl_port_ida and
  * decoder ids from the owning port's decoder_ida (so a root port added

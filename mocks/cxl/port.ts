@@ -2,8 +2,10 @@
 /**
  * Mocked cxl_port (drivers/cxl/port.c): exports devm_cxl_add_endpoint()
  * to cxl_mem, and a PROBE_FORCE_SYNCHRONOUS driver for ports whose
- * endpoint probe reads the decoder the BIOS programmed and hands it to
- * region auto-assembly (when CXL_REGION is enabled). As in port.c, region
+ * endpoint probe sets up the endpoint's decoders (cxl_core's hdm.c) and
+ * hands each one the BIOS committed to region auto-assembly (when
+ * CXL_REGION is enabled), walking them with device_for_each_child(). As
+ * in port.c, region
  * discovery is opportunistic: an error of cxl_add_to_region() is logged
  * ("failed to add to region") and the endpoint probe still succeeds; and
  * devm_cxl_add_endpoint() fails with "endpointN failed probe" (-ENXIO)
@@ -52,7 +54,7 @@ export const cxl_port_c: PortUnit = {
   importNs: ['CXL'],
   create(k, sym) {
     const ops = get_cxl_mock_ops(k);
-    const { msleep, dev_name, dev_dbg, dev_err, put_device, devm_add_action_or_reset, device_for_each_child, IS_ENABLED, THIS_MODULE } = k;
+    const { msleep, dev_name, dev_dbg, dev_err, devm_add_action_or_reset, device_for_each_child, IS_ENABLED, THIS_MODULE } = k;
 
     function schedule_detach(cxlmd: unknown): void {
       sym.schedule_cxl_memdev_detach(cxlmd as cxl_memdev);

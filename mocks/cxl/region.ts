@@ -50,7 +50,7 @@
  *   release (see cxl.h.ts).
  */
 import type { PortUnit } from '../../framework/kernel/module/types.js';
-import { EBUSY, EINVAL, ENXIO, ERR_PTR, IS_ERR, PTR_ERR, type ErrPtr } from '../../framework/include/errno.js';
+import { EBUSY, EINVAL, ENODEV, ENOMEM, ENXIO, ERR_PTR, IS_ERR, PTR_ERR, type ErrPtr } from '../../framework/include/errno.js';
 import type { device } from '../../framework/include/linux/device.js';
 import { IORES_DESC_CXL, IORESOURCE_MEM, resource } from '../../framework/include/linux/ioport.js';
 import { container_of } from '../../framework/include/linux/container_of.js';
@@ -100,7 +100,7 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
     create(k, sym) {
       const { dev_dbg, dev_err, dev_warn, dev_name, memregion_alloc, memregion_free, insert_resource, remove_resource, device_initialize, device_add, device_attach,
         device_del, device_unregister, device_release_driver, get_device, put_device, bus_find_device, devm_add_action_or_reset, dev_set_name, dev_WARN_ONCE, mutex_lock,
-        mutex_unlock, kasan_check_read, THIS_MODULE } = k;
+        mutex_unlock, kasan_check_read, kzalloc, kfree, THIS_MODULE } = k;
       const regions: cxl_region[] = [];
       // cxl_rwsem.region, taken for write.
       const cxl_rwsem_region = new mutex('cxl_rwsem.region');
@@ -175,12 +175,17 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
       function cxl_region_attach(cxlr: cxl_region, cxled: cxl_endpoint_decoder, pos: number): number {
         const p = cxlr.params;
 
+        if (cxled.part < 0) {
+          dev_dbg(cxlr.dev, '%s dead\n', dev_name(cxled.cxld.dev));
+          return -ENODEV;
+        }
+
         if (p.state > CXL_CONFIG_INTERLEAVE_ACTIVE) {
           dev_dbg(cxlr.dev, 'region already active\n');
           return -EBUSY;
         }
 
-        if (p.interleave_ways === 0 || p.interleave_granularity === 0) {
+        if (p.state < CXL_CONFIG_INTERLEAVE_ACTIVE) {
           dev_dbg(cxlr.dev, 'interleave config missing\n');
           return -ENXIO;
         }
@@ -188,11 +193,6 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
         if (p.nr_targets >= p.interleave_ways) {
           dev_dbg(cxlr.dev, 'region already has %d endpoints\n', p.nr_targets);
           return -EINVAL;
-        }
-
-        if (cxled_to_port(cxled).dead) {
-          dev_dbg(cxlr.dev, '%s dead\n', dev_name(cxled_to_port(cxled).dev));
-          return -ENXIO;
         }
 
         let rc = cxl_region_attach_auto(cxlr, cxled, pos);
@@ -322,8 +322,13 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
         put_device(cxlr.dev);
       }
 
+      function cxl_dax_region_release(dev: device): void {
+        kfree(container_of<cxl_dax_region>(dev));
+      }
+
       async function devm_cxl_add_dax_region(cxlr: cxl_region): Promise<number> {
-        const cxlr_dax = new cxl_dax_region();
+        const cxlr_dax = kzalloc(() => new cxl_dax_region());
+        if (!cxlr_dax) return -ENOMEM;
         cxlr_dax.cxlr = cxlr;
         cxlr_dax.hpa_range = { start: cxlr.params.res!.start, end: cxlr.params.res!.end };
         const dev = cxlr_dax.dev;
@@ -331,6 +336,7 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
         dev.parent = cxlr.dev;
         dev.bus = sym.cxl_bus_type;
         dev.type = cxl_dax_region_type;
+        dev.release = cxl_dax_region_release;
         dev_set_name(dev, 'dax_region%d', cxlr.id);
         const rc = await device_add(dev);
         if (rc) {

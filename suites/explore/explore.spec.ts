@@ -227,7 +227,7 @@ describe('explorer: what it finds', () => {
     // kshim run --json says how the run ended, as the signature does.
     expect(runJson(r).end).to.equal('deadlock');
     // kshim run prints the JavaScript error and the source line under the oops.
-    expect(formatRun(r.result, warningDetails(r))).to.match(/\] BUG: kernel NULL pointer dereference, address: 0+\n {4}TypeError: Cannot read properties of null \(reading 'parent'\) \(suites\/helpers\/broken-hmem\.ts:\d+\)\n/);
+    expect(formatRun(r.result, warningDetails(r))).to.match(/\] Oops: general protection fault, probably for non-canonical address 0xdffffc0000000000: 0000 \[#1\] SMP KASAN NOPTI\n {4}TypeError: Cannot read properties of null \(reading 'parent'\) \(suites\/helpers\/broken-hmem\.ts:\d+\)\n/);
     expect(r.outcomes.at(-1)!.deadlock!.message).to.match(/kworker\S+ \(pid \d+\) waits for flush_workqueue\(dax_hmem_wq\), held by kworker\S+ \(pid \d+\) \[dead\]/);
   });
 

@@ -197,7 +197,7 @@ describe('driver core: device_lock and guard(device)', () => {
     // mutex_unlock() stores to the owner word of dev->mutex, inside the freed struct.
     expect(kasan[0]!.text).to.match(/^Write of size 8 at addr ffff8881[0-9a-f]{8} by task swapper\/0\/1$/);
     expect(kasan[0]!.callTrace.slice(0, 3)).to.deep.equal(['mutex_unlock', 'device_unlock', 'process_defer_work']);
-    expect(k.dmesg().map((l) => l.replace(/^\[[ \d.]+\] /, ''))).to.include.members([' which belongs to the cache kmalloc-1k of size 1024', 'The buggy address is located 88 bytes inside of']);
+    expect(k.dmesg().map((l) => l.replace(/^\[[ \d.]+\] /, ''))).to.include.members([' which belongs to the cache kmalloc-1k of size 1024', 'The buggy address is located 128 bytes inside of']);
     const lines = k.log.records.map((r) => r.text);
     const at = lines.indexOf('BUG: KASAN: slab-use-after-free in mutex_unlock');
     expect(lines[at - 1]).to.match(/^=+$/);

@@ -83,7 +83,7 @@ describe('hung-task detector', () => {
     const s = validateScenario({ tree: 'mainline', config: MODULAR, firmware: { softReserved: [{ ...RANGE, nid: 1 }], cfmws: [RANGE] }, cxl: { regions: [{ ...RANGE, assembly: 'commit' }] } }, 'oops.json');
     const r = await runScenario({ ...s, tree: mainlineWithHmem('oops-in-work', 'mainline whose deferred work oopses', nullDerefInWaitForDeviceProbe) }, { blockStacks: true });
     expect(r.outcomes.some((o) => o.status === 'deadlock')).to.equal(true);
-    expect(text(r).some((l) => l.startsWith('BUG: kernel NULL pointer dereference'))).to.equal(true);
+    expect(text(r).some((l) => l.startsWith('KASAN: null-ptr-deref in range'))).to.equal(true);
     expect(text(r).filter((l) => l.startsWith('INFO: task'))).to.deep.equal([]);
   });
 

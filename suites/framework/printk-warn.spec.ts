@@ -89,7 +89,7 @@ describe('printk and WARN splats', () => {
       await k.api.flush_workqueue(null);
     });
     const t = texts(k);
-    expect(t.filter((l) => l.startsWith('Oops: '))).to.deep.equal(['Oops: Oops: 0000 [#1] SMP KASAN NOPTI', 'Oops: Oops: 0000 [#2] SMP KASAN NOPTI']);
+    expect(t.filter((l) => l.startsWith('Oops: '))).to.deep.equal(['Oops: general protection fault, probably for non-canonical address 0xdffffc0000000000: 0000 [#1] SMP KASAN NOPTI', 'Oops: general protection fault, probably for non-canonical address 0xdffffc0000000000: 0000 [#2] SMP KASAN NOPTI']);
     const cpuLines = t.filter((l) => l.startsWith('CPU: 0 '));
     expect(cpuLines[2]).to.contain(' Tainted: G        W           7.0.0-kshim #1');
     expect(cpuLines[3]).to.contain(' Tainted: G      D W           7.0.0-kshim #1');

@@ -21,9 +21,9 @@
  * The last put_device() runs lib/kobject.c's kobject_release(): the
  * cleanup at once, or with CONFIG_DEBUG_KOBJECT_RELEASE from a delayed
  * work item 1 to 4 s later (in turn rather than at random, and %p prints
- * kshim's fixed hashed pointer). A release() of a module that is no longer
- * loaded is reported as KASAN reports a use after free, like a work item
- * of a freed module; the kernel would fault on the unmapped module text.
+ * kshim's fixed hashed pointer). A release() of a module load that was
+ * freed is called through the module loader, which traps on the freed
+ * text as x86_64 does (../../kernel/module/freed.ts).
  */
 import { EEXIST, EINVAL } from '../../include/errno.js';
 import type { attribute_group } from '../../fs/sysfs.js';

@@ -85,8 +85,8 @@ export interface DriverCoreApi {
 }
 
 
-/** Where dev->mutex sits in the struct that embeds the device (kshim's round figure; struct device starts the container). */
-const DEVICE_MUTEX_OFFSET = 0x58;
+/** offsetof(struct device, mutex) on x86_64 (after the kobject and eight pointers), for a device at the start of its container. */
+const DEVICE_MUTEX_OFFSET = 0x80;
 
 @injectable()
 export class DriverBase {

@@ -4,8 +4,8 @@
  * execmem's ROX cache), its data is unmapped, and whatever still points
  * into them traps or faults when it is used, as on x86_64. kshim finds
  * those uses where the kernel would hit them:
- * - process_one_work() calling a work function of a freed load (an
- *   instruction fetch at the function's address);
+ * - process_one_work() calling a work function of a freed load (it runs
+ *   into the INT3 fill at the function's address);
  * - a kworker that was running such a function when the module was freed,
  *   when it next gets the CPU: it returns into the freed text;
  * - kobject_cleanup() calling a release() of a freed load;

@@ -20,11 +20,11 @@
  */
 
 /** The low 32 bits of the module area's start; the high 32 bits of every module address are all ones. */
-export const MODULES_VADDR_LOW = 0xc000_0000;
+const MODULES_VADDR_LOW = 0xc000_0000;
 /** The low 32 bits of its end (MODULES_END is 0xffffffffff000000). */
 const MODULES_END_LOW = 0xff00_0000;
 /** What each load gets of the area. */
-export const MODULE_SLOT = 0x4_0000;
+const MODULE_SLOT = 0x4_0000;
 /** Where a module's data starts inside its slot (after its text). */
 const DATA_OFFSET = 0x3_0000;
 
