@@ -150,8 +150,11 @@ export class Explorer {
       }
     }
     const outcomes: OutcomeClass[] = [];
+    const greedy = new Map<string, number[]>();
+    for (const f of this.found.values()) greedy.set(f.outcome.signature, this.opts.shrink === false ? f.choices : await this.shrink(f.outcome.signature, f.choices));
+    const fewest = this.opts.shrink === false ? greedy : await this.fewestDeviations(greedy);
     for (const f of this.found.values()) {
-      const shrunk = this.opts.shrink === false ? f.choices : await this.fewestDeviations(f.outcome.signature, await this.shrink(f.outcome.signature, f.choices));
+      const shrunk = fewest.get(f.outcome.signature)!;
       outcomes.push({
         ...f.outcome,
         count: f.count,
@@ -252,21 +255,25 @@ export class Explorer {
    * Removing one deviation at a time can get stuck: two deviations may
    * only work together, or a different, shorter schedule may reach the
    * same outcome. Search every schedule with at most k deviations, for k
-   * from 0 up to one less than `choices` has (and at most
-   * SHRINK_MAX_BOUND), each search within SHRINK_SEARCH_RUNS runs; the
-   * first that reaches `signature` is kept. Within that budget the result
-   * has the fewest deviations there are.
+   * from 0 up (at most SHRINK_MAX_BOUND, each search within
+   * SHRINK_SEARCH_RUNS runs), once for all classes: a class takes the
+   * first search that reaches it with fewer deviations than it has, and
+   * the searches stop when no class could get shorter. Within that budget
+   * each class ends with the fewest deviations there are.
    */
-  private async fewestDeviations(signature: string, choices: number[]): Promise<number[]> {
-    const have = deviationsOf(choices);
-    for (let k = 0; k < have && k <= SHRINK_MAX_BOUND; k++) {
+  private async fewestDeviations(byClass: ReadonlyMap<string, number[]>): Promise<Map<string, number[]>> {
+    const out = new Map(byClass);
+    const longest = (): number => Math.max(0, ...[...out.values()].map(deviationsOf));
+    for (let k = 0; k < longest() && k <= SHRINK_MAX_BOUND; k++) {
       const bounded = new Explorer(this.scenario, { strategy: 'exhaustive', timeMode: this.timeMode, bound: k, runs: SHRINK_SEARCH_RUNS, shrink: false });
-      const hit = (await bounded.explore()).outcomes.find((o) => o.signature === signature);
-      if (hit === undefined) continue;
-      const shorter = decodeSchedule(hit.schedule).deviations;
-      return shorter.size < have ? choicesOf(shorter) : choices;
+      for (const hit of (await bounded.explore()).outcomes) {
+        const have = out.get(hit.signature);
+        if (have === undefined) continue;
+        const shorter = decodeSchedule(hit.schedule).deviations;
+        if (shorter.size < deviationsOf(have)) out.set(hit.signature, choicesOf(shorter));
+      }
     }
-    return choices;
+    return out;
   }
 
   /** Remove deviations one at a time while the outcome stays the same. */
