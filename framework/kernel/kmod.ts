@@ -21,7 +21,7 @@ import { Panic } from './panic.js';
 const ASYNC_SITE = { file: 'kernel/module/kmod.c', line: 149, func: '__request_module' };
 
 /** Bottom of a modprobe task's kernel stack while it is inside init_module. */
-export const MODPROBE_FRAMES = ['do_init_module', 'load_module', 'init_module_from_file', 'idempotent_init_module', '__x64_sys_finit_module', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'];
+export const MODPROBE_FRAMES = ['do_init_module', 'load_module', 'init_module_from_file', 'idempotent_init_module', '__do_sys_finit_module', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'];
 /** The bottom of a user process's kernel stack: the system call it made (delete_module, finit_module: their own frames show above). */
 export const SYSCALL_FRAMES = ['do_syscall_64', 'entry_SYSCALL_64_after_hwframe'];
 

@@ -163,7 +163,7 @@ export class Modprobe {
     }
     // kmod's order: the module's `name.param=` entries of /proc/cmdline (prefix stripped), then modprobe's own arguments.
     const own = opts.namedModules?.has(def.name) === true ? (opts.params ?? []) : [];
-    const err = await this.loader.load_module(def.name, { args: [...this.proc_cmdline.moduleParams(def.name), ...own] });
+    const err = await this.loader.__do_sys_finit_module(def.name, { args: [...this.proc_cmdline.moduleParams(def.name), ...own] });
     if (err === 0 || err === -EEXIST) return 0;
     this.say(`modprobe: ERROR: could not insert '${def.name}': ${strerror(err)}`);
     return 1;

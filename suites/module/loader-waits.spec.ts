@@ -15,7 +15,7 @@ import type { Machine } from '../../framework/machine.js';
 function insmodAt(m: Machine, name: string, at: number, done: (ret: number) => void): void {
   m.kernel.sched.spawn(`insmod-${name}`, 'user', async () => {
     if (at > 0) await m.kernel.sched.sleep(at * 1000);
-    done(await m.loader.load_module(name));
+    done(await m.loader.__do_sys_finit_module(name));
   });
 }
 

@@ -262,7 +262,7 @@ describe('module loader: modprobe, dependencies and softdeps', () => {
     const mod = testModule({ name: 'mod', softdep: 'pre: dep', body: () => ({ init: () => (order.push('mod'), 0) }) });
     const m = machineWith([dep, mod]);
     await m.bootToIdle();
-    m.kernel.sched.spawn('insmod', 'user', async () => void (await m.loader.load_module('mod')));
+    m.kernel.sched.spawn('insmod', 'user', async () => void (await m.loader.__do_sys_finit_module('mod')));
     await m.kernel.sched.run();
     expect(order).to.deep.equal(['mod']);
   });

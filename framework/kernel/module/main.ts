@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * Loadable modules (kernel/module/main.c): the catalogue of objects of a
- * boot, linking the built-in ones into "vmlinux", load_module() with
+ * boot, linking the built-in ones into "vmlinux", finit_module() with
  * symbol resolution (waiting for a provider that is still COMING), module
  * states, init, the async_synchronize_full() before a load returns, and
  * delete_module() with the "in use" refusal. Each load has its place in
@@ -503,11 +503,16 @@ export class ModuleLoader {
   // ---- load_module -----------------------------------------------------------------
 
   /**
-   * finit_module(): load a module built as m. Returns 0, -EEXIST if it is
-   * already loaded (after waiting for a concurrent load to finish), or the
-   * error of symbol resolution or of its init function.
+   * The finit_module() syscall (SYSCALL_DEFINE3's __do_sys_finit_module()):
+   * load a module built as m. Returns 0, -EEXIST if it is already loaded
+   * (after waiting for a concurrent load to finish), or the error of symbol
+   * resolution or of its init function.
    */
-  async load_module(name: string, opts: LoadOptions = {}): Promise<number> {
+  async __do_sys_finit_module(name: string, opts: LoadOptions = {}): Promise<number> {
+    return await this.idempotent_init_module(name, opts);
+  }
+
+  private async idempotent_init_module(name: string, opts: LoadOptions): Promise<number> {
     const def = this.def(name);
     if (def === undefined || this.tristate(def) !== 'm') return -ENOENT;
     // idempotent_init_module(): a second finit_module() of the same file
@@ -537,7 +542,12 @@ export class ModuleLoader {
     return idem.ret;
   }
 
+  /** init_module_from_file(): the module file read, load_module() of it. */
   private async init_module_from_file(name: string, def: ModuleDef, opts: LoadOptions): Promise<number> {
+    return await this.load_module(name, def, opts);
+  }
+
+  private async load_module(name: string, def: ModuleDef, opts: LoadOptions): Promise<number> {
     // early_mod_check()
     if (this.blacklisted(name)) {
       this.log.emit(KERN_ERR, `Module ${name} is blacklisted`);
