@@ -257,6 +257,12 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   }
   const timeMode = opts.timeMode ?? 'timed';
   const cfg = resolveConfig(scenario.tree, scenario.config);
+  if (cfg.values['EFI_SOFT_RESERVE'] === 'n' && scenario.softReserved.length > 0) {
+    // Without it the EFI stub gives EFI_MEMORY_SP memory to the page allocator at boot: System RAM, not Soft Reserved.
+    // Where it was asked for: "FILE: config.EFI_SOFT_RESERVE" or "--set EFI_SOFT_RESERVE=n".
+    const asked = scenario.configOrigin?.['EFI_SOFT_RESERVE']?.replace(`${scenario.file}: `, '');
+    throw new ScenarioError(scenario.file, asked ?? 'config', `EFI_SOFT_RESERVE is n${asked === undefined ? ' (a symbol it depends on is off)' : ''}: the kernel would then boot the firmware.softReserved ranges as System RAM, which kshim does not model; keep EFI_SOFT_RESERVE=y, or give no softReserved ranges`);
+  }
   const m = machineFor(scenario, cfg.values, opts);
   const build = buildMemo(cfg.values).get(`${treeKey(scenario.tree)}\0${scenario.hmemTest}\0${scenario.accelerator?.probe ?? ''}\0${scenario.asyncDevice ? 'async' : ''}`, () => linkCheck(m.loader.linkObjects()));
   if (!build.ok) {

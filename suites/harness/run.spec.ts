@@ -144,6 +144,24 @@ describe('kshim run: the result of a scenario', () => {
   });
 });
 
+describe('kshim run: a configuration kshim cannot model', () => {
+  it('EFI_SOFT_RESERVE=n with Soft Reserved ranges is refused, naming where it was asked for, or that a dependency turned it off; without ranges it boots', async () => {
+    const refusal = async (config: Record<string, string>, overrides: { set?: Record<string, string> } = {}): Promise<string> => {
+      try {
+        await runScenario(validateScenario({ tree: 'mainline', config, firmware: { softReserved: [RANGE], cfmws: [RANGE] } }, 'x.json', overrides));
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'booted';
+    };
+    expect(await refusal({ EFI_SOFT_RESERVE: 'n' })).to.equal('x.json: config.EFI_SOFT_RESERVE: EFI_SOFT_RESERVE is n: the kernel would then boot the firmware.softReserved ranges as System RAM, which kshim does not model; keep EFI_SOFT_RESERVE=y, or give no softReserved ranges');
+    expect(await refusal({}, { set: { EFI_SOFT_RESERVE: 'n' } })).to.match(/^--set EFI_SOFT_RESERVE=n: EFI_SOFT_RESERVE is n: /);
+    expect(await refusal({ EFI: 'n' })).to.match(/^x\.json: config: EFI_SOFT_RESERVE is n \(a symbol it depends on is off\): /);
+    const none = await runScenario(validateScenario({ tree: 'mainline', config: { EFI_SOFT_RESERVE: 'n' }, firmware: { cfmws: [RANGE] } }, 'x.json'));
+    expect(none.result.build.ok).to.equal(true);
+  });
+});
+
 describe('kshim run: powering the machine off after the run (explorer and bench)', () => {
   it('gives the same result, and dmesg is still rendered when first read', async () => {
     const kept = await runScenario(cover('fail'));
