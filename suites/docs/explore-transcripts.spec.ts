@@ -124,7 +124,8 @@ async function printedBy(args: readonly string[]): Promise<string> {
   else if (args[0] === 'compare') ({ stdout, verdict } = { stdout: await compareOutput(file, { ...opts, tree: opts.trees }), verdict: { status: 0, lines: [] } });
   else {
     const scenario = loadScenario(file, { tree: opts.tree, set: opts.set, cmdline: opts.cmdline });
-    const run = args[0] === 'replay' ? await runWithSchedule(file, scenario, { schedule: opts.schedule!, set: opts.set }) : await runScenario(scenario);
+    // As the CLI runs them: keeping stacks, for the reports that print them later (KASAN's Allocated/Freed by, the hung-task detector's).
+    const run = args[0] === 'replay' ? await runWithSchedule(file, scenario, { schedule: opts.schedule!, set: opts.set }, { blockStacks: true }) : await runScenario(scenario, { blockStacks: true });
     stdout = runOutput(run, scenario.tree, opts);
     verdict = runFailOn(run, parseFailOn(opts.failOn));
   }
