@@ -209,6 +209,7 @@ export class Panic {
     this.log.emit(KERN_ERR, '==================================================================');
     // end_report(): a bad access leaves memory, and the locks in it, unreliable.
     this.add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
+    this.sched.trace.mark('warn', func, headline);
     return this.record('kasan', func, headline, what, task, trace);
   }
 
@@ -259,6 +260,7 @@ export class Panic {
     E('==================================================================');
     // end_report(): a bad access leaves memory, and the locks in it, unreliable.
     this.add_taint(TAINT_BAD_PAGE, LOCKDEP_NOW_UNRELIABLE);
+    this.sched.trace.mark('warn', frames[0]?.func ?? 'unknown', headline);
     return this.record('kasan', frames[0]?.func ?? 'unknown', headline, access, task, trace);
   }
 

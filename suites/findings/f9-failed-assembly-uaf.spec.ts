@@ -76,6 +76,13 @@ describe('F9: use-after-free from a failed auto-assembly (fixed by 87805c32e6ad)
     expect(lines(r, "bus: 'cxl': remove device root0")).to.have.length(1);
   });
 
+  it('the timeline marks the report on the lane of the modprobe that made the bad read', async () => {
+    const r = await runScenario(scenario(), { trace: true });
+    const marks = r.machine!.kernel.sched.trace.marks.filter((m) => m.kind === 'warn');
+    const modprobe = r.machine!.kernel.sched.allTasks().filter((t) => t.kind === 'user' && t.comm === 'modprobe').at(-1)!;
+    expect(marks.map((m) => [m.name, m.text, m.pid])).to.deep.equal([['__cxl_decoder_detach', 'BUG: KASAN: slab-use-after-free in __cxl_decoder_detach [cxl_core]', modprobe.pid]]);
+  });
+
   it('mainline (87805c32e6ad): decoder2.0 is AUTO_STAGED, and its removal takes it out of region0\'s targets, so region0 goes without reading it', async () => {
     const r = await runScenario(scenario({ tree: 'mainline', steps: ['boot', 'modprobe -r cxl_pci'] }));
     const region0 = r.machine!.kernel.base.core.allDevices.find((d) => d.name === 'region0' && d.state_in_sysfs)!;
