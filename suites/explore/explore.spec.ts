@@ -10,8 +10,7 @@ import { runScenario, strategyFor, type Run } from '../../harness/run.js';
 import { decodeSchedule } from '../../harness/schedule.js';
 import { validateScenario, type Scenario } from '../../harness/scenario.js';
 import { mainlineWithHmem, nullDerefInWaitForDeviceProbe } from '../helpers/broken-hmem.js';
-import { findTree, mainline } from '../../trees/index.js';
-import { deriveTree } from '../../trees/tree.js';
+import { findTree } from '../../trees/index.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const RANGE = { start: '0x850000000', end: '0x284fffffff' };
