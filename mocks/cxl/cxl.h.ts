@@ -220,8 +220,6 @@ export class cxl_region {
   id = -1;
   readonly params: cxl_region_params = { state: CXL_CONFIG_IDLE, res: null, targets: [], nr_targets: 0, interleave_ways: 0, interleave_granularity: 0 };
   cxlrd: cxl_root_decoder | null = null;
-  /** The HPA range the BIOS programmed, known before the resource is inserted. */
-  hpa: { start: number; end: number } = { start: 0, end: -1 };
   constructor() {
     embed(this, 'dev');
   }

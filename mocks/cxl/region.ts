@@ -402,7 +402,6 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
         const cxlmd = cxled_to_port(cxled).uport!;
         const hpa = cxled.cxld.hpa_range;
         const p = cxlr.params;
-        cxlr.hpa = { start: hpa.start, end: hpa.end };
 
         const res = new resource({ start: hpa.start, end: hpa.end, name: dev_name(cxlr.dev), flags: IORESOURCE_MEM, desc: IORES_DESC_CXL });
         if (insert_resource(cxlr.cxlrd!.res!, res)) {
@@ -452,7 +451,7 @@ function regionMock(autoAttach: RegionAutoAttach): PortUnit {
 
       /** cxl_find_region_by_range() */
       function cxl_find_region_by_range(cxlrd: cxl_root_decoder, hpa: { start: number; end: number }): cxl_region | undefined {
-        return regions.find((r) => r.cxlrd === cxlrd && r.hpa.start === hpa.start && r.hpa.end === hpa.end);
+        return regions.find((r) => r.cxlrd === cxlrd && r.params.res !== null && r.params.res.start === hpa.start && r.params.res.end === hpa.end);
       }
 
       /** Put an endpoint decoder the BIOS committed into its auto region; probe the region once it has committed. */

@@ -30,6 +30,7 @@
 import type { device_driver } from '../../include/linux/device.js';
 import type { work_struct } from '../../include/linux/workqueue_types.js';
 import type { Scheduler } from '../../sim/scheduler.js';
+import type { Task } from '../../sim/task.js';
 import type { KernelOops, Panic } from '../panic.js';
 import { captureFrames, type Frame } from '../stacktrace.js';
 import { dataAddress, formatModuleAddress, returnAddress, textAddress } from './layout.js';
@@ -85,7 +86,7 @@ export class FreedModules {
    * The module of `w` is being freed while `task` runs it (`wqName` is
    * its workqueue): the fault waits for the task's next turn on the CPU.
    */
-  returnIntoFreedWork(task: Parameters<Scheduler['faultOnResume']>[0], w: work_struct, wqName: string): void {
+  returnIntoFreedWork(task: Task, w: work_struct, wqName: string): void {
     const freed = this.loads.get(w.ownerLoad);
     if (freed === undefined) return;
     const func = w.func?.name || 'work_fn';
