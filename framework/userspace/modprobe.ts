@@ -67,6 +67,11 @@ export interface ModprobeOptions {
   readonly namedModules?: ReadonlySet<string>;
 }
 
+/** What a soft dependency is inserted with: quietly, and without the named module's options. */
+function softdepOptions(opts: ModprobeOptions): ModprobeOptions {
+  return Object.assign({}, opts, { quiet: true, params: [] });
+}
+
 @injectable()
 export class Modprobe {
   /** What modprobe printed (stderr), in order. */
@@ -101,6 +106,11 @@ export class Modprobe {
     return this.loader.resolveAlias(name);
   }
 
+  /**
+   * Each def that is not present and not being inserted by this run goes
+   * to insertMissing(). The check is inline, before any await: most calls
+   * (every uevent of a built-in driver) find everything present.
+   */
   private async insertByName(name: string, opts: ModprobeOptions, visiting: Set<string>): Promise<number> {
     const defs = this.resolve(name);
     if (defs.length === 0) {
@@ -109,8 +119,12 @@ export class Modprobe {
     }
     let rc = 0;
     // The options given on modprobe's own command line are for the modules `name` names, not for what they need.
-    const named = new Set(defs.map((d) => d.name));
-    for (const def of defs) rc = (await this.insertModule(def, { ...opts, namedModules: named }, visiting)) || rc;
+    let named: ModprobeOptions | null = null;
+    for (const def of defs) {
+      if (this.present(def) || visiting.has(def.name)) continue;
+      named ??= Object.assign({}, opts, { namedModules: new Set(defs.map((d) => d.name)) });
+      rc = (await this.insertMissing(def, named, visiting)) || rc;
+    }
     return rc;
   }
 
@@ -123,17 +137,7 @@ export class Modprobe {
     return m.state === 'LIVE' || (m.state === 'COMING' && this.kmodVersion <= KMOD_LAST_COMING_IS_LOADED);
   }
 
-  /**
-   * Insert `def` and what it needs, unless it is present or this run is
-   * inserting it already. Not async itself: an async function allocates its
-   * whole frame on entry, and most calls (every uevent of a built-in
-   * driver) return at once.
-   */
-  private insertModule(def: ModuleDef, opts: ModprobeOptions, visiting: Set<string>): Promise<number> | number {
-    if (this.present(def) || visiting.has(def.name)) return 0;
-    return this.insertMissing(def, opts, visiting);
-  }
-
+  /** Insert `def` and what it needs; the caller found it neither present nor being inserted by this run. */
   private async insertMissing(def: ModuleDef, opts: ModprobeOptions, visiting: Set<string>): Promise<number> {
     visiting.add(def.name);
     if (this.sched.recording) this.sched.touch('rootfs', 'r');
@@ -142,7 +146,7 @@ export class Modprobe {
       return 1;
     }
     const soft = this.loader.softdeps(def);
-    for (const pre of soft.pre) await this.insertByName(pre, { ...opts, quiet: true, params: [] }, visiting);
+    for (const pre of soft.pre) await this.insertByName(pre, softdepOptions(opts), visiting);
     for (const dep of this.depends(def)) {
       if (this.present(dep)) continue;
       const rc = await this.insmod(dep, opts);
@@ -152,7 +156,7 @@ export class Modprobe {
       const rc = await this.insmod(def, opts);
       if (rc) return rc;
     }
-    for (const post of soft.post) await this.insertByName(post, { ...opts, quiet: true, params: [] }, visiting);
+    for (const post of soft.post) await this.insertByName(post, softdepOptions(opts), visiting);
     return 0;
   }
 
