@@ -29,35 +29,43 @@ export interface BootTiming {
   /** Whether the last warm-up window was within 5% of the one before (false: the warm-up stopped at its cap). */
   readonly warmupSettled: boolean;
   readonly runs: number;
-  /** Mean µs to build a machine alone (fresh inversify container, subsystems, catalogue), no boot. */
+  /** Mean µs to build a machine alone (its subsystems, from the image or in a fresh container, and the catalogue), no boot. */
   readonly machineUs: number;
   /** Share of the timed boots' wall time spent in V8 garbage collection. */
   readonly gcShare: number;
 }
 
+/**
+ * How the benchmark's machines are built: resolved from the process's
+ * kernel image, as the explorer builds them, or each in a container of its
+ * own, as tests and single runs (`kshim run`, `replay`) build them.
+ */
+export type MachineSource = 'image' | 'container';
+
 /** Mean µs of building a fresh machine for `scenario` (what every boot pays before PID 1 runs). */
-async function machineTiming(scenario: Scenario, runs: number): Promise<number> {
+async function machineTiming(scenario: Scenario, runs: number, source: MachineSource): Promise<number> {
   const cfg = resolveConfig(scenario.tree, scenario.config);
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < runs; i++) {
-    machineFor(scenario, cfg.values).powerOff();
+    machineFor(scenario, cfg.values, { fromImage: source === 'image' }).powerOff();
     await letWeakRefsGo();
   }
   return Number(process.hrtime.bigint() - t0) / 1e3 / runs;
 }
 
 /** Boot `scenario` to idle `boots` times in a row, each machine powered off and let go. */
-async function bootMany(scenario: Scenario, boots: number): Promise<void> {
+async function bootMany(scenario: Scenario, boots: number, source: MachineSource): Promise<void> {
+  const opts = { powerOff: true, fromImage: source === 'image' };
   for (let i = 0; i < boots; i++) {
-    await runScenario(scenario, { powerOff: true });
+    await runScenario(scenario, opts);
     await letWeakRefsGo();
   }
 }
 
 /** Boots per second of `boots` consecutive boots. */
-async function bootRate(scenario: Scenario, boots: number): Promise<number> {
+async function bootRate(scenario: Scenario, boots: number, source: MachineSource): Promise<number> {
   const t0 = process.hrtime.bigint();
-  await bootMany(scenario, boots);
+  await bootMany(scenario, boots, source);
   return boots / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 
@@ -72,31 +80,32 @@ const COLD_BOOTS = 500;
  * is within 5% of the one before, between `minWarmup` and `maxWarmup` boots.
  * The first COLD_BOOTS are timed on their own.
  */
-export async function bootTiming(scenario: Scenario, runs = 2000, minWarmup = 4000, maxWarmup = 4 * minWarmup, window = Math.min(500, minWarmup)): Promise<BootTiming> {
+export async function bootTiming(scenario: Scenario, source: MachineSource, runs = 2000, minWarmup = 4000, maxWarmup = 4 * minWarmup, window = Math.min(500, minWarmup)): Promise<BootTiming> {
   if (!(window > 0) || !(maxWarmup >= minWarmup)) throw new RangeError(`bootTiming: window ${window} must be positive and maxWarmup ${maxWarmup} at least minWarmup ${minWarmup}`);
   const cold = Math.min(COLD_BOOTS, minWarmup);
-  const coldBootsPerSecond = await bootRate(scenario, cold);
+  const coldBootsPerSecond = await bootRate(scenario, cold, source);
   let warmupBoots = cold;
   let last = coldBootsPerSecond;
   let settled = false;
   for (;;) {
-    const rate = await bootRate(scenario, window);
+    const rate = await bootRate(scenario, window, source);
     warmupBoots += window;
     settled = Math.abs(rate - last) <= 0.05 * last;
     last = rate;
     if (warmupBoots >= maxWarmup || (settled && warmupBoots >= minWarmup)) break;
   }
-  const machineUs = await machineTiming(scenario, Math.min(runs, 1000));
+  const machineUs = await machineTiming(scenario, Math.min(runs, 1000), source);
   let gcMs = 0;
   const gc = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) gcMs += e.duration;
   });
   gc.observe({ entryTypes: ['gc'] });
   const times: number[] = [];
+  const opts = { powerOff: true, fromImage: source === 'image' };
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < runs; i++) {
     const s = process.hrtime.bigint();
-    await runScenario(scenario, { powerOff: true });
+    await runScenario(scenario, opts);
     times.push(Number(process.hrtime.bigint() - s) / 1e6);
     await letWeakRefsGo();
   }
@@ -114,11 +123,11 @@ export async function bootTiming(scenario: Scenario, runs = 2000, minWarmup = 40
  * is the log kept for the lazy dmesg; hundreds mean something allocated in
  * V8's old generation points into the machine (docs/performance.md).
  */
-export async function youngSurvivorsKB(scenario: Scenario, boots = 200): Promise<number> {
+export async function youngSurvivorsKB(scenario: Scenario, source: MachineSource, boots = 200): Promise<number> {
   v8.setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as (opts?: { type: 'minor' | 'major' }) => void;
   const oldSpace = (): number => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!.space_used_size;
-  await bootMany(scenario, 50);
+  await bootMany(scenario, 50, source);
   gc({ type: 'major' });
   // Per batch of boots; the median ignores a batch during which V8 ran a full GC.
   const grown: number[] = [];
@@ -127,7 +136,7 @@ export async function youngSurvivorsKB(scenario: Scenario, boots = 200): Promise
     gc({ type: 'minor' });
     gc({ type: 'minor' });
     const before = oldSpace();
-    await bootMany(scenario, batch);
+    await bootMany(scenario, batch, source);
     gc({ type: 'minor' });
     gc({ type: 'minor' });
     grown.push((oldSpace() - before) / batch / 1024);

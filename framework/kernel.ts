@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * The composition root: one fresh DI container, hence one fresh simulated
- * kernel, per boot and per test. `Kernel` is what tests and the CLI hold;
+ * kernel, per boot and per test (the explorer and the benchmark resolve
+ * theirs from the kernel image instead, framework/image.ts, and get the
+ * same fresh kernel). `Kernel` is what tests and the CLI hold;
  * `KernelApi` is what ported code sees: kernel-named functions only.
  */
 import 'reflect-metadata';
@@ -235,7 +237,7 @@ export class Kernel {
 }
 
 export const kernelModule = new ContainerModule(({ bind }) => {
-  bind(Kernel).toSelf().inSingletonScope();
+  bind(Kernel).toSelf();
 });
 
 export interface KernelOptions {
@@ -246,11 +248,26 @@ export interface KernelOptions {
   readonly modules?: readonly ContainerModule[];
 }
 
-/** The DI modules of the kernel core, in load order. */
-export function kernelModules(opts: KernelOptions = {}): ContainerModule[] {
+/**
+ * Where a kernel's scheduler options and command line come from when they
+ * are not fixed at load: the kernel image (framework/image.ts) reads them
+ * afresh for each machine it resolves.
+ */
+export interface BootSource {
+  scheduler(): SchedulerOptions;
+  cmdline(): string | undefined;
+}
+
+/**
+ * The DI modules of the kernel core, in load order. The bindings name no
+ * scope: the container's default decides (Singleton in a container per
+ * boot, Request in the kernel image), so both build one instance of each
+ * subsystem per kernel.
+ */
+export function kernelModules(opts: KernelOptions = {}, source?: BootSource): ContainerModule[] {
   return [
-    schedulerModule(opts.scheduler),
-    cmdlineModule(opts.cmdline),
+    schedulerModule(source !== undefined ? () => source.scheduler() : opts.scheduler),
+    cmdlineModule(source !== undefined ? () => source.cmdline() : opts.cmdline),
     printkModule,
     debugLocksModule,
     panicModule,

@@ -9,6 +9,7 @@
 import { parse_args } from '../framework/init/cmdline.js';
 import { olddefconfig, linkCheck, type Adjustment } from '../framework/kconfig/index.js';
 import { createMachine, type Machine } from '../framework/machine.js';
+import { kernelImage } from '../framework/image.js';
 import { TaskCrash, type RunOutcome, type TimeMode } from '../framework/sim/scheduler.js';
 import { DefaultStrategy, DeviationStrategy, type SchedulingStrategy } from '../framework/sim/strategy.js';
 import type { device } from '../framework/include/linux/device.js';
@@ -89,6 +90,13 @@ export interface RunOptions {
   readonly faults?: readonly FaultRule[];
   /** More objects after the tree's, in link order (a test's own drivers). */
   readonly extraModules?: readonly ModuleDef[];
+  /**
+   * Resolve the machine from the process's kernel image instead of building
+   * a container of its own (framework/image.ts): the same machine, without
+   * inversify's cost per container. For callers that boot thousands of
+   * machines (explorer, bench).
+   */
+  readonly fromImage?: boolean;
 }
 
 /** A modprobe step of a scenario as userspace saw it: the command, its exit status and what it printed. */
@@ -168,15 +176,19 @@ function hex(n: number): string {
   return `0x${hexDigits(n)}`;
 }
 
+/** The mocked platform every scenario's machine has: its firmware tables and cxl_test's ops. */
+const PLATFORM_MODULES = [firmwareModule, cxlMockOpsModule];
+
 /** A fresh machine for a scenario: configuration, catalogue, firmware, timing. */
 export function machineFor(scenario: Scenario, config: Readonly<Record<string, Tristate>>, opts: RunOptions = {}): Machine {
   const strategy = opts.strategy ?? new DefaultStrategy();
-  const m = createMachine({
+  const machineOpts = {
     scheduler: { strategy, timeMode: opts.timeMode ?? 'timed', recordSteps: opts.recordSteps ?? false, maxSteps: opts.maxSteps, trace: opts.trace ?? false, blockStacks: opts.blockStacks ?? false },
-    modules: [firmwareModule, cxlMockOpsModule],
+    modules: PLATFORM_MODULES,
     config,
     cmdline: scenario.cmdline,
-  });
+  };
+  const m = opts.fromImage === true ? kernelImage(PLATFORM_MODULES, [CxlMockOps, Firmware]).boot(machineOpts) : createMachine(machineOpts);
   (strategy as { attach?: (s: Machine['kernel']['sched']) => void }).attach?.(m.kernel.sched);
   const ops = m.get(CxlMockOps);
   const fw = m.get(Firmware);

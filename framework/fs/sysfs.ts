@@ -156,5 +156,5 @@ export class Sysfs {
 }
 
 export const sysfsModule = new ContainerModule(({ bind }) => {
-  bind(Sysfs).toSelf().inSingletonScope();
+  bind(Sysfs).toSelf();
 });

@@ -131,10 +131,14 @@ export class BootCommandLine {
   }
 }
 
-/** The DI module of the command line: the one the boot loader passed, or none. */
-export function cmdlineModule(text: string | undefined): ContainerModule {
+/**
+ * The DI module of the command line: the one the boot loader passed, or
+ * none. The kernel image (framework/image.ts) passes a function that gives
+ * the command line of the boot being resolved.
+ */
+export function cmdlineModule(text: string | undefined | (() => string | undefined)): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind(BootCommandLine).toConstantValue(new BootCommandLine(text));
+    bind(BootCommandLine).toDynamicValue(() => new BootCommandLine(typeof text === 'function' ? text() : text));
   });
 }
 

@@ -23,5 +23,5 @@ export class Rootfs {
 }
 
 export const rootfsModule = new ContainerModule(({ bind }) => {
-  bind(Rootfs).toSelf().inSingletonScope();
+  bind(Rootfs).toSelf();
 });

@@ -170,5 +170,5 @@ export class Boot {
 const ROOT_FS_UUID = '5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76';
 
 export const bootModule = new ContainerModule(({ bind }) => {
-  bind(Boot).toSelf().inSingletonScope();
+  bind(Boot).toSelf();
 });

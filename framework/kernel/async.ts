@@ -103,5 +103,5 @@ export class Async {
 
 /** The DI module of async function calls. */
 export const asyncModule = new ContainerModule(({ bind }) => {
-  bind(Async).toSelf().inSingletonScope();
+  bind(Async).toSelf();
 });

@@ -62,5 +62,5 @@ export class FaultInjection {
 
 /** The DI module of fault injection. */
 export const faultInjectionModule = new ContainerModule(({ bind }) => {
-  bind(FaultInjection).toSelf().inSingletonScope();
+  bind(FaultInjection).toSelf();
 });

@@ -147,5 +147,5 @@ export class HungTask {
 
 /** The DI module of the hung-task detector. */
 export const hungTaskModule = new ContainerModule(({ bind }) => {
-  bind(HungTask).toSelf().inSingletonScope();
+  bind(HungTask).toSelf();
 });

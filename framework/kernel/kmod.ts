@@ -63,5 +63,5 @@ export class Kmod {
 }
 
 export const kmodModule = new ContainerModule(({ bind }) => {
-  bind(Kmod).toSelf().inSingletonScope();
+  bind(Kmod).toSelf();
 });

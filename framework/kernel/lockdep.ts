@@ -115,5 +115,5 @@ export class Lockdep {
 
 /** The DI module of lockdep. */
 export const lockdepModule = new ContainerModule(({ bind }) => {
-  bind(Lockdep).toSelf().inSingletonScope();
+  bind(Lockdep).toSelf();
 });

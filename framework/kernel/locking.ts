@@ -150,5 +150,5 @@ export class Locking {
 
 /** The DI module of mutexes, wait queues, completions. */
 export const lockingModule = new ContainerModule(({ bind }) => {
-  bind(Locking).toSelf().inSingletonScope();
+  bind(Locking).toSelf();
 });

@@ -639,5 +639,5 @@ function fmtArgs(fmt: string, args: unknown[]): string {
 
 /** The DI module of WARN, oops and KASAN-style reports. */
 export const panicModule = new ContainerModule(({ bind }) => {
-  bind(Panic).toSelf().inSingletonScope();
+  bind(Panic).toSelf();
 });

@@ -213,5 +213,5 @@ export class Printk {
 
 /** The DI module of the kernel log. */
 export const printkModule = new ContainerModule(({ bind }) => {
-  bind(Printk).toSelf().inSingletonScope();
+  bind(Printk).toSelf();
 });

@@ -655,5 +655,5 @@ export function resourcePath(r: resource): string[] {
 
 /** The DI module of the resource trees. */
 export const resourceModule = new ContainerModule(({ bind }) => {
-  bind(Resources).toSelf().inSingletonScope();
+  bind(Resources).toSelf();
 });

@@ -676,7 +676,7 @@ function work_debug_hint(work: work_struct): unknown {
 
 /** The DI module of workqueues and kworkers. */
 export const workqueueModule = new ContainerModule(({ bind }) => {
-  bind(Workqueue).toSelf().inSingletonScope();
+  bind(Workqueue).toSelf();
 });
 
 /** sizeof(struct workqueue_struct) with one node's nr_active pointer, and offsetof(flags): kshim's round figures. */

@@ -29,5 +29,5 @@ export class DebugLocks {
 
 /** The DI module of debug_locks. */
 export const debugLocksModule = new ContainerModule(({ bind }) => {
-  bind(DebugLocks).toSelf().inSingletonScope();
+  bind(DebugLocks).toSelf();
 });

@@ -92,5 +92,5 @@ export class DebugObjects {
 
 /** The DI module of debug objects. */
 export const debugObjectsModule = new ContainerModule(({ bind }) => {
-  bind(DebugObjects).toSelf().inSingletonScope();
+  bind(DebugObjects).toSelf();
 });

@@ -88,5 +88,5 @@ export class Memregion {
 
 /** The DI module of the memregion id allocator. */
 export const memregionModule = new ContainerModule(({ bind }) => {
-  bind(Memregion).toSelf().inSingletonScope();
+  bind(Memregion).toSelf();
 });

@@ -55,5 +55,5 @@ export class Numa {
 }
 
 export const numaModule = new ContainerModule(({ bind }) => {
-  bind(Numa).toSelf().inSingletonScope();
+  bind(Numa).toSelf();
 });

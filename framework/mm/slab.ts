@@ -192,5 +192,5 @@ export class Slab {
 
 /** The DI module of the slab allocator. */
 export const slabModule = new ContainerModule(({ bind }) => {
-  bind(Slab).toSelf().inSingletonScope();
+  bind(Slab).toSelf();
 });

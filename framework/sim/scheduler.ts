@@ -539,9 +539,13 @@ function removeTask(list: Task[], t: Task): void {
   else list.splice(list.indexOf(t), 1);
 }
 
-/** The DI module of the scheduler: one instance per kernel, built from the boot's options. */
-export function schedulerModule(opts: SchedulerOptions = {}): ContainerModule {
+/**
+ * The DI module of the scheduler: one instance per kernel, built from the
+ * boot's options. The kernel image (framework/image.ts) passes a function
+ * that gives the options of the boot being resolved.
+ */
+export function schedulerModule(opts: SchedulerOptions | (() => SchedulerOptions) = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind(Scheduler).toConstantValue(new Scheduler(opts));
+    bind(Scheduler).toDynamicValue(() => new Scheduler(typeof opts === 'function' ? opts() : opts));
   });
 }

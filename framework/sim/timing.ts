@@ -78,5 +78,5 @@ export class Timing {
 }
 
 export const timingModule = new ContainerModule(({ bind }) => {
-  bind(Timing).toSelf().inSingletonScope();
+  bind(Timing).toSelf();
 });

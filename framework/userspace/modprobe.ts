@@ -229,5 +229,5 @@ export class Modprobe {
 }
 
 export const modprobeModule = new ContainerModule(({ bind }) => {
-  bind(Modprobe).toSelf().inSingletonScope();
+  bind(Modprobe).toSelf();
 });

@@ -68,5 +68,5 @@ export class Udevd {
 }
 
 export const udevModule = new ContainerModule(({ bind }) => {
-  bind(Udevd).toSelf().inSingletonScope();
+  bind(Udevd).toSelf();
 });

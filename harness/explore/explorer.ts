@@ -111,7 +111,7 @@ export class Explorer {
   }
 
   private async run(strategy: SchedulingStrategy, record: boolean): Promise<Run> {
-    const r = await runScenario(this.scenario, { strategy, timeMode: this.timeMode, recordSteps: record, powerOff: true });
+    const r = await runScenario(this.scenario, { strategy, timeMode: this.timeMode, recordSteps: record, powerOff: true, fromImage: true });
     await letWeakRefsGo();
     this.runs++;
     this.opts.observe?.(r);
@@ -288,7 +288,7 @@ export class Explorer {
       for (const idx of [...devs.keys()].reverse()) {
         const trial = new Map(devs);
         trial.delete(idx);
-        const r = await runScenario(this.scenario, { strategy: new DeviationStrategy(trial), timeMode: this.timeMode, powerOff: true });
+        const r = await runScenario(this.scenario, { strategy: new DeviationStrategy(trial), timeMode: this.timeMode, powerOff: true, fromImage: true });
         await letWeakRefsGo();
         if (outcomeOf(r).signature === signature) {
           devs = new Map<number, number>();
@@ -312,7 +312,7 @@ export class Explorer {
   async naiveEstimate(probes: number, seed = 1): Promise<number> {
     let sum = 0;
     for (let i = 0; i < probes; i++) {
-      const r = await runScenario(this.scenario, { strategy: new RandomStrategy(seed * 7919 + i), timeMode: this.timeMode, recordSteps: true, powerOff: true });
+      const r = await runScenario(this.scenario, { strategy: new RandomStrategy(seed * 7919 + i), timeMode: this.timeMode, recordSteps: true, powerOff: true, fromImage: true });
       await letWeakRefsGo();
       let prod = 1;
       for (const c of r.machine?.kernel.sched.choiceRecords ?? []) prod *= c.candidates.length;

@@ -59,5 +59,5 @@ export function get_cxl_mock_ops(k: object): CxlMockOps {
 }
 
 export const cxlMockOpsModule = new ContainerModule(({ bind }) => {
-  bind(CxlMockOps).toSelf().inSingletonScope();
+  bind(CxlMockOps).toSelf();
 });

@@ -85,5 +85,5 @@ export function platform_firmware(k: object): Firmware {
 }
 
 export const firmwareModule = new ContainerModule(({ bind }) => {
-  bind(Firmware).toSelf().inSingletonScope();
+  bind(Firmware).toSelf();
 });

@@ -9,7 +9,7 @@ describe('kshim bench --json: the report other tools read', function () {
   it('has the fields of the contract, each a positive finite number, and the exploration is complete; its line says "1 outcome class", not "1 outcome classes"', async () => {
     const lines: string[] = [];
     const report = await runBench((l) => lines.push(l), { boots: 20, bootWarmup: 5, survivorBoots: 20, schedulerSteps: 4000 });
-    for (const field of ['bootsPerSecond', 'exploreSchedulesPerSecond', 'matrixMs'] as const) {
+    for (const field of ['bootsPerSecond', 'exploreSchedulesPerSecond', 'matrixMs', 'bootsPerSecondOwnContainer', 'bootMachineUsOwnContainer'] as const) {
       expect(report[field], field).to.be.a('number').and.to.be.greaterThan(0);
       expect(Number.isFinite(report[field]), field).to.equal(true);
     }
@@ -29,6 +29,8 @@ describe('kshim bench --json: the report other tools read', function () {
     expect(bootLine).to.contain(`, ${report.bootsPerSecond} boots/s after ${report.bootWarmupBoots} warm-up boots`);
     expect(bootLine.includes('(the rate had not settled'), bootLine).to.equal(!report.bootWarmupSettled);
     expect(lines).to.include(`  the first 5 boots of the process: ${report.bootsPerSecondCold} boots/s (before V8 has optimised the hot code)`);
+    // The same boots with a container per machine, as tests and kshim run build them (framework/image.ts).
+    expect(lines).to.include(`  each machine in a container of its own (tests, kshim run): ${report.bootsPerSecondOwnContainer} boots/s, building the machine ${report.bootMachineUsOwnContainer} µs`);
     // At least half the timed boots take the median or longer, so the rate is at most 2 / median.
     expect((report.bootsPerSecond - 0.5) * (report.bootMedianMs - 0.0005)).to.be.at.most(2 * 1000);
     // The rates are their counts over their times (each figure rounded on its own).

@@ -204,5 +204,5 @@ export class DriverBase {
 
 /** The DI module of the driver core. */
 export const driverCoreModule = new ContainerModule(({ bind }) => {
-  bind(DriverBase).toSelf().inSingletonScope();
+  bind(DriverBase).toSelf();
 });

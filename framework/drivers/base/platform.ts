@@ -277,5 +277,5 @@ function kmemdup<T extends object>(data: T): T {
 
 /** The DI module of the platform bus. */
 export const platformModule = new ContainerModule(({ bind }) => {
-  bind(PlatformBus).toSelf().inSingletonScope();
+  bind(PlatformBus).toSelf();
 });

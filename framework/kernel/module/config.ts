@@ -55,5 +55,5 @@ function strip(symbol: string): string {
 }
 
 export const kernelConfigModule = new ContainerModule(({ bind }) => {
-  bind(KernelConfig).toSelf().inSingletonScope();
+  bind(KernelConfig).toSelf();
 });

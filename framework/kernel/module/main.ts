@@ -868,7 +868,7 @@ function sourceKey(url: string): string {
 }
 
 export const moduleLoaderModule = new ContainerModule(({ bind }) => {
-  bind(ModuleLoader).toSelf().inSingletonScope();
+  bind(ModuleLoader).toSelf();
 });
 
 export type { InitcallLevel };
