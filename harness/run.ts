@@ -198,7 +198,7 @@ export function machineFor(scenario: Scenario, config: Readonly<Record<string, T
   m.loader.setPlatformApi({ cxl_mock_ops: ops, platform_firmware: fw });
   const catalog = buildCatalog(scenario.tree, fw.tables);
   m.loader.setCatalog(opts.extraModules?.length ? [...catalog, ...opts.extraModules] : catalog);
-  if (scenario.hmemTest) install_hmem_test_wraps(m.loader, fw);
+  if (scenario.hmemTest) install_hmem_test_wraps(m.loader, fw, m.kernel.base.core);
   for (const f of opts.faults ?? []) m.kernel.faults.add(f);
   return m;
 }

@@ -17,6 +17,8 @@ import { dev_name, type device } from '../../framework/include/linux/device.js';
 import { IORESOURCE_MEM, REGION_INTERSECTS, resource } from '../../framework/include/linux/ioport.js';
 import { hmem_platform_device } from '../../drivers/dax/bus.h/mainline.js';
 import type { Firmware } from '../platform/firmware.js';
+import type { DeviceCore } from '../../framework/drivers/base/core.js';
+import type { DdebugSite } from '../../framework/lib/dynamic_debug.js';
 
 /** The range hmem_test reports: the first half of CXL window 0. */
 export function hmemTestRange(firmware: Firmware): resource | null {
@@ -53,14 +55,25 @@ export function hmem_test_unit(): PortUnit {
 
 type WalkFn = (host: device, target_nid: number, res: resource) => Promise<number> | number;
 
-/** Link dax_hmem against the mock walk and soft-reserve check, as tools/testing/cxl does. */
-export function install_hmem_test_wraps(loader: ModuleLoader, firmware: Firmware): void {
+/** Where cxl_test's mock ops live: tools/testing/cxl/test/cxl.c, in module cxl_test. */
+const CXL_TEST_C: DdebugSite = { modname: 'cxl_test', filename: 'tools/testing/cxl/test/cxl.c', instance: 0 };
+
+/**
+ * Link dax_hmem against the mock walk and soft-reserve check, as
+ * tools/testing/cxl does. mock_walk_hmem_resources() is the wrapper of
+ * mock.c (the host check) and the op of cxl.c (its dev_dbg and the walk) in
+ * one function.
+ */
+export function install_hmem_test_wraps(loader: ModuleLoader, firmware: Firmware, core: DeviceCore): void {
   const range = hmemTestRange(firmware);
   if (range === null) return;
   const isTestHost = (host: device): boolean => dev_name(host) === 'hmem_platform.1';
   loader.wrap('dax_hmem', 'walk_hmem_resources', (real: (host: device, fn: WalkFn) => Promise<number>) => {
     return async function mock_walk_hmem_resources(host: device, fn: WalkFn): Promise<number> {
-      if (isTestHost(host)) return await fn(host, 0, range);
+      if (isTestHost(host)) {
+        core.dynamic_dev_dbg(CXL_TEST_C, host, 'walk cxl_test resource: %pr\n', [range]);
+        return await fn(host, 0, range);
+      }
       return await real(host, fn);
     };
   });

@@ -47,6 +47,8 @@ describe('F10: singleton confusion between dax_hmem_work and hmem devices, and u
   it('mainline: hmem_platform.1\'s own work decides its range: "hmem_platform hmem_platform.1: CXL claims resource, dropping"', async () => {
     const r = await hmemTest('mainline', 'commit');
     expect(decisions(r)).to.deep.equal([`hmem_platform hmem_platform.1: await CXL initial probe: ${TEST_RANGE}`, `hmem_platform hmem_platform.1: CXL claims resource, dropping: ${TEST_RANGE}`]);
+    // cxl_test's mock walk (tools/testing/cxl/test/cxl.c) says what it reports, once per walk: at probe and in the work.
+    expect(r.result.dmesg.filter((l) => l.endsWith(`hmem_platform hmem_platform.1: walk cxl_test resource: ${TEST_RANGE}`))).to.have.length(2);
     expect(r.result.warnings).to.deep.equal([]);
     expect(r.result.leaks).to.deep.equal([]);
   });
