@@ -9,6 +9,7 @@
  * driver_async_probe=, deferred_probe_timeout=) and the configuration's
  * debug switches, and arms the hung-task detector.
  */
+import { sprint_symbol_entry } from '../kernel/kallsyms.js';
 import { ContainerModule, inject, injectable } from 'inversify';
 import { DriverBase } from '../drivers/base/driver_base.js';
 import { Async } from '../kernel/async.js';
@@ -155,14 +156,16 @@ export class Boot {
     const debug = this.params.initcall_debug ?? false;
     const pid = this.sched.current!.pid;
     const start = this.sched.now;
-    if (debug) this.log.printk(KERN_DEBUG, 'calling  %s @ %d', call.name, pid);
+    // "%pS" of the initcall: built-in text, so no module tag.
+    const fn = debug ? sprint_symbol_entry(call.name, null) : '';
+    if (debug) this.log.printk(KERN_DEBUG, 'calling  %s @ %d', fn, pid);
     const span = this.sched.trace.begin('initcall', call.name);
     const ret = await call.fn();
     this.sched.trace.end(span, ret);
     const extra = this.timing.initcall(call.name);
     if (extra > 0) await this.sched.sleep(extra * 1000);
     else await this.sched.preempt();
-    if (debug) this.log.printk(KERN_DEBUG, 'initcall %s returned %d after %d usecs', call.name, ret, this.sched.now - start);
+    if (debug) this.log.printk(KERN_DEBUG, 'initcall %s returned %d after %d usecs', fn, ret, this.sched.now - start);
   }
 }
 

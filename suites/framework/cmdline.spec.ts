@@ -139,10 +139,20 @@ describe('kernel command line: module parameters', () => {
     expect(steps![0]!.output).to.include("modprobe: ERROR: could not insert 'dax_hmem': Invalid argument");
   });
 
-  it('initcall_debug prints "calling" and "initcall ... returned" for each built-in initcall', async () => {
+  it('initcall_debug prints "calling" and "initcall ... returned" for each built-in initcall, the function as %pS prints it', async () => {
     const lines = await dmesg('initcall_debug');
-    expect(lines.some((l) => /^calling {2}hmem_init @ \d+$/.test(l))).to.equal(true);
-    expect(lines.some((l) => /^initcall hmem_init returned 0 after \d+ usecs$/.test(l))).to.equal(true);
+    expect(lines.some((l) => /^calling {2}hmem_init\+0x0\/0x[0-9a-f]+ @ \d+$/.test(l))).to.equal(true);
+    expect(lines.some((l) => /^initcall hmem_init\+0x0\/0x[0-9a-f]+ returned 0 after \d+ usecs$/.test(l))).to.equal(true);
+  });
+
+  it('initcall_debug lines are what scripts/bootgraph.pl reads: every initcall it finds starting also returns, a module\'s tagged [module]', async () => {
+    const { result } = await runScenario(hmemOnly('initcall_debug', { config: { DAX: 'm', DEV_DAX: 'm', DEV_DAX_HMEM: 'm', DEV_DAX_KMEM: 'm' } }));
+    // The two patterns of bootgraph.pl, on the timestamped lines.
+    const calls = result.dmesg.flatMap((l) => [...l.matchAll(/([0-9.]+)\] calling {2}([a-zA-Z0-9_]+)\+/g)].map((m) => m[2]!));
+    const returns = result.dmesg.flatMap((l) => [...l.matchAll(/([0-9.]+)\] initcall ([a-zA-Z0-9_]+)\+.*returned/g)].map((m) => m[2]!));
+    expect(calls).to.include.members(['hmem_init', 'dax_hmem_init']);
+    expect(returns).to.have.members(calls);
+    expect(result.dmesg.some((l) => /\] calling {2}dax_hmem_init\+0x0\/0x[0-9a-f]+ \[dax_hmem\] @ \d+$/.test(l))).to.equal(true);
   });
 });
 
@@ -263,8 +273,8 @@ describe('kernel command line: what lib/dynamic_debug.c and load_module() do wit
 
   it('initcall_debug also times each module init and each probe (really_probe_debug())', async () => {
     const lines = await dmesg('initcall_debug', { config: MODULAR });
-    expect(lines.some((l) => /^calling {2}dax_hmem_init \[dax_hmem\] @ \d+$/.test(l))).to.equal(true);
-    expect(lines.some((l) => /^initcall dax_hmem_init \[dax_hmem\] returned 0 after \d+ usecs$/.test(l))).to.equal(true);
+    expect(lines.some((l) => /^calling {2}dax_hmem_init\+0x0\/0x[0-9a-f]+ \[dax_hmem\] @ \d+$/.test(l))).to.equal(true);
+    expect(lines.some((l) => /^initcall dax_hmem_init\+0x0\/0x[0-9a-f]+ \[dax_hmem\] returned 0 after \d+ usecs$/.test(l))).to.equal(true);
     expect(lines.some((l) => /^probe of hmem\.0 returned 0 after \d+ usecs$/.test(l))).to.equal(true);
   });
 

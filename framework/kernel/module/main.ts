@@ -11,6 +11,7 @@
  * command line for built-in code and from the arguments of a load
  * (kernel/params.c's parse_args()); module_blacklist= refuses a load.
  */
+import { sprint_symbol_entry } from '../kallsyms.js';
 import { ContainerModule, inject, injectable } from 'inversify';
 import { DriverBase } from '../../drivers/base/driver_base.js';
 import { EBUSY, EEXIST, EINVAL, ENOENT, ENOEXEC, EPERM, EWOULDBLOCK } from '../../include/errno.js';
@@ -688,7 +689,7 @@ export class ModuleLoader {
   /** do_one_initcall() of a module's init: with initcall_debug, its start and its result, the function tagged with its module as %pS prints it. */
   private async do_one_initcall(mod: module, c: Initcall): Promise<number> {
     if (!this.initcall_debug) return await c.fn();
-    const fn = `${c.fn.name || 'init_module'} [${mod.name}]`;
+    const fn = sprint_symbol_entry(c.fn.name || 'init_module', mod.name);
     const start = this.sched.now;
     this.log.printk(KERN_DEBUG, 'calling  %s @ %d', fn, this.sched.current!.pid);
     const ret = await c.fn();
