@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * The kernel image: one container per process (per set of extra modules)
- * that holds the machine's bindings, and resolves a fresh machine from them
- * for every boot. For callers that boot the same kind of machine thousands
- * of times: the explorer and the benchmark.
+ * The kernel image: one container that holds the machine's bindings and
+ * resolves a fresh machine from them for every boot. For callers that boot
+ * the same kind of machine thousands of times: everything that explores
+ * (`kshim explore`, `compare`, `matrix --explore`) and the benchmark.
  *
  * Why not a container per boot there: building one costs inversify about
  * 10 µs per bound subsystem (binding, plan-cache invalidation, planning),
@@ -16,13 +16,21 @@
  * default scope is Request, so every resolution builds its own instance of
  * every subsystem, shared within that machine and with no other. The
  * scheduler's options and the command line, the only per-boot inputs bound
- * in the container, are read from the boot being resolved. Nothing else is
- * cached: a machine of the image is the machine createMachine() builds,
- * which suites/harness/image.spec.ts checks run for run.
+ * in the container, are read from the boot being resolved. So a module the
+ * image loads must bind classes without a scope, never a constant, a
+ * singleton or a factory, and a dynamic value must not resolve through its
+ * context (`ctx.get()` starts another request, hence another graph).
+ * suites/harness/image.spec.ts checks that two machines of the image share
+ * no more objects than two machines of containers of their own, and that
+ * both give the same runs.
+ *
+ * What differs from createMachine(): machine.get() answers only the kept
+ * services, which are built with the machine, before configureMachine()
+ * (createMachine() builds a service on its first get()).
  */
 import 'reflect-metadata';
 import { Container, ContainerModule, type ServiceIdentifier } from 'inversify';
-import { configureMachine, Machine, machineModules, serviceName, type MachineOptions } from './machine.js';
+import { configureMachine, Machine, machineModules, type MachineOptions } from './machine.js';
 import type { SchedulerOptions } from './sim/scheduler.js';
 
 /** What one resolution of the image returns: the machine and the services kept with it. */
@@ -36,28 +44,29 @@ const RESOLVED: ServiceIdentifier<Resolved> = Symbol.for('kshim.KernelImage.reso
 export class KernelImage {
   private readonly container = new Container({ defaultScope: 'Request' });
   /** The options of the boot being resolved; read by the scheduler and command-line bindings. */
-  private booting: MachineOptions | null = null;
+  private booting: Omit<MachineOptions, 'modules'> | null = null;
 
   /**
    * `modules`: the extra ContainerModules of every machine (mocks).
    * `keep`: the services machine.get() must answer, resolved with the machine.
    */
-  constructor(
-    modules: readonly ContainerModule[],
-    private readonly keep: readonly ServiceIdentifier[],
-  ) {
+  private readonly keep: readonly ServiceIdentifier[];
+
+  constructor(modules: readonly ContainerModule[], keep: readonly ServiceIdentifier[]) {
+    this.keep = [...keep];
     const source = {
       scheduler: (): SchedulerOptions => this.options().scheduler ?? {},
       cmdline: (): string | undefined => this.options().cmdline,
     };
     const resolvedModule = new ContainerModule(({ bind }) => {
-      bind(RESOLVED).toResolvedValue((machine: Machine, ...kept: unknown[]): Resolved => ({ machine, kept }), [Machine, ...keep]);
+      bind(RESOLVED).toResolvedValue((machine: Machine, ...kept: unknown[]): Resolved => ({ machine, kept }), [Machine, ...this.keep]);
     });
     this.container.load(...machineModules({ modules }, source), resolvedModule);
   }
 
-  /** A fresh machine: every subsystem and kept service new, configured from `opts` (whose `modules` the image already has). */
-  boot(opts: MachineOptions = {}): Machine {
+  /** A fresh machine: every subsystem and kept service new, configured from `opts`. */
+  boot(opts: Omit<MachineOptions, 'modules'> = {}): Machine {
+    if (this.booting !== null) throw new Error('kshim: KernelImage.boot() re-entered while it was resolving a machine');
     this.booting = opts;
     let r: Resolved;
     try {
@@ -70,23 +79,8 @@ export class KernelImage {
     return r.machine;
   }
 
-  private options(): MachineOptions {
+  private options(): Omit<MachineOptions, 'modules'> {
     if (this.booting === null) throw new Error('kshim: the kernel image resolved a subsystem outside boot()');
     return this.booting;
   }
-}
-
-const images = new Map<string, KernelImage>();
-
-/**
- * The process's image for machines with these extra modules and kept
- * services, made on first use. Keyed by the modules' ids: pass the same
- * ContainerModule objects each time (module-level constants), or each call
- * makes (and keeps) a new image.
- */
-export function kernelImage(modules: readonly ContainerModule[], keep: readonly ServiceIdentifier[]): KernelImage {
-  const key = `${modules.map((m) => m.id).join(',')}|${keep.map(serviceName).join(',')}`;
-  let image = images.get(key);
-  if (image === undefined) images.set(key, (image = new KernelImage(modules, keep)));
-  return image;
 }

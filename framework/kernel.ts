@@ -94,6 +94,8 @@ export class Kernel {
     @inject(Lockdep) readonly lockdep: Lockdep,
     @inject(Slab) readonly slab: Slab,
   ) {
+    // In a container whose default scope is Transient every injection point gets its own subsystem.
+    if (base.sched !== sched || base.log !== log) throw new Error('kshim: the kernel\'s subsystems were built more than once: load kernelModules() into a container whose default scope is Singleton (one kernel) or Request (the kernel image)');
     // start_kernel() prints the banner first (pr_notice); driver_init() registers the platform bus later.
     log.emit(KERN_NOTICE, `Linux version ${UTS_RELEASE} (kshim) #1 SMP PREEMPT_DYNAMIC`);
     log.emit(KERN_NOTICE, `Kernel command line: ${cmdline.text}`);
@@ -262,7 +264,8 @@ export interface BootSource {
  * The DI modules of the kernel core, in load order. The bindings name no
  * scope: the container's default decides (Singleton in a container per
  * boot, Request in the kernel image), so both build one instance of each
- * subsystem per kernel.
+ * subsystem per kernel. inversify's own default, Transient, would build one
+ * per injection point; Kernel's constructor refuses that.
  */
 export function kernelModules(opts: KernelOptions = {}, source?: BootSource): ContainerModule[] {
   return [

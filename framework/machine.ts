@@ -27,6 +27,7 @@ export class Machine {
   private container: Container | null = null;
   /** A machine of the kernel image: the services its boot kept, by identifier. */
   private kept: ReadonlyMap<ServiceIdentifier, unknown> | null = null;
+  private poweredOff = false;
 
   constructor(
     @inject(Kernel) readonly kernel: Kernel,
@@ -42,6 +43,7 @@ export class Machine {
 
   /** A service of this machine (a mock's ops, the firmware). */
   get<T>(id: ServiceIdentifier<T>): T {
+    if (this.poweredOff) throw new Error('kshim: machine is powered off: its services are gone');
     if (this.kept !== null) {
       if (!this.kept.has(id)) throw new Error(`kshim: ${serviceName(id)} is not a service this machine kept: it was resolved from the kernel image, which keeps only ${[...this.kept.keys()].map(serviceName).join(', ')}`);
       return this.kept.get(id) as T;
@@ -71,7 +73,8 @@ export class Machine {
   powerOff(): void {
     this.container?.restore();
     this.container = null;
-    if (this.kept !== null) this.kept = new Map();
+    this.kept = null;
+    this.poweredOff = true;
   }
 
   /** Start PID 1 and run until the system is idle (initcalls, userspace, udev, real root). */

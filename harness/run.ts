@@ -9,7 +9,7 @@
 import { parse_args } from '../framework/init/cmdline.js';
 import { olddefconfig, linkCheck, type Adjustment } from '../framework/kconfig/index.js';
 import { createMachine, type Machine } from '../framework/machine.js';
-import { kernelImage } from '../framework/image.js';
+import { KernelImage } from '../framework/image.js';
 import { TaskCrash, type RunOutcome, type TimeMode } from '../framework/sim/scheduler.js';
 import { DefaultStrategy, DeviationStrategy, type SchedulingStrategy } from '../framework/sim/strategy.js';
 import type { device } from '../framework/include/linux/device.js';
@@ -80,7 +80,8 @@ export interface RunOptions {
   /** Keep where each task blocked, for the call traces of the hung-task report (single runs; the explorer goes without). */
   readonly blockStacks?: boolean;
   /**
-   * Power the machine off when the run ends: its container is emptied, so
+   * Power the machine off when the run ends: its container is emptied (a
+   * machine of the kernel image drops the services it kept), so
    * `machine.get()` no longer works, but its objects stay readable. For
    * callers that keep only the result (explorer, bench): nothing of a
    * powered-off machine outlives the run (docs/performance.md).
@@ -179,16 +180,18 @@ function hex(n: number): string {
 /** The mocked platform every scenario's machine has: its firmware tables and cxl_test's ops. */
 const PLATFORM_MODULES = [firmwareModule, cxlMockOpsModule];
 
+/** The process's kernel image of scenario machines, made on first use; it keeps the services machineFor() gets. */
+let platformImage: KernelImage | null = null;
+
 /** A fresh machine for a scenario: configuration, catalogue, firmware, timing. */
 export function machineFor(scenario: Scenario, config: Readonly<Record<string, Tristate>>, opts: RunOptions = {}): Machine {
   const strategy = opts.strategy ?? new DefaultStrategy();
   const machineOpts = {
     scheduler: { strategy, timeMode: opts.timeMode ?? 'timed', recordSteps: opts.recordSteps ?? false, maxSteps: opts.maxSteps, trace: opts.trace ?? false, blockStacks: opts.blockStacks ?? false },
-    modules: PLATFORM_MODULES,
     config,
     cmdline: scenario.cmdline,
   };
-  const m = opts.fromImage === true ? kernelImage(PLATFORM_MODULES, [CxlMockOps, Firmware]).boot(machineOpts) : createMachine(machineOpts);
+  const m = opts.fromImage === true ? (platformImage ??= new KernelImage(PLATFORM_MODULES, [CxlMockOps, Firmware])).boot(machineOpts) : createMachine({ ...machineOpts, modules: PLATFORM_MODULES });
   (strategy as { attach?: (s: Machine['kernel']['sched']) => void }).attach?.(m.kernel.sched);
   const ops = m.get(CxlMockOps);
   const fw = m.get(Firmware);

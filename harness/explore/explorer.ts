@@ -44,6 +44,8 @@ export interface ExploreOptions {
   readonly progress?: (done: number, total: number | null) => void;
   /** Called with every explored run (not with shrinking reruns), e.g. to look for a message in dmesg. */
   readonly observe?: (run: Run) => void;
+  /** Boot each run's machine from the kernel image (default true; framework/image.ts), or in a container of its own. */
+  readonly fromImage?: boolean;
 }
 
 export interface OutcomeClass extends Outcome {
@@ -110,8 +112,12 @@ export class Explorer {
     return this.opts.timeMode ?? 'timed';
   }
 
+  private get fromImage(): boolean {
+    return this.opts.fromImage ?? true;
+  }
+
   private async run(strategy: SchedulingStrategy, record: boolean): Promise<Run> {
-    const r = await runScenario(this.scenario, { strategy, timeMode: this.timeMode, recordSteps: record, powerOff: true, fromImage: true });
+    const r = await runScenario(this.scenario, { strategy, timeMode: this.timeMode, recordSteps: record, powerOff: true, fromImage: this.fromImage });
     await letWeakRefsGo();
     this.runs++;
     this.opts.observe?.(r);
@@ -288,7 +294,7 @@ export class Explorer {
       for (const idx of [...devs.keys()].reverse()) {
         const trial = new Map(devs);
         trial.delete(idx);
-        const r = await runScenario(this.scenario, { strategy: new DeviationStrategy(trial), timeMode: this.timeMode, powerOff: true, fromImage: true });
+        const r = await runScenario(this.scenario, { strategy: new DeviationStrategy(trial), timeMode: this.timeMode, powerOff: true, fromImage: this.fromImage });
         await letWeakRefsGo();
         if (outcomeOf(r).signature === signature) {
           devs = new Map<number, number>();
@@ -312,7 +318,7 @@ export class Explorer {
   async naiveEstimate(probes: number, seed = 1): Promise<number> {
     let sum = 0;
     for (let i = 0; i < probes; i++) {
-      const r = await runScenario(this.scenario, { strategy: new RandomStrategy(seed * 7919 + i), timeMode: this.timeMode, recordSteps: true, powerOff: true, fromImage: true });
+      const r = await runScenario(this.scenario, { strategy: new RandomStrategy(seed * 7919 + i), timeMode: this.timeMode, recordSteps: true, powerOff: true, fromImage: this.fromImage });
       await letWeakRefsGo();
       let prod = 1;
       for (const c of r.machine?.kernel.sched.choiceRecords ?? []) prod *= c.candidates.length;

@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { machineFor, resolveConfig, runScenario, type RunOptions } from '../../harness/run.js';
 import { parseScenario, type Scenario } from '../../harness/scenario.js';
 import { RandomStrategy } from '../../framework/sim/strategy.js';
-import { Machine } from '../../framework/machine.js';
+import { Container, ContainerModule, injectable } from 'inversify';
+import { Machine, machineModules } from '../../framework/machine.js';
+import { KernelImage } from '../../framework/image.js';
+import { Explorer } from '../../harness/explore/explorer.js';
 import { CxlMockOps } from '../../mocks/cxl/mock_ops.js';
 import { Firmware } from '../../mocks/platform/firmware.js';
 import { Printk } from '../../framework/kernel/printk.js';
@@ -27,10 +30,29 @@ async function resultOf(s: Scenario, opts: RunOptions): Promise<string> {
   return JSON.stringify((await runScenario(s, opts)).result);
 }
 
-/** Every subsystem a machine reaches directly: the objects no other machine may share. */
-function subsystems(m: Machine): object[] {
-  const k = m.kernel;
-  return [m, k, k.sched, k.log, k.panic, k.locking, k.wq, k.async, k.faults, k.base, k.platform, k.resources, k.memregion, k.sysfs, k.numa, k.cmdline, k.lockdep, k.slab, m.config, m.loader, m.kmod, m.modprobe, m.udevd, m.rootfs, m.timing, m.boot, m.get(CxlMockOps), m.get(Firmware)];
+/** Every object a machine reaches through properties, Map and Set entries (not through functions' closures). */
+function reachable(root: object): Set<object> {
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const o = stack.pop();
+    if (o === null || typeof o !== 'object' || seen.has(o)) continue;
+    seen.add(o);
+    if (o instanceof Map) for (const [k, v] of o) stack.push(k, v);
+    else if (o instanceof Set) for (const v of o) stack.push(v);
+    for (const k of Reflect.ownKeys(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, k);
+      if (d !== undefined && 'value' in d) stack.push(d.value);
+    }
+  }
+  return seen;
+}
+
+/** The objects two booted machines of `s` share (tables of the scenario and the build, constants), both alive at once. */
+async function sharedByTwo(s: Scenario, fromImage: boolean): Promise<Set<object>> {
+  const a = reachable((await runScenario(s, { fromImage })).machine!);
+  const b = reachable((await runScenario(s, { fromImage })).machine!);
+  return new Set([...a].filter((o) => b.has(o)));
 }
 
 describe('the kernel image: machines resolved from one container per process', () => {
@@ -56,13 +78,26 @@ describe('the kernel image: machines resolved from one container per process', (
     }
   });
 
-  it('builds every subsystem afresh for each machine: two machines alive at once share none', () => {
-    const s = scenario('mainline-builtin.json');
-    const cfg = resolveConfig(s.tree, s.config).values;
-    const a = subsystems(machineFor(s, cfg, { fromImage: true }));
-    const b = subsystems(machineFor(s, cfg, { fromImage: true }));
-    expect(a.length).to.equal(b.length);
-    for (let i = 0; i < a.length; i++) expect(a[i], `subsystem ${i} (${a[i]!.constructor.name})`).to.not.equal(b[i]);
+  it('builds every subsystem afresh for each machine: two machines of the image share no more objects than two machines of containers of their own', async () => {
+    for (const name of ['mainline-builtin.json', 'mainline-modular.json', 'cmdline-modular.json']) {
+      const s = scenario(name);
+      const own = await sharedByTwo(s, false);
+      const image = await sharedByTwo(s, true);
+      const onlyImage = [...image].filter((o) => !own.has(o)).map((o) => o.constructor?.name ?? 'Object');
+      expect(onlyImage, name).to.deep.equal([]);
+      // What both share is the build's and the scenario's: tables, never a subsystem.
+      expect([...image].some((o) => o instanceof Machine), name).to.equal(false);
+    }
+  });
+
+  it('explores to the same report as machines in containers of their own: schedules, outcome classes, shrunk ids (modular mainline, v7 flush)', async () => {
+    for (const name of ['mainline-modular.json', 'workqueue-flush-v7.json']) {
+      const s = scenario(name);
+      const image = await new Explorer(s, { strategy: 'exhaustive', runs: 2000 }).explore();
+      const own = await new Explorer(s, { strategy: 'exhaustive', runs: 2000, fromImage: false }).explore();
+      expect(image.schedulesExplored, name).to.be.greaterThan(1);
+      expect(JSON.stringify(image), name).to.equal(JSON.stringify(own));
+    }
   });
 
   it('wires one machine to itself: the kept services are the ones its subsystems and loader use', () => {
@@ -75,18 +110,43 @@ describe('the kernel image: machines resolved from one container per process', (
     expect(m.kernel.base.slab).to.equal(m.kernel.slab);
   });
 
-  it('leaves a booted machine untouched by the boots after it', async () => {
+  it('leaves a booted machine untouched by the boots after it: dmesg, /proc/iomem, leaks', async () => {
     const s = scenario('mainline-builtin.json');
     const first = await runScenario(s, { fromImage: true });
-    const before = first.machine!.kernel.dmesg().join('\n');
+    const k = first.machine!.kernel;
+    const state = () => JSON.stringify({ dmesg: k.dmesg(), iomem: k.resources.proc_iomem(), leaks: k.leaks(), devices: k.base.core.allDevices.length });
+    const before = state();
     for (let i = 0; i < 3; i++) await runScenario(s, { fromImage: true });
-    expect(first.machine!.kernel.dmesg().join('\n')).to.equal(before);
-    expect(first.result.dmesg.join('\n')).to.equal(before);
+    expect(state()).to.equal(before);
+    expect(first.result.dmesg).to.deep.equal(k.dmesg());
   });
 
-  it('answers machine.get() only for the services it kept, and says which', () => {
+  it('boots again after a resolution that threw', () => {
+    let failures = 1;
+    @injectable()
+    class FlakyMock {
+      constructor() {
+        if (failures-- > 0) throw new Error('probe of the mock failed');
+      }
+    }
+    const image = new KernelImage([new ContainerModule(({ bind }) => void bind(FlakyMock).toSelf())], [FlakyMock]);
+    expect(() => image.boot()).to.throw('probe of the mock failed');
+    const m = image.boot();
+    expect(m.get(FlakyMock)).to.be.an.instanceof(FlakyMock);
+    expect(m.kernel.dmesg()[0]).to.match(/\] Linux version /);
+  });
+
+  it('refuses a kernel built in a container of inversify\'s default (Transient) scope, which would give each user its own subsystems', () => {
+    const c = new Container();
+    c.load(...machineModules());
+    expect(() => c.get(Machine)).to.throw(/subsystems were built more than once/);
+  });
+
+  it('answers machine.get() only for the services it kept, and says which; nothing once powered off', () => {
     const s = scenario('mainline-builtin.json');
     const m = machineFor(s, resolveConfig(s.tree, s.config).values, { fromImage: true });
     expect(() => m.get(Printk)).to.throw('Printk is not a service this machine kept: it was resolved from the kernel image, which keeps only CxlMockOps, Firmware');
+    m.powerOff();
+    expect(() => m.get(Firmware)).to.throw(/powered off/);
   });
 });
