@@ -30,11 +30,6 @@ export function conflicts(a: readonly string[], b: readonly string[]): boolean {
 /** Choice point index -> pids to try there ("all" when the racing task was not a candidate). */
 export type Backtracks = Map<number, Set<number> | 'all'>;
 
-function leq(a: Int32Array, b: Int32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i]! > b[i]!) return false;
-  return true;
-}
-
 function join(into: Int32Array, other: Int32Array): void {
   for (let i = 0; i < into.length; i++) if (other[i]! > into[i]!) into[i] = other[i]!;
 }
@@ -115,41 +110,50 @@ export function findRaces(steps: readonly StepRecord[], choices: readonly Choice
     else cur.add(pick);
   };
 
+  const touched: KeyState[] = [];
+  const earlier: number[] = [];
   for (let k = 0; k < steps.length; k++) {
     const s = steps[k]!;
     const c = new Int32Array(width);
     const prev = lastOfTask.get(s.pid);
     if (prev !== undefined) c.set(clocks[prev]!);
     if (s.cause >= 0) join(c, clocks[s.cause]!);
-    const pre = c.slice();
-    const races: number[] = [];
-    const conflict = (i: number): void => {
-      if (i === k) return;
-      // In timed mode a step that began at an earlier virtual time cannot be
-      // moved after a later one: time only advances when nothing is runnable.
-      if (steps[i]!.pid !== s.pid && !leq(clocks[i]!, pre) && !(timed && steps[i]!.time < s.time)) races.push(i);
-      join(c, clocks[i]!);
-    };
+    // The dependent earlier steps, found before any of them is joined in: c is still the clock
+    // of k's program-order and cause edges alone, against which a race is judged.
+    touched.length = 0;
+    earlier.length = 0;
     for (const entry of s.footprint) {
       const mode = entry[0];
       const key = entry.slice(1);
       let ks = keys.get(key);
       if (ks === undefined) keys.set(key, (ks = { lastW: -1, reads: new Map(), updates: new Map() }));
-      if (ks.lastW >= 0) conflict(ks.lastW);
-      if (mode !== 'r') for (const i of ks.reads.values()) conflict(i);
-      if (mode !== 'c') for (const i of ks.updates.values()) conflict(i);
+      touched.push(ks);
+      if (ks.lastW >= 0) earlier.push(ks.lastW);
+      if (mode !== 'r') for (const i of ks.reads.values()) earlier.push(i);
+      if (mode !== 'c') for (const i of ks.updates.values()) earlier.push(i);
     }
+    const races: number[] = [];
+    for (const i of earlier) {
+      if (i === k) continue;
+      const p = steps[i]!.pid;
+      // i happens before k iff k's clock has seen i's own entry (vector clocks). In timed mode a step
+      // that began at an earlier virtual time cannot be moved after a later one: time only advances
+      // when nothing is runnable.
+      if (p !== s.pid && clocks[i]![p]! > c[p]! && !(timed && steps[i]!.time < s.time)) races.push(i);
+    }
+    for (const i of earlier) if (i !== k) join(c, clocks[i]!);
     c[s.pid] = (prev !== undefined ? clocks[prev]![s.pid]! : 0) + 1;
     clocks[k] = c;
     for (const i of races) add(i, k, c);
     lastOfTask.set(s.pid, k);
-    for (const entry of s.footprint) {
-      const ks = keys.get(entry.slice(1))!;
-      if (entry[0] === 'w') {
+    for (let e = 0; e < s.footprint.length; e++) {
+      const ks = touched[e]!;
+      const mode = s.footprint[e]![0];
+      if (mode === 'w') {
         ks.lastW = k;
         ks.reads.clear();
         ks.updates.clear();
-      } else if (entry[0] === 'r') ks.reads.set(s.pid, k);
+      } else if (mode === 'r') ks.reads.set(s.pid, k);
       else ks.updates.set(s.pid, k);
     }
   }
