@@ -46,12 +46,12 @@ export class KernelImage {
   /** The options of the boot being resolved; read by the scheduler and command-line bindings. */
   private booting: Omit<MachineOptions, 'modules'> | null = null;
 
+  private readonly keep: readonly ServiceIdentifier[];
+
   /**
    * `modules`: the extra ContainerModules of every machine (mocks).
    * `keep`: the services machine.get() must answer, resolved with the machine.
    */
-  private readonly keep: readonly ServiceIdentifier[];
-
   constructor(modules: readonly ContainerModule[], keep: readonly ServiceIdentifier[]) {
     this.keep = [...keep];
     const source = {
