@@ -40,10 +40,18 @@ export const DEFAULT_DEPTH = 3;
 /** Which options apply to which strategy. */
 const APPLIES: Record<string, readonly ExploreStrategy[]> = { seed: ['random', 'pct'], depth: ['pct'], bound: ['exhaustive'] };
 
-/** --NAME V as an integer of at least `min`, or undefined when not given; anything else is a usage error. */
-export function int(v: string | undefined, name: string, min: number): number | undefined {
+/** The largest --seed: the random and PCT strategies draw from a 32-bit generator. */
+export const MAX_SEED = 0xffffffff;
+
+/**
+ * --NAME V as an integer from `min` to `max`, or undefined when not given;
+ * anything else is a usage error. Without a `max`, the largest integer a
+ * double holds exactly: above it two values would be one.
+ */
+export function int(v: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} ${v}: expected ${min === 0 ? 'a non-negative' : 'a positive'} integer`);
+  if (Number(v) > max) throw new UsageError(`--${name} ${v}: expected an integer from ${min} to ${max}${name === 'seed' ? ' (the seed of a 32-bit generator)' : ''}`);
   return Number(v);
 }
 
@@ -114,7 +122,7 @@ export async function exploreOutput(file: string, opts: ExploreArgs, progress?: 
     if (v !== undefined && !strategies.includes(strategy)) throw new UsageError(`--${name} ${v}: only with --strategy ${strategies.join(' or ')}, not ${strategy}`);
   }
   const runs = int(opts.runs, 'runs', 1);
-  const seed = int(opts.seed, 'seed', 0);
+  const seed = int(opts.seed, 'seed', 0, MAX_SEED);
   const bound = int(opts.bound, 'bound', 0);
   const depth = int(opts.depth, 'depth', 1);
   const scenario = loadScenario(file, { tree: opts.tree, set: opts.set, cmdline: opts.cmdline }, { adjustments: true });

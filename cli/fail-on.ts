@@ -44,7 +44,7 @@ export function exploreFailOn(report: ExploreReport, conds: readonly FailOnCondi
     lines.push(`${listed(hit)}: ${count(o.count, 'schedule')} of ${report.schedulesExplored} ended ${o.signature}; ${replay(o.shrunk)}`);
   }
   if (lines.length > 0) return { status: 1, lines };
-  if (!report.complete) return { status: 0, lines: [`${listed(conds)}: no explored schedule matched, but the exploration is not complete: a schedule it did not run may`] };
+  if (!report.complete) return { status: 0, lines: [`${listed(conds)}: no explored schedule matched, but the exploration is not complete: a schedule it did not run may still match`] };
   return { status: 0, lines: [] };
 }
 

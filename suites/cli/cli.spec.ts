@@ -342,6 +342,9 @@ describe('the kshim command', function () {
     const file = 'scenarios/mainline-builtin.json';
     refused(['explore', file, '--runs', '0'], 'kshim: --runs 0: expected a positive integer');
     refused(['explore', file, '--strategy', 'pct', '--depth', '0'], 'kshim: --depth 0: expected a positive integer');
+    // A seed past 32 bits would alias a smaller one in the generator; past 2^53 two seeds would be one number.
+    refused(['explore', file, '--strategy', 'random', '--seed', '4294967296'], 'kshim: --seed 4294967296: expected an integer from 0 to 4294967295 (the seed of a 32-bit generator)');
+    refused(['explore', file, '--runs', '99999999999999999999'], 'kshim: --runs 99999999999999999999: expected an integer from 1 to 9007199254740991');
     refused(['explore', file, '--depth', '2'], 'kshim: --depth 2: only with --strategy pct, not exhaustive');
     refused(['explore', file, '--seed', '7'], 'kshim: --seed 7: only with --strategy random or pct, not exhaustive');
     refused(['explore', file, '--strategy', 'random', '--bound', '1'], 'kshim: --bound 1: only with --strategy exhaustive, not random');
