@@ -137,7 +137,11 @@ export class Boot {
       for (let i = 0; i < calls.length; i++) if (calls[i]!.level === level) await this.do_one_initcall(calls[i]!);
     }
     await this.async.async_synchronize_full();
+    // free_initmem(), then mark_readonly(): x86_64's mark_rodata_ro() with STRICT_KERNEL_RWX. The sizes are a fixed made-up kernel's.
     this.log.emit(KERN_INFO, 'Freeing unused kernel image (initmem) memory: 4096K');
+    this.log.emit(KERN_INFO, 'Write protecting the kernel read-only data: 26624k');
+    this.log.emit(KERN_INFO, 'Freeing unused kernel image (text/rodata gap) memory: 2040K');
+    this.log.emit(KERN_INFO, 'Freeing unused kernel image (rodata/data gap) memory: 1460K');
     this.log.emit(KERN_INFO, 'Run /init as init process');
     this.userspaceStart = this.sched.now;
     this.udevd.start();

@@ -247,9 +247,15 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       '[    0.304000] Freeing unused kernel image (initmem) memory: 4096K',
     ]);
     // Only the start of userspace follows the freeing of init memory at 0.304 s.
-    expectAdjacent(r, ['[    0.304000] Freeing unused kernel image (initmem) memory: 4096K', '[    0.304000] Run /init as init process']);
+    expectAdjacent(r, [
+      '[    0.304000] Freeing unused kernel image (initmem) memory: 4096K',
+      '[    0.304000] Write protecting the kernel read-only data: 26624k',
+      '[    0.304000] Freeing unused kernel image (text/rodata gap) memory: 2040K',
+      '[    0.304000] Freeing unused kernel image (rodata/data gap) memory: 1460K',
+      '[    0.304000] Run /init as init process',
+    ]);
     const freeing = r.result.dmesg.indexOf('[    0.304000] Freeing unused kernel image (initmem) memory: 4096K');
-    expect(r.result.dmesg[freeing + 2]?.slice(0, 14)).to.equal('[    3.000000]');
+    expect(r.result.dmesg[freeing + 5]?.slice(0, 14)).to.equal('[    3.000000]');
     // The synchronous drivers never schedule anything.
     expect(grep(r, 'scheduling asynchronous probe')).to.deep.equal(['[    0.304000] cxl dax_region0: scheduling asynchronous probe']);
 
@@ -351,10 +357,13 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
     // Without CONFIG_MODULES the timeout is 0: no timeout work, no report, the device just stays deferred.
     const noModules = await boot(scenario('deferred-probe.json', { set: { CXL_ACPI: 'n', MODULES: 'n' } }));
     expect(grep(noModules, 'deferred probe pending')).to.deep.equal([]);
-    expect(noModules.result.dmesg.slice(-5)).to.deep.equal([
+    expect(noModules.result.dmesg.slice(-8)).to.deep.equal([
       '[    0.115000] sfc_cxl sfc_cxl.0: Driver sfc_cxl requests probe deferral',
       '[    0.115000] platform sfc_cxl.0: Added to deferred list',
       '[    0.116000] Freeing unused kernel image (initmem) memory: 4096K',
+      '[    0.116000] Write protecting the kernel read-only data: 26624k',
+      '[    0.116000] Freeing unused kernel image (text/rodata gap) memory: 2040K',
+      '[    0.116000] Freeing unused kernel image (rodata/data gap) memory: 1460K',
       '[    0.116000] Run /init as init process',
       '[    3.000000] EXT4-fs (vda1): mounted filesystem 5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76 r/w with ordered data mode. Quota mode: none.',
     ]);
@@ -388,6 +397,9 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       "[    0.304000] cxl_region region0: driver: 'cxl_region': driver_bound: bound to device",
       '[    0.304000] hmem_platform hmem_platform.0: CXL claims resource, dropping: [mem 0x850000000-0x284fffffff flags 0x80000200]',
       '[    0.304000] Freeing unused kernel image (initmem) memory: 4096K',
+      '[    0.304000] Write protecting the kernel read-only data: 26624k',
+      '[    0.304000] Freeing unused kernel image (text/rodata gap) memory: 2040K',
+      '[    0.304000] Freeing unused kernel image (rodata/data gap) memory: 1460K',
       '[    0.304000] Run /init as init process',
       "[    0.304000] bus: 'cxl': add driver cxl_dax_region",
     ]);
@@ -723,6 +735,9 @@ describe('docs/driver-model-in-scenarios.md: the driver model in scenarios', () 
       '[    0.000000] Linux version 7.0.0-kshim (kshim) #1 SMP PREEMPT_DYNAMIC',
       '[    0.000000] Kernel command line: dyndbg="module dax +p"',
       '[    0.000000] Freeing unused kernel image (initmem) memory: 4096K',
+      '[    0.000000] Write protecting the kernel read-only data: 26624k',
+      '[    0.000000] Freeing unused kernel image (text/rodata gap) memory: 2040K',
+      '[    0.000000] Freeing unused kernel image (rodata/data gap) memory: 1460K',
       '[    0.000000] Run /init as init process',
       '[    3.000000] EXT4-fs (vda1): mounted filesystem 5f3c2a1e-8b4d-4c6f-9a7e-2d1b0c9e8f76 r/w with ordered data mode. Quota mode: none.',
     ]);
