@@ -67,14 +67,19 @@ export async function matrixCommand(opts: MatrixArgs): Promise<void> {
   lines.push(`columns: ${symbols.map((s) => `${short(s)} = ${s}`).join(', ')} (Kconfig symbols, each y, m or n); build: ok or the first link error`);
   if (explore) {
     const runs = opts.runs ?? String(MATRIX_RUNS);
-    lines.push(`outcomes: per outcome class, the owner of each Soft Reserved range (and WARN with the functions that warned), then (N): the number of explored schedules with that outcome; (N+): that configuration's exploration stopped at its budget of ${count(Number(runs), 'schedule')} (--runs), so N is a lower bound and other classes may exist`);
+    lines.push(`outcomes: per outcome class, the owner of each Soft Reserved range (none: nobody owns it; -: the scenario has none; n/a: not booted, the configuration does not link) and WARN with the functions that warned, then (N): the number of explored schedules with that outcome; (N+): that configuration's exploration stopped at its budget of ${count(Number(runs), 'schedule')} (--runs), so N is a lower bound and other classes may exist; then the id of one such schedule (kshim replay SCENARIO --tree ${tree.name} --set SYMBOL=VALUE ... --schedule ID)`);
   }
   lines.push('');
   lines.push([...symbols.map(short), 'build', ...(explore ? ['outcomes'] : [])].join('\t'));
   for (const c of m.configs) {
     const cells = [...symbols.map((s) => c.values[s]!), c.build.ok ? 'ok' : c.build.errors[0]!];
-    if (explore) cells.push(c.outcomes ? c.outcomes.map((o) => `${o.owners.join(',')}${o.warnings.length ? ` WARN ${o.warnings.join(',')}` : ''} (${o.count}${o.complete ? '' : '+'})`).join('; ') : '-');
+    if (explore) cells.push(c.outcomes ? c.outcomes.map((o) => `${ownersOf(o.signature)}${o.warnings.length ? ` WARN ${o.warnings.join(',')}` : ''} (${o.count}${o.complete ? '' : '+'}) ${o.schedule}`).join('; ') : '-');
     lines.push(cells.join('\t'));
   }
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** The owners as the outcome signature spells them: "dax_cxl,none", "-" (no range), "n/a" (not booted). */
+function ownersOf(signature: string): string {
+  return /^owners=(\S*)/.exec(signature)![1]!;
 }

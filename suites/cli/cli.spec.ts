@@ -170,12 +170,16 @@ describe('the kshim command', function () {
     const out = explored.stdout.split('\n');
     expect(out.slice(1, 5)).to.deep.equal([
       columns,
-      'outcomes: per outcome class, the owner of each Soft Reserved range (and WARN with the functions that warned), then (N): the number of explored schedules with that outcome; (N+): that configuration\'s exploration stopped at its budget of 3 schedules (--runs), so N is a lower bound and other classes may exist',
+      'outcomes: per outcome class, the owner of each Soft Reserved range (none: nobody owns it; -: the scenario has none; n/a: not booted, the configuration does not link) and WARN with the functions that warned, then (N): the number of explored schedules with that outcome; (N+): that configuration\'s exploration stopped at its budget of 3 schedules (--runs), so N is a lower bound and other classes may exist; then the id of one such schedule (kshim replay SCENARIO --tree mainline --set SYMBOL=VALUE ... --schedule ID)',
       '',
       'HMEM\tDAX_CXL\tBUS\tACPI\tPCI\tREGION\tMEM\tbuild\toutcomes',
     ]);
     // The cells the legend explains: a budget that ran out, and one that did not.
-    expect(out.slice(5).join('\n')).to.match(/ \(3\+\)/).and.to.match(/ \([12]\)/);
+    expect(out.slice(5).join('\n')).to.match(/ \(3\+\) t\./).and.to.match(/ \([12]\) t\./);
+    // A configuration that does not link has one class, not booted: "n/a", never an empty cell.
+    const v8 = kshim('matrix', '--tree', 'v8', '--explore', '--set', 'DEV_DAX_HMEM=m', '--set', 'DEV_DAX_CXL=y', '--runs', '1').stdout.split('\n');
+    const unlinked = v8.find((l) => l.includes('undefined reference'));
+    expect(unlinked).to.match(/\tn\/a \(1\) t\.$/);
     const help = kshim('matrix', '--help').stdout;
     expect(help.split('\n')[0]).to.equal('Usage: kshim matrix --tree <name> [options]');
     expect(help).to.match(/--tree <name> +the tree state \(required\)\n/);
