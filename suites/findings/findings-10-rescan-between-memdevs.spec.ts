@@ -20,6 +20,7 @@ import type { Span } from '../../framework/sim/trace.js';
 import { runScenario, strategyFor, type Run } from '../../harness/run.js';
 import { parseScenario } from '../../harness/scenario.js';
 import { decodeSchedule } from '../../harness/schedule.js';
+import { Explorer } from '../../harness/explore/explorer.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** The shortest schedule of the dax_hmem class, as `kshim explore scenarios/mainline-modular.json --untimed` prints it. */
@@ -103,6 +104,22 @@ describe('findings.md section 10: modular mainline, asynchronous cxl bus rescan:
     expect(nth(d, "cxl_mem mem0: driver: 'cxl_mem': driver_bound: bound to device")).to.be.below(decided);
     expect(nth(d, 'cxl_pci 0000:0d:00.0: mem0:decoder2.0: __construct_region region0 res: [mem 0x850000000-0x284fffffff flags 0x200] iw: 2 ig: 256')).to.be.below(decided);
     expect(nth(d, "cxl mem1: bus: 'cxl': really_probe: probing driver cxl_mem with device", 1)).to.be.above(decided);
+  });
+
+  it('built-in cxl_pci and cxl_mem under a modular cxl_acpi: the window is the only timed outcome (HMEM owns, every schedule); for any timing CXL owns in some', async () => {
+    const file = `${ROOT}scenarios/mainline-builtin.json`;
+    const scenario = parseScenario(readFileSync(file, 'utf8'), file, { set: { DEV_DAX_HMEM: 'm', DEV_DAX_CXL: 'm', CXL_ACPI: 'm' } });
+    const timed = await new Explorer(scenario, { strategy: 'exhaustive' }).explore();
+    expect(timed.complete).to.equal(true);
+    expect(timed.outcomes.map((o) => o.signature)).to.deep.equal(['owners=dax_hmem build=ok warnings=none leaks=0 end=idle']);
+    const r = await runScenario(scenario, {});
+    const d = text(r);
+    // Both memdevs were rejected at boot, before cxl_acpi existed, and only the rescan binds them.
+    expect(d.filter((l) => /^cxl_mem mem[01]: CXL port topology not found$/.test(l))).to.have.length(2);
+    expect(nth(d, "cxl_mem mem0: driver: 'cxl_mem': driver_bound: bound to device")).to.be.below(nth(d, `${HOST}: CXL did not claim resource, registering: ${PR}`));
+    expect(nth(d, `${HOST}: CXL did not claim resource, registering: ${PR}`)).to.be.below(nth(d, "cxl_mem mem1: driver: 'cxl_mem': driver_bound: bound to device"));
+    const untimed = await new Explorer(scenario, { strategy: 'random', runs: 40, seed: 1, timeMode: 'untimed' }).explore();
+    expect(untimed.outcomes.map((o) => o.owners.join(','))).to.include.members(['dax_hmem', 'dax_cxl']);
   });
 
   it('the example v9 of testing-your-patch.md changes only built-in initcall levels: on its tree the same schedule ends the same way', async () => {
