@@ -22,6 +22,8 @@ export interface BenchReport {
   readonly bootsPerSecond: number;
   /** Boots per second of the first boots of a fresh process (what a short CLI run sees). */
   readonly bootsPerSecondCold: number;
+  /** How many first boots bootsPerSecondCold is over. */
+  readonly bootColdBoots: number;
   /** Boots run to warm up before the timed ones. */
   readonly bootWarmupBoots: number;
   /** Whether the boot rate had settled when the warm-up ended (false: it stopped at its cap). */
@@ -105,6 +107,7 @@ export async function runBench(log: (line: string) => void = () => {}, sizes: Be
     bootMedianMs: Number(boot.medianMs.toFixed(3)),
     bootsPerSecond: Math.round(boot.bootsPerSecond),
     bootsPerSecondCold: Math.round(boot.coldBootsPerSecond),
+    bootColdBoots: boot.coldBoots,
     bootWarmupBoots: boot.warmupBoots,
     bootWarmupSettled: boot.warmupSettled,
     bootMachineUs: Math.round(boot.machineUs),

@@ -29,6 +29,7 @@ describe('kshim bench --json: the report other tools read', function () {
     expect(bootLine).to.contain(`, ${report.bootsPerSecond} boots/s after ${report.bootWarmupBoots} warm-up boots`);
     expect(bootLine.includes('(the rate had not settled'), bootLine).to.equal(!report.bootWarmupSettled);
     expect(lines).to.include(`  the first 5 boots of the process: ${report.bootsPerSecondCold} boots/s (before V8 has optimised the hot code)`);
+    expect(report.bootColdBoots).to.equal(5);
     // The same boots with a container per machine, as tests and kshim run build them (framework/image.ts).
     expect(lines).to.include(`  each machine in a container of its own (tests, kshim run): ${report.bootsPerSecondOwnContainer} boots/s, building the machine ${report.bootMachineUsOwnContainer} µs`);
     // At least half the timed boots take the median or longer, so the rate is at most 2 / median.
