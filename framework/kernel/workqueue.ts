@@ -66,6 +66,8 @@ interface Worker {
   wq: workqueue_struct | null;
   /** worker->scheduled: instances handed to this kworker because it was running the same item. */
   readonly scheduled: Array<{ readonly work: work_struct; readonly wq: workqueue_struct }>;
+  /** The run of `item` begun before the kworker got the CPU (work_pending() lost its race), or null. */
+  started: { readonly run: work_run; readonly seq: number } | null;
 }
 
 interface Pool {
@@ -263,8 +265,45 @@ export class Workqueue {
     return true;
   }
 
+  /**
+   * work_pending() is a lockless test of the PENDING bit, which the kworker
+   * given the item clears as it starts it. If that kworker is ready but has
+   * not run yet, on SMP it may already have started: the scheduler offers
+   * that race (raceChoice()), and if the kworker wins, it starts the item
+   * here, on its behalf, before the bit is read.
+   */
   work_pending(work: work_struct): boolean {
+    if (work.pending && this.sched.current !== null) {
+      const worker = this.readyWorkerOf(work);
+      if (worker !== null && this.sched.raceChoice(worker.task, `had started ${work.func?.name || 'work'}, clearing PENDING, when work_pending() read it in`)) this.start_work(worker, work, worker.wq!);
+    }
+    if (this.sched.recording) this.sched.touch(`work:${work.id}`, 'r');
     return work.pending;
+  }
+
+  /** The kworker `work` was given that has not run since: ready, its run not begun. */
+  private readyWorkerOf(work: work_struct): Worker | null {
+    for (const w of this.workers.values()) if (w.item === work && w.started === null && w.task.state === 'ready') return w;
+    return null;
+  }
+
+  /**
+   * The start of process_one_work(): take the oldest queued instance,
+   * clear PENDING and record the run, as set_work_pool_and_clear_pending()
+   * and the busy hash do before the function is called.
+   */
+  private start_work(worker: Worker, work: work_struct, wq: workqueue_struct): { readonly run: work_run; readonly seq: number } {
+    const seqs = wq.instanceOf.get(work)!;
+    const seq = seqs.shift()!;
+    if (seqs.length === 0) wq.instanceOf.delete(work);
+    work.pending = false;
+    // set_work_pool_and_clear_pending(): work->data now names this kworker's pool.
+    work.lastPool = worker.pool;
+    const run: work_run = { task: worker.task, wq, pool: worker.pool, func: work.func, instance: work.queuedSeq - seqs.length };
+    work.running.push(run);
+    if (this.sched.recording) this.sched.touch(`work:${work.id}`);
+    worker.started = { run, seq };
+    return worker.started;
   }
 
   /** Start items of wq while it has room, skipping items still running on wq itself. */
@@ -316,7 +355,7 @@ export class Workqueue {
     let worker!: Worker;
     const task = this.sched.spawn(name, 'kworker', () => this.worker_thread(worker));
     task.baseFrames = KWORKER_FRAMES;
-    worker = { task, pool, item: work, wq, scheduled: [] };
+    worker = { task, pool, item: work, wq, scheduled: [], started: null };
     this.workers.set(task, worker);
   }
 
@@ -340,15 +379,8 @@ export class Workqueue {
 
   private async process_one_work(worker: Worker, work: work_struct, wq: workqueue_struct): Promise<void> {
     const task = worker.task;
-    const seqs = wq.instanceOf.get(work)!;
-    const seq = seqs.shift()!;
-    if (seqs.length === 0) wq.instanceOf.delete(work);
-    work.pending = false;
-    // set_work_pool_and_clear_pending(): work->data now names this kworker's pool.
-    work.lastPool = worker.pool;
-    const run: work_run = { task, wq, pool: worker.pool, func: work.func, instance: work.queuedSeq - seqs.length };
-    work.running.push(run);
-    if (this.sched.recording) this.sched.touch(`work:${work.id}`);
+    const { run, seq } = worker.started ?? this.start_work(worker, work, wq);
+    worker.started = null;
     task.workqueueLine = `${wq.name} ${this.describeFunc(work)}`;
     if (this.beforeRun !== null) this.beforeRun(work);
     const span = this.sched.trace.begin('work', wq.name, work.func?.name || 'work');

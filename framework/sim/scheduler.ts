@@ -51,6 +51,8 @@ export interface StepRecord {
 export interface ChoiceRecord {
   readonly candidates: readonly number[];
   readonly step: number;
+  /** A race inside a step (raceChoice()), not a dispatch: candidates are the running task and its rival. */
+  readonly inline?: true;
 }
 
 export interface WaitEdge {
@@ -391,6 +393,26 @@ export class Scheduler {
     }
     this.current = null;
     this.dispatch(null);
+  }
+
+  /**
+   * A race inside the running task's step: `rival`, ready on another CPU,
+   * may already have done `what` (a lockless state change of its own, such
+   * as a kworker clearing its item's PENDING bit) when the running task
+   * reads that state. A choice point like any other, recorded and replayed:
+   * candidates are the running task (default: the rival has not yet) and
+   * the rival. True if the strategy picks the rival; the caller then makes
+   * the change itself, on the rival's behalf.
+   */
+  raceChoice(rival: Task, what: string): boolean {
+    const cur = this.current;
+    if (cur === null || rival.state !== 'ready') return false;
+    const point: ChoicePoint = { index: this.choices.length, now: this.now, candidates: [cur, rival], preempting: null, inline: what };
+    let idx = this.strategy.choose(point);
+    if (idx !== 1) idx = 0;
+    this.choices.push(idx);
+    if (this.recording) this.choiceRecords.push({ candidates: [cur.pid, rival.pid], step: this.steps.length - 1, inline: true });
+    return idx === 1;
   }
 
   /** Pick the next task and hand it the CPU, or finish the run. */

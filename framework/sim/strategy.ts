@@ -20,6 +20,11 @@ export interface ChoicePoint {
   readonly candidates: readonly Task[];
   /** The task that reached a preemption point and could go on running, if any. */
   readonly preempting: Task | null;
+  /**
+   * A race inside a step (Scheduler.raceChoice()): what candidates[1] may
+   * already have done while candidates[0] runs. Absent at a dispatch.
+   */
+  readonly inline?: string;
 }
 
 export interface SchedulingStrategy {
@@ -76,6 +81,8 @@ export interface TakenDeviation {
   readonly now: number;
   readonly chosen: TaskLabel;
   readonly postponed: TaskLabel;
+  /** At a race inside a step: what the chosen task had done before the postponed one read it (ChoicePoint.inline). */
+  readonly race?: string;
 }
 
 /** Deviations from the default, keyed by choice-point index: the compact form of a schedule. */
@@ -94,7 +101,7 @@ export class DeviationStrategy implements SchedulingStrategy {
     const chosen = point.candidates[a]!;
     const label = (t: Task): TaskLabel => ({ pid: t.pid, comm: t.comm });
     // Untimed, picking a sleeping task moves the clock to its wake-up: that is when it ran.
-    this.taken.push({ index: point.index, now: Math.max(point.now, chosen.readyAt), chosen: label(chosen), postponed: label(point.candidates[0]!) });
+    this.taken.push({ index: point.index, now: Math.max(point.now, chosen.readyAt), chosen: label(chosen), postponed: label(point.candidates[0]!), ...(point.inline !== undefined ? { race: point.inline } : {}) });
     return a;
   }
 

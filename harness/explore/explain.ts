@@ -61,6 +61,7 @@ export async function explainRun(scenario: Scenario, id: string): Promise<{ devi
   const spans = run.machine?.kernel.sched.trace.spans ?? [];
   const lines = strategy.taken.map((d, i) => {
     const act = strategy.activities[i]!;
+    if (d.race !== undefined) return `at ${formatSeconds(d.now)}: ${describe(d.chosen, act.chosen, spans)} ${d.race} ${describe(d.postponed, act.postponed, spans)}`;
     return `at ${formatSeconds(d.now)}: ${describe(d.chosen, act.chosen, spans)} ran before ${describe(d.postponed, act.postponed, spans)}`;
   });
   const stuck = run.outcomes.find((o) => o.status !== 'idle');

@@ -188,6 +188,8 @@ export class Explorer {
       readonly sleep: SleepSet;
       /** Deviations from the default order in the choices before this node. */
       readonly devBefore: number;
+      /** A race inside a step (Scheduler.raceChoice()): both answers are explored, without sleep sets. */
+      readonly inline: boolean;
     }
     const stack: Node[] = [];
     let prefix: number[] = [];
@@ -212,11 +214,24 @@ export class Explorer {
           doneFoot: new Map(),
           sleep: strategy.sleepAt.get(i) ?? new Map(),
           devBefore: dev,
+          inline: records[i]!.inline === true,
         });
         if (choices[i] !== 0) dev++;
       }
       for (let i = 0; i < records.length; i++) {
         const node = stack[i]!;
+        if (node.inline) {
+          // No step of its own to race with others: its other answer is always worth a run.
+          for (let idx = 0; idx < node.candidates.length; idx++) {
+            const p = node.candidates[idx]!;
+            if (node.devBefore + (idx !== 0 ? 1 : 0) > bound) {
+              if (!node.done.has(p)) this.boundCut = true;
+              continue;
+            }
+            node.backtrack.add(p);
+          }
+          continue;
+        }
         const step = sched.steps[records[i]!.step];
         if (step !== undefined) node.doneFoot.set(node.candidates[choices[i]!]!, step.footprint);
       }

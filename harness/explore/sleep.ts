@@ -49,6 +49,8 @@ export class SleepSetStrategy implements SchedulingStrategy {
       this.active = true;
       this.processed = this.sched ? this.sched.steps.length : 0;
     }
+    // A race inside a step dispatches nobody: sleep sets do not apply, the default is taken and the explorer branches on both.
+    if (point.inline !== undefined) return 0;
     this.sleepAt.set(i, new Map(this.sleep));
     for (let c = 0; c < point.candidates.length; c++) if (!this.sleep.has(point.candidates[c]!.pid)) return c;
     this.blocked = true;

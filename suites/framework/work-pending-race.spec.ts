@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * work_pending() against a kworker on another CPU (docs/scheduler.md, "What
+ * a step hides"): a task that queued an item and tests PENDING before it
+ * passes a scheduling point may find it already cleared, because the
+ * kworker given the item can start it at any moment. The scheduler offers
+ * that race as a choice point inside the step (Scheduler.raceChoice()).
+ */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { work_struct } from '../../framework/include/linux/workqueue_types.js';
+import { DeviationStrategy } from '../../framework/sim/strategy.js';
+import { Explorer } from '../../harness/explore/explorer.js';
+import { explainSchedule } from '../../harness/explore/explain.js';
+import { runScenario, strategyFor } from '../../harness/run.js';
+import { parseScenario } from '../../harness/scenario.js';
+import { decodeSchedule } from '../../harness/schedule.js';
+import { boot, everySchedule, Recorder, runInit, type Kernel } from './fixture.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** PID 1 queues an item, then tests it at once, as a probe that finds its own work queued does. */
+async function queueThenTest(k: Kernel, rec: Recorder): Promise<void> {
+  const w: work_struct = k.api.__WORK_INITIALIZER(function defer_work() {
+    rec.push(`run in ${k.sched.current!.comm}`);
+  });
+  await runInit(k, async () => {
+    k.api.queue_work(k.api.system_wq, w);
+    rec.push(`work_pending ${k.api.work_pending(w)}`);
+    rec.push(`queue_work again ${k.api.queue_work(k.api.system_wq, w)}`);
+  });
+}
+
+describe('work_pending() racing the kworker that starts the item', () => {
+  it('by default the kworker has not started: PENDING is set, and a second queue_work() is refused', async () => {
+    const k = boot();
+    const rec = new Recorder();
+    await queueThenTest(k, rec);
+    expect(rec.events).to.deep.equal(['work_pending true', 'queue_work again false', 'run in kworker/0:0']);
+    expect(k.sched.choices).to.deep.equal([0]);
+  });
+
+  it('the other answer: the kworker already cleared PENDING, so the item can be queued again and runs twice', async () => {
+    const k = boot({ scheduler: { strategy: new DeviationStrategy(new Map([[0, 1]])) } });
+    const rec = new Recorder();
+    await queueThenTest(k, rec);
+    expect(rec.events).to.deep.equal(['work_pending false', 'queue_work again true', 'run in kworker/0:0', 'run in kworker/0:1']);
+    expect(k.wq.pendingWork()).to.deep.equal([]);
+  });
+
+  it('is a choice point only while a ready kworker holds the item: every schedule of the test is one of the two', async () => {
+    const seen = new Set<string>();
+    const schedules = await everySchedule(async (strategy) => {
+      const k = boot({ scheduler: { strategy } });
+      const rec = new Recorder();
+      await queueThenTest(k, rec);
+      seen.add(rec.events.join(', '));
+      return k;
+    });
+    expect(schedules.length).to.be.greaterThan(1);
+    expect([...seen].sort()).to.deep.equal([
+      'work_pending false, queue_work again true, run in kworker/0:0, run in kworker/0:1',
+      'work_pending true, queue_work again false, run in kworker/0:0',
+    ]);
+  });
+
+  it('mainline under DEBUG_TEST_DRIVER_REMOVE: hmem_platform\'s second probe finds its work pending (-EBUSY, nobody owns), unless the kworker started it first (HMEM owns)', async () => {
+    const file = `${ROOT}scenarios/mainline-modular.json`;
+    const scenario = parseScenario(readFileSync(file, 'utf8'), file, { set: { DEBUG_TEST_DRIVER_REMOVE: 'y' } });
+    const report = await new Explorer(scenario, { strategy: 'exhaustive', runs: 400 }).explore();
+    const owners = new Map(report.outcomes.map((o) => [o.owners.map((x) => x ?? 'none').join(','), o]));
+    expect([...owners.keys()].sort()).to.deep.equal(['dax_hmem', 'none']);
+    expect(owners.get('none')!.shrunk).to.equal('t.');
+
+    const raced = owners.get('dax_hmem')!.shrunk;
+    expect(owners.get('dax_hmem')!.deviations).to.equal(1);
+    const spec = decodeSchedule(raced);
+    const r = await runScenario(scenario, { strategy: strategyFor(spec), timeMode: spec.timeMode });
+    const d = r.result.dmesg.map((l) => l.replace(/^\[[ 0-9.]+\] /, ''));
+    expect(d).to.not.include('hmem_platform hmem_platform.0: probe with driver hmem_platform failed with error -16');
+    expect(d).to.include('hmem_platform hmem_platform.0: CXL did not claim resource, registering: [mem 0x850000000-0x284fffffff flags 0x80000200]');
+    const [line] = await explainSchedule(scenario, raced);
+    expect(line).to.match(/kworker\/u4:\d+\[\d+\] \(work dax_hmem_wq process_defer_work\) had started process_defer_work, clearing PENDING, when work_pending\(\) read it in \(udev-worker\)\[\d+\] \(in probe hmem_platform hmem_platform\.0\)$/);
+
+    const plain = await runScenario(scenario, {});
+    expect(plain.result.dmesg.some((l) => l.endsWith('hmem_platform hmem_platform.0: probe with driver hmem_platform failed with error -16'))).to.equal(true);
+    expect(plain.result.softReserved.map((s) => s.owner)).to.deep.equal([null]);
+  });
+});
