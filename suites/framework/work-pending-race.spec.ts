@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * work_pending() against a kworker on another CPU (docs/scheduler.md, "What
- * a step hides"): a task that queued an item and tests PENDING before it
+ * work_pending() against a kworker on another CPU (docs/scheduler.md, "Races
+ * inside a step"): a task that queued an item and tests PENDING before it
  * passes a scheduling point may find it already cleared, because the
  * kworker given the item can start it at any moment. The scheduler offers
  * that race as a choice point inside the step (Scheduler.raceChoice()).
