@@ -283,14 +283,16 @@ export class Workqueue {
 
   /** The kworker `work` was given that has not run since: ready, its run not begun. */
   private readyWorkerOf(work: work_struct): Worker | null {
-    for (const w of this.workers.values()) if (w.item === work && w.started === null && w.task.state === 'ready') return w;
+    // Not one already running the item (try_to_grab_pending()'s test): its own run cleared PENDING long ago.
+    for (const w of this.workers.values()) if (w.item === work && w.started === null && w.task.state === 'ready' && !work.running.some((r) => r.task === w.task)) return w;
     return null;
   }
 
   /**
    * The start of process_one_work(): take the oldest queued instance,
    * clear PENDING and record the run, as set_work_pool_and_clear_pending()
-   * and the busy hash do before the function is called.
+   * and the busy hash do before the function is called. The run counts as
+   * begun once process_one_work() has it.
    */
   private start_work(worker: Worker, work: work_struct, wq: workqueue_struct): { readonly run: work_run; readonly seq: number } {
     const seqs = wq.instanceOf.get(work)!;
@@ -299,7 +301,7 @@ export class Workqueue {
     work.pending = false;
     // set_work_pool_and_clear_pending(): work->data now names this kworker's pool.
     work.lastPool = worker.pool;
-    const run: work_run = { task: worker.task, wq, pool: worker.pool, func: work.func, instance: work.queuedSeq - seqs.length };
+    const run: work_run = { task: worker.task, wq, pool: worker.pool, func: work.func, instance: work.queuedSeq - seqs.length, begun: false };
     work.running.push(run);
     if (this.sched.recording) this.sched.touch(`work:${work.id}`);
     worker.started = { run, seq };
@@ -381,6 +383,7 @@ export class Workqueue {
     const task = worker.task;
     const { run, seq } = worker.started ?? this.start_work(worker, work, wq);
     worker.started = null;
+    run.begun = true;
     task.workqueueLine = `${wq.name} ${this.describeFunc(work)}`;
     if (this.beforeRun !== null) this.beforeRun(work);
     const span = this.sched.trace.begin('work', wq.name, work.func?.name || 'work');

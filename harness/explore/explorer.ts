@@ -233,7 +233,12 @@ export class Explorer {
           continue;
         }
         const step = sched.steps[records[i]!.step];
-        if (step !== undefined) node.doneFoot.set(node.candidates[choices[i]!]!, step.footprint);
+        if (step !== undefined) {
+          // A step with a race point in it touches different things for each answer there: keep what every run of it touched.
+          const p = node.candidates[choices[i]!]!;
+          const had = node.doneFoot.get(p);
+          node.doneFoot.set(p, had === undefined ? step.footprint : [...new Set([...had, ...step.footprint])]);
+        }
       }
       if (!strategy.blocked) {
         for (const [c, pids] of findRaces(sched.steps, records, this.timeMode === 'timed')) {

@@ -33,21 +33,24 @@ export class SleepSetStrategy implements SchedulingStrategy {
   }
 
   choose(point: ChoicePoint): number {
-    this.catchUp();
+    // A race point is inside a step whose footprint still grows: that step is checked against the sleepers at the next dispatch.
+    const inline = point.inline !== undefined;
+    if (!inline) this.catchUp();
     const i = point.index;
+    const firstUnprocessed = (): number => (this.sched ? this.sched.steps.length - (inline ? 1 : 0) : 0);
     if (i < this.prefix.length) {
       const a = this.prefix[i]!;
       if (i === this.prefix.length - 1) {
         this.sleep = new Map(this.initialSleep);
         this.sleep.delete(point.candidates[a]?.pid ?? -1);
         this.active = true;
-        this.processed = this.sched ? this.sched.steps.length : 0;
+        this.processed = firstUnprocessed();
       }
       return a < point.candidates.length ? a : 0;
     }
     if (!this.active) {
       this.active = true;
-      this.processed = this.sched ? this.sched.steps.length : 0;
+      this.processed = firstUnprocessed();
     }
     // A race inside a step dispatches nobody: sleep sets do not apply, the default is taken and the explorer branches on both.
     if (point.inline !== undefined) return 0;

@@ -10,7 +10,8 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { work_struct } from '../../framework/include/linux/workqueue_types.js';
-import { DeviationStrategy } from '../../framework/sim/strategy.js';
+import { completion } from '../../framework/kernel/locking.js';
+import { DeviationStrategy, type SchedulingStrategy } from '../../framework/sim/strategy.js';
 import { Explorer } from '../../harness/explore/explorer.js';
 import { explainSchedule } from '../../harness/explore/explain.js';
 import { runScenario, strategyFor } from '../../harness/run.js';
@@ -30,6 +31,39 @@ async function queueThenTest(k: Kernel, rec: Recorder): Promise<void> {
     rec.push(`work_pending ${k.api.work_pending(w)}`);
     rec.push(`queue_work again ${k.api.queue_work(k.api.system_wq, w)}`);
   });
+}
+
+/** A kernel-level program: what it saw, as a string. */
+type Program = (k: Kernel) => Promise<string>;
+
+/** What every schedule of `program` gives (the fixture's plain enumeration, no reduction). */
+async function everyOutcome(program: Program): Promise<string[]> {
+  const out = new Set<string>();
+  await everySchedule(async (strategy) => {
+    const k = boot({ scheduler: { strategy } });
+    out.add(await program(k));
+    return k;
+  }, 10_000);
+  return [...out].sort();
+}
+
+/**
+ * What the explorer's exhaustive search (DPOR and sleep sets) gives for a
+ * kernel-level program: its run() boots a scenario, so the test puts the
+ * program in its place.
+ */
+async function exhaustiveOutcomes(program: Program): Promise<{ outcomes: string[]; complete: boolean }> {
+  const explorer = new Explorer({} as never, { strategy: 'exhaustive', runs: 5000 });
+  const out = new Set<string>();
+  const internals = explorer as unknown as { run: unknown; exhaustive(): Promise<boolean> };
+  internals.run = async (strategy: SchedulingStrategy, record: boolean) => {
+    const k = boot({ scheduler: { strategy, recordSteps: record } });
+    (strategy as { attach?: (s: unknown) => void }).attach?.(k.sched);
+    out.add(await program(k));
+    return { machine: { kernel: k }, choices: k.sched.choices };
+  };
+  const complete = await internals.exhaustive();
+  return { outcomes: [...out].sort(), complete };
 }
 
 describe('work_pending() racing the kworker that starts the item', () => {
@@ -63,6 +97,87 @@ describe('work_pending() racing the kworker that starts the item', () => {
       'work_pending false, queue_work again true, run in kworker/0:0, run in kworker/0:1',
       'work_pending true, queue_work again false, run in kworker/0:0',
     ]);
+  });
+
+  it('is no race while the item\'s kworker is running it (queued again meanwhile): PENDING is the new instance\'s, and everything still runs and flushes', async () => {
+    const k = boot({ scheduler: { strategy: new DeviationStrategy(new Map([[0, 1]])) } });
+    const rec = new Recorder();
+    const c = new completion('c');
+    let n = 0;
+    const w: work_struct = k.api.__WORK_INITIALIZER(async function held_work() {
+      const i = ++n;
+      if (i === 1) await k.api.wait_for_completion(c);
+      rec.push(`run ${i} ends`);
+    });
+    const outcome = await runInit(k, async () => {
+      k.api.queue_work(k.api.system_wq, w);
+      await k.api.msleep(1);
+      k.api.queue_work(k.api.system_wq, w);
+      k.api.complete(c);
+      rec.push(`work_pending ${k.api.work_pending(w)}`);
+      await k.api.flush_workqueue(k.api.system_wq);
+      rec.push('flushed');
+    });
+    expect(outcome.status).to.equal('idle');
+    expect(rec.events).to.deep.equal(['work_pending true', 'run 1 ends', 'run 2 ends', 'flushed']);
+    expect(k.wq.pendingWork()).to.deep.equal([]);
+  });
+
+  it('the explorer finds every outcome of a step that reads PENDING and then goes on touching what others read (sleep sets wait for the whole step)', async () => {
+    const program: Program = async (k) => {
+      const s = { X: 0, Y: 0 };
+      let seen = '';
+      const w: work_struct = k.api.__WORK_INITIALIZER(function idle_work() {});
+      k.sched.spawn('reader', 'kthread', async () => {
+        k.sched.touch('X', 'r');
+        k.sched.touch('Y', 'r');
+        seen = `X=${s.X} Y=${s.Y}`;
+      });
+      k.sched.spawn('queuer', 'kthread', async () => {
+        k.api.queue_work(k.api.system_wq, w);
+        if (k.api.work_pending(w)) {
+          s.X = 1;
+          k.sched.touch('X');
+          await k.sched.preempt();
+          s.Y = 1;
+          k.sched.touch('Y');
+        }
+      });
+      await k.sched.run();
+      return seen;
+    };
+    const every = await everyOutcome(program);
+    expect(every).to.deep.equal(['X=0 Y=0', 'X=1 Y=0', 'X=1 Y=1']);
+    expect(await exhaustiveOutcomes(program)).to.deep.equal({ outcomes: every, complete: true });
+  });
+
+  it('the explorer finds every outcome when the step with the race touches different things for each answer (what a task did there is the union)', async () => {
+    const program: Program = async (k) => {
+      const s = { X: 0, Y: 0 };
+      let seen = '';
+      const w: work_struct = k.api.__WORK_INITIALIZER(function idle_work() {});
+      k.sched.spawn('queuer', 'kthread', async () => {
+        k.api.queue_work(k.api.system_wq, w);
+        if (k.api.work_pending(w)) {
+          s.X = 1;
+          k.sched.touch('X');
+          s.Y = 1;
+          k.sched.touch('Y');
+        }
+      });
+      k.sched.spawn('reader', 'kthread', async () => {
+        k.sched.touch('X', 'r');
+        seen = `X=${s.X}`;
+        await k.sched.preempt();
+        k.sched.touch('Y', 'r');
+        seen += ` Y=${s.Y}`;
+      });
+      await k.sched.run();
+      return seen;
+    };
+    const every = await everyOutcome(program);
+    expect(every).to.deep.equal(['X=0 Y=0', 'X=0 Y=1', 'X=1 Y=1']);
+    expect(await exhaustiveOutcomes(program)).to.deep.equal({ outcomes: every, complete: true });
   });
 
   it('mainline under DEBUG_TEST_DRIVER_REMOVE: hmem_platform\'s second probe finds its work pending (-EBUSY, nobody owns), unless the kworker started it first (HMEM owns)', async () => {

@@ -17,6 +17,8 @@ export interface work_run {
   readonly func: work_func_t | null;
   /** The instance number (see work_struct.queuedSeq). */
   readonly instance: number;
+  /** The kworker has called the function (false while a run begun early by work_pending()'s race waits for the CPU). */
+  begun: boolean;
 }
 
 /** How the item was set up: never (zero-filled), statically, or by INIT_WORK at run time. */

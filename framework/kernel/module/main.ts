@@ -756,7 +756,8 @@ export class ModuleLoader {
     }
     for (const w of this.wq.ownedWork(name)) {
       if (w.ownerLoad !== mod.instance) continue;
-      for (const run of w.running) this.freed.returnIntoFreedWork(run.task, w, run.wq.name);
+      // A run begun early by work_pending()'s race has not called the function yet: its kworker faults when it does (beforeRun).
+      for (const run of w.running) if (run.begun) this.freed.returnIntoFreedWork(run.task, w, run.wq.name);
     }
     for (const dev of this.base.core.allDevices) {
       const n = dev.moduleRefs.get(name);
