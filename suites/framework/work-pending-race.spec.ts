@@ -66,6 +66,40 @@ async function exhaustiveOutcomes(program: Program): Promise<{ outcomes: string[
   return { outcomes: [...out].sort(), complete };
 }
 
+/**
+ * Two tasks and two shared values: the queuer queues an item and, if it
+ * still finds it pending, writes X then Y; the reader reads X then Y and
+ * returns what it saw. Either may pass a scheduling point between its two
+ * accesses, and `first` is spawned first.
+ */
+function twoTasks(shape: { first: 'reader' | 'queuer'; preemptQueuer: boolean; preemptReader: boolean }): Program {
+  return async (k) => {
+    const s = { X: 0, Y: 0 };
+    let seen = '';
+    const w: work_struct = k.api.__WORK_INITIALIZER(function idle_work() {});
+    const queuer = async (): Promise<void> => {
+      k.api.queue_work(k.api.system_wq, w);
+      if (!k.api.work_pending(w)) return;
+      s.X = 1;
+      k.sched.touch('X');
+      if (shape.preemptQueuer) await k.sched.preempt();
+      s.Y = 1;
+      k.sched.touch('Y');
+    };
+    const reader = async (): Promise<void> => {
+      k.sched.touch('X', 'r');
+      seen = `X=${s.X}`;
+      if (shape.preemptReader) await k.sched.preempt();
+      k.sched.touch('Y', 'r');
+      seen += ` Y=${s.Y}`;
+    };
+    const order = shape.first === 'reader' ? [['reader', reader], ['queuer', queuer]] as const : [['queuer', queuer], ['reader', reader]] as const;
+    for (const [name, body] of order) k.sched.spawn(name, 'kthread', body);
+    await k.sched.run();
+    return seen;
+  };
+}
+
 describe('work_pending() racing the kworker that starts the item', () => {
   it('by default the kworker has not started: PENDING is set, and a second queue_work() is refused', async () => {
     const k = boot();
@@ -124,57 +158,14 @@ describe('work_pending() racing the kworker that starts the item', () => {
   });
 
   it('the explorer finds every outcome of a step that reads PENDING and then goes on touching what others read (sleep sets wait for the whole step)', async () => {
-    const program: Program = async (k) => {
-      const s = { X: 0, Y: 0 };
-      let seen = '';
-      const w: work_struct = k.api.__WORK_INITIALIZER(function idle_work() {});
-      k.sched.spawn('reader', 'kthread', async () => {
-        k.sched.touch('X', 'r');
-        k.sched.touch('Y', 'r');
-        seen = `X=${s.X} Y=${s.Y}`;
-      });
-      k.sched.spawn('queuer', 'kthread', async () => {
-        k.api.queue_work(k.api.system_wq, w);
-        if (k.api.work_pending(w)) {
-          s.X = 1;
-          k.sched.touch('X');
-          await k.sched.preempt();
-          s.Y = 1;
-          k.sched.touch('Y');
-        }
-      });
-      await k.sched.run();
-      return seen;
-    };
+    const program = twoTasks({ first: 'reader', preemptQueuer: true, preemptReader: false });
     const every = await everyOutcome(program);
     expect(every).to.deep.equal(['X=0 Y=0', 'X=1 Y=0', 'X=1 Y=1']);
     expect(await exhaustiveOutcomes(program)).to.deep.equal({ outcomes: every, complete: true });
   });
 
   it('the explorer finds every outcome when the step with the race touches different things for each answer (what a task did there is the union)', async () => {
-    const program: Program = async (k) => {
-      const s = { X: 0, Y: 0 };
-      let seen = '';
-      const w: work_struct = k.api.__WORK_INITIALIZER(function idle_work() {});
-      k.sched.spawn('queuer', 'kthread', async () => {
-        k.api.queue_work(k.api.system_wq, w);
-        if (k.api.work_pending(w)) {
-          s.X = 1;
-          k.sched.touch('X');
-          s.Y = 1;
-          k.sched.touch('Y');
-        }
-      });
-      k.sched.spawn('reader', 'kthread', async () => {
-        k.sched.touch('X', 'r');
-        seen = `X=${s.X}`;
-        await k.sched.preempt();
-        k.sched.touch('Y', 'r');
-        seen += ` Y=${s.Y}`;
-      });
-      await k.sched.run();
-      return seen;
-    };
+    const program = twoTasks({ first: 'queuer', preemptQueuer: false, preemptReader: true });
     const every = await everyOutcome(program);
     expect(every).to.deep.equal(['X=0 Y=0', 'X=0 Y=1', 'X=1 Y=1']);
     expect(await exhaustiveOutcomes(program)).to.deep.equal({ outcomes: every, complete: true });
