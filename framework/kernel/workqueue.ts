@@ -192,6 +192,7 @@ export class Workqueue {
 
   queue_work(wq: workqueue_struct | null, work: work_struct): boolean {
     if (wq === null) this.panic.nullDereference('__queue_work', 0);
+    this.raceStart(work);
     if (work.pending || work.disabled > 0) {
       if (this.sched.recording) this.sched.touch(`work:${work.id}`, 'r');
       return false;
@@ -273,12 +274,16 @@ export class Workqueue {
    * here, on its behalf, before the bit is read.
    */
   work_pending(work: work_struct): boolean {
-    if (work.pending && this.sched.current !== null) {
-      const worker = this.readyWorkerOf(work);
-      if (worker !== null && this.sched.raceChoice(worker.task, `had started ${work.func?.name || 'work'}, clearing PENDING, when work_pending() read it in`)) this.start_work(worker, work, worker.wq!);
-    }
+    this.raceStart(work, 'work_pending() read it');
     if (this.sched.recording) this.sched.touch(`work:${work.id}`, 'r');
     return work.pending;
+  }
+
+  /** Before a lockless test of PENDING (`reader`): the race with the item's ready kworker, if it has one. */
+  private raceStart(work: work_struct, reader = 'queue_work() tested it'): void {
+    if (!work.pending || this.sched.current === null) return;
+    const worker = this.readyWorkerOf(work);
+    if (worker !== null && this.sched.raceChoice(worker.task, `had started ${work.func?.name || 'work'}, clearing PENDING, when ${reader} in`)) this.start_work(worker, work, worker.wq!);
   }
 
   /** The kworker `work` was given that has not run since: ready, its run not begun. */

@@ -100,13 +100,14 @@ function twoTasks(shape: { first: 'reader' | 'queuer'; preemptQueuer: boolean; p
   };
 }
 
-describe('work_pending() racing the kworker that starts the item', () => {
+describe('work_pending() and queue_work() racing the kworker that starts the item', () => {
   it('by default the kworker has not started: PENDING is set, and a second queue_work() is refused', async () => {
     const k = boot();
     const rec = new Recorder();
     await queueThenTest(k, rec);
     expect(rec.events).to.deep.equal(['work_pending true', 'queue_work again false', 'run in kworker/0:0']);
-    expect(k.sched.choices).to.deep.equal([0]);
+    // Two race points: work_pending() and queue_work()'s own test of PENDING.
+    expect(k.sched.choices).to.deep.equal([0, 0]);
   });
 
   it('the other answer: the kworker already cleared PENDING, so the item can be queued again and runs twice', async () => {
@@ -117,7 +118,7 @@ describe('work_pending() racing the kworker that starts the item', () => {
     expect(k.wq.pendingWork()).to.deep.equal([]);
   });
 
-  it('is a choice point only while a ready kworker holds the item: every schedule of the test is one of the two', async () => {
+  it('queue_work() tests PENDING too: if the kworker started in between, the second queue_work() succeeds; every schedule is one of three', async () => {
     const seen = new Set<string>();
     const schedules = await everySchedule(async (strategy) => {
       const k = boot({ scheduler: { strategy } });
@@ -130,6 +131,7 @@ describe('work_pending() racing the kworker that starts the item', () => {
     expect([...seen].sort()).to.deep.equal([
       'work_pending false, queue_work again true, run in kworker/0:0, run in kworker/0:1',
       'work_pending true, queue_work again false, run in kworker/0:0',
+      'work_pending true, queue_work again true, run in kworker/0:0, run in kworker/0:1',
     ]);
   });
 
