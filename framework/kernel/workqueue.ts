@@ -539,6 +539,8 @@ export class Workqueue {
     const self = this.sched.self('cancel_work_sync');
     // __cancel_work_sync() waits through __flush_work(), whose WARN_ON(!work->func) fires.
     if (this.panic.WARN_ON(!work.func, WQ_SITES.flush_func)) return false;
+    // try_to_grab_pending() against the kworker's start: the pool lock makes each atomic, not their order.
+    this.raceStart(work, 'cancel_work_sync() tried to grab it');
     let wasPending = false;
     if (work instanceof delayed_work && work.timerArmed) {
       work.timerArmed = false;

@@ -100,7 +100,7 @@ function twoTasks(shape: { first: 'reader' | 'queuer'; preemptQueuer: boolean; p
   };
 }
 
-describe('work_pending() and queue_work() racing the kworker that starts the item', () => {
+describe('work_pending(), queue_work() and cancel_work_sync() racing the kworker that starts the item', () => {
   it('by default the kworker has not started: PENDING is set, and a second queue_work() is refused', async () => {
     const k = boot();
     const rec = new Recorder();
@@ -133,6 +133,24 @@ describe('work_pending() and queue_work() racing the kworker that starts the ite
       'work_pending true, queue_work again false, run in kworker/0:0',
       'work_pending true, queue_work again true, run in kworker/0:0, run in kworker/0:1',
     ]);
+  });
+
+  it('cancel_work_sync() grabs the queued item (true, it never runs), unless its kworker started it first (false, after the run)', async () => {
+    const outcomes = new Set<string>();
+    await everySchedule(async (strategy) => {
+      const k = boot({ scheduler: { strategy } });
+      const rec = new Recorder();
+      const w: work_struct = k.api.__WORK_INITIALIZER(function cancelled_work() {
+        rec.push('run');
+      });
+      await runInit(k, async () => {
+        k.api.queue_work(k.api.system_wq, w);
+        rec.push(`cancel_work_sync ${await k.api.cancel_work_sync(w)}`);
+      });
+      outcomes.add(rec.events.join(', '));
+      return k;
+    });
+    expect([...outcomes].sort()).to.deep.equal(['cancel_work_sync true', 'run, cancel_work_sync false']);
   });
 
   it('is no race while the item\'s kworker is running it (queued again meanwhile): PENDING is the new instance\'s, and everything still runs and flushes', async () => {
