@@ -26,7 +26,7 @@
  * config symbol of their choice and read what the driver saw.
  */
 import type { ModuleDef, PortUnit } from '../../framework/kernel/module/types.js';
-import { EPROBE_DEFER } from '../../framework/include/errno.js';
+import { ENOMEM, EPROBE_DEFER } from '../../framework/include/errno.js';
 import { platform_device, platform_driver } from '../../framework/drivers/base/platform.js';
 import type { cxl_memdev } from './cxl.h.js';
 
@@ -52,10 +52,10 @@ export function sfc_accel_unit(mode: AcceleratorProbe, seen: AcceleratorSeen | n
     references: () => ['devm_cxl_add_memdev'],
     importNs: ['CXL'],
     create(k, sym) {
-      const { platform_driver_register, platform_driver_unregister, platform_device_register, platform_device_unregister, dev_info, dev_warn, dev_name } = k;
+      const { platform_driver_register, platform_driver_unregister, platform_device_register, platform_device_unregister, platform_device_alloc,
+        platform_device_add, platform_device_put, dev_set_drvdata, dev_get_drvdata, dev_info, dev_warn, dev_name } = k;
 
       const efx = new platform_device({ name: 'sfc_efx', id: 0, dev: { release: () => {} } });
-      const cxl_fn = new platform_device({ name: 'sfc_cxl', id: 0, dev: { release: () => {} } });
 
       async function sfc_efx_probe(pdev: platform_device): Promise<number> {
         const cxlmd = await sym.devm_cxl_add_memdev(pdev.dev, null);
@@ -67,10 +67,23 @@ export function sfc_accel_unit(mode: AcceleratorProbe, seen: AcceleratorSeen | n
           else dev_warn(pdev.dev, '%s: no CXL endpoint yet\n', dev_name(cxlmd.dev));
           return 0;
         }
-        // The CXL part becomes a child device with a driver of its own.
+        // The CXL part becomes a child device with a driver of its own, allocated per probe and removed with the parent's driver.
+        const cxl_fn = platform_device_alloc('sfc_cxl', 0);
+        if (cxl_fn === null) return -ENOMEM;
         cxl_fn.dev.platform_data = cxlmd;
         cxl_fn.dev.parent = pdev.dev;
-        return await platform_device_register(cxl_fn);
+        const rc = await platform_device_add(cxl_fn);
+        if (rc) {
+          platform_device_put(cxl_fn);
+          return rc;
+        }
+        dev_set_drvdata(pdev.dev, cxl_fn);
+        return 0;
+      }
+
+      async function sfc_efx_remove(pdev: platform_device): Promise<void> {
+        const cxl_fn = dev_get_drvdata(pdev.dev) as platform_device | null;
+        if (cxl_fn) await platform_device_unregister(cxl_fn);
       }
 
       function sfc_cxl_probe(pdev: platform_device): number {
@@ -81,7 +94,7 @@ export function sfc_accel_unit(mode: AcceleratorProbe, seen: AcceleratorSeen | n
         return rc;
       }
 
-      const sfc_efx_driver = new platform_driver({ probe: sfc_efx_probe, driver: { name: 'sfc_efx' } });
+      const sfc_efx_driver = new platform_driver({ probe: sfc_efx_probe, remove: sfc_efx_remove, driver: { name: 'sfc_efx' } });
       const sfc_cxl_driver = new platform_driver({ probe: sfc_cxl_probe, driver: { name: 'sfc_cxl' } });
 
       async function sfc_init(): Promise<number> {

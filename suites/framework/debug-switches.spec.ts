@@ -8,7 +8,9 @@
  */
 import { expect } from 'chai';
 import { runScenario } from '../../harness/run.js';
-import { ScenarioError, validateScenario } from '../../harness/scenario.js';
+import { parseScenario, ScenarioError, validateScenario } from '../../harness/scenario.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const RANGE = { start: '0x850000000', end: '0x284fffffff' };
 
@@ -27,6 +29,20 @@ describe('debug switches: CONFIG_DEBUG_TEST_DRIVER_REMOVE', () => {
     expect(tested.result.softReserved.map((r) => r.owner)).to.deep.equal(['dax_hmem']);
     expect(tested.result.leaks).to.deep.equal([]);
     expect(tested.result.warnings).to.deep.equal([]);
+  });
+});
+
+describe('debug switches: CONFIG_DEBUG_TEST_DRIVER_REMOVE and the mocked accelerator', () => {
+  it('sfc_efx\'s remove unregisters its sfc_cxl.0 child, so the second probe adds a new one (no duplicate sysfs name, no freed device_private on the deferred list), for any timing', async () => {
+    const file = fileURLToPath(new URL('../../../scenarios/deferred-probe.json', import.meta.url));
+    const scenario = parseScenario(readFileSync(file, 'utf8'), file, { set: { DEBUG_TEST_DRIVER_REMOVE: 'y' } });
+    for (const timeMode of ['timed', 'untimed'] as const) {
+      const { result } = await runScenario(scenario, { timeMode });
+      const d = text(result.dmesg);
+      expect(d.filter((l) => l === "Registering platform device 'sfc_cxl.0'. Parent at sfc_efx.0"), timeMode).to.have.length(2);
+      expect(d.some((l) => l.startsWith('sysfs: cannot create duplicate filename')), timeMode).to.equal(false);
+      expect(d.some((l) => l.includes('probe with driver sfc_efx failed')), timeMode).to.equal(false);
+    }
   });
 });
 
