@@ -5,7 +5,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { machineFor, resolveConfig, runScenario } from '../harness/run.js';
+import { machineFor, resolveConfig, runScenario, type RunOptions } from '../harness/run.js';
 import { parseScenario, type Scenario } from '../harness/scenario.js';
 import { letWeakRefsGo } from '../harness/yield.js';
 
@@ -42,12 +42,17 @@ export interface BootTiming {
  */
 export type MachineSource = 'image' | 'container';
 
+/** The run options of a benchmark boot: the machine dropped at the end, built as `source` says. */
+function bootOptions(source: MachineSource): RunOptions {
+  return { powerOff: true, fromImage: source === 'image' };
+}
+
 /** Mean µs of building a fresh machine for `scenario` (what every boot pays before PID 1 runs). */
 async function machineTiming(scenario: Scenario, runs: number, source: MachineSource): Promise<number> {
   const cfg = resolveConfig(scenario.tree, scenario.config);
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < runs; i++) {
-    machineFor(scenario, cfg.values, { fromImage: source === 'image' }).powerOff();
+    machineFor(scenario, cfg.values, bootOptions(source)).powerOff();
     await letWeakRefsGo();
   }
   return Number(process.hrtime.bigint() - t0) / 1e3 / runs;
@@ -55,7 +60,7 @@ async function machineTiming(scenario: Scenario, runs: number, source: MachineSo
 
 /** Boot `scenario` to idle `boots` times in a row, each machine powered off and let go. */
 async function bootMany(scenario: Scenario, boots: number, source: MachineSource): Promise<void> {
-  const opts = { powerOff: true, fromImage: source === 'image' };
+  const opts = bootOptions(source);
   for (let i = 0; i < boots; i++) {
     await runScenario(scenario, opts);
     await letWeakRefsGo();
@@ -101,7 +106,7 @@ export async function bootTiming(scenario: Scenario, source: MachineSource, runs
   });
   gc.observe({ entryTypes: ['gc'] });
   const times: number[] = [];
-  const opts = { powerOff: true, fromImage: source === 'image' };
+  const opts = bootOptions(source);
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < runs; i++) {
     const s = process.hrtime.bigint();

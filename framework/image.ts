@@ -39,12 +39,15 @@ interface Resolved {
   readonly kept: readonly unknown[];
 }
 
+/** What a boot of the image is given: a machine's options but its modules, which the image already has. */
+type BootOptions = Omit<MachineOptions, 'modules'>;
+
 const RESOLVED: ServiceIdentifier<Resolved> = Symbol.for('kshim.KernelImage.resolved');
 
 export class KernelImage {
   private readonly container = new Container({ defaultScope: 'Request' });
   /** The options of the boot being resolved; read by the scheduler and command-line bindings. */
-  private booting: Omit<MachineOptions, 'modules'> | null = null;
+  private booting: BootOptions | null = null;
 
   private readonly keep: readonly ServiceIdentifier[];
 
@@ -65,7 +68,7 @@ export class KernelImage {
   }
 
   /** A fresh machine: every subsystem and kept service new, configured from `opts`. */
-  boot(opts: Omit<MachineOptions, 'modules'> = {}): Machine {
+  boot(opts: BootOptions = {}): Machine {
     if (this.booting !== null) throw new Error('kshim: KernelImage.boot() re-entered while it was resolving a machine');
     this.booting = opts;
     let r: Resolved;
@@ -79,7 +82,7 @@ export class KernelImage {
     return r.machine;
   }
 
-  private options(): Omit<MachineOptions, 'modules'> {
+  private options(): BootOptions {
     if (this.booting === null) throw new Error('kshim: the kernel image resolved a subsystem outside boot()');
     return this.booting;
   }

@@ -148,6 +148,6 @@ export function configureMachine(m: Machine, opts: MachineOptions): void {
 }
 
 /** A service identifier as a person reads it: a class by its name. */
-export function serviceName(id: ServiceIdentifier): string {
+function serviceName(id: ServiceIdentifier): string {
   return typeof id === 'function' ? id.name : String(id);
 }

@@ -192,7 +192,7 @@ export class Workqueue {
 
   queue_work(wq: workqueue_struct | null, work: work_struct): boolean {
     if (wq === null) this.panic.nullDereference('__queue_work', 0);
-    this.raceStart(work);
+    this.raceStart(work, 'queue_work() tested it');
     if (work.pending || work.disabled > 0) {
       if (this.sched.recording) this.sched.touch(`work:${work.id}`, 'r');
       return false;
@@ -280,7 +280,7 @@ export class Workqueue {
   }
 
   /** Before a lockless test of PENDING (`reader`): the race with the item's ready kworker, if it has one. */
-  private raceStart(work: work_struct, reader = 'queue_work() tested it'): void {
+  private raceStart(work: work_struct, reader: string): void {
     if (!work.pending || this.sched.current === null) return;
     const worker = this.readyWorkerOf(work);
     if (worker !== null && this.sched.raceChoice(worker.task, `had started ${work.func?.name || 'work'}, clearing PENDING, when ${reader} in`)) this.start_work(worker, work, worker.wq!);
